@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf_log: levelled logging to stderr (or a file, for the console, which must
+ * never write onto its curses screen).  The level and sink are set once by
+ * main() through tf_log_setup(); they are the only process-wide settings in
+ * the library, like tmux's log_level.
+ */
+#ifndef TF_LOG_H
+#define TF_LOG_H
+
+#include <stdio.h>
+
+enum tf_log_level {
+	TF_LOG_QUIET = -1,	/* nothing at all (tf -q) */
+	TF_LOG_ERROR = 0,
+	TF_LOG_WARN,
+	TF_LOG_INFO,
+	TF_LOG_DEBUG,
+};
+
+/* prog names the program in each line; out is stderr or a log file (not
+ * owned).  Lines look like: "1123101530.123 INFO     tf-node: message". */
+void tf_log_setup(int level, const char *prog, FILE *out);
+int tf_log_level(void);
+void tf_log_write(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The level is checked before the arguments are evaluated. */
+#define tf_log(level, ...) do { \
+	if ((level) <= tf_log_level()) tf_log_write((level), __VA_ARGS__); \
+} while (0)
+#define tf_error(...) tf_log(TF_LOG_ERROR, __VA_ARGS__)
+#define tf_warn(...)  tf_log(TF_LOG_WARN, __VA_ARGS__)
+#define tf_info(...)  tf_log(TF_LOG_INFO, __VA_ARGS__)
+#define tf_debug(...) tf_log(TF_LOG_DEBUG, __VA_ARGS__)
+
+/* A broken invariant: logs file and line and aborts. */
+#define tf_panic(...) tf_panic_at(__FILE__, __LINE__, __VA_ARGS__)
+void tf_panic_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+
+#endif

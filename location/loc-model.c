@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * loc-model.c: lookups over the location's in-memory model (sessions,
+ * nodes, containers, tunnels, volumes), ownership checks, the msgpack shape
+ * of each record (docs/PROTOCOL.md "Records"), and the before-sleep reaper
+ * that frees what handlers only marked dead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "location.h"
+#include "tf_log.h"
+
+struct loc_session *
+loc_session_find(struct location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_sessions; i++)
+		if (!loc->sessions[i]->dead && strcmp(loc->sessions[i]->id, id) == 0)
+			return loc->sessions[i];
+	return NULL;
+}
+
+struct loc_session *
+loc_session_by_rid(struct location *loc, const uint8_t *rid, size_t len)
+{
+	for (size_t i = 0; i < loc->n_sessions; i++) {
+		struct loc_session *s = loc->sessions[i];
+
+		if (!s->dead && s->connected && s->rid_len == len &&
+		    memcmp(s->rid, rid, len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+struct loc_node *
+loc_node_find(struct location *loc, int64_t id)
+{
+	for (size_t i = 0; i < loc->n_nodes; i++)
+		if (loc->nodes[i]->id == id)
+			return loc->nodes[i];
+	return NULL;
+}
+
+struct loc_node *
+loc_node_by_name(struct location *loc, const char *name)
+{
+	char *end;
+	long long id = strtoll(name, &end, 10);
+
+	for (size_t i = 0; i < loc->n_nodes; i++) {
+		struct loc_node *n = loc->nodes[i];
+
+		if (strcmp(n->name, name) == 0 || (*end == '\0' && n->id == id))
+			return n;
+	}
+	return NULL;
+}
+
+/* The node with the most free memory per running container wins, as the
+ * original ranked nodes by free resources. */
+struct loc_node *
+loc_node_best(struct location *loc)
+{
+	struct loc_node *best = NULL;
+	double best_score = -1;
+
+	for (size_t i = 0; i < loc->n_nodes; i++) {
+		struct loc_node *n = loc->nodes[i];
+		double score;
+
+		if (!n->up)
+			continue;
+		score = (double)n->mem_free_mb * (100.0 - (double)n->cpu_pct) /
+		    (double)(n->containers + 1);
+		if (score > best_score) {
+			best = n;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+struct loc_container *
+loc_container_find(struct location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_containers; i++)
+		if (!loc->containers[i]->dead &&
+		    strcmp(loc->containers[i]->id, id) == 0)
+			return loc->containers[i];
+	return NULL;
+}
+
+bool
+loc_may_see(const struct loc_session *s, int64_t owner)
+{
+	return s != NULL && (s->admin || s->user_id == owner);
+}
+
+/* Resolves a uuid, a tag, or "uuid:tag" among what the user may see. */
+struct loc_container *
+loc_container_lookup(struct location *loc, int64_t user_id, bool admin,
+		     const char *name)
+{
+	char uuid[LOC_ID_LEN] = "", tag[80] = "";
+	const char *colon = strchr(name, ':');
+
+	if (colon != NULL) {
+		size_t n = (size_t)(colon - name);
+
+		if (n >= sizeof uuid)
+			return NULL;
+		memcpy(uuid, name, n);
+		uuid[n] = '\0';
+		snprintf(tag, sizeof tag, "%s", colon + 1);
+	} else if (tf_uuid_valid(name)) {
+		snprintf(uuid, sizeof uuid, "%s", name);
+	} else {
+		snprintf(tag, sizeof tag, "%s", name);
+	}
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		struct loc_container *c = loc->containers[i];
+
+		if (c->dead || (!admin && c->user_id != user_id))
+			continue;
+		if (uuid[0] != '\0' && strcmp(c->id, uuid) != 0)
+			continue;
+		if (tag[0] != '\0' && strcmp(c->tag, tag) != 0)
+			continue;
+		return c;
+	}
+	return NULL;
+}
+
+struct loc_tunnel *
+loc_tunnel_find(struct location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		if (!loc->tunnels[i]->dead && strcmp(loc->tunnels[i]->id, id) == 0)
+			return loc->tunnels[i];
+	return NULL;
+}
+
+struct loc_volume *
+loc_volume_find(struct location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_volumes; i++)
+		if (!loc->volumes[i]->dead && strcmp(loc->volumes[i]->id, id) == 0)
+			return loc->volumes[i];
+	return NULL;
+}
+
+bool
+loc_tag_taken(struct location *loc, int64_t user_id, const char *tag)
+{
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		const struct loc_container *c = loc->containers[i];
+
+		if (!c->dead && c->user_id == user_id && strcmp(c->tag, tag) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < loc->n_volumes; i++) {
+		const struct loc_volume *v = loc->volumes[i];
+
+		if (!v->dead && v->user_id == user_id && strcmp(v->tag, tag) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+loc_pack_node(msgpack_packer *pk, const struct loc_node *n)
+{
+	msgpack_pack_map(pk, 11);
+	tf_pack_kv_str(pk, "node", n->name);
+	tf_pack_kv_int(pk, "id", n->id);
+	tf_pack_kv_str(pk, "state", n->up ? "up" : "down");
+	tf_pack_kv_int(pk, "cpus", n->cpus);
+	tf_pack_kv_int(pk, "cpu_pct", n->cpu_pct);
+	tf_pack_kv_int(pk, "mem_total_mb", n->mem_total_mb);
+	tf_pack_kv_int(pk, "mem_free_mb", n->mem_free_mb);
+	tf_pack_kv_int(pk, "paging", n->paging);
+	tf_pack_kv_int(pk, "containers", n->containers);
+	tf_pack_kv_str(pk, "subnet", n->subnet);
+	tf_pack_kv_double(pk, "load1", n->load1);
+}
+
+void
+loc_pack_container(struct location *loc, msgpack_packer *pk,
+		   const struct loc_container *c)
+{
+	const struct loc_session *s = loc_session_find(loc, c->session);
+	const struct loc_node *n = loc_node_find(loc, c->node_id);
+
+	msgpack_pack_map(pk, 15);
+	tf_pack_kv_str(pk, "container", c->id);
+	tf_pack_kv_str(pk, "node", n != NULL ? n->name : "?");
+	tf_pack_kv_str(pk, "tag", c->tag);
+	tf_pack_kv_str(pk, "image", c->image);
+	tf_pack_kv_str(pk, "ip", c->ip);
+	tf_pack_kv_str(pk, "state", c->state);
+	tf_pack_kv_int(pk, "exit_code", c->exit_code);
+	tf_pack_kv_str(pk, "error", c->error);
+	tf_pack_kv_str(pk, "session", c->session);
+	tf_pack_kv_str(pk, "session_name", s != NULL ? s->name : "");
+	tf_pack_kv_int(pk, "user", c->user_id);
+	tf_pack_kv_str(pk, "user_name", s != NULL ? s->user_name : "");
+	tf_pack_kv_double(pk, "created", c->created);
+	tf_pack_kv_double(pk, "started", c->started);
+	tf_pack_kv_int(pk, "startup_ms", c->startup_ms);
+}
+
+void
+loc_pack_tunnel(msgpack_packer *pk, const struct loc_tunnel *t)
+{
+	msgpack_pack_map(pk, 9);
+	tf_pack_kv_str(pk, "tunnel", t->id);
+	tf_pack_kv_str(pk, "container", t->container);
+	tf_pack_kv_int(pk, "port", t->port);
+	tf_pack_kv_str(pk, "session", t->session);
+	tf_pack_kv_int(pk, "user", t->user_id);
+	tf_pack_kv_int(pk, "localport", t->localport);
+	tf_pack_kv_int(pk, "conns", t->conns);
+	tf_pack_kv_int(pk, "bytes_in", t->bytes_in);
+	tf_pack_kv_int(pk, "bytes_out", t->bytes_out);
+}
+
+void
+loc_pack_volume(msgpack_packer *pk, const struct loc_volume *v)
+{
+	msgpack_pack_map(pk, 5);
+	tf_pack_kv_str(pk, "volume", v->id);
+	tf_pack_kv_str(pk, "tag", v->tag);
+	tf_pack_kv_int(pk, "node_id", v->node_id);
+	tf_pack_kv_bool(pk, "snapshot", v->snapshot);
+	tf_pack_kv_int(pk, "user", v->user_id);
+}
+
+#define REAP(arr) do { \
+	size_t j = 0; \
+	for (size_t i = 0; i < loc->n_##arr; i++) { \
+		if (loc->arr[i]->dead) \
+			free(loc->arr[i]); \
+		else \
+			loc->arr[j++] = loc->arr[i]; \
+	} \
+	loc->n_##arr = j; \
+} while (0)
+
+/* Before sleep: free what handlers marked dead during the pass. */
+void
+loc_reap(tf_loop *loop, void *arg)
+{
+	struct location *loc = arg;
+
+	REAP(sessions);
+	REAP(containers);
+	REAP(tunnels);
+	REAP(volumes);
+	REAP(fwds);
+}

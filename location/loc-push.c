@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * loc-push.c: sending to peers, and the events every session of an owner
+ * (and every admin session) receives: the resource offer after a welcome,
+ * then node, container, tunnel, volume and image changes as they happen.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <zmq.h>
+
+#include "location.h"
+#include "tf_json.h"
+#include "tf_log.h"
+
+void
+loc_send(struct location *loc, const uint8_t *rid, size_t rid_len, tf_out *o,
+	 uint64_t id, const void *bulk, size_t len)
+{
+	if (tf_out_send(o, loc->router, rid, rid_len, id, bulk, len) != 0)
+		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
+}
+
+void
+loc_send_session(struct location *loc, struct loc_session *s, tf_out *o,
+		 uint64_t id, const void *bulk, size_t len)
+{
+	if (s != NULL && s->connected && !s->dead)
+		loc_send(loc, s->rid, s->rid_len, o, id, bulk, len);
+}
+
+void
+loc_push_owner(struct location *loc, int64_t owner, tf_out *o)
+{
+	for (size_t i = 0; i < loc->n_sessions; i++) {
+		struct loc_session *s = loc->sessions[i];
+
+		if (loc_may_see(s, owner))
+			loc_send_session(loc, s, o, 0, NULL, 0);
+	}
+}
+
+void
+loc_push_all(struct location *loc, tf_out *o)
+{
+	for (size_t i = 0; i < loc->n_sessions; i++)
+		loc_send_session(loc, loc->sessions[i], o, 0, NULL, 0);
+}
+
+static void
+loc_pack_json_text(msgpack_packer *pk, const char *text)
+{
+	json_t *j = json_loads(text != NULL ? text : "[]", 0, NULL);
+
+	if (j == NULL) {
+		msgpack_pack_array(pk, 0);
+		return;
+	}
+	tf_json_pack(pk, j);
+	json_decref(j);
+}
+
+void
+loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
+		bool all)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc, all ?
+	    "SELECT image_id, names, layers, size, created, user_id FROM images "
+	    "ORDER BY created" :
+	    "SELECT image_id, names, layers, size, created, user_id FROM images "
+	    "WHERE user_id=?1 ORDER BY created");
+	size_t n = 0;
+
+	if (!all)
+		sqlite3_bind_int64(st, 1, user_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_reset(st);
+	msgpack_pack_array(pk, n);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		msgpack_pack_map(pk, 6);
+		tf_pack_kv_str(pk, "image", (const char *)sqlite3_column_text(st, 0));
+		tf_pack_str(pk, "names");
+		loc_pack_json_text(pk, (const char *)sqlite3_column_text(st, 1));
+		tf_pack_str(pk, "layers");
+		loc_pack_json_text(pk, (const char *)sqlite3_column_text(st, 2));
+		tf_pack_kv_int(pk, "size", sqlite3_column_int64(st, 3));
+		tf_pack_kv_double(pk, "created", sqlite3_column_double(st, 4));
+		tf_pack_kv_int(pk, "user", sqlite3_column_int64(st, 5));
+	}
+	sqlite3_finalize(st);
+}
+
+void
+loc_push_offer(struct location *loc, struct loc_session *s)
+{
+	msgpack_packer *pk;
+	size_t n;
+	tf_out o;
+
+	tf_out_init(&o, "offer");
+	pk = tf_out_key(&o, "nodes");
+	msgpack_pack_array(pk, loc->n_nodes);
+	for (size_t i = 0; i < loc->n_nodes; i++)
+		loc_pack_node(pk, loc->nodes[i]);
+
+	pk = tf_out_key(&o, "containers");
+	n = 0;
+	for (size_t i = 0; i < loc->n_containers; i++)
+		if (!loc->containers[i]->dead &&
+		    loc_may_see(s, loc->containers[i]->user_id))
+			n++;
+	msgpack_pack_array(pk, n);
+	for (size_t i = 0; i < loc->n_containers; i++)
+		if (!loc->containers[i]->dead &&
+		    loc_may_see(s, loc->containers[i]->user_id))
+			loc_pack_container(loc, pk, loc->containers[i]);
+
+	pk = tf_out_key(&o, "tunnels");
+	n = 0;
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		if (!loc->tunnels[i]->dead && loc_may_see(s, loc->tunnels[i]->user_id))
+			n++;
+	msgpack_pack_array(pk, n);
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		if (!loc->tunnels[i]->dead && loc_may_see(s, loc->tunnels[i]->user_id))
+			loc_pack_tunnel(pk, loc->tunnels[i]);
+
+	pk = tf_out_key(&o, "volumes");
+	n = 0;
+	for (size_t i = 0; i < loc->n_volumes; i++)
+		if (!loc->volumes[i]->dead && loc_may_see(s, loc->volumes[i]->user_id))
+			n++;
+	msgpack_pack_array(pk, n);
+	for (size_t i = 0; i < loc->n_volumes; i++)
+		if (!loc->volumes[i]->dead && loc_may_see(s, loc->volumes[i]->user_id))
+			loc_pack_volume(pk, loc->volumes[i]);
+
+	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
+	loc_send_session(loc, s, &o, 0, NULL, 0);
+	tf_out_fini(&o);
+}
+
+/* Records are sent as the params map itself: pack into a scratch map and
+ * copy its entries. */
+static void
+loc_event_send(struct location *loc, const char *cmd, int64_t owner,
+	       bool everyone, msgpack_sbuffer *rec)
+{
+	msgpack_unpacked u;
+	tf_out o;
+
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, rec->data, rec->size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS) {
+		tf_out_init(&o, cmd);
+		tf_out_copy(&o, &u.data, NULL);
+		if (everyone)
+			loc_push_all(loc, &o);
+		else
+			loc_push_owner(loc, owner, &o);
+		tf_out_fini(&o);
+	}
+	msgpack_unpacked_destroy(&u);
+}
+
+void
+loc_event_node(struct location *loc, const struct loc_node *n)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	loc_pack_node(&pk, n);
+	loc_event_send(loc, "node", 0, true, &sb);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+void
+loc_event_container(struct location *loc, const struct loc_container *c)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	loc_pack_container(loc, &pk, c);
+	loc_event_send(loc, "container", c->user_id, false, &sb);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+void
+loc_event_tunnel(struct location *loc, const struct loc_tunnel *t)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	loc_pack_tunnel(&pk, t);
+	loc_event_send(loc, "tunnel", t->user_id, false, &sb);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+void
+loc_event_volume(struct location *loc, const struct loc_volume *v)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	loc_pack_volume(&pk, v);
+	loc_event_send(loc, "volume", v->user_id, false, &sb);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+void
+loc_event_gone(struct location *loc, int64_t owner, const char *cmd,
+	       const char *key, const char *id)
+{
+	tf_out o;
+
+	tf_out_init(&o, cmd);
+	tf_out_str(&o, key, id);
+	if (owner < 0)
+		loc_push_all(loc, &o);
+	else
+		loc_push_owner(loc, owner, &o);
+	tf_out_fini(&o);
+}
+
+void
+loc_event_image(struct location *loc, int64_t user_id, const char *image_id)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc,
+	    "SELECT names, layers, size, created FROM images "
+	    "WHERE user_id=? AND image_id=?");
+	tf_out o;
+
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, image_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		tf_out_init(&o, "image");
+		tf_out_str(&o, "image", image_id);
+		loc_pack_json_text(tf_out_key(&o, "names"),
+		    (const char *)sqlite3_column_text(st, 0));
+		loc_pack_json_text(tf_out_key(&o, "layers"),
+		    (const char *)sqlite3_column_text(st, 1));
+		tf_out_int(&o, "size", sqlite3_column_int64(st, 2));
+		tf_out_double(&o, "created", sqlite3_column_double(st, 3));
+		tf_out_int(&o, "user", user_id);
+		loc_push_owner(loc, user_id, &o);
+		tf_out_fini(&o);
+	}
+	sqlite3_finalize(st);
+}

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * loc-session.c: hello/welcome for clients and nodes, session resumption,
+ * heartbeats and timeouts, and garbage collection of sessions whose client
+ * has been gone for the grace period (containers and tunnels destroyed,
+ * volumes kept).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "location.h"
+#include "tf_log.h"
+
+static void
+session_welcome(struct location *loc, struct loc_session *s, uint64_t id,
+		bool resumed)
+{
+	tf_out o;
+
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "session", s->id);
+	tf_out_int(&o, "user", s->user_id);
+	tf_out_str(&o, "user_name", s->user_name);
+	tf_out_bool(&o, "admin", s->admin);
+	tf_out_bool(&o, "resumed", resumed);
+	tf_out_int(&o, "heartbeat_ms", loc->opt.heartbeat_ms);
+	loc_send_session(loc, s, &o, id, NULL, 0);
+	tf_out_fini(&o);
+	loc_push_offer(loc, s);
+}
+
+static void
+session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
+{
+	char want[LOC_ID_LEN] = "";
+	struct loc_session *s = NULL, *other;
+	bool resumed = false;
+
+	tf_msg_str(m, "session", want, sizeof want, false, NULL);
+	if (want[0] != '\0') {
+		s = loc_session_find(loc, want);
+		if (s != NULL && s->user_id != user_id)
+			s = NULL;	/* someone else's id: start afresh */
+	}
+	/* The same connection saying hello again replaces its session. */
+	other = loc_session_by_rid(loc, m->rid, m->rid_len);
+	if (other != NULL && other != s)
+		other->connected = false;
+	if (s != NULL) {
+		resumed = true;
+		if (!s->connected)
+			tf_info("session %s (%s) resumed", s->id, s->name);
+	} else {
+		tf_uuid u;
+
+		s = tf_calloc(1, sizeof *s);
+		tf_uuid_make(&u);
+		snprintf(s->id, sizeof s->id, "%s", u.s);
+		s->user_id = user_id;
+		if (loc_db_user_get(loc, user_id, s->user_name,
+		    sizeof s->user_name, &s->admin) != 0) {
+			free(s);
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "your account no longer exists");
+			return;
+		}
+		tf_msg_str(m, "name", s->name, sizeof s->name, false, NULL);
+		tf_msg_int(m, "pid", &s->pid, 0, INT32_MAX, false, NULL);
+		LOC_PUSH(sessions, s);
+		loc_db_session_save(loc, s);
+		tf_info("session %s opened for %s (%s)", s->id, s->user_name,
+		    s->name);
+	}
+	memcpy(s->rid, m->rid, m->rid_len);
+	s->rid_len = m->rid_len;
+	s->connected = true;
+	s->last_rx_ms = tf_now_ms();
+	s->down_since_ms = 0;
+	session_welcome(loc, s, m->id, resumed);
+}
+
+/* A node reports its containers on every hello: they are the truth after a
+ * location restart or a node restart. */
+static void
+session_node_containers(struct location *loc, struct loc_node *node,
+			const tf_msg *m)
+{
+	const msgpack_object_array *list = NULL;
+	double now = tf_wall_time();
+
+	if (tf_obj_array(m->params, "containers", &list, 100000, false, NULL) != 0)
+		list = NULL;
+	/* Forget what the node no longer has. */
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		struct loc_container *c = loc->containers[i];
+		bool listed = false;
+
+		if (c->dead || c->node_id != node->id)
+			continue;
+		for (uint32_t k = 0; list != NULL && k < list->size; k++) {
+			char id[LOC_ID_LEN];
+
+			if (tf_obj_str(&list->ptr[k], "container", id, sizeof id,
+			    true, NULL) == 0 && strcmp(id, c->id) == 0)
+				listed = true;
+		}
+		if (!listed) {
+			c->dead = true;
+			loc_event_gone(loc, c->user_id, "container_gone",
+			    "container", c->id);
+		}
+	}
+	for (uint32_t k = 0; list != NULL && k < list->size; k++) {
+		const msgpack_object *r = &list->ptr[k];
+		char id[LOC_ID_LEN];
+		struct loc_container *c;
+
+		if (tf_obj_str(r, "container", id, sizeof id, true, NULL) != 0 ||
+		    !tf_uuid_valid(id))
+			continue;
+		c = loc_container_find(loc, id);
+		if (c == NULL) {
+			c = tf_calloc(1, sizeof *c);
+			snprintf(c->id, sizeof c->id, "%s", id);
+			c->created = now;
+			LOC_PUSH(containers, c);
+		}
+		c->node_id = node->id;
+		tf_obj_int(r, "user", &c->user_id, 0, INT64_MAX, false, NULL);
+		tf_obj_str(r, "session", c->session, sizeof c->session, false, NULL);
+		tf_obj_str(r, "tag", c->tag, sizeof c->tag, false, NULL);
+		tf_obj_str(r, "image", c->image, sizeof c->image, false, NULL);
+		tf_obj_str(r, "ip", c->ip, sizeof c->ip, false, NULL);
+		tf_obj_str(r, "state", c->state, sizeof c->state, false, NULL);
+		tf_obj_int(r, "exit_code", &c->exit_code, INT32_MIN, INT32_MAX,
+		    false, NULL);
+		tf_obj_double(r, "created", &c->created, false, NULL);
+		tf_obj_double(r, "started", &c->started, false, NULL);
+		tf_obj_int(r, "startup_ms", &c->startup_ms, 0, INT64_MAX, false,
+		    NULL);
+		loc_event_container(loc, c);
+	}
+}
+
+static void
+session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
+{
+	struct loc_node *n = loc_node_find(loc, node_id);
+	tf_out o;
+
+	if (n == NULL) {
+		n = tf_calloc(1, sizeof *n);
+		n->id = node_id;
+		LOC_PUSH(nodes, n);
+	}
+	if (loc_db_node_name(loc, node_id, n->name, sizeof n->name) != 0)
+		snprintf(n->name, sizeof n->name, "node%lld", (long long)node_id);
+	snprintf(n->subnet, sizeof n->subnet, "%s.%lld.0/24",
+	    loc->opt.subnet_base, (long long)(node_id % 250 + 1));
+	snprintf(n->gateway, sizeof n->gateway, "%s.%lld.1",
+	    loc->opt.subnet_base, (long long)(node_id % 250 + 1));
+	memcpy(n->rid, m->rid, m->rid_len);
+	n->rid_len = m->rid_len;
+	if (!n->up)
+		tf_info("node %s is up", n->name);
+	n->up = true;
+	n->last_rx_ms = tf_now_ms();
+
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "node", n->name);
+	tf_out_int(&o, "node_id", n->id);
+	tf_out_str(&o, "session", n->name);
+	tf_out_str(&o, "subnet", n->subnet);
+	tf_out_str(&o, "gateway", n->gateway);
+	tf_out_bool(&o, "resumed", false);
+	tf_out_int(&o, "heartbeat_ms", loc->opt.heartbeat_ms);
+	loc_send(loc, n->rid, n->rid_len, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	loc_event_node(loc, n);
+	session_node_containers(loc, n, m);
+}
+
+void
+loc_session_hello(struct location *loc, const tf_msg *m,
+		  const struct loc_peer *peer)
+{
+	if (peer->is_node)
+		session_hello_node(loc, m, peer->id);
+	else
+		session_hello_user(loc, m, peer->id);
+}
+
+void
+loc_session_collect(struct location *loc, struct loc_session *s,
+		    const char *why)
+{
+	tf_info("session %s (%s) collected: %s", s->id, s->name, why);
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		struct loc_container *c = loc->containers[i];
+		tf_out o;
+
+		if (c->dead || strcmp(c->session, s->id) != 0)
+			continue;
+		tf_out_init(&o, "destroy");
+		tf_out_str(&o, "container", c->id);
+		loc_node_command(loc, loc_node_find(loc, c->node_id), &o, c->id);
+		tf_out_fini(&o);
+	}
+	for (size_t i = 0; i < loc->n_tunnels; i++) {
+		struct loc_tunnel *t = loc->tunnels[i];
+
+		if (t->dead || strcmp(t->session, s->id) != 0)
+			continue;
+		t->dead = true;
+		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
+	}
+	loc_fwd_session_gone(loc, s->id);
+	loc_db_session_delete(loc, s->id);
+	s->dead = true;
+}
+
+void
+loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
+{
+	tf_warn("node %s is down: %s", n->name, why);
+	n->up = false;
+	loc_fwd_node_down(loc, n);
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		struct loc_container *c = loc->containers[i];
+
+		if (c->dead || c->node_id != n->id)
+			continue;
+		c->dead = true;
+		snprintf(c->state, sizeof c->state, "destroyed");
+		loc_event_container(loc, c);
+		loc_event_gone(loc, c->user_id, "container_gone", "container",
+		    c->id);
+	}
+	loc_event_node(loc, n);
+	loc_event_gone(loc, -1, "node_gone", "node", n->name);
+}
+
+int
+loc_housekeeping(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct location *loc = arg;
+	uint64_t now = tf_now_ms();
+	tf_out hb;
+
+	tf_out_init(&hb, "hb");
+	for (size_t i = 0; i < loc->n_sessions; i++) {
+		struct loc_session *s = loc->sessions[i];
+
+		if (s->dead)
+			continue;
+		if (s->connected && now - s->last_rx_ms > loc->opt.timeout_ms) {
+			tf_info("session %s (%s) went quiet; kept for %u s",
+			    s->id, s->name, loc->opt.grace_ms / 1000);
+			s->connected = false;
+			s->down_since_ms = now;
+		}
+		if (s->connected)
+			loc_send(loc, s->rid, s->rid_len, &hb, 0, NULL, 0);
+		else if (now - s->down_since_ms > loc->opt.grace_ms)
+			loc_session_collect(loc, s, "gone for the grace period");
+	}
+	for (size_t i = 0; i < loc->n_nodes; i++) {
+		struct loc_node *n = loc->nodes[i];
+
+		if (!n->up)
+			continue;
+		if (now - n->last_rx_ms > loc->opt.timeout_ms)
+			loc_node_gone(loc, n, "stopped answering");
+		else
+			loc_send(loc, n->rid, n->rid_len, &hb, 0, NULL, 0);
+	}
+	tf_out_fini(&hb);
+	for (size_t i = 0; i < loc->n_uploads; i++) {
+		struct loc_upload *u = loc->uploads[i];
+
+		if (now - u->last_ms > 600000) {
+			char *part = loc_layer_path(loc, u->sha);
+			char tmp[4200];
+
+			snprintf(tmp, sizeof tmp, "%s.part", part);
+			unlink(tmp);
+			free(part);
+			close(u->fd);
+			free(u);
+			loc->uploads[i] = loc->uploads[--loc->n_uploads];
+			i--;
+		}
+	}
+	return 0;
+}

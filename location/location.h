@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf-location private header: the broker's in-memory model and the
+ * prototypes of each file, grouped by file as tmux does.
+ *
+ * The location is one loop over: the ROUTER socket for clients and nodes,
+ * the enrolment ROUTER, the ZAP handler's REP socket, and a one-second
+ * housekeeping timer (heartbeats, timeouts, garbage collection).
+ */
+#ifndef LOCATION_H
+#define LOCATION_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tf_err.h"
+#include "tf_keys.h"
+#include "tf_loop.h"
+#include "tf_msg.h"
+#include "tf_util.h"
+
+#define LOC_ID_LEN 32
+
+struct location;
+
+struct loc_options {
+	const char *state_dir;		/* keys, database, layers */
+	const char *bind;		/* tcp://127.0.0.1:2020 */
+	uint32_t heartbeat_ms;
+	uint32_t timeout_ms;		/* a silent peer is down */
+	uint32_t grace_ms;		/* a down client session is collected */
+	const char *subnet_base;	/* "10.220" -> 10.220.<node>.0/24 */
+};
+
+struct loc_peer {			/* who sent a message */
+	bool is_node;
+	int64_t id;			/* user id or node id */
+};
+
+struct loc_session {
+	char id[LOC_ID_LEN];
+	int64_t user_id;
+	char user_name[64];
+	bool admin;
+	char name[128];			/* program name the client gave */
+	int64_t pid;
+	uint8_t rid[TF_RID_MAX];
+	size_t rid_len;
+	bool connected;
+	uint64_t last_rx_ms;
+	uint64_t down_since_ms;
+	bool dead;			/* reaped before sleep */
+};
+
+struct loc_node {
+	int64_t id;
+	char name[64];
+	uint8_t rid[TF_RID_MAX];
+	size_t rid_len;
+	bool up;
+	uint64_t last_rx_ms;
+	char subnet[32];
+	char gateway[32];
+	int64_t cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers;
+	double load1;
+};
+
+struct loc_container {
+	char id[LOC_ID_LEN];
+	int64_t node_id;
+	int64_t user_id;
+	char session[LOC_ID_LEN];
+	char tag[80];
+	char image[128];
+	char ip[48];
+	char state[16];
+	int64_t exit_code;
+	char error[256];
+	double created, started;
+	int64_t startup_ms;
+	bool dead;
+};
+
+struct loc_tunnel {
+	char id[LOC_ID_LEN];
+	char container[LOC_ID_LEN];
+	int64_t user_id;
+	char session[LOC_ID_LEN];
+	int64_t port, localport, conns;
+	int64_t bytes_in, bytes_out;
+	uint64_t fwd_id;		/* the node-side stream */
+	bool dead;
+};
+
+struct loc_volume {
+	char id[LOC_ID_LEN];
+	int64_t user_id;
+	int64_t node_id;
+	char tag[80];
+	bool snapshot;
+	bool dead;
+};
+
+/* A request forwarded to a node, waiting for (or streaming) answers. */
+struct loc_fwd {
+	uint64_t id;			/* id used towards the node */
+	char session[LOC_ID_LEN];	/* "" when the location itself asked */
+	uint64_t client_id;
+	int64_t node_id;
+	char cmd[TF_CMD_MAX];
+	char object[LOC_ID_LEN];	/* container/volume/tunnel concerned */
+	/* Called on the node's final answer before it is relayed; the
+	 * location uses it to keep its model in step. */
+	void (*done_fn)(struct location *, struct loc_fwd *, const tf_msg *);
+	bool dead;
+};
+
+struct loc_upload {			/* a layer being received */
+	char sha[65];
+	int64_t offset;
+	int fd;
+	uint8_t state[512];		/* crypto_hash_sha256_state */
+	uint64_t last_ms;
+};
+
+#define LOC_ARRAY(type, name) type *name; size_t n_##name, cap_##name
+
+struct location {
+	struct loc_options opt;
+	tf_loop *loop;
+	sqlite3 *db;
+	void *zctx;
+	void *router;
+	void *enrol;
+	void *zap;
+	tf_keypair keys;
+	uint64_t next_fwd_id;
+	uint64_t hk_timer;
+	LOC_ARRAY(struct loc_session *, sessions);
+	LOC_ARRAY(struct loc_node *, nodes);
+	LOC_ARRAY(struct loc_container *, containers);
+	LOC_ARRAY(struct loc_tunnel *, tunnels);
+	LOC_ARRAY(struct loc_volume *, volumes);
+	LOC_ARRAY(struct loc_fwd *, fwds);
+	LOC_ARRAY(struct loc_upload *, uploads);
+};
+
+#define LOC_PUSH(arr, item) do { \
+	if (loc->n_##arr == loc->cap_##arr) { \
+		loc->cap_##arr = loc->cap_##arr ? loc->cap_##arr * 2 : 16; \
+		loc->arr = tf_realloc(loc->arr, loc->cap_##arr * sizeof *loc->arr); \
+	} \
+	loc->arr[loc->n_##arr++] = (item); \
+} while (0)
+
+/* A request handled by the location. */
+struct loc_req {
+	const char *cmd;
+	int flags;
+#define LOC_REQ_USER  0x01		/* users may send it */
+#define LOC_REQ_NODE  0x02		/* nodes may send it */
+#define LOC_REQ_ADMIN 0x04		/* admins only */
+	int (*fn)(struct location *, struct loc_session *, struct loc_node *,
+		  const tf_msg *, tf_err *);
+};
+
+/* loc-db.c */
+int loc_db_open(struct location *, tf_err *);
+void loc_db_close(struct location *);
+int loc_db_user_by_pk(struct location *, const uint8_t pk[32], int64_t *id);
+int loc_db_node_by_pk(struct location *, const uint8_t pk[32], int64_t *id);
+int loc_db_user_get(struct location *, int64_t id, char *name, size_t, bool *admin);
+int loc_db_node_name(struct location *, int64_t id, char *name, size_t);
+int loc_db_node_add(struct location *, const uint8_t pk[32], const char *name, int64_t *id, tf_err *);
+int loc_db_invite_add(struct location *, const uint8_t secret[16], const char *name, bool admin, tf_err *);
+int loc_db_invite_use(struct location *, const uint8_t secret[16], const uint8_t pk[32], int64_t *user_id, char *name, size_t, tf_err *);
+int loc_db_session_save(struct location *, const struct loc_session *);
+int loc_db_session_delete(struct location *, const char *id);
+int loc_db_sessions_load(struct location *);
+sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
+int loc_db_exec(struct location *, const char *sql);
+
+/* loc-zap.c */
+int loc_zap_start(struct location *, tf_err *);
+
+/* loc-model.c */
+struct loc_session *loc_session_find(struct location *, const char *id);
+struct loc_session *loc_session_by_rid(struct location *, const uint8_t *rid, size_t len);
+struct loc_node *loc_node_find(struct location *, int64_t id);
+struct loc_node *loc_node_by_name(struct location *, const char *name);
+struct loc_node *loc_node_best(struct location *);
+struct loc_container *loc_container_find(struct location *, const char *id);
+struct loc_container *loc_container_lookup(struct location *, int64_t user_id, bool admin, const char *name);
+struct loc_tunnel *loc_tunnel_find(struct location *, const char *id);
+struct loc_volume *loc_volume_find(struct location *, const char *id);
+bool loc_may_see(const struct loc_session *, int64_t owner);
+bool loc_tag_taken(struct location *, int64_t user_id, const char *tag);
+void loc_pack_node(msgpack_packer *, const struct loc_node *);
+void loc_pack_container(struct location *, msgpack_packer *, const struct loc_container *);
+void loc_pack_tunnel(msgpack_packer *, const struct loc_tunnel *);
+void loc_pack_volume(msgpack_packer *, const struct loc_volume *);
+void loc_reap(tf_loop *, void *);
+
+/* loc-push.c */
+void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
+void loc_send_session(struct location *, struct loc_session *, tf_out *, uint64_t id, const void *bulk, size_t len);
+void loc_push_owner(struct location *, int64_t owner, tf_out *);
+void loc_push_all(struct location *, tf_out *);
+void loc_push_offer(struct location *, struct loc_session *);
+void loc_event_node(struct location *, const struct loc_node *);
+void loc_event_container(struct location *, const struct loc_container *);
+void loc_event_gone(struct location *, int64_t owner, const char *cmd, const char *key, const char *id);
+void loc_event_tunnel(struct location *, const struct loc_tunnel *);
+void loc_event_volume(struct location *, const struct loc_volume *);
+void loc_event_image(struct location *, int64_t user_id, const char *image_id);
+void loc_pack_images(struct location *, msgpack_packer *, int64_t user_id, bool all);
+
+/* loc-fwd.c */
+struct loc_fwd *loc_fwd_to_node(struct location *, struct loc_node *, struct loc_session *, const tf_msg *, tf_out *, const char *object);
+struct loc_fwd *loc_fwd_find(struct location *, uint64_t id);
+struct loc_fwd *loc_fwd_by_client(struct location *, const char *session, uint64_t client_id);
+void loc_fwd_answer(struct location *, struct loc_node *, const tf_msg *);
+void loc_fwd_node_down(struct location *, struct loc_node *);
+void loc_fwd_session_gone(struct location *, const char *session);
+int loc_fwd_container_cmd(struct location *, struct loc_session *, const tf_msg *, tf_err *);
+void loc_node_command(struct location *, struct loc_node *, tf_out *, const char *object);
+
+/* loc-session.c */
+void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer *);
+void loc_session_collect(struct location *, struct loc_session *, const char *why);
+void loc_node_gone(struct location *, struct loc_node *, const char *why);
+int loc_housekeeping(tf_loop *, uint64_t, void *);
+
+/* loc-dispatch.c */
+int loc_router_cb(tf_loop *, void *, void *);
+int loc_enrol_cb(tf_loop *, void *, void *);
+
+/* req-*.c */
+extern const struct loc_req loc_req_table[];
+int req_spawn(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_offer(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_images(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_layers_missing(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_layer_put(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_layer_get(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_image_put(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_image_get(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_kv(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_invite(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_node_push(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_find(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_tunnel(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_volume(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int loc_image_resolve(struct location *, int64_t user_id, const char *name, char *image_id, size_t, tf_err *);
+char *loc_layer_path(struct location *, const char *sha);
+
+#endif

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * req-image.c: the image and layer store.  Layers are addressed by the
+ * sha256 of their uncompressed tar, shared by all users and uploaded once
+ * (in chunks, verified as they arrive); image records (names, layer stack,
+ * runtime config) are kept per user.  Nodes fetch layers by digest with
+ * layer_get.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "location.h"
+#include "tf_json.h"
+#include "tf_log.h"
+
+#define LAYER_MAX_BYTES (64ull << 30)
+
+static bool
+req_sha_valid(const char *sha)
+{
+	if (strlen(sha) != 64)
+		return false;
+	for (const char *p = sha; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+char *
+loc_layer_path(struct location *loc, const char *sha)
+{
+	return tf_asprintf("%s/layers/%s", loc->opt.state_dir, sha);
+}
+
+static bool
+req_layer_present(struct location *loc, const char *sha)
+{
+	char *path = loc_layer_path(loc, sha);
+	bool ok = access(path, R_OK) == 0;
+
+	free(path);
+	return ok;
+}
+
+int
+req_layers_missing(struct location *loc, struct loc_session *s,
+		   struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	const msgpack_object_array *layers;
+	msgpack_packer *pk;
+	size_t n = 0;
+	tf_out o;
+
+	if (tf_obj_array(m->params, "layers", &layers, 4096, true, err) != 0)
+		return -1;
+	for (uint32_t i = 0; i < layers->size; i++) {
+		char sha[72];
+
+		if (tf_obj_as_str(&layers->ptr[i], sha, sizeof sha) != 0 ||
+		    !req_sha_valid(sha))
+			return tf_err_set(err, "layers must be sha256 hex strings");
+		if (!req_layer_present(loc, sha))
+			n++;
+	}
+	tf_out_init(&o, TF_REPLY);
+	pk = tf_out_key(&o, "missing");
+	msgpack_pack_array(pk, n);
+	for (uint32_t i = 0; i < layers->size; i++) {
+		char sha[72];
+
+		tf_obj_as_str(&layers->ptr[i], sha, sizeof sha);
+		if (!req_layer_present(loc, sha))
+			tf_pack_str(pk, sha);
+	}
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+static struct loc_upload *
+req_upload_find(struct location *loc, const char *sha)
+{
+	for (size_t i = 0; i < loc->n_uploads; i++)
+		if (strcmp(loc->uploads[i]->sha, sha) == 0)
+			return loc->uploads[i];
+	return NULL;
+}
+
+static void
+req_upload_drop(struct location *loc, struct loc_upload *u, bool remove_part)
+{
+	for (size_t i = 0; i < loc->n_uploads; i++) {
+		if (loc->uploads[i] != u)
+			continue;
+		if (remove_part) {
+			char *path = loc_layer_path(loc, u->sha);
+			char part[4200];
+
+			snprintf(part, sizeof part, "%s.part", path);
+			unlink(part);
+			free(path);
+		}
+		close(u->fd);
+		free(u);
+		loc->uploads[i] = loc->uploads[--loc->n_uploads];
+		return;
+	}
+}
+
+/* Chunks must arrive in order: the digest is computed as they come, so a
+ * 10 GB layer is never read twice nor held in memory. */
+int
+req_layer_put(struct location *loc, struct loc_session *s,
+	      struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	char sha[72], *path, part[4200];
+	int64_t offset;
+	bool last = false;
+	struct loc_upload *u;
+	tf_out o;
+
+	if (tf_msg_str(m, "sha256", sha, sizeof sha, true, err) != 0 ||
+	    tf_msg_int(m, "offset", &offset, 0, (int64_t)LAYER_MAX_BYTES, true,
+	    err) != 0 || tf_msg_bool(m, "last", &last, false, err) < 0)
+		return -1;
+	if (!req_sha_valid(sha))
+		return tf_err_set(err, "sha256 must be 64 hex digits");
+	if (req_layer_present(loc, sha)) {
+		tf_out_init(&o, TF_REPLY);
+		tf_out_int(&o, "received", offset + (int64_t)m->bulk_len);
+		tf_out_bool(&o, "complete", true);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+		return 0;
+	}
+	path = loc_layer_path(loc, sha);
+	snprintf(part, sizeof part, "%s.part", path);
+	u = req_upload_find(loc, sha);
+	if (offset == 0) {
+		if (u != NULL)
+			req_upload_drop(loc, u, false);
+		u = tf_calloc(1, sizeof *u);
+		snprintf(u->sha, sizeof u->sha, "%s", sha);
+		u->fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (u->fd < 0) {
+			free(u);
+			free(path);
+			return tf_err_errno(err, "cannot store layer");
+		}
+		crypto_hash_sha256_init((crypto_hash_sha256_state *)u->state);
+		LOC_PUSH(uploads, u);
+	}
+	if (u == NULL || u->offset != offset) {
+		int64_t want = u != NULL ? u->offset : 0;
+
+		free(path);
+		return tf_err_set(err, "layer %.12s: expected a chunk at offset "
+		    "%lld, got %lld", sha, (long long)want, (long long)offset);
+	}
+	if (m->bulk_len > 0) {
+		const uint8_t *p = m->bulk;
+		size_t left = m->bulk_len;
+
+		while (left > 0) {
+			ssize_t w = write(u->fd, p, left);
+
+			if (w < 0) {
+				req_upload_drop(loc, u, true);
+				free(path);
+				return tf_err_errno(err, "cannot store layer");
+			}
+			p += w;
+			left -= (size_t)w;
+		}
+		crypto_hash_sha256_update((crypto_hash_sha256_state *)u->state,
+		    m->bulk, m->bulk_len);
+		u->offset += (int64_t)m->bulk_len;
+	}
+	u->last_ms = tf_now_ms();
+	if (last) {
+		uint8_t digest[32];
+		char hex[65];
+		sqlite3_stmt *st;
+		int64_t size = u->offset;
+
+		crypto_hash_sha256_final((crypto_hash_sha256_state *)u->state,
+		    digest);
+		sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+		if (strcmp(hex, sha) != 0) {
+			req_upload_drop(loc, u, true);
+			free(path);
+			return tf_err_set(err, "layer %.12s: the data's digest is "
+			    "%.12s; upload refused", sha, hex);
+		}
+		if (fsync(u->fd) != 0 || rename(part, path) != 0) {
+			req_upload_drop(loc, u, true);
+			free(path);
+			return tf_err_errno(err, "cannot store layer");
+		}
+		req_upload_drop(loc, u, false);
+		st = loc_db_prepare(loc,
+		    "INSERT OR REPLACE INTO layers(sha, size) VALUES(?, ?)");
+		sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, size);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		tf_info("layer %.12s received (%lld bytes)", sha, (long long)size);
+	}
+	free(path);
+	tf_out_init(&o, TF_REPLY);
+	tf_out_int(&o, "received", offset + (int64_t)m->bulk_len);
+	tf_out_bool(&o, "complete", last);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+int
+req_layer_get(struct location *loc, struct loc_session *s,
+	      struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	char sha[72], *path;
+	int64_t offset;
+	struct stat st;
+	uint8_t *buf;
+	ssize_t n;
+	int fd;
+	tf_out o;
+
+	if (tf_msg_str(m, "sha256", sha, sizeof sha, true, err) != 0 ||
+	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, true, err) != 0)
+		return -1;
+	if (!req_sha_valid(sha))
+		return tf_err_set(err, "sha256 must be 64 hex digits");
+	path = loc_layer_path(loc, sha);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return tf_err_set(err, "layer %.12s is not at this location", sha);
+	}
+	buf = tf_malloc(TF_CHUNK);
+	n = pread(fd, buf, TF_CHUNK, offset);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return tf_err_errno(err, "cannot read layer");
+	}
+	tf_out_init(&o, TF_REPLY);
+	tf_out_int(&o, "size", st.st_size);
+	tf_out_bool(&o, "eof", offset + n >= st.st_size);
+	loc_send(loc, node->rid, node->rid_len, &o, m->id, buf, (size_t)n);
+	tf_out_fini(&o);
+	free(buf);
+	return 0;
+}
+
+static char *
+req_json_text(const msgpack_object *o)
+{
+	json_t *j = tf_json_from_obj(o);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(j);
+	return s;
+}
+
+int
+req_image_put(struct location *loc, struct loc_session *s,
+	      struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	char image[80], *names_text, *layers_text;
+	const msgpack_object_array *names, *layers;
+	const msgpack_object *config;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	sqlite3_stmt *st;
+	int64_t size = 0;
+	tf_out o;
+
+	if (tf_msg_str(m, "image", image, sizeof image, true, err) != 0 ||
+	    tf_obj_array(m->params, "names", &names, 64, true, err) != 0 ||
+	    tf_obj_array(m->params, "layers", &layers, 512, true, err) != 0 ||
+	    tf_obj_map(m->params, "config", &config, true, err) != 0)
+		return -1;
+	for (uint32_t i = 0; i < layers->size; i++) {
+		char sha[72];
+
+		if (tf_obj_as_str(&layers->ptr[i], sha, sizeof sha) != 0 ||
+		    !req_sha_valid(sha))
+			return tf_err_set(err, "layers must be sha256 hex strings");
+		if (!req_layer_present(loc, sha))
+			return tf_err_set(err, "layer %.12s has not been uploaded", sha);
+		st = loc_db_prepare(loc, "SELECT size FROM layers WHERE sha=?");
+		sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			size += sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	for (uint32_t i = 0; i < names->size; i++) {
+		char name[128];
+
+		if (tf_obj_as_str(&names->ptr[i], name, sizeof name) != 0)
+			return tf_err_set(err, "image names must be strings");
+	}
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_object(&pk, *config);
+	names_text = req_json_text(tf_obj_get(m->params, "names"));
+	layers_text = req_json_text(tf_obj_get(m->params, "layers"));
+	st = loc_db_prepare(loc, "INSERT OR REPLACE INTO images(user_id, image_id,"
+	    " names, layers, config, size, created) VALUES(?,?,?,?,?,?,?)");
+	sqlite3_bind_int64(st, 1, s->user_id);
+	sqlite3_bind_text(st, 2, image, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, names_text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, layers_text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 5, sb.data, (int)sb.size, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, size);
+	sqlite3_bind_double(st, 7, tf_wall_time());
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(names_text);
+	free(layers_text);
+	msgpack_sbuffer_destroy(&sb);
+	tf_info("image %.12s stored for %s", image, s->user_name);
+	loc_event_image(loc, s->user_id, image);
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "image", image);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+/* name: "." (the last pushed), an image id (or a 12+ digit prefix), or one
+ * of the image's names, with or without ":latest". */
+int
+loc_image_resolve(struct location *loc, int64_t user_id, const char *name,
+		  char *image_id, size_t size, tf_err *err)
+{
+	sqlite3_stmt *st;
+	char quoted[300], latest[300];
+	int rc = -1;
+
+	if (strcmp(name, ".") == 0) {
+		st = loc_db_prepare(loc, "SELECT image_id FROM images WHERE "
+		    "user_id=? ORDER BY created DESC LIMIT 1");
+		sqlite3_bind_int64(st, 1, user_id);
+	} else {
+		snprintf(quoted, sizeof quoted, "%%\"%s\"%%", name);
+		snprintf(latest, sizeof latest, "%%\"%s:latest\"%%", name);
+		st = loc_db_prepare(loc, "SELECT image_id FROM images WHERE "
+		    "user_id=?1 AND (image_id=?2 OR (length(?2) >= 12 AND "
+		    "image_id LIKE ?2 || '%') OR names LIKE ?3 OR names LIKE ?4) "
+		    "ORDER BY created DESC LIMIT 1");
+		sqlite3_bind_int64(st, 1, user_id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, quoted, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, latest, -1, SQLITE_TRANSIENT);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(image_id, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 0;
+	} else if (strcmp(name, ".") == 0) {
+		tf_err_set(err, "you have not pushed any image yet");
+	} else {
+		tf_err_set(err, "unknown image '%s': push it with 'tfcache %s'",
+		    name, name);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+req_image_get(struct location *loc, struct loc_session *s,
+	      struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	char name[128], id[80];
+	sqlite3_stmt *st;
+	msgpack_unpacked u;
+	tf_out o;
+
+	if (tf_msg_str(m, "image", name, sizeof name, true, err) != 0 ||
+	    loc_image_resolve(loc, s->user_id, name, id, sizeof id, err) != 0)
+		return -1;
+	st = loc_db_prepare(loc, "SELECT config, layers, names FROM images "
+	    "WHERE user_id=? AND image_id=?");
+	sqlite3_bind_int64(st, 1, s->user_id);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return tf_err_set(err, "image vanished");
+	}
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "image", id);
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), NULL) == MSGPACK_UNPACK_SUCCESS)
+		msgpack_pack_object(tf_out_key(&o, "config"), u.data);
+	msgpack_unpacked_destroy(&u);
+	{
+		json_t *j = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+
+		if (j != NULL) {
+			tf_json_pack(tf_out_key(&o, "layers"), j);
+			json_decref(j);
+		}
+		j = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		if (j != NULL) {
+			tf_json_pack(tf_out_key(&o, "names"), j);
+			json_decref(j);
+		}
+	}
+	sqlite3_finalize(st);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * req-misc.c: the smaller requests the location serves itself: the per-user
+ * key/value store, invites, tag lookup, tunnel records and volumes (whose
+ * data lives on a node; the location keeps the catalogue).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "location.h"
+#include "tf_log.h"
+
+#define KV_KEY_MAX 256
+#define KV_VALUE_MAX (1u << 20)
+
+static void
+req_reply_empty(struct location *loc, struct loc_session *s, uint64_t id)
+{
+	tf_out o;
+
+	tf_out_init(&o, TF_REPLY);
+	loc_send_session(loc, s, &o, id, NULL, 0);
+	tf_out_fini(&o);
+}
+
+int
+req_kv(struct location *loc, struct loc_session *s, struct loc_node *node,
+       const tf_msg *m, tf_err *err)
+{
+	char key[KV_KEY_MAX];
+	sqlite3_stmt *st;
+	tf_out o;
+
+	if (strcmp(m->cmd, "kv_set") == 0) {
+		const msgpack_object *pairs;
+
+		if (tf_obj_map(m->params, "pairs", &pairs, true, err) != 0)
+			return -1;
+		loc_db_exec(loc, "BEGIN");
+		for (uint32_t i = 0; i < pairs->via.map.size; i++) {
+			const msgpack_object_kv *kv = &pairs->via.map.ptr[i];
+			msgpack_sbuffer sb;
+			msgpack_packer pk;
+
+			if (tf_obj_as_str(&kv->key, key, sizeof key) != 0 ||
+			    key[0] == '\0') {
+				loc_db_exec(loc, "ROLLBACK");
+				return tf_err_set(err, "keys must be 1 to %d byte strings",
+				    KV_KEY_MAX - 1);
+			}
+			msgpack_sbuffer_init(&sb);
+			msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+			msgpack_pack_object(&pk, kv->val);
+			if (sb.size > KV_VALUE_MAX) {
+				msgpack_sbuffer_destroy(&sb);
+				loc_db_exec(loc, "ROLLBACK");
+				return tf_err_set(err, "value of %s is over 1 MiB", key);
+			}
+			st = loc_db_prepare(loc, "INSERT OR REPLACE INTO kv(user_id,"
+			    " key, value) VALUES(?,?,?)");
+			sqlite3_bind_int64(st, 1, s->user_id);
+			sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(st, 3, sb.data, (int)sb.size, SQLITE_TRANSIENT);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+			msgpack_sbuffer_destroy(&sb);
+		}
+		loc_db_exec(loc, "COMMIT");
+		req_reply_empty(loc, s, m->id);
+		return 0;
+	}
+	if (strcmp(m->cmd, "kv_list") == 0) {
+		char prefix[KV_KEY_MAX] = "", like[KV_KEY_MAX + 2];
+		size_t n = 0;
+		msgpack_packer *pk;
+
+		if (tf_msg_str(m, "prefix", prefix, sizeof prefix, false, err) < 0)
+			return -1;
+		snprintf(like, sizeof like, "%s", prefix);
+		st = loc_db_prepare(loc, "SELECT key FROM kv WHERE user_id=? AND "
+		    "substr(key, 1, length(?2)) = ?2 ORDER BY key");
+		sqlite3_bind_int64(st, 1, s->user_id);
+		sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			n++;
+		sqlite3_reset(st);
+		tf_out_init(&o, TF_REPLY);
+		pk = tf_out_key(&o, "keys");
+		msgpack_pack_array(pk, n);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			tf_pack_str(pk, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+		return 0;
+	}
+	if (tf_msg_str(m, "key", key, sizeof key, true, err) != 0)
+		return -1;
+	if (strcmp(m->cmd, "kv_del") == 0) {
+		st = loc_db_prepare(loc, "DELETE FROM kv WHERE user_id=? AND key=?");
+		sqlite3_bind_int64(st, 1, s->user_id);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (sqlite3_changes(loc->db) == 0)
+			return tf_err_set(err, "no such key: %s", key);
+		req_reply_empty(loc, s, m->id);
+		return 0;
+	}
+	st = loc_db_prepare(loc, "SELECT value FROM kv WHERE user_id=? AND key=?");
+	sqlite3_bind_int64(st, 1, s->user_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return tf_err_set(err, "no such key: %s", key);
+	} else {
+		msgpack_unpacked u;
+
+		tf_out_init(&o, TF_REPLY);
+		msgpack_unpacked_init(&u);
+		if (msgpack_unpack_next(&u, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), NULL) ==
+		    MSGPACK_UNPACK_SUCCESS)
+			msgpack_pack_object(tf_out_key(&o, "value"), u.data);
+		msgpack_unpacked_destroy(&u);
+		sqlite3_finalize(st);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+	}
+	return 0;
+}
+
+int
+req_invite(struct location *loc, struct loc_session *s, struct loc_node *node,
+	   const tf_msg *m, tf_err *err)
+{
+	char name[64], token[TF_TOKEN_MAX];
+	uint8_t secret[TF_TOKEN_SECRET_LEN];
+	bool admin = false;
+	tf_out o;
+
+	if (tf_msg_str(m, "name", name, sizeof name, true, err) != 0 ||
+	    tf_msg_bool(m, "admin", &admin, false, err) < 0)
+		return -1;
+	tf_token_make(loc->keys.pk, secret, token, sizeof token);
+	if (loc_db_invite_add(loc, secret, name, admin, err) != 0)
+		return -1;
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "token", token);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+static struct loc_volume *
+req_volume_lookup(struct location *loc, struct loc_session *s, const char *name)
+{
+	for (size_t i = 0; i < loc->n_volumes; i++) {
+		struct loc_volume *v = loc->volumes[i];
+		char both[LOC_ID_LEN + 90];
+
+		if (v->dead || !loc_may_see(s, v->user_id))
+			continue;
+		snprintf(both, sizeof both, "%s:%s", v->id, v->tag);
+		if (strcmp(v->id, name) == 0 || (v->tag[0] && strcmp(v->tag, name) == 0) ||
+		    strcmp(both, name) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+int
+req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
+	 const tf_msg *m, tf_err *err)
+{
+	char name[160];
+	struct loc_container *c;
+	struct loc_volume *v;
+	tf_out o;
+
+	if (tf_msg_str(m, "name", name, sizeof name, true, err) != 0)
+		return -1;
+	c = loc_container_lookup(loc, s->user_id, s->admin, name);
+	v = c == NULL ? req_volume_lookup(loc, s, name) : NULL;
+	if (c == NULL && v == NULL)
+		return tf_err_set(err, "nothing is tagged or named '%s'", name);
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "kind", c != NULL ? "container" : "volume");
+	if (c != NULL)
+		loc_pack_container(loc, tf_out_key(&o, "record"), c);
+	else
+		loc_pack_volume(tf_out_key(&o, "record"), v);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+int
+req_tunnel(struct location *loc, struct loc_session *s, struct loc_node *node,
+	   const tf_msg *m, tf_err *err)
+{
+	char id[LOC_ID_LEN], name[160];
+	struct loc_tunnel *t;
+	struct loc_container *c;
+	struct loc_fwd *f;
+	struct loc_node *n;
+	int64_t port, localport = 0;
+	tf_out o;
+
+	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0)
+		return -1;
+	if (strcmp(m->cmd, "tunnel_close") == 0) {
+		t = loc_tunnel_find(loc, id);
+		if (t == NULL || !loc_may_see(s, t->user_id))
+			return tf_err_set(err, "no such tunnel: %s", id);
+		c = loc_container_find(loc, t->container);
+		tf_out_init(&o, "tunnel_close");
+		tf_out_str(&o, "tunnel", t->id);
+		tf_out_str(&o, "container", t->container);
+		if (c != NULL)
+			loc_node_command(loc, loc_node_find(loc, c->node_id), &o, NULL);
+		tf_out_fini(&o);
+		t->dead = true;
+		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
+		req_reply_empty(loc, s, m->id);
+		return 0;
+	}
+	if (!tf_uuid_valid(id))
+		return tf_err_set(err, "tunnel ids are 22-character uuids");
+	if (loc_tunnel_find(loc, id) != NULL)
+		return tf_err_set(err, "tunnel %s exists already", id);
+	if (tf_msg_str(m, "container", name, sizeof name, true, err) != 0 ||
+	    tf_msg_int(m, "port", &port, 1, 65535, true, err) != 0 ||
+	    tf_msg_int(m, "localport", &localport, 0, 65535, false, err) < 0)
+		return -1;
+	c = loc_container_lookup(loc, s->user_id, s->admin, name);
+	if (c == NULL)
+		return tf_err_set(err, "no such container: %s", name);
+	n = loc_node_find(loc, c->node_id);
+	if (n == NULL || !n->up)
+		return tf_err_set(err, "the node of container %s is down", c->id);
+	t = tf_calloc(1, sizeof *t);
+	snprintf(t->id, sizeof t->id, "%s", id);
+	snprintf(t->container, sizeof t->container, "%s", c->id);
+	snprintf(t->session, sizeof t->session, "%s", s->id);
+	t->user_id = s->user_id;
+	t->port = port;
+	t->localport = localport;
+	LOC_PUSH(tunnels, t);
+	tf_out_init(&o, "tunnel");
+	tf_out_str(&o, "tunnel", t->id);
+	tf_out_str(&o, "container", c->id);
+	tf_out_int(&o, "port", port);
+	tf_out_int(&o, "user", s->user_id);
+	tf_out_str(&o, "session", s->id);
+	f = loc_fwd_to_node(loc, n, s, m, &o, t->id);
+	if (f != NULL)
+		t->fwd_id = f->id;
+	tf_out_fini(&o);
+	loc_event_tunnel(loc, t);
+	return 0;
+}
+
+static void
+volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
+{
+	struct loc_volume *v = loc_volume_find(loc, f->object);
+	sqlite3_stmt *st;
+	bool ok = tf_msg_is_reply(m);
+
+	if (v == NULL)
+		return;
+	if (strcmp(f->cmd, "vol_create") == 0) {
+		if (!ok) {
+			v->dead = true;
+			return;
+		}
+		st = loc_db_prepare(loc, "INSERT OR REPLACE INTO volumes(id, user_id,"
+		    " node_id, tag, snapshot, created) VALUES(?,?,?,?,0,?)");
+		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, v->user_id);
+		sqlite3_bind_int64(st, 3, v->node_id);
+		sqlite3_bind_text(st, 4, v->tag, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 5, tf_wall_time());
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		loc_event_volume(loc, v);
+	} else if (strcmp(f->cmd, "vol_destroy") == 0 && ok) {
+		st = loc_db_prepare(loc, "DELETE FROM volumes WHERE id=?");
+		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		v->dead = true;
+		loc_event_gone(loc, v->user_id, "volume_gone", "volume", v->id);
+	} else if (strcmp(f->cmd, "vol_snapshot") == 0 && ok) {
+		v->snapshot = true;
+		st = loc_db_prepare(loc, "UPDATE volumes SET snapshot=1 WHERE id=?");
+		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		loc_event_volume(loc, v);
+	}
+}
+
+int
+req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
+	   const tf_msg *m, tf_err *err)
+{
+	char name[160], tag[80] = "", nodename[64] = "";
+	struct loc_volume *v;
+	struct loc_node *n;
+	struct loc_fwd *f;
+	tf_out o;
+
+	if (strcmp(m->cmd, "vol_create") == 0) {
+		tf_uuid u;
+
+		if (tf_msg_str(m, "tag", tag, sizeof tag, false, err) < 0 ||
+		    tf_msg_str(m, "node", nodename, sizeof nodename, false, err) < 0)
+			return -1;
+		if (tag[0] && !tf_tag_valid(tag))
+			return tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . "
+			    "only, and not shaped like a uuid", tag);
+		if (tag[0] && loc_tag_taken(loc, s->user_id, tag))
+			return tf_err_set(err, "the tag '%s' is already in use", tag);
+		n = nodename[0] ? loc_node_by_name(loc, nodename) : loc_node_best(loc);
+		if (n == NULL || !n->up)
+			return tf_err_set(err, nodename[0] ? "node %s is not up" :
+			    "no node is up%s", nodename);
+		v = tf_calloc(1, sizeof *v);
+		tf_uuid_make(&u);
+		snprintf(v->id, sizeof v->id, "%s", u.s);
+		snprintf(v->tag, sizeof v->tag, "%s", tag);
+		v->user_id = s->user_id;
+		v->node_id = n->id;
+		LOC_PUSH(volumes, v);
+	} else {
+		if (tf_msg_str(m, "volume", name, sizeof name, true, err) != 0)
+			return -1;
+		v = req_volume_lookup(loc, s, name);
+		if (v == NULL)
+			return tf_err_set(err, "no such volume: %s", name);
+		n = loc_node_find(loc, v->node_id);
+		if (n == NULL || !n->up)
+			return tf_err_set(err, "the node of volume %s is down", v->id);
+	}
+	tf_out_init(&o, m->cmd);
+	tf_out_str(&o, "volume", v->id);
+	tf_out_str(&o, "tag", v->tag);
+	tf_out_int(&o, "user", v->user_id);
+	f = loc_fwd_to_node(loc, n, s, m, &o, v->id);
+	if (f != NULL)
+		f->done_fn = volume_done;
+	tf_out_fini(&o);
+	return 0;
+}
+
+int
+req_images(struct location *loc, struct loc_session *s, struct loc_node *node,
+	   const tf_msg *m, tf_err *err)
+{
+	tf_out o;
+
+	tf_out_init(&o, TF_REPLY);
+	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, false);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+	return 0;
+}
+
+/* Volumes are catalogued in the database: load them at start. */
+int loc_volumes_load(struct location *loc);
+int
+loc_volumes_load(struct location *loc)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc,
+	    "SELECT id, user_id, node_id, tag, snapshot FROM volumes");
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct loc_volume *v = tf_calloc(1, sizeof *v);
+
+		snprintf(v->id, sizeof v->id, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		v->user_id = sqlite3_column_int64(st, 1);
+		v->node_id = sqlite3_column_int64(st, 2);
+		snprintf(v->tag, sizeof v->tag, "%s",
+		    (const char *)sqlite3_column_text(st, 3));
+		v->snapshot = sqlite3_column_int(st, 4) != 0;
+		LOC_PUSH(volumes, v);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* A fresh resource offer on demand (tfresources, a console refresh). */
+int
+req_offer(struct location *loc, struct loc_session *s, struct loc_node *node,
+	  const tf_msg *m, tf_err *err)
+{
+	loc_push_offer(loc, s);
+	req_reply_empty(loc, s, m->id);
+	return 0;
+}

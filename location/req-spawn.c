@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * req-spawn.c: spawning containers (image resolved per user, node chosen,
+ * record created in state "spawning", request forwarded) and the node's
+ * reports that move containers through their states and refresh node
+ * statistics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "location.h"
+#include "tf_json.h"
+#include "tf_log.h"
+
+static void
+spawn_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
+{
+	struct loc_container *c = loc_container_find(loc, f->object);
+
+	if (c == NULL || !tf_msg_is_error(m))
+		return;
+	snprintf(c->state, sizeof c->state, "failed");
+	tf_msg_str(m, "error", c->error, sizeof c->error, false, NULL);
+	loc_event_container(loc, c);
+	c->dead = true;
+	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
+}
+
+/* Checks the (volume, mountpoint) pairs and picks the node they live on. */
+static int
+spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
+	      struct loc_node **node, tf_err *err)
+{
+	const msgpack_object_array *vols = NULL;
+	int rc = tf_obj_array(m->params, "volumes", &vols, 32, false, err);
+
+	if (rc < 0)
+		return -1;
+	for (uint32_t i = 0; vols != NULL && i < vols->size; i++) {
+		const msgpack_object *pair = &vols->ptr[i];
+		char id[LOC_ID_LEN + 80], mnt[1024];
+		struct loc_volume *v = NULL;
+		struct loc_node *vn;
+
+		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2 ||
+		    tf_obj_as_str(&pair->via.array.ptr[0], id, sizeof id) != 0 ||
+		    tf_obj_as_str(&pair->via.array.ptr[1], mnt, sizeof mnt) != 0)
+			return tf_err_set(err, "volumes must be [volume, mountpoint] pairs");
+		for (size_t k = 0; k < loc->n_volumes; k++) {
+			struct loc_volume *cand = loc->volumes[k];
+			char both[LOC_ID_LEN + 90];
+
+			if (cand->dead || !loc_may_see(s, cand->user_id))
+				continue;
+			snprintf(both, sizeof both, "%s:%s", cand->id, cand->tag);
+			if (strcmp(cand->id, id) == 0 ||
+			    (cand->tag[0] && strcmp(cand->tag, id) == 0) ||
+			    strcmp(both, id) == 0)
+				v = cand;
+		}
+		if (v == NULL)
+			return tf_err_set(err, "no such volume: %s", id);
+		vn = loc_node_find(loc, v->node_id);
+		if (*node != NULL && vn != *node)
+			return tf_err_set(err, "volume %s lives on node %s, not %s",
+			    v->id, vn ? vn->name : "?", (*node)->name);
+		*node = vn;
+	}
+	return 0;
+}
+
+int
+req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
+	  const tf_msg *m, tf_err *err)
+{
+	static const char *const skip[] = { "node", "user", "session", "image",
+	    "container", "layers", "config", NULL };
+	char image[128], image_id[80], nodename[64] = "", tag[80] = "";
+	struct loc_node *node = NULL;
+	struct loc_container *c;
+	sqlite3_stmt *st;
+	msgpack_unpacked u;
+	struct loc_fwd *f;
+	tf_uuid uuid;
+	tf_out o;
+
+	if (tf_msg_str(m, "image", image, sizeof image, true, err) != 0 ||
+	    tf_msg_str(m, "node", nodename, sizeof nodename, false, err) < 0 ||
+	    tf_msg_str(m, "tag", tag, sizeof tag, false, err) < 0)
+		return -1;
+	if (tag[0] != '\0' && !tf_tag_valid(tag))
+		return tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . only, "
+		    "at most 64, and not shaped like a uuid", tag);
+	if (tag[0] != '\0' && loc_tag_taken(loc, s->user_id, tag))
+		return tf_err_set(err, "the tag '%s' is already in use", tag);
+	if (loc_image_resolve(loc, s->user_id, image, image_id, sizeof image_id,
+	    err) != 0)
+		return -1;
+	if (nodename[0] != '\0') {
+		node = loc_node_by_name(loc, nodename);
+		if (node == NULL)
+			return tf_err_set(err, "no such node: %s", nodename);
+	}
+	if (spawn_volumes(loc, s, m, &node, err) != 0)
+		return -1;
+	if (node == NULL)
+		node = loc_node_best(loc);
+	if (node == NULL)
+		return tf_err_set(err, "no node is up at this location");
+	if (!node->up)
+		return tf_err_set(err, "node %s is down", node->name);
+
+	tf_uuid_make(&uuid);
+	tf_out_init(&o, "spawn");
+	tf_out_copy(&o, m->params, skip);
+	tf_out_str(&o, "container", uuid.s);
+	tf_out_str(&o, "image", strcmp(image, ".") == 0 ? image_id : image);
+	tf_out_int(&o, "user", s->user_id);
+	tf_out_str(&o, "session", s->id);
+	st = loc_db_prepare(loc, "SELECT config, layers FROM images WHERE "
+	    "user_id=? AND image_id=?");
+	sqlite3_bind_int64(st, 1, s->user_id);
+	sqlite3_bind_text(st, 2, image_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		tf_out_fini(&o);
+		return tf_err_set(err, "image %s vanished", image_id);
+	}
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), NULL) == MSGPACK_UNPACK_SUCCESS)
+		msgpack_pack_object(tf_out_key(&o, "config"), u.data);
+	msgpack_unpacked_destroy(&u);
+	{
+		json_t *j = json_loads((const char *)sqlite3_column_text(st, 1),
+		    0, NULL);
+
+		tf_json_pack(tf_out_key(&o, "layers"), j != NULL ? j : json_array());
+		json_decref(j);
+	}
+	sqlite3_finalize(st);
+
+	c = tf_calloc(1, sizeof *c);
+	snprintf(c->id, sizeof c->id, "%s", uuid.s);
+	c->node_id = node->id;
+	c->user_id = s->user_id;
+	snprintf(c->session, sizeof c->session, "%s", s->id);
+	snprintf(c->tag, sizeof c->tag, "%s", tag);
+	snprintf(c->image, sizeof c->image, "%s",
+	    strcmp(image, ".") == 0 ? image_id : image);
+	snprintf(c->state, sizeof c->state, "spawning");
+	c->created = tf_wall_time();
+	LOC_PUSH(containers, c);
+	node->containers++;
+	loc_event_container(loc, c);
+
+	f = loc_fwd_to_node(loc, node, s, m, &o, c->id);
+	if (f != NULL)
+		f->done_fn = spawn_done;
+	tf_out_fini(&o);
+	tf_info("spawning %s (%s) on %s for %s", c->id, c->image, node->name,
+	    s->user_name);
+	return 0;
+}
+
+int
+req_node_push(struct location *loc, struct loc_session *s, struct loc_node *n,
+	      const tf_msg *m, tf_err *err)
+{
+	if (strcmp(m->cmd, "stats") == 0) {
+		tf_msg_int(m, "cpus", &n->cpus, 0, 1 << 20, false, NULL);
+		tf_msg_int(m, "cpu_pct", &n->cpu_pct, 0, 100000, false, NULL);
+		tf_msg_int(m, "mem_total_mb", &n->mem_total_mb, 0, INT64_MAX, false, NULL);
+		tf_msg_int(m, "mem_free_mb", &n->mem_free_mb, 0, INT64_MAX, false, NULL);
+		tf_msg_int(m, "paging", &n->paging, 0, INT64_MAX, false, NULL);
+		tf_msg_int(m, "containers", &n->containers, 0, INT64_MAX, false, NULL);
+		tf_obj_double(m->params, "load1", &n->load1, false, NULL);
+		loc_event_node(loc, n);
+		return 0;
+	}
+	if (strcmp(m->cmd, "ctr_status") == 0) {
+		char id[LOC_ID_LEN], state[16];
+		struct loc_container *c;
+
+		if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0 ||
+		    tf_msg_str(m, "state", state, sizeof state, true, err) != 0)
+			return -1;
+		c = loc_container_find(loc, id);
+		if (c == NULL || c->node_id != n->id)
+			return 0;	/* already forgotten */
+		snprintf(c->state, sizeof c->state, "%s", state);
+		tf_msg_str(m, "ip", c->ip, sizeof c->ip, false, NULL);
+		tf_msg_int(m, "exit_code", &c->exit_code, INT32_MIN, INT32_MAX,
+		    false, NULL);
+		tf_msg_str(m, "error", c->error, sizeof c->error, false, NULL);
+		tf_msg_int(m, "startup_ms", &c->startup_ms, 0, INT64_MAX, false,
+		    NULL);
+		if (strcmp(state, "running") == 0)
+			c->started = tf_wall_time();
+		loc_event_container(loc, c);
+		if (strcmp(state, "destroyed") == 0) {
+			c->dead = true;
+			loc_event_gone(loc, c->user_id, "container_gone",
+			    "container", c->id);
+			for (size_t i = 0; i < loc->n_tunnels; i++) {
+				struct loc_tunnel *t = loc->tunnels[i];
+
+				if (!t->dead && strcmp(t->container, c->id) == 0) {
+					t->dead = true;
+					loc_event_gone(loc, t->user_id,
+					    "tunnel_gone", "tunnel", t->id);
+				}
+			}
+		}
+		return 0;
+	}
+	return tf_err_set(err, "unknown report %s", m->cmd);
+}
