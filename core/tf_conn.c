@@ -524,7 +524,13 @@ conn_dispatch(tf_conn *c, tf_msg *m)
 
 		tf_obj_str(m->params, "reason", why, sizeof why, false, NULL);
 		tf_warn("%s", why);
+		if (c->hello_id != 0)
+			return;		/* a hello is already on its way */
 		c->session[0] = '\0';
+		/* What was in flight belonged to the old session. */
+		conn_fail_all(c, why);
+		conn_set_state(c, TF_CONN_CONNECTING, why);
+		conn_send_hello(c);
 		return;
 	}
 	if (c->push_fn != NULL)

@@ -89,11 +89,29 @@ dispatch_user(struct location *loc, const tf_msg *m, const struct loc_peer *peer
 	}
 	s = loc_session_by_rid(loc, m->rid, m->rid_len);
 	if (s == NULL || s->user_id != peer->id) {
-		tf_send_error(loc->router, m->rid, m->rid_len, m->id,
-		    "no session: say hello first");
+		/* Collected, or we restarted: tell the client to say hello
+		 * again rather than answer each request with an error. */
+		tf_out o;
+
+		tf_out_init(&o, "bye");
+		tf_out_str(&o, "reason", "the location has no session for this "
+		    "connection (it was collected or the location restarted)");
+		loc_send(loc, m->rid, m->rid_len, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+		if (m->id != 0 && !tf_msg_is_answer(m))
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "no session: say hello first");
 		return;
 	}
 	s->last_rx_ms = tf_now_ms();
+	if (!s->connected) {
+		/* The same connection came back to life (a stopped client
+		 * continued): nothing was lost, carry on. */
+		tf_info("session %s (%s) resumed", s->id, s->name);
+		s->connected = true;
+		s->down_since_ms = 0;
+		loc_push_offer(loc, s);
+	}
 	if (tf_msg_is_answer(m))
 		return;		/* answers to our heartbeats */
 	if (strcmp(m->cmd, "hb") == 0) {

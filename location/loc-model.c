@@ -26,7 +26,7 @@ loc_session_by_rid(struct location *loc, const uint8_t *rid, size_t len)
 	for (size_t i = 0; i < loc->n_sessions; i++) {
 		struct loc_session *s = loc->sessions[i];
 
-		if (!s->dead && s->connected && s->rid_len == len &&
+		if (!s->dead && s->rid_len == len &&
 		    memcmp(s->rid, rid, len) == 0)
 			return s;
 	}

@@ -1,0 +1,1092 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf_model: the client-side store of the resource offer (see tf_model.h).
+ *
+ * Each kind lives in a table: a dense vector of entries (so views iterate
+ * without hashing) plus an open-addressing index by id with backward-shift
+ * deletion, so 10,000 containers cost O(1) per push.  A removal swaps the
+ * last entry into the hole and fixes its index slot.  Parsing is tolerant in
+ * the way a console must be: absent fields keep their value, a field of the
+ * wrong type is ignored, but a record without a valid id is rejected.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tf_log.h"
+#include "tf_model.h"
+#include "tf_msg.h"
+#include "tf_util.h"
+
+#define MODEL_LISTENERS 16
+#define MODEL_OFFER_MAX 200000	/* records of one kind in an offer */
+
+struct model_entry {
+	size_t idx;		/* position in table->items */
+	uint64_t hash;
+	union {
+		char id[TF_MODEL_ID];	/* every record starts with its id */
+		tf_model_node node;
+		tf_model_container container;
+		tf_model_tunnel tunnel;
+		tf_model_volume volume;
+		tf_model_image image;
+		tf_model_proc proc;
+	} rec;
+};
+
+struct model_table {
+	struct model_entry **items;
+	size_t n, cap;
+	struct model_entry **slots;	/* index by id; NULL is empty */
+	size_t nslots;			/* power of two */
+};
+
+struct model_listener {
+	tf_model_fn fn;
+	void *arg;
+};
+
+struct tf_model {
+	struct model_table tables[TF_MODEL_KIND_LAST];
+	struct model_listener listeners[MODEL_LISTENERS];
+	int nlisteners;
+	uint64_t generation;
+	bool quiet;		/* an offer is being applied: one RESET at the end */
+};
+
+static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
+	[TF_MODEL_NODE] = "node",
+	[TF_MODEL_CONTAINER] = "container",
+	[TF_MODEL_TUNNEL] = "tunnel",
+	[TF_MODEL_VOLUME] = "volume",
+	[TF_MODEL_IMAGE] = "image",
+	[TF_MODEL_PROC] = "process",
+};
+
+static const char *const model_ctr_state_names[TF_CTR_STATE_LAST] = {
+	[TF_CTR_UNKNOWN] = "unknown",
+	[TF_CTR_SPAWNING] = "spawning",
+	[TF_CTR_SLEEPING] = "sleeping",
+	[TF_CTR_RUNNING] = "running",
+	[TF_CTR_EXITED] = "exited",
+	[TF_CTR_FAILED] = "failed",
+	[TF_CTR_DESTROYED] = "destroyed",
+};
+
+/* FNV-1a: ids are short and already random. */
+static uint64_t
+model_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void
+model_table_index(struct model_table *t, struct model_entry *e)
+{
+	size_t mask = t->nslots - 1, i = e->hash & mask;
+
+	while (t->slots[i] != NULL)
+		i = (i + 1) & mask;
+	t->slots[i] = e;
+}
+
+static void
+model_table_grow(struct model_table *t)
+{
+	size_t i;
+
+	if (t->n + 1 > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->items = tf_realloc(t->items, t->cap * sizeof *t->items);
+	}
+	if ((t->n + 1) * 2 <= t->nslots)
+		return;
+	free(t->slots);
+	t->nslots = t->nslots ? t->nslots * 2 : 32;
+	t->slots = tf_calloc(t->nslots, sizeof *t->slots);
+	for (i = 0; i < t->n; i++)
+		model_table_index(t, t->items[i]);
+}
+
+static size_t
+model_table_slot(const struct model_table *t, const char *id, uint64_t h)
+{
+	size_t mask, i;
+
+	if (t->nslots == 0)
+		return SIZE_MAX;
+	mask = t->nslots - 1;
+	for (i = h & mask; t->slots[i] != NULL; i = (i + 1) & mask) {
+		if (t->slots[i]->hash == h && strcmp(t->slots[i]->rec.id, id) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+static struct model_entry *
+model_table_find(const struct model_table *t, const char *id)
+{
+	size_t i = model_table_slot(t, id, model_hash(id));
+
+	return i == SIZE_MAX ? NULL : t->slots[i];
+}
+
+/* Returns the entry for id, creating a zeroed one (*created set). */
+static struct model_entry *
+model_table_get(struct model_table *t, const char *id, bool *created)
+{
+	struct model_entry *e = model_table_find(t, id);
+
+	*created = false;
+	if (e != NULL)
+		return e;
+	model_table_grow(t);
+	e = tf_calloc(1, sizeof *e);
+	snprintf(e->rec.id, sizeof e->rec.id, "%s", id);
+	e->hash = model_hash(id);
+	e->idx = t->n;
+	t->items[t->n++] = e;
+	model_table_index(t, e);
+	*created = true;
+	return e;
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static bool
+model_table_remove(struct model_table *t, const char *id)
+{
+	size_t i = model_table_slot(t, id, model_hash(id)), j, k, mask;
+	struct model_entry *e, *last;
+
+	if (i == SIZE_MAX)
+		return false;
+	e = t->slots[i];
+	mask = t->nslots - 1;
+	t->slots[i] = NULL;
+	for (j = (i + 1) & mask; t->slots[j] != NULL; j = (j + 1) & mask) {
+		k = t->slots[j]->hash & mask;
+		/* Move slot j back into the hole unless its home lies
+		 * cyclically in (i, j]. */
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->slots[i] = t->slots[j];
+		t->slots[j] = NULL;
+		i = j;
+	}
+	last = t->items[--t->n];
+	t->items[e->idx] = last;
+	last->idx = e->idx;
+	free(e);
+	return true;
+}
+
+static void
+model_table_clear(struct model_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->items[i]);
+	t->n = 0;
+	if (t->slots != NULL)
+		memset(t->slots, 0, t->nslots * sizeof *t->slots);
+}
+
+static void
+model_notify(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id)
+{
+	int i;
+
+	m->generation++;
+	if (m->quiet)
+		return;
+	for (i = 0; i < m->nlisteners; i++)
+		m->listeners[i].fn(m, kind, op, id, m->listeners[i].arg);
+}
+
+tf_model *
+tf_model_new(void)
+{
+	return tf_calloc(1, sizeof(tf_model));
+}
+
+void
+tf_model_destroy(tf_model **self_p)
+{
+	tf_model *m;
+	int k;
+
+	assert(self_p != NULL);
+	if ((m = *self_p) == NULL)
+		return;
+	for (k = 0; k < TF_MODEL_KIND_LAST; k++) {
+		model_table_clear(&m->tables[k]);
+		free(m->tables[k].items);
+		free(m->tables[k].slots);
+	}
+	free(m);
+	*self_p = NULL;
+}
+
+int
+tf_model_listen(tf_model *m, tf_model_fn fn, void *arg)
+{
+	if (m->nlisteners == MODEL_LISTENERS)
+		return -1;
+	m->listeners[m->nlisteners].fn = fn;
+	m->listeners[m->nlisteners].arg = arg;
+	m->nlisteners++;
+	return 0;
+}
+
+void
+tf_model_unlisten(tf_model *m, tf_model_fn fn, void *arg)
+{
+	int i;
+
+	for (i = 0; i < m->nlisteners; i++) {
+		if (m->listeners[i].fn == fn && m->listeners[i].arg == arg) {
+			memmove(&m->listeners[i], &m->listeners[i + 1],
+			    (m->nlisteners - i - 1) * sizeof m->listeners[0]);
+			m->nlisteners--;
+			return;
+		}
+	}
+}
+
+/* ---- tolerant field readers ------------------------------------------ */
+
+/* Copies a str/bin field; nil clears it; absent or other types keep it. */
+static void
+rec_str(const msgpack_object *map, const char *key, char *buf, size_t size)
+{
+	const msgpack_object *o = tf_obj_get(map, key);
+	const char *p;
+	size_t len;
+
+	if (o == NULL)
+		return;
+	if (o->type == MSGPACK_OBJECT_NIL) {
+		buf[0] = '\0';
+		return;
+	}
+	if (o->type == MSGPACK_OBJECT_STR) {
+		p = o->via.str.ptr;
+		len = o->via.str.size;
+	} else if (o->type == MSGPACK_OBJECT_BIN) {
+		p = o->via.bin.ptr;
+		len = o->via.bin.size;
+	} else
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	/* A display string must not carry control characters. */
+	for (; len > 0; len--) {
+		if ((unsigned char)buf[len - 1] < 0x20 || buf[len - 1] == 0x7f)
+			buf[len - 1] = '?';
+	}
+}
+
+static bool
+rec_number(const msgpack_object *o, double *out)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		*out = (double)o->via.u64;
+		return true;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		*out = (double)o->via.i64;
+		return true;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		*out = o->via.f64;
+		return true;
+	case MSGPACK_OBJECT_BOOLEAN:
+		*out = o->via.boolean ? 1 : 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+rec_double(const msgpack_object *map, const char *key, double *out)
+{
+	const msgpack_object *o = tf_obj_get(map, key);
+	double v;
+
+	if (o != NULL && rec_number(o, &v))
+		*out = v;
+}
+
+static void
+rec_int(const msgpack_object *map, const char *key, int64_t *out)
+{
+	const msgpack_object *o = tf_obj_get(map, key);
+
+	if (o == NULL)
+		return;
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+		*out = o->via.u64 > INT64_MAX ? INT64_MAX : (int64_t)o->via.u64;
+	else if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+		*out = o->via.i64;
+	else if (o->type == MSGPACK_OBJECT_FLOAT32 ||
+	    o->type == MSGPACK_OBJECT_FLOAT64)
+		*out = (int64_t)o->via.f64;
+	else if (o->type == MSGPACK_OBJECT_NIL)
+		*out = 0;
+}
+
+static void
+rec_bool(const msgpack_object *map, const char *key, bool *out)
+{
+	const msgpack_object *o = tf_obj_get(map, key);
+	double v;
+
+	if (o != NULL && rec_number(o, &v))
+		*out = v != 0;
+}
+
+/* The record's id: required, a non-empty str without control chars. */
+static int
+rec_id(const msgpack_object *map, const char *key, char *buf, tf_err *err)
+{
+	const msgpack_object *o;
+	size_t i;
+
+	if (map == NULL || map->type != MSGPACK_OBJECT_MAP)
+		return tf_err_set(err, "%s record is not a map", key);
+	o = tf_obj_get(map, key);
+	if (o == NULL)
+		return tf_err_set(err, "%s record without '%s'", key, key);
+	if (tf_obj_as_str(o, buf, TF_MODEL_ID) != 0 || buf[0] == '\0')
+		return tf_err_set(err, "%s record with a bad '%s'", key, key);
+	for (i = 0; buf[i] != '\0'; i++) {
+		if ((unsigned char)buf[i] <= 0x20 || buf[i] == 0x7f)
+			return tf_err_set(err, "%s record with a bad '%s'", key,
+			    key);
+	}
+	return 0;
+}
+
+/* ---- per-kind parsers ------------------------------------------------ */
+
+static void
+model_parse_node(tf_model_node *n, const msgpack_object *o)
+{
+	char state[16] = "";
+
+	rec_str(o, "name", n->name, sizeof n->name);
+	if (n->name[0] == '\0')
+		snprintf(n->name, sizeof n->name, "%.*s", 12, n->id);
+	rec_str(o, "state", state, sizeof state);
+	if (state[0] != '\0')
+		n->up = strcmp(state, "up") == 0;
+	rec_int(o, "cpus", &n->cpus);
+	rec_double(o, "cpu_pct", &n->cpu_pct);
+	rec_int(o, "mem_total_mb", &n->mem_total_mb);
+	rec_int(o, "mem_free_mb", &n->mem_free_mb);
+	rec_double(o, "paging", &n->paging);
+	rec_int(o, "containers", &n->containers);
+	rec_double(o, "load1", &n->load1);
+	rec_str(o, "subnet", n->subnet, sizeof n->subnet);
+}
+
+static void
+model_parse_container(tf_model_container *c, const msgpack_object *o)
+{
+	char state[16] = "";
+
+	rec_str(o, "node", c->node, sizeof c->node);
+	rec_str(o, "tag", c->tag, sizeof c->tag);
+	rec_str(o, "image", c->image, sizeof c->image);
+	rec_str(o, "ip", c->ip, sizeof c->ip);
+	rec_str(o, "state", state, sizeof state);
+	if (state[0] != '\0')
+		c->state = tf_model_ctr_state_parse(state);
+	rec_int(o, "exit_code", &c->exit_code);
+	rec_str(o, "error", c->error, sizeof c->error);
+	rec_str(o, "session", c->session, sizeof c->session);
+	rec_str(o, "session_name", c->session_name, sizeof c->session_name);
+	rec_str(o, "user", c->user, sizeof c->user);
+	rec_double(o, "created", &c->created);
+	rec_double(o, "started", &c->started);
+	rec_int(o, "startup_ms", &c->startup_ms);
+}
+
+static void
+model_parse_tunnel(tf_model_tunnel *t, const msgpack_object *o)
+{
+	rec_str(o, "container", t->container, sizeof t->container);
+	rec_int(o, "port", &t->port);
+	rec_int(o, "localport", &t->localport);
+	rec_str(o, "session", t->session, sizeof t->session);
+	rec_int(o, "conns", &t->conns);
+	rec_int(o, "bytes_in", &t->bytes_in);
+	rec_int(o, "bytes_out", &t->bytes_out);
+}
+
+static void
+model_parse_volume(tf_model_volume *v, const msgpack_object *o)
+{
+	const msgpack_object *mounts = tf_obj_get(o, "mounts");
+	uint32_t i;
+
+	rec_str(o, "tag", v->tag, sizeof v->tag);
+	rec_str(o, "node", v->node, sizeof v->node);
+	rec_str(o, "user", v->user, sizeof v->user);
+	rec_bool(o, "snapshot", &v->snapshot);
+	if (mounts != NULL && mounts->type == MSGPACK_OBJECT_ARRAY) {
+		v->nmounts = 0;
+		for (i = 0; i < mounts->via.array.size; i++) {
+			if (v->nmounts < TF_MODEL_MOUNTS &&
+			    tf_obj_as_str(&mounts->via.array.ptr[i],
+			    v->mounts[v->nmounts], TF_MODEL_ID) != 0)
+				continue;
+			v->nmounts++;
+		}
+	}
+}
+
+static void
+model_parse_image(tf_model_image *im, const msgpack_object *o)
+{
+	const msgpack_object *names = tf_obj_get(o, "names");
+	const msgpack_object *layers = tf_obj_get(o, "layers");
+	char one[TF_MODEL_TEXT];
+	size_t used = 0;
+	uint32_t i;
+
+	if (names != NULL && names->type == MSGPACK_OBJECT_ARRAY) {
+		im->names[0] = '\0';
+		im->name[0] = '\0';
+		for (i = 0; i < names->via.array.size; i++) {
+			if (tf_obj_as_str(&names->via.array.ptr[i], one,
+			    sizeof one) != 0)
+				continue;
+			if (im->name[0] == '\0')
+				(void)tf_snprintf(im->name, sizeof im->name, "%s", one);
+			if (used + strlen(one) + 3 < sizeof im->names) {
+				used += (size_t)snprintf(im->names + used,
+				    sizeof im->names - used, "%s%s",
+				    used ? ", " : "", one);
+			}
+		}
+	}
+	if (im->name[0] == '\0')
+		snprintf(im->name, sizeof im->name, "%.12s", im->id);
+	if (layers != NULL && layers->type == MSGPACK_OBJECT_ARRAY)
+		im->layers = layers->via.array.size;
+	rec_int(o, "size", &im->size);
+	rec_double(o, "created", &im->created);
+}
+
+/* Applies one record of a kind; the id key is the kind's wire name. */
+static int
+model_apply_record(tf_model *m, tf_model_kind kind, const msgpack_object *o,
+		   tf_err *err)
+{
+	struct model_table *t = &m->tables[kind];
+	char id[TF_MODEL_ID];
+	struct model_entry *e;
+	bool created;
+
+	if (rec_id(o, model_kind_names[kind], id, err) != 0)
+		return -1;
+	e = model_table_get(t, id, &created);
+	/* A node in the offer is up unless it says otherwise. */
+	if (created && kind == TF_MODEL_NODE)
+		e->rec.node.up = true;
+	switch (kind) {
+	case TF_MODEL_NODE:
+		model_parse_node(&e->rec.node, o);
+		break;
+	case TF_MODEL_CONTAINER:
+		model_parse_container(&e->rec.container, o);
+		break;
+	case TF_MODEL_TUNNEL:
+		model_parse_tunnel(&e->rec.tunnel, o);
+		break;
+	case TF_MODEL_VOLUME:
+		model_parse_volume(&e->rec.volume, o);
+		break;
+	case TF_MODEL_IMAGE:
+		model_parse_image(&e->rec.image, o);
+		break;
+	default:
+		tf_panic("model_apply_record: kind %d", kind);
+	}
+	model_notify(m, kind, created ? TF_MODEL_ADDED : TF_MODEL_CHANGED, id);
+	return 0;
+}
+
+static void
+model_remove_procs_of(tf_model *m, const char *container)
+{
+	struct model_table *t = &m->tables[TF_MODEL_PROC];
+	char id[TF_MODEL_ID];
+	size_t i = 0;
+
+	while (i < t->n) {
+		if (strcmp(t->items[i]->rec.proc.container, container) != 0) {
+			i++;
+			continue;
+		}
+		snprintf(id, sizeof id, "%s", t->items[i]->rec.id);
+		model_table_remove(t, id);
+		model_notify(m, TF_MODEL_PROC, TF_MODEL_REMOVED, id);
+	}
+}
+
+static int
+model_apply_gone(tf_model *m, tf_model_kind kind, const msgpack_object *o,
+		 tf_err *err)
+{
+	char id[TF_MODEL_ID];
+
+	if (rec_id(o, model_kind_names[kind], id, err) != 0)
+		return -1;
+	if (model_table_remove(&m->tables[kind], id))
+		model_notify(m, kind, TF_MODEL_REMOVED, id);
+	if (kind == TF_MODEL_CONTAINER)
+		model_remove_procs_of(m, id);
+	return 0;
+}
+
+static int
+model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
+{
+	static const struct {
+		const char *key;
+		tf_model_kind kind;
+	} lists[] = {
+		{ "nodes", TF_MODEL_NODE },
+		{ "containers", TF_MODEL_CONTAINER },
+		{ "tunnels", TF_MODEL_TUNNEL },
+		{ "volumes", TF_MODEL_VOLUME },
+		{ "images", TF_MODEL_IMAGE },
+	};
+	const msgpack_object *arr;
+	struct model_table *procs = &m->tables[TF_MODEL_PROC];
+	tf_err one;
+	size_t k, i;
+	int rc = 0, bad = 0;
+
+	if (o == NULL || o->type != MSGPACK_OBJECT_MAP)
+		return tf_err_set(err, "offer is not a map");
+	m->quiet = true;
+	for (k = 0; k < TF_ARRAY_LEN(lists); k++) {
+		model_table_clear(&m->tables[lists[k].kind]);
+		arr = tf_obj_get(o, lists[k].key);
+		if (arr == NULL || arr->type != MSGPACK_OBJECT_ARRAY)
+			continue;
+		if (arr->via.array.size > MODEL_OFFER_MAX) {
+			rc = tf_err_set(err, "offer: too many %s",
+			    lists[k].key);
+			continue;
+		}
+		for (i = 0; i < arr->via.array.size; i++) {
+			if (model_apply_record(m, lists[k].kind,
+			    &arr->via.array.ptr[i], &one) != 0) {
+				if (bad++ == 0)
+					tf_err_set(err, "offer: %s", one.msg);
+				rc = -1;
+			}
+		}
+	}
+	/* Processes survive a fresh offer only while their container does. */
+	i = 0;
+	while (i < procs->n) {
+		if (model_table_find(&m->tables[TF_MODEL_CONTAINER],
+		    procs->items[i]->rec.proc.container) == NULL)
+			model_table_remove(procs, procs->items[i]->rec.id);
+		else
+			i++;
+	}
+	m->quiet = false;
+	model_notify(m, TF_MODEL_KIND_LAST, TF_MODEL_RESET, "");
+	return rc;
+}
+
+int
+tf_model_apply(tf_model *m, const char *cmd, const msgpack_object *params,
+	       tf_err *err)
+{
+	static const struct {
+		const char *cmd;
+		tf_model_kind kind;
+		bool gone;
+	} events[] = {
+		{ "node", TF_MODEL_NODE, false },
+		{ "node_gone", TF_MODEL_NODE, true },
+		{ "container", TF_MODEL_CONTAINER, false },
+		{ "container_gone", TF_MODEL_CONTAINER, true },
+		{ "tunnel", TF_MODEL_TUNNEL, false },
+		{ "tunnel_gone", TF_MODEL_TUNNEL, true },
+		{ "volume", TF_MODEL_VOLUME, false },
+		{ "volume_gone", TF_MODEL_VOLUME, true },
+		{ "image", TF_MODEL_IMAGE, false },
+	};
+	size_t i;
+
+	if (strcmp(cmd, "offer") == 0)
+		return model_apply_offer(m, params, err) == 0 ? 1 : -1;
+	for (i = 0; i < TF_ARRAY_LEN(events); i++) {
+		if (strcmp(cmd, events[i].cmd) != 0)
+			continue;
+		if (events[i].gone)
+			return model_apply_gone(m, events[i].kind, params,
+			    err) == 0 ? 1 : -1;
+		return model_apply_record(m, events[i].kind, params, err) == 0
+		    ? 1 : -1;
+	}
+	return 0;
+}
+
+void
+tf_model_clear(tf_model *m)
+{
+	int k;
+
+	for (k = 0; k < TF_MODEL_KIND_LAST; k++)
+		model_table_clear(&m->tables[k]);
+	model_notify(m, TF_MODEL_KIND_LAST, TF_MODEL_RESET, "");
+}
+
+size_t
+tf_model_count(const tf_model *m, tf_model_kind kind)
+{
+	assert(kind < TF_MODEL_KIND_LAST);
+	return m->tables[kind].n;
+}
+
+const void *
+tf_model_at(const tf_model *m, tf_model_kind kind, size_t i)
+{
+	assert(kind < TF_MODEL_KIND_LAST);
+	if (i >= m->tables[kind].n)
+		return NULL;
+	return &m->tables[kind].items[i]->rec;
+}
+
+const void *
+tf_model_find(const tf_model *m, tf_model_kind kind, const char *id)
+{
+	struct model_entry *e;
+
+	assert(kind < TF_MODEL_KIND_LAST);
+	if (id == NULL || *id == '\0')
+		return NULL;
+	e = model_table_find(&m->tables[kind], id);
+	return e == NULL ? NULL : &e->rec;
+}
+
+uint64_t
+tf_model_generation(const tf_model *m)
+{
+	return m->generation;
+}
+
+const tf_model_node *
+tf_model_node_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_NODE, id);
+}
+
+const tf_model_container *
+tf_model_container_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_CONTAINER, id);
+}
+
+const tf_model_tunnel *
+tf_model_tunnel_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_TUNNEL, id);
+}
+
+const tf_model_volume *
+tf_model_volume_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_VOLUME, id);
+}
+
+const tf_model_image *
+tf_model_image_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_IMAGE, id);
+}
+
+const tf_model_proc *
+tf_model_proc_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_PROC, id);
+}
+
+/*
+ * Name lookup shared by containers and volumes (both have id and tag):
+ * exact id, then "id:tag", then tag, then a unique id prefix.
+ */
+static const void *
+model_lookup_tagged(const tf_model *m, tf_model_kind kind, const char *name,
+		    size_t tag_off)
+{
+	const struct model_table *t = &m->tables[kind];
+	const struct model_entry *e, *found = NULL;
+	const char *colon, *tag;
+	size_t i, len = strlen(name);
+	int hits = 0;
+
+	if (len == 0)
+		return NULL;
+	if ((e = model_table_find(t, name)) != NULL)
+		return &e->rec;
+	colon = strchr(name, ':');
+	for (i = 0; i < t->n; i++) {
+		e = t->items[i];
+		tag = (const char *)&e->rec + tag_off;
+		if (colon != NULL &&
+		    strncmp(e->rec.id, name, (size_t)(colon - name)) == 0 &&
+		    e->rec.id[colon - name] == '\0' && strcmp(tag, colon + 1) == 0)
+			return &e->rec;
+		if (*tag != '\0' && strcmp(tag, name) == 0)
+			return &e->rec;
+	}
+	if (len < 4)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		if (strncmp(t->items[i]->rec.id, name, len) == 0) {
+			found = t->items[i];
+			hits++;
+		}
+	}
+	return hits == 1 ? &found->rec : NULL;
+}
+
+const tf_model_container *
+tf_model_container_lookup(const tf_model *m, const char *name)
+{
+	return model_lookup_tagged(m, TF_MODEL_CONTAINER, name,
+	    offsetof(tf_model_container, tag));
+}
+
+const tf_model_volume *
+tf_model_volume_lookup(const tf_model *m, const char *name)
+{
+	return model_lookup_tagged(m, TF_MODEL_VOLUME, name,
+	    offsetof(tf_model_volume, tag));
+}
+
+const tf_model_node *
+tf_model_node_lookup(const tf_model *m, const char *name)
+{
+	const struct model_table *t = &m->tables[TF_MODEL_NODE];
+	const tf_model_node *n = tf_model_node_find(m, name);
+	size_t i;
+
+	if (n != NULL)
+		return n;
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->items[i]->rec.node.name, name) == 0)
+			return &t->items[i]->rec.node;
+	}
+	return NULL;
+}
+
+/* "busybox" matches a name "busybox" or "busybox:<anything>". */
+static bool
+model_image_name_matches(const char *names, const char *want)
+{
+	size_t wl = strlen(want);
+	const char *p = names;
+
+	while (*p != '\0') {
+		if (strncmp(p, want, wl) == 0 &&
+		    (p[wl] == '\0' || p[wl] == ',' || p[wl] == ':'))
+			return true;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+		p += 2;		/* ", " */
+	}
+	return false;
+}
+
+const tf_model_image *
+tf_model_image_lookup(const tf_model *m, const char *name)
+{
+	const struct model_table *t = &m->tables[TF_MODEL_IMAGE];
+	const tf_model_image *im = tf_model_image_find(m, name), *found = NULL;
+	size_t i, len = strlen(name);
+	int hits = 0;
+
+	if (im != NULL || len == 0)
+		return im;
+	for (i = 0; i < t->n; i++) {
+		if (model_image_name_matches(t->items[i]->rec.image.names, name))
+			return &t->items[i]->rec.image;
+	}
+	if (len < 4)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		if (strncmp(t->items[i]->rec.id, name, len) == 0) {
+			found = &t->items[i]->rec.image;
+			hits++;
+		}
+	}
+	return hits == 1 ? found : NULL;
+}
+
+const tf_model_node *
+tf_model_best_node(const tf_model *m)
+{
+	const struct model_table *t = &m->tables[TF_MODEL_NODE];
+	const tf_model_node *n, *best = NULL;
+	double score, best_score = -1;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		n = &t->items[i]->rec.node;
+		if (!n->up)
+			continue;
+		/* Free memory, discounted by how busy the cpus are. */
+		score = (double)(n->mem_free_mb + 1) *
+		    (1.0 - (n->cpu_pct > 99 ? 0.99 : n->cpu_pct / 100.0));
+		if (score > best_score ||
+		    (score == best_score && strcmp(n->name, best->name) < 0)) {
+			best = n;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+void
+tf_model_proc_set(tf_model *m, const tf_model_proc *p)
+{
+	struct model_entry *e;
+	bool created;
+
+	if (p->id[0] == '\0')
+		return;
+	e = model_table_get(&m->tables[TF_MODEL_PROC], p->id, &created);
+	e->rec.proc = *p;
+	model_notify(m, TF_MODEL_PROC, created ? TF_MODEL_ADDED :
+	    TF_MODEL_CHANGED, p->id);
+}
+
+void
+tf_model_proc_remove(tf_model *m, const char *id)
+{
+	char copy[TF_MODEL_ID];
+
+	snprintf(copy, sizeof copy, "%s", id);
+	if (model_table_remove(&m->tables[TF_MODEL_PROC], copy))
+		model_notify(m, TF_MODEL_PROC, TF_MODEL_REMOVED, copy);
+}
+
+const char *
+tf_model_ctr_state_name(tf_model_ctr_state st)
+{
+	return st < TF_CTR_STATE_LAST ? model_ctr_state_names[st] : "unknown";
+}
+
+tf_model_ctr_state
+tf_model_ctr_state_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < TF_CTR_STATE_LAST; i++) {
+		if (strcmp(s, model_ctr_state_names[i]) == 0)
+			return (tf_model_ctr_state)i;
+	}
+	return TF_CTR_UNKNOWN;
+}
+
+const char *
+tf_model_proc_state_name(tf_model_proc_state st)
+{
+	switch (st) {
+	case TF_PROC_STARTING: return "starting";
+	case TF_PROC_RUNNING:  return "running";
+	case TF_PROC_EXITED:   return "exited";
+	case TF_PROC_FAILED:   return "failed";
+	}
+	return "unknown";
+}
+
+const char *
+tf_model_kind_name(tf_model_kind kind)
+{
+	return kind < TF_MODEL_KIND_LAST ? model_kind_names[kind] : "all";
+}
+
+/* ---- self-test --------------------------------------------------------- */
+
+struct model_test_count {
+	int added, changed, removed, reset;
+};
+
+static void
+model_test_cb(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id,
+	      void *arg)
+{
+	struct model_test_count *c = arg;
+
+	TF_UNUSED(m);
+	TF_UNUSED(kind);
+	TF_UNUSED(id);
+	switch (op) {
+	case TF_MODEL_ADDED: c->added++; break;
+	case TF_MODEL_CHANGED: c->changed++; break;
+	case TF_MODEL_REMOVED: c->removed++; break;
+	case TF_MODEL_RESET: c->reset++; break;
+	}
+}
+
+/* Packs a container record {container: id, tag, state, node}. */
+static void
+model_test_pack_ctr(msgpack_packer *pk, const char *id, const char *tag,
+		    const char *state)
+{
+	msgpack_pack_map(pk, 4);
+	tf_pack_kv_str(pk, "container", id);
+	tf_pack_kv_str(pk, "tag", tag);
+	tf_pack_kv_str(pk, "state", state);
+	tf_pack_kv_str(pk, "node", "n1");
+}
+
+static void
+model_test_apply(tf_model *m, const char *cmd, msgpack_sbuffer *sb, int want)
+{
+	msgpack_unpacked unp;
+	tf_err err;
+	int rc;
+
+	msgpack_unpacked_init(&unp);
+	rc = msgpack_unpack_next(&unp, sb->data, sb->size, NULL);
+	assert(rc == MSGPACK_UNPACK_SUCCESS);
+	rc = tf_model_apply(m, cmd, &unp.data, &err);
+	assert(rc == want);
+	msgpack_unpacked_destroy(&unp);
+	msgpack_sbuffer_clear(sb);
+}
+
+void
+tf_model_test(bool verbose)
+{
+	struct model_test_count count = { 0 };
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	tf_model *m = tf_model_new();
+	const tf_model_container *c;
+	tf_model_proc p;
+	char id[32];
+	int i;
+
+	if (verbose)
+		printf(" * tf_model: ");
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	assert(tf_model_listen(m, model_test_cb, &count) == 0);
+
+	/* An offer with two nodes, one container and an image. */
+	msgpack_pack_map(&pk, 3);
+	tf_pack_str(&pk, "nodes");
+	msgpack_pack_array(&pk, 2);
+	msgpack_pack_map(&pk, 4);
+	tf_pack_kv_str(&pk, "node", "n1");
+	tf_pack_kv_str(&pk, "name", "alpha");
+	tf_pack_kv_int(&pk, "mem_free_mb", 100);
+	tf_pack_kv_str(&pk, "state", "up");
+	msgpack_pack_map(&pk, 4);
+	tf_pack_kv_str(&pk, "node", "n2");
+	tf_pack_kv_str(&pk, "name", "beta");
+	tf_pack_kv_int(&pk, "mem_free_mb", 5000);
+	tf_pack_kv_str(&pk, "state", "up");
+	tf_pack_str(&pk, "containers");
+	msgpack_pack_array(&pk, 1);
+	model_test_pack_ctr(&pk, "AAAAbbbbCCCCddddEEEEff", "web", "running");
+	tf_pack_str(&pk, "images");
+	msgpack_pack_array(&pk, 1);
+	msgpack_pack_map(&pk, 2);
+	tf_pack_kv_str(&pk, "image", "sha256abcdef");
+	tf_pack_str(&pk, "names");
+	msgpack_pack_array(&pk, 2);
+	tf_pack_str(&pk, "busybox:latest");
+	tf_pack_str(&pk, "bb");
+	model_test_apply(m, "offer", &sb, 1);
+	assert(count.reset == 1 && count.added == 0);
+	assert(tf_model_count(m, TF_MODEL_NODE) == 2);
+	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
+	assert(strcmp(tf_model_best_node(m)->name, "beta") == 0);
+	assert(tf_model_image_lookup(m, "busybox") != NULL);
+	assert(tf_model_image_lookup(m, "bb") != NULL);
+	assert(tf_model_image_lookup(m, "nginx") == NULL);
+	c = tf_model_container_lookup(m, "web");
+	assert(c != NULL && c->state == TF_CTR_RUNNING);
+	assert(tf_model_container_lookup(m, "AAAAbbbb") == c);
+	assert(tf_model_container_lookup(m, "AAAAbbbbCCCCddddEEEEff:web") == c);
+
+	/* A partial update keeps the other fields. */
+	msgpack_pack_map(&pk, 2);
+	tf_pack_kv_str(&pk, "container", "AAAAbbbbCCCCddddEEEEff");
+	tf_pack_kv_str(&pk, "state", "exited");
+	model_test_apply(m, "container", &sb, 1);
+	c = tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff");
+	assert(c->state == TF_CTR_EXITED && strcmp(c->tag, "web") == 0);
+	assert(count.changed == 1);
+
+	/* Malformed: no id, wrong type; not a model event. */
+	msgpack_pack_map(&pk, 1);
+	tf_pack_kv_str(&pk, "tag", "x");
+	model_test_apply(m, "container", &sb, -1);
+	msgpack_pack_array(&pk, 0);
+	model_test_apply(m, "node", &sb, -1);
+	msgpack_pack_map(&pk, 0);
+	model_test_apply(m, "log", &sb, 0);
+
+	/* Many containers, then remove them all in a scattered order. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "c%05d", i);
+		model_test_pack_ctr(&pk, id, "t", "running");
+		model_test_apply(m, "container", &sb, 1);
+	}
+	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 5001);
+	memset(&p, 0, sizeof p);
+	snprintf(p.id, sizeof p.id, "p1");
+	snprintf(p.container, sizeof p.container, "c00007");
+	tf_model_proc_set(m, &p);
+	assert(tf_model_proc_find(m, "p1") != NULL);
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "c%05d", (i * 7919) % 5000);
+		msgpack_pack_map(&pk, 1);
+		tf_pack_kv_str(&pk, "container", id);
+		model_test_apply(m, "container_gone", &sb, 1);
+		if (i % 500 == 0) {
+			snprintf(id, sizeof id, "c%05d", ((i + 1) * 7919) % 5000);
+			assert(tf_model_container_find(m, id) != NULL);
+		}
+	}
+	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
+	assert(tf_model_proc_find(m, "p1") == NULL);
+	assert(tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff") != NULL);
+
+	tf_model_unlisten(m, model_test_cb, &count);
+	msgpack_sbuffer_destroy(&sb);
+	tf_model_destroy(&m);
+	assert(m == NULL);
+	if (verbose)
+		printf("OK\n");
+}

@@ -1,0 +1,105 @@
+# Shared helpers for integration tests: each test gets a private location
+# (and node) in a temp dir on its own ports, and removes everything it made.
+# Source it, then call tf_start_location / tf_start_node / tf_add_user.
+# Expects $BUILD (the meson build dir) in the environment.
+set -eu
+: "${BUILD:?BUILD must name the build directory}"
+TFLOC=$BUILD/location/tf-location
+TFNODE=$BUILD/node/tf-node
+TFT=$(mktemp -d /tmp/tftest.XXXXXX)
+PORT=$((20000 + $$ % 20000))
+[ $((PORT % 2)) -eq 1 ] && PORT=$((PORT + 1))
+ENDPOINT=tcp://127.0.0.1:$PORT
+PIDS=""
+FAILS=0
+PASSES=0
+
+tf_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$p" 2>/dev/null || true
+	done
+	if [ -n "${KEEP:-}" ]; then echo "kept $TFT"; else rm -rf "$TFT"; fi
+}
+trap tf_cleanup EXIT INT TERM
+
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+not_ok() { FAILS=$((FAILS + 1)); echo "not ok - $*"; }
+check() {	# description command...
+	d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
+skip() { echo "SKIP: $*"; exit 77; }
+need_root_runc() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	command -v runc >/dev/null || skip "needs runc"
+	[ -x "$TFNODE" ] || skip "tf-node not built"
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	i=0
+	while ! grep -q -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt $(($3 * 10)) ]; then
+			echo "# timed out waiting for '$2' in $1:"; tail -n 20 "$1" | sed 's/^/#   /'
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+tf_start_location() {	# [extra args]
+	[ -f "$TFT/loc/location.key" ] || "$TFLOC" --state "$TFT/loc" init >/dev/null
+	echo "--- start" >> "$TFT/loc.log"
+	"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" "$@" run >>"$TFT/loc.log" 2>&1 &
+	LOC_PID=$!
+	PIDS="$PIDS $LOC_PID"
+	wait_for_count "$TFT/loc.log" '^ready' $((${STARTS:-0} + 1)) 10; STARTS=$((${STARTS:-0} + 1))
+}
+
+tf_stop_location() {
+	kill "$LOC_PID"; wait "$LOC_PID" 2>/dev/null || true
+}
+
+tf_add_user() {	# NAME [--admin] -> account dir $TFT/acct-NAME
+	tok=$("$TFLOC" --state "$TFT/loc" invite "$@")
+	TF_DIR=$TFT/acct-$1 "$BUILD/cli/tf" account local "$tok" --local "127.0.0.1:$PORT" >/dev/null
+}
+
+tf_start_node() {	# [NAME]
+	n=${1:-node1}
+	if [ ! -f "$TFT/$n/node.pub" ]; then
+		"$TFNODE" --state "$TFT/$n" init >/dev/null
+		"$TFLOC" --state "$TFT/loc" node-add "$n" "$(cat "$TFT/$n/node.pub")" >/dev/null
+	fi
+	: > "$TFT/$n.log"
+	"$TFNODE" --state "$TFT/$n" --endpoint "$ENDPOINT" \
+		--location-key "$TFT/loc/location.pub" --name "$n" >>"$TFT/$n.log" 2>&1 &
+	NODE_PID=$!
+	PIDS="$PIDS $NODE_PID"
+	wait_for "$TFT/$n.log" 'ready' 30
+}
+
+as_user() {	# NAME command...
+	u=$1; shift
+	TF_DIR=$TFT/acct-$u "$@"
+}
+
+# wait_for_count FILE PATTERN COUNT SECONDS: until PATTERN occurs COUNT times
+wait_for_count() {
+	i=0
+	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
+		i=$((i + 1))
+		if [ $i -gt $(($4 * 10)) ]; then
+			echo "# timed out waiting for '$2' x$3 in $1"; return 1
+		fi
+		sleep 0.1
+	done
+}
