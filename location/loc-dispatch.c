@@ -18,7 +18,7 @@
 static const char *const dispatch_container_cmds[] = {
 	"destroy", "reboot", "wake", "put", "fetch", "logs", "proc",
 	"proc_stdin", "proc_kill", "proc_resize", "procs", "tcp_open",
-	"tcp_data", "tcp_close", NULL
+	"tcp_data", "tcp_close", "allow", "disallow", NULL
 };
 
 static bool

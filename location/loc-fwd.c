@@ -12,7 +12,8 @@
 #include "location.h"
 #include "tf_log.h"
 
-static const char *const fwd_skip[] = { "user", "session", "node", NULL };
+static const char *const fwd_skip_container[] = { "user", "session", "node",
+    "container", NULL };
 
 struct loc_fwd *
 loc_fwd_find(struct location *loc, uint64_t id)
@@ -132,22 +133,11 @@ loc_fwd_container_cmd(struct location *loc, struct loc_session *s,
 			loc_event_tunnel(loc, t);
 		}
 	}
+	/* The node only knows uuids: a container named by tag is passed on
+	 * by its uuid. */
 	tf_out_init(&o, m->cmd);
-	tf_out_copy(&o, m->params, fwd_skip);
-	if (tf_obj_get(m->params, "container") != NULL) {
-		/* The node only knows uuids: replace a tag by the uuid. */
-		tf_out fixed;
-		static const char *const skip_ctr[] = { "user", "session",
-		    "node", "container", NULL };
-
-		tf_out_fini(&o);
-		tf_out_init(&fixed, m->cmd);
-		tf_out_copy(&fixed, m->params, skip_ctr);
-		tf_out_str(&fixed, "container", c->id);
-		o = fixed;
-	} else {
-		tf_out_str(&o, "container", c->id);
-	}
+	tf_out_copy(&o, m->params, fwd_skip_container);
+	tf_out_str(&o, "container", c->id);
 	tf_out_int(&o, "user", s->user_id);
 	tf_out_str(&o, "session", s->id);
 	loc_fwd_to_node(loc, node, s, m, &o, c->id);

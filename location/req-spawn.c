@@ -29,14 +29,38 @@ spawn_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }
 
-/* Checks the (volume, mountpoint) pairs and picks the node they live on. */
+#define SPAWN_MAX_VOLUMES 32
+
+struct spawn_mount {
+	char volume[LOC_ID_LEN];
+	char path[1024];
+};
+
+/* true when one mount point is the other or lies beneath it */
+static bool
+spawn_nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	const char *shorter = la <= lb ? a : b, *longer = la <= lb ? b : a;
+	size_t n = la <= lb ? la : lb;
+
+	if (strncmp(shorter, longer, n) != 0)
+		return false;
+	return longer[n] == '\0' || longer[n] == '/' || (n == 1 && shorter[0] == '/');
+}
+
+/* Checks the (volume, mountpoint) pairs, resolves tags to volume ids (the
+ * node knows only ids) and picks the node the volumes live on. */
 static int
 spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
-	      struct loc_node **node, tf_err *err)
+	      struct loc_node **node, struct spawn_mount *mounts, size_t *nmounts,
+	      tf_err *err)
 {
 	const msgpack_object_array *vols = NULL;
-	int rc = tf_obj_array(m->params, "volumes", &vols, 32, false, err);
+	int rc = tf_obj_array(m->params, "volumes", &vols, SPAWN_MAX_VOLUMES,
+	    false, err);
 
+	*nmounts = 0;
 	if (rc < 0)
 		return -1;
 	for (uint32_t i = 0; vols != NULL && i < vols->size; i++) {
@@ -63,6 +87,20 @@ spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
 		}
 		if (v == NULL)
 			return tf_err_set(err, "no such volume: %s", id);
+		if (mnt[0] != '/')
+			return tf_err_set(err, "mount point %s must be an absolute path",
+			    mnt);
+		for (size_t k = 0; k < *nmounts; k++) {
+			if (spawn_nested(mounts[k].path, mnt))
+				return tf_err_set(err, "mount points %s and %s are "
+				    "nested", mounts[k].path, mnt);
+			if (strcmp(mounts[k].volume, v->id) == 0)
+				return tf_err_set(err, "volume %s is mounted twice",
+				    v->id);
+		}
+		snprintf(mounts[*nmounts].volume, sizeof mounts->volume, "%s", v->id);
+		snprintf(mounts[*nmounts].path, sizeof mounts->path, "%s", mnt);
+		(*nmounts)++;
 		vn = loc_node_find(loc, v->node_id);
 		if (*node != NULL && vn != *node)
 			return tf_err_set(err, "volume %s lives on node %s, not %s",
@@ -77,7 +115,10 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	  const tf_msg *m, tf_err *err)
 {
 	static const char *const skip[] = { "node", "user", "session", "image",
-	    "container", "layers", "config", NULL };
+	    "container", "layers", "config", "volumes", NULL };
+	struct spawn_mount mounts[SPAWN_MAX_VOLUMES];
+	size_t nmounts = 0;
+	msgpack_packer *pk;
 	char image[128], image_id[80], nodename[64] = "", tag[80] = "";
 	struct loc_node *node = NULL;
 	struct loc_container *c;
@@ -104,7 +145,7 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 		if (node == NULL)
 			return tf_err_set(err, "no such node: %s", nodename);
 	}
-	if (spawn_volumes(loc, s, m, &node, err) != 0)
+	if (spawn_volumes(loc, s, m, &node, mounts, &nmounts, err) != 0)
 		return -1;
 	if (node == NULL)
 		node = loc_node_best(loc);
@@ -117,6 +158,13 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	tf_out_init(&o, "spawn");
 	tf_out_copy(&o, m->params, skip);
 	tf_out_str(&o, "container", uuid.s);
+	pk = tf_out_key(&o, "volumes");
+	msgpack_pack_array(pk, nmounts);
+	for (size_t i = 0; i < nmounts; i++) {
+		msgpack_pack_array(pk, 2);
+		tf_pack_str(pk, mounts[i].volume);
+		tf_pack_str(pk, mounts[i].path);
+	}
 	tf_out_str(&o, "image", strcmp(image, ".") == 0 ? image_id : image);
 	tf_out_int(&o, "user", s->user_id);
 	tf_out_str(&o, "session", s->id);

@@ -58,7 +58,10 @@ wait_for() {
 tf_start_location() {	# [extra args]
 	[ -f "$TFT/loc/location.key" ] || "$TFLOC" --state "$TFT/loc" init >/dev/null
 	echo "--- start" >> "$TFT/loc.log"
-	"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" "$@" run >>"$TFT/loc.log" 2>&1 &
+	# Each test's location hands out its own 10.X range, so tests (and a
+	# local location) on one machine never give two bridges one subnet.
+	"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "10.$((100 + $$ % 100))" \
+		"$@" run >>"$TFT/loc.log" 2>&1 &
 	LOC_PID=$!
 	PIDS="$PIDS $LOC_PID"
 	wait_for_count "$TFT/loc.log" '^ready' $((${STARTS:-0} + 1)) 10; STARTS=$((${STARTS:-0} + 1))

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ctr_internal: the insides of ctr_table and ctr, shared by
+ * ctr_container.c and proc_exec.c only.  Nothing else includes this.
+ */
+#ifndef CTR_INTERNAL_H
+#define CTR_INTERNAL_H
+
+#include "ctr_container.h"
+#include "proc_exec.h"
+#include "rt_child.h"
+#include "rt_runc.h"
+
+struct ctr_table {
+	char *state_dir;
+	char *runc_root;	/* <state>/runc */
+	char *ctr_root;		/* <state>/containers */
+	char *run_dir;		/* <state>/run: console sockets */
+	char *init_path;
+	char *cgroup_parent;
+	bool cgroup_swap;
+	size_t backlog;
+	rt_runc runc;
+	rt_children *children;
+	rt_io io;
+	ctr_events ev;
+	ctr *ctrs;		/* list */
+	unsigned seq;		/* names of per-invocation files */
+};
+
+typedef enum ctr_want {
+	WANT_NONE,
+	WANT_REBOOT,
+	WANT_DESTROY,
+} ctr_want;
+
+typedef enum ctr_runc_op {
+	RUNC_NONE,
+	RUNC_RUN,
+	RUNC_DELETE,
+} ctr_runc_op;
+
+struct ctr {
+	ctr_table *t;
+	ctr *next;
+	char id[65];
+	char *dir;
+	ctr_state state;
+
+	/* What to run, kept for reboots. */
+	char **layers;
+	size_t nlayers;
+	char **argv;
+	char **env;
+	char *workdir;
+	char *hostname;
+	char *netns;
+	rt_limits limits;
+	rt_mount *mounts;
+	size_t nmounts;
+	bool sleep;
+
+	/* Output pipes (read ends watched, write ends given to each boot). */
+	int out_r[2], out_w[2];
+	/* tf-init's status pipe (fd 3 inside). */
+	int st_r, st_w;
+	char stbuf[600];
+	size_t stlen;
+	bool awaiting_status;	/* a boot is waiting for "S"/"R"/"E" */
+	char held_status;	/* "S"/"R" that came before runc's pid file */
+	bool wake_pending;
+
+	pid_t runc_pid;
+	ctr_runc_op runc_op;
+	char runc_log[4200];
+	pid_t init_pid;
+	bool init_killed;
+	bool runc_exists;	/* runc state may exist: delete before reuse */
+	bool mounted;
+
+	ctr_want want;
+	bool want_reset;
+
+	uint64_t t0_ms;
+	int exit_code;
+	int64_t startup_ms;
+	char error[512];
+
+	ctr_ring *ring;
+	fs_xfer *xfer;
+	proc *procs;		/* list */
+	void *data;
+	bool freed_ok;		/* destroyed: free when no process is left */
+};
+
+/* proc_exec.c, for ctr_container.c. */
+void proc_reap_done(ctr *c);		/* frees finished processes */
+void proc_kill_all_sync(ctr *c);	/* shutdown: kill and wait */
+
+#endif

@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_ctr: the container commands of a node.
+ *
+ * spawn: the request is checked and copied, the image's layers are made
+ * present (fetched from the location and unpacked once, node_layer.c), the
+ * container gets an address and a network namespace (node_net.c), then
+ * ctr_spawn() prepares the bundle and starts runc.  `^ {container, node}`
+ * answers once the container is on its way; anything that fails before is
+ * a `!` naming the reason.  From then on every change of state is reported
+ * to the location as `ctr_status`.
+ *
+ * destroy, reboot, wake, put and fetch act on a running record; destroy and
+ * reboot answer when the container is gone / running again.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs_xfer.h"
+#include "node.h"
+#include "rt_runc.h"
+#include "tf_log.h"
+
+#define FETCH_MAX (1u << 20)		/* docs/PROTOCOL.md */
+#define PUT_IDLE_MS (5 * 60 * 1000)
+
+/* --- msgpack helpers ----------------------------------------------------- */
+
+static char *
+obj_strdup(const msgpack_object *o)
+{
+	if (o == NULL)
+		return NULL;
+	if (o->type == MSGPACK_OBJECT_STR)
+		return tf_strndup(o->via.str.ptr, o->via.str.size);
+	if (o->type == MSGPACK_OBJECT_BIN)
+		return tf_strndup(o->via.bin.ptr, o->via.bin.size);
+	return NULL;
+}
+
+static void
+strv_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* An array of strings as a NULL-terminated vector; *out NULL when absent
+ * or nil.  Strings must not contain NUL. */
+static int
+obj_strv(const msgpack_object *o, const char *what, size_t max, char ***out,
+	 tf_err *err)
+{
+	char **v;
+
+	*out = NULL;
+	if (o == NULL || o->type == MSGPACK_OBJECT_NIL)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size > max)
+		return tf_err_set(err, "%s must be a list of at most %zu strings",
+		    what, max);
+	v = tf_calloc(o->via.array.size + 1, sizeof *v);
+	for (uint32_t i = 0; i < o->via.array.size; i++) {
+		const msgpack_object *s = &o->via.array.ptr[i];
+
+		if (s->type != MSGPACK_OBJECT_STR ||
+		    memchr(s->via.str.ptr, '\0', s->via.str.size) != NULL) {
+			strv_free(v);
+			return tf_err_set(err, "%s must be a list of strings", what);
+		}
+		v[i] = tf_strndup(s->via.str.ptr, s->via.str.size);
+	}
+	*out = v;
+	return 0;
+}
+
+/* The image config uses Docker's keys; the protocol documents lower-case
+ * ones.  Either is accepted. */
+static const msgpack_object *
+config_get(const msgpack_object *config, const char *docker, const char *lower)
+{
+	const msgpack_object *o;
+
+	if (config == NULL || config->type != MSGPACK_OBJECT_MAP)
+		return NULL;
+	o = tf_obj_get(config, docker);
+	return o != NULL ? o : tf_obj_get(config, lower);
+}
+
+/* --- records ------------------------------------------------------------- */
+
+struct node_ctr *
+node_ctr_of(ctr *c)
+{
+	return ctr_data(c);
+}
+
+ctr *
+node_ctr_lookup(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char id[NODE_ID_LEN];
+	ctr *c;
+
+	if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0)
+		return NULL;
+	c = ctr_find(n->ctrs, id);
+	if (c == NULL || ctr_data(c) == NULL) {
+		tf_err_set(err, "no such container: %s", id);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+pack_status(struct node *n, ctr *c, tf_out *o)
+{
+	struct node_ctr *nc = ctr_data(c);
+	ctr_state st = ctr_get_state(c);
+
+	tf_out_str(o, "container", ctr_id(c));
+	tf_out_str(o, "state", ctr_state_name(st));
+	tf_out_str(o, "ip", nc != NULL ? nc->ip : "");
+	/* -1 after a reboot, so that an old exit code does not linger. */
+	tf_out_int(o, "exit_code", ctr_exit_code(c));
+	if (ctr_error(c)[0] != '\0')
+		tf_out_str(o, "error", ctr_error(c));
+	if (ctr_startup_ms(c) >= 0)
+		tf_out_int(o, "startup_ms", ctr_startup_ms(c));
+	(void)n;
+}
+
+static void
+send_status(struct node *n, ctr *c)
+{
+	tf_out o;
+
+	if (n->conn == NULL)
+		return;
+	tf_out_init(&o, "ctr_status");
+	pack_status(n, c, &o);
+	if (tf_conn_send(n->conn, &o, NULL, 0) != 0)
+		tf_warn("cannot report container %s: %s", ctr_id(c),
+		    strerror(errno));
+}
+
+static void
+send_status_raw(struct node *n, const char *id, const char *state,
+		const char *error)
+{
+	tf_out o;
+
+	if (n->conn == NULL)
+		return;
+	tf_out_init(&o, "ctr_status");
+	tf_out_str(&o, "container", id);
+	tf_out_str(&o, "state", state);
+	if (error != NULL && error[0] != '\0')
+		tf_out_str(&o, "error", error);
+	tf_conn_send(n->conn, &o, NULL, 0);
+}
+
+static void
+answer_ids(struct node *n, uint64_t *ids, size_t *nids, const char *error)
+{
+	for (size_t i = 0; i < *nids; i++) {
+		if (error != NULL)
+			node_reply_error(n, ids[i], "%s", error);
+		else
+			node_reply(n, ids[i], NULL, NULL, 0);
+	}
+	*nids = 0;
+}
+
+void
+node_ctr_state_cb(ctr *c, void *arg)
+{
+	struct node *n = arg;
+	struct node_ctr *nc = ctr_data(c);
+	ctr_state st = ctr_get_state(c);
+
+	if (nc == NULL)
+		return;
+	tf_info("container %s %s%s%s", ctr_id(c), ctr_state_name(st),
+	    ctr_error(c)[0] ? ": " : "", ctr_error(c));
+	if (n->conn != NULL)
+		send_status(n, c);
+	nc->reported = st;
+	switch (st) {
+	case CTR_RUNNING:
+		nc->started = tf_wall_time();
+		answer_ids(n, nc->reboot_ids, &nc->nreboot_ids, NULL);
+		break;
+	case CTR_SLEEPING:
+	case CTR_EXITED:
+		answer_ids(n, nc->reboot_ids, &nc->nreboot_ids, NULL);
+		break;
+	case CTR_FAILED:
+		answer_ids(n, nc->reboot_ids, &nc->nreboot_ids, ctr_error(c));
+		break;
+	case CTR_DESTROYED:
+		answer_ids(n, nc->reboot_ids, &nc->nreboot_ids,
+		    "the container was destroyed");
+		node_streams_ctr_gone(n, c);
+		node_tunnels_ctr_gone(n, ctr_id(c));
+		node_net_ctr_destroy(n, nc);
+		answer_ids(n, nc->destroy_ids, &nc->ndestroy_ids, NULL);
+		ctr_set_data(c, NULL);
+		free(nc);
+		break;
+	case CTR_SPAWNING:
+		break;
+	}
+}
+
+void
+node_ctr_output_cb(ctr *c, int fd, const uint8_t *data, size_t len, void *arg)
+{
+	node_streams_output(arg, c, fd, data, len);
+}
+
+/* --- spawn ---------------------------------------------------------------- */
+
+static void
+spawn_free(struct node_spawn *sp)
+{
+	if (sp->params_raw != NULL)
+		msgpack_unpacked_destroy(&sp->params);
+	free(sp->params_raw);
+	strv_free(sp->layers);
+	free(sp);
+}
+
+static void
+spawn_unlink(struct node *n, struct node_spawn *sp)
+{
+	struct node_spawn **pp;
+
+	for (pp = &n->spawns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == sp) {
+			*pp = sp->next;
+			return;
+		}
+	}
+}
+
+static struct node_spawn *
+spawn_find(struct node *n, const char *id)
+{
+	struct node_spawn *sp;
+
+	for (sp = n->spawns; sp != NULL; sp = sp->next) {
+		if (strcmp(sp->id, id) == 0)
+			return sp;
+	}
+	return NULL;
+}
+
+/* The pre-boot files, [[path, bin], ...]. */
+static int
+spawn_preboot(const msgpack_object *params, ctr_file **out, size_t *nout,
+	      char ***paths, tf_err *err)
+{
+	const msgpack_object_array *a = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	*paths = NULL;
+	if (tf_obj_array(params, "preboot", &a, 1024, false, err) < 0)
+		return -1;
+	if (a == NULL || a->size == 0)
+		return 0;
+	*out = tf_calloc(a->size, sizeof **out);
+	*paths = tf_calloc(a->size + 1, sizeof **paths);
+	for (uint32_t i = 0; i < a->size; i++) {
+		const msgpack_object *pair = &a->ptr[i], *p, *d;
+
+		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2)
+			return tf_err_set(err, "preboot must be [[path, data], ...]");
+		p = &pair->via.array.ptr[0];
+		d = &pair->via.array.ptr[1];
+		if (p->type != MSGPACK_OBJECT_STR ||
+		    (d->type != MSGPACK_OBJECT_BIN && d->type != MSGPACK_OBJECT_STR))
+			return tf_err_set(err, "preboot must be [[path, data], ...]");
+		(*paths)[n] = obj_strdup(p);
+		(*out)[n].path = (*paths)[n];
+		(*out)[n].data = d->type == MSGPACK_OBJECT_BIN ? d->via.bin.ptr :
+		    d->via.str.ptr;
+		(*out)[n].len = d->type == MSGPACK_OBJECT_BIN ? d->via.bin.size :
+		    d->via.str.size;
+		n++;
+	}
+	*nout = n;
+	return 0;
+}
+
+static int
+spawn_limits(const msgpack_object *params, rt_limits *l, tf_err *err)
+{
+	const msgpack_object *lim = NULL;
+	int64_t v;
+
+	memset(l, 0, sizeof *l);
+	if (tf_obj_map(params, "limits", &lim, false, err) < 0)
+		return -1;
+	if (lim == NULL)
+		return 0;
+	if (tf_obj_int(lim, "memory_mb", &v, 4, 1 << 22, false, err) < 0)
+		return -1;
+	if (tf_obj_get(lim, "memory_mb") != NULL)
+		l->memory_bytes = (uint64_t)v << 20;
+	if (tf_obj_int(lim, "pids", &v, 8, 1 << 22, false, err) < 0)
+		return -1;
+	if (tf_obj_get(lim, "pids") != NULL)
+		l->pids = v;
+	if (tf_obj_int(lim, "cpu_shares", &v, 2, 262144, false, err) < 0)
+		return -1;
+	if (tf_obj_get(lim, "cpu_shares") != NULL)
+		l->cpu_shares = (uint64_t)v;
+	return 0;
+}
+
+/* Volumes live in <state>/volumes/<id>/data; [[volume, mountpoint]]. */
+static int
+spawn_volumes(struct node *n, const msgpack_object *params, rt_mount **out,
+	      size_t *nout, char ***strs, tf_err *err)
+{
+	const msgpack_object_array *a = NULL;
+	size_t k = 0;
+
+	*out = NULL;
+	*nout = 0;
+	*strs = NULL;
+	if (tf_obj_array(params, "volumes", &a, 32, false, err) < 0)
+		return -1;
+	if (a == NULL || a->size == 0)
+		return 0;
+	*out = tf_calloc(a->size, sizeof **out);
+	*strs = tf_calloc(2 * a->size + 1, sizeof **strs);
+	for (uint32_t i = 0; i < a->size; i++) {
+		const msgpack_object *pair = &a->ptr[i];
+		char vol[NODE_ID_LEN], mnt[1024], *src;
+
+		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2 ||
+		    tf_obj_as_str(&pair->via.array.ptr[0], vol, sizeof vol) != 0 ||
+		    tf_obj_as_str(&pair->via.array.ptr[1], mnt, sizeof mnt) != 0 ||
+		    mnt[0] != '/' || !rt_runc_id_valid(vol))
+			return tf_err_set(err, "volumes must be [[volume, "
+			    "/absolute/mountpoint], ...]");
+		src = tf_asprintf("%s/volumes/%s/data", n->state_dir, vol);
+		if (access(src, F_OK) != 0) {
+			free(src);
+			return tf_err_set(err, "volume %s is not on this node", vol);
+		}
+		(*strs)[k++] = src;
+		(*strs)[k++] = tf_strdup(mnt);
+		(*out)[i].source = src;
+		(*out)[i].dest = (*strs)[k - 1];
+	}
+	*nout = a->size;
+	return 0;
+}
+
+/* Runs a spawn whose layers are all present.  Answers the request. */
+static void
+spawn_run(struct node *n, struct node_spawn *sp)
+{
+	const msgpack_object *params = &sp->params.data, *config = NULL;
+	char **entrypoint = NULL, **cmd = NULL, **image_env = NULL, **env = NULL,
+	    **command = NULL, **layer_paths = NULL, **pre_paths = NULL,
+	    **vol_strs = NULL, *workdir = NULL;
+	ctr_file *pre = NULL;
+	rt_mount *mounts = NULL;
+	size_t npre = 0, nmounts = 0, i;
+	struct node_ctr *nc = NULL;
+	ctr_spec spec;
+	tf_err err;
+	ctr *c;
+	tf_out o;
+
+	tf_err_clear(&err);
+	memset(&spec, 0, sizeof spec);
+	tf_obj_map(params, "config", &config, false, NULL);
+	if (obj_strv(config_get(config, "Entrypoint", "entrypoint"),
+	    "entrypoint", 4096, &entrypoint, &err) != 0 ||
+	    obj_strv(config_get(config, "Cmd", "cmd"), "cmd", 4096, &cmd,
+	    &err) != 0 ||
+	    obj_strv(config_get(config, "Env", "env"), "env", 4096, &image_env,
+	    &err) != 0 ||
+	    obj_strv(tf_obj_get(params, "env"), "env", 4096, &env, &err) != 0 ||
+	    obj_strv(tf_obj_get(params, "command"), "command", 4096, &command,
+	    &err) != 0 ||
+	    spawn_preboot(params, &pre, &npre, &pre_paths, &err) != 0 ||
+	    spawn_limits(params, &spec.limits, &err) != 0 ||
+	    spawn_volumes(n, params, &mounts, &nmounts, &vol_strs, &err) != 0)
+		goto fail;
+	workdir = obj_strdup(config_get(config, "WorkingDir", "workdir"));
+
+	nc = tf_calloc(1, sizeof *nc);
+	snprintf(nc->id, sizeof nc->id, "%s", sp->id);
+	tf_obj_int(params, "user", &nc->user, 0, INT64_MAX, false, NULL);
+	tf_obj_str(params, "session", nc->session, sizeof nc->session, false,
+	    NULL);
+	tf_obj_str(params, "tag", nc->tag, sizeof nc->tag, false, NULL);
+	tf_obj_str(params, "image", nc->image, sizeof nc->image, false, NULL);
+	nc->created = tf_wall_time();
+	nc->reported = CTR_SPAWNING;
+	for (i = 0; vol_strs != NULL && vol_strs[2 * i] != NULL &&
+	    i < TF_ARRAY_LEN(nc->vols); i++) {
+		/* <state>/volumes/<id>/data */
+		const char *src = vol_strs[2 * i];
+		const char *end = strrchr(src, '/');
+		const char *start = end;
+
+		while (start > src && start[-1] != '/')
+			start--;
+		snprintf(nc->vols[i], sizeof nc->vols[i], "%.*s",
+		    (int)(end - start), start);
+		nc->nvols = i + 1;
+	}
+	if (node_net_ctr_create(n, nc, &err) != 0)
+		goto fail;
+
+	layer_paths = tf_calloc(sp->nlayers + 1, sizeof *layer_paths);
+	for (i = 0; i < sp->nlayers; i++)
+		layer_paths[i] = node_layer_path(n, sp->layers[i]);
+	spec.id = sp->id;
+	spec.layers = (const char *const *)layer_paths;
+	spec.nlayers = sp->nlayers;
+	spec.entrypoint = (const char *const *)entrypoint;
+	spec.cmd = (const char *const *)cmd;
+	spec.image_env = (const char *const *)image_env;
+	spec.workdir = workdir;
+	spec.env = (const char *const *)env;
+	spec.command = (const char *const *)command;
+	spec.preboot = pre;
+	spec.npreboot = npre;
+	tf_obj_bool(params, "sleep", &spec.sleep, false, NULL);
+	spec.mounts = mounts;
+	spec.nmounts = nmounts;
+	spec.netns = nc->netns[0] != '\0' ? nc->netns : NULL;
+	spec.hostname = nc->tag[0] != '\0' ? nc->tag : NULL;
+	spec.t0_ms = sp->t0_ms;
+	c = ctr_spawn(n->ctrs, &spec, &err);
+	if (c == NULL) {
+		node_net_ctr_destroy(n, nc);
+		goto fail;
+	}
+	ctr_set_data(c, nc);
+	nc = NULL;
+	tf_out_init(&o, TF_REPLY);
+	tf_out_str(&o, "container", sp->id);
+	tf_out_str(&o, "node", n->opt.name);
+	node_reply(n, sp->req_id, &o, NULL, 0);
+	send_status(n, c);
+	goto out;
+
+fail:
+	tf_warn("spawn of %s failed: %s", sp->id, err.msg);
+	node_reply_error(n, sp->req_id, "%s", err.msg);
+	send_status_raw(n, sp->id, "failed", err.msg);
+	free(nc);
+out:
+	strv_free(entrypoint);
+	strv_free(cmd);
+	strv_free(image_env);
+	strv_free(env);
+	strv_free(command);
+	strv_free(layer_paths);
+	strv_free(pre_paths);
+	strv_free(vol_strs);
+	free(pre);
+	free(mounts);
+	free(workdir);
+}
+
+/* Moves a spawn on: runs it if its layers are there, fails it if one of
+ * them could not be had, else leaves it waiting.  Returns true when it is
+ * finished with (and unlinked). */
+static bool
+spawn_step(struct node *n, struct node_spawn *sp)
+{
+	char why[TF_ERR_LEN];
+	tf_err err;
+	int rc;
+
+	if (sp->cancelled) {
+		node_reply_error(n, sp->req_id, "the container was destroyed "
+		    "before it started");
+		send_status_raw(n, sp->id, "destroyed", NULL);
+		spawn_unlink(n, sp);
+		spawn_free(sp);
+		return true;
+	}
+	if (node_layer_failed(n, sp->layers, sp->nlayers, why, sizeof why)) {
+		node_reply_error(n, sp->req_id, "%s", why);
+		send_status_raw(n, sp->id, "failed", why);
+		spawn_unlink(n, sp);
+		spawn_free(sp);
+		return true;
+	}
+	rc = node_layers_ensure(n, sp->layers, sp->nlayers, &err);
+	if (rc == 0)
+		return false;
+	spawn_unlink(n, sp);
+	if (rc < 0) {
+		node_reply_error(n, sp->req_id, "%s", err.msg);
+		send_status_raw(n, sp->id, "failed", err.msg);
+	} else {
+		spawn_run(n, sp);
+	}
+	spawn_free(sp);
+	return true;
+}
+
+void
+node_spawn_layers_ready(struct node *n)
+{
+	struct node_spawn *sp, *next;
+
+	for (sp = n->spawns; sp != NULL; sp = next) {
+		next = sp->next;
+		spawn_step(n, sp);
+	}
+}
+
+int
+node_cmd_spawn(struct node *n, const tf_msg *m, tf_err *err)
+{
+	const msgpack_object *layers;
+	struct node_spawn *sp;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	char id[NODE_ID_LEN];
+
+	if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0)
+		return -1;
+	if (!rt_runc_id_valid(id))
+		return tf_err_set(err, "bad container id: %s", id);
+	if (ctr_find(n->ctrs, id) != NULL || spawn_find(n, id) != NULL)
+		return tf_err_set(err, "container %s already exists", id);
+	layers = tf_obj_get(m->params, "layers");
+	if (layers == NULL || layers->type != MSGPACK_OBJECT_ARRAY ||
+	    layers->via.array.size > 500)
+		return tf_err_set(err, "layers must be a list of sha256 digests");
+
+	sp = tf_calloc(1, sizeof *sp);
+	sp->req_id = m->id;
+	sp->t0_ms = tf_now_ms();
+	snprintf(sp->id, sizeof sp->id, "%s", id);
+	if (obj_strv(layers, "layers", 500, &sp->layers, err) != 0) {
+		spawn_free(sp);
+		return -1;
+	}
+	for (sp->nlayers = 0; sp->layers[sp->nlayers] != NULL; sp->nlayers++) {
+		if (!node_sha_valid(sp->layers[sp->nlayers])) {
+			tf_err_set(err, "bad layer digest: %s",
+			    sp->layers[sp->nlayers]);
+			spawn_free(sp);
+			return -1;
+		}
+	}
+	/* The message goes away after this call: keep a private copy of
+	 * the params for when the layers have arrived. */
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_object(&pk, *m->params);
+	sp->params_len = sb.size;
+	sp->params_raw = (uint8_t *)msgpack_sbuffer_release(&sb);
+	msgpack_unpacked_init(&sp->params);
+	if (msgpack_unpack_next(&sp->params, (const char *)sp->params_raw,
+	    sp->params_len, NULL) != MSGPACK_UNPACK_SUCCESS) {
+		spawn_free(sp);
+		return tf_err_set(err, "cannot copy the spawn request");
+	}
+	sp->next = n->spawns;
+	n->spawns = sp;
+	tf_info("spawn %s: %zu layers", sp->id, sp->nlayers);
+	spawn_step(n, sp);
+	return 0;
+}
+
+void
+node_spawns_free(struct node *n)
+{
+	struct node_spawn *sp;
+
+	while ((sp = n->spawns) != NULL) {
+		n->spawns = sp->next;
+		spawn_free(sp);
+	}
+}
+
+/* --- destroy, reboot, wake ------------------------------------------------ */
+
+int
+node_cmd_destroy(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char id[NODE_ID_LEN];
+	struct node_spawn *sp;
+	struct node_ctr *nc;
+	ctr *c;
+
+	if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0)
+		return -1;
+	sp = spawn_find(n, id);
+	if (sp != NULL) {
+		/* Still fetching layers: it never starts. */
+		sp->cancelled = true;
+		node_reply(n, m->id, NULL, NULL, 0);
+		spawn_step(n, sp);
+		return 0;
+	}
+	c = ctr_find(n->ctrs, id);
+	if (c == NULL || (nc = ctr_data(c)) == NULL)
+		return tf_err_set(err, "no such container: %s", id);
+	if (m->id != 0) {
+		if (nc->ndestroy_ids == TF_ARRAY_LEN(nc->destroy_ids))
+			node_reply(n, m->id, NULL, NULL, 0);
+		else
+			nc->destroy_ids[nc->ndestroy_ids++] = m->id;
+	}
+	tf_info("destroying container %s", id);
+	ctr_destroy(c);
+	return 0;
+}
+
+int
+node_cmd_reboot(struct node *n, const tf_msg *m, tf_err *err)
+{
+	struct node_ctr *nc;
+	bool reset = false;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL || tf_msg_bool(m, "reset", &reset, false, err) < 0)
+		return -1;
+	nc = ctr_data(c);
+	if (ctr_reboot(c, reset, err) != 0)
+		return -1;
+	/* ctr_reboot may already have reported "spawning"; the answer
+	 * comes when it runs again. */
+	if (m->id != 0) {
+		if (nc->nreboot_ids == TF_ARRAY_LEN(nc->reboot_ids))
+			return tf_err_set(err, "too many reboots in flight");
+		nc->reboot_ids[nc->nreboot_ids++] = m->id;
+	}
+	return 0;
+}
+
+int
+node_cmd_wake(struct node *n, const tf_msg *m, tf_err *err)
+{
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL || ctr_wake(c, err) != 0)
+		return -1;
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+/* --- put / fetch ----------------------------------------------------------- */
+
+int
+node_cmd_put(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char path[4096];
+	int64_t offset, mode = -1, written;
+	bool last = false;
+	int rootfd;
+	tf_out o;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL ||
+	    tf_msg_str(m, "path", path, sizeof path, true, err) != 0 ||
+	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, true, err) != 0 ||
+	    tf_msg_bool(m, "last", &last, false, err) < 0 ||
+	    tf_msg_int(m, "mode", &mode, 0, 07777, false, err) < 0)
+		return -1;
+	rootfd = ctr_root_open(c, err);
+	if (rootfd < 0)
+		return -1;
+	written = fs_put(ctr_xfer(c), rootfd, ctr_workdir(c), path,
+	    (uint64_t)offset, m->bulk, m->bulk != NULL ? m->bulk_len : 0, last,
+	    (int)mode, err);
+	close(rootfd);
+	if (written < 0)
+		return -1;
+	tf_out_init(&o, TF_REPLY);
+	tf_out_int(&o, "written", written);
+	return node_reply(n, m->id, &o, NULL, 0);
+}
+
+int
+node_cmd_fetch(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char path[4096];
+	int64_t offset = 0, length = FETCH_MAX;
+	uint64_t size = 0;
+	uint8_t *buf;
+	ssize_t got;
+	int rootfd;
+	tf_out o;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL ||
+	    tf_msg_str(m, "path", path, sizeof path, true, err) != 0 ||
+	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, false, err) < 0 ||
+	    tf_msg_int(m, "length", &length, 0, FETCH_MAX, false, err) < 0)
+		return -1;
+	rootfd = ctr_root_open(c, err);
+	if (rootfd < 0)
+		return -1;
+	buf = tf_malloc(length > 0 ? (size_t)length : 1);
+	got = fs_fetch(rootfd, ctr_workdir(c), path, (uint64_t)offset, buf,
+	    (size_t)length, &size, err);
+	close(rootfd);
+	if (got < 0) {
+		free(buf);
+		return -1;
+	}
+	tf_out_init(&o, TF_REPLY);
+	tf_out_int(&o, "size", (int64_t)size);
+	tf_out_bool(&o, "eof", (uint64_t)offset + (uint64_t)got >= size);
+	node_reply(n, m->id, &o, buf, (size_t)got);
+	free(buf);
+	return 0;
+}
+
+/* --- hello, housekeeping, shutdown ----------------------------------------- */
+
+struct hello_ctx {
+	struct node *n;
+	msgpack_packer *pk;
+};
+
+static void
+hello_one(ctr *c, void *arg)
+{
+	struct hello_ctx *h = arg;
+	struct node_ctr *nc = ctr_data(c);
+	msgpack_packer *pk = h->pk;
+
+	if (nc == NULL)
+		return;
+	msgpack_pack_map(pk, 13);
+	tf_pack_kv_str(pk, "container", ctr_id(c));
+	tf_pack_kv_int(pk, "user", nc->user);
+	tf_pack_kv_str(pk, "session", nc->session);
+	tf_pack_kv_str(pk, "tag", nc->tag);
+	tf_pack_kv_str(pk, "image", nc->image);
+	tf_pack_kv_str(pk, "ip", nc->ip);
+	tf_pack_kv_str(pk, "state", ctr_state_name(ctr_get_state(c)));
+	tf_pack_kv_int(pk, "exit_code", ctr_exit_code(c));
+	tf_pack_kv_str(pk, "error", ctr_error(c));
+	tf_pack_kv_double(pk, "created", nc->created);
+	tf_pack_kv_double(pk, "started", nc->started);
+	tf_pack_kv_int(pk, "startup_ms", ctr_startup_ms(c) > 0 ?
+	    ctr_startup_ms(c) : 0);
+	tf_pack_kv_str(pk, "node", h->n->opt.name);
+}
+
+static void
+count_one(ctr *c, void *arg)
+{
+	if (ctr_data(c) != NULL)
+		(*(size_t *)arg)++;
+}
+
+void
+node_hello_containers(struct node *n, tf_out *o)
+{
+	struct hello_ctx h = { n, NULL };
+	struct node_spawn *sp;
+	size_t count = 0;
+
+	ctr_table_foreach(n->ctrs, count_one, &count);
+	for (sp = n->spawns; sp != NULL; sp = sp->next)
+		count++;
+	h.pk = tf_out_key(o, "containers");
+	msgpack_pack_array(h.pk, (uint32_t)count);
+	ctr_table_foreach(n->ctrs, hello_one, &h);
+	/* Spawns still waiting for layers are containers too. */
+	for (sp = n->spawns; sp != NULL; sp = sp->next) {
+		int64_t user = 0;
+		char session[NODE_ID_LEN] = "", tag[80] = "", image[160] = "";
+
+		tf_obj_int(&sp->params.data, "user", &user, 0, INT64_MAX, false,
+		    NULL);
+		tf_obj_str(&sp->params.data, "session", session, sizeof session,
+		    false, NULL);
+		tf_obj_str(&sp->params.data, "tag", tag, sizeof tag, false, NULL);
+		tf_obj_str(&sp->params.data, "image", image, sizeof image,
+		    false, NULL);
+		msgpack_pack_map(h.pk, 6);
+		tf_pack_kv_str(h.pk, "container", sp->id);
+		tf_pack_kv_int(h.pk, "user", user);
+		tf_pack_kv_str(h.pk, "session", session);
+		tf_pack_kv_str(h.pk, "tag", tag);
+		tf_pack_kv_str(h.pk, "image", image);
+		tf_pack_kv_str(h.pk, "state", "spawning");
+	}
+	msgpack_pack_array(tf_out_key(o, "volumes"), 0);
+}
+
+static void
+hk_one(ctr *c, void *arg)
+{
+	(void)arg;
+	fs_xfer_expire(ctr_xfer(c), PUT_IDLE_MS);
+}
+
+void
+node_ctr_housekeeping(struct node *n)
+{
+	ctr_table_foreach(n->ctrs, hk_one, n);
+}
+
+static void
+shutdown_one(ctr *c, void *arg)
+{
+	struct node *n = arg;
+
+	if (ctr_data(c) != NULL)
+		send_status_raw(n, ctr_id(c), "destroyed", "the node shut down");
+}
+
+void
+node_shutdown_report(struct node *n)
+{
+	struct node_spawn *sp;
+
+	if (n->ctrs != NULL)
+		ctr_table_foreach(n->ctrs, shutdown_one, n);
+	for (sp = n->spawns; sp != NULL; sp = sp->next) {
+		node_reply_error(n, sp->req_id, "the node shut down");
+		send_status_raw(n, sp->id, "destroyed", "the node shut down");
+	}
+}
+
+static void
+free_one(ctr *c, void *arg)
+{
+	(void)arg;
+	free(ctr_data(c));
+	ctr_set_data(c, NULL);
+}
+
+/* Shutdown: the records of containers that are about to be killed. */
+void
+node_ctrs_free(struct node *n)
+{
+	ctr_table_foreach(n->ctrs, free_one, n);
+}

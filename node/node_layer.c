@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_layer: the node's layer cache, <state>/layers/<sha256>/, each an
+ * unpacked image layer that overlayfs stacks.  A missing layer is pulled
+ * from the location in chunks (`layer_get {sha256, offset}`), written to
+ * <sha256>.part while its digest is computed, checked against the name,
+ * then unpacked by layer_unpack() in a child process (unpacking a big layer
+ * takes seconds; the loop must not wait) whose exit comes back through
+ * SIGCHLD.  A layer is fetched once however many spawns wait for it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "layer_unpack.h"
+#include "node.h"
+#include "tf_log.h"
+
+enum layer_state { L_FETCHING, L_UNPACKING, L_DONE, L_FAILED };
+
+struct node_layer {
+	struct node_layer *next;
+	struct node *n;
+	char sha[65];
+	enum layer_state state;
+	int fd;
+	crypto_hash_sha256_state hash;
+	uint64_t offset, size;
+	pid_t pid;
+	uint64_t t0_ms;
+	char error[TF_ERR_LEN];
+};
+
+bool
+node_sha_valid(const char *sha)
+{
+	size_t i;
+
+	if (strlen(sha) != 64)
+		return false;
+	for (i = 0; i < 64; i++) {
+		if (!((sha[i] >= '0' && sha[i] <= '9') ||
+		    (sha[i] >= 'a' && sha[i] <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+char *
+node_layer_path(struct node *n, const char *sha)
+{
+	return tf_asprintf("%s/%s", n->layer_dir, sha);
+}
+
+static bool
+layer_present(struct node *n, const char *sha)
+{
+	char *path = node_layer_path(n, sha);
+	struct stat st;
+	bool ok = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(path);
+	return ok;
+}
+
+static struct node_layer *
+layer_job(struct node *n, const char *sha)
+{
+	struct node_layer *l;
+
+	for (l = n->layer_jobs; l != NULL; l = l->next) {
+		if (strcmp(l->sha, sha) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static void
+layer_job_free(struct node_layer *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l);
+}
+
+/* After a job moved on: let waiting spawns continue, then forget jobs that
+ * are finished (a failed one is retried by the next spawn that needs it). */
+static void
+layers_progress(struct node *n)
+{
+	struct node_layer **pp, *l;
+
+	node_spawn_layers_ready(n);
+	pp = &n->layer_jobs;
+	while ((l = *pp) != NULL) {
+		if (l->state == L_DONE || l->state == L_FAILED) {
+			*pp = l->next;
+			layer_job_free(l);
+		} else {
+			pp = &l->next;
+		}
+	}
+}
+
+static void
+layer_fail(struct node_layer *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+layer_fail(struct node_layer *l, const char *fmt, ...)
+{
+	char path[4300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->error, sizeof l->error, fmt, ap);
+	va_end(ap);
+	tf_warn("layer %.12s: %s", l->sha, l->error);
+	l->state = L_FAILED;
+	if (l->fd >= 0) {
+		close(l->fd);
+		l->fd = -1;
+	}
+	snprintf(path, sizeof path, "%s/%s.part", l->n->layer_dir, l->sha);
+	unlink(path);
+}
+
+static void
+layer_unpacked(pid_t pid, int status, void *arg)
+{
+	struct node_layer *l = arg;
+	struct node *n = l->n;
+	char path[4300], *why;
+
+	(void)pid;
+	l->pid = 0;
+	snprintf(path, sizeof path, "%s/%s.tar", n->layer_dir, l->sha);
+	unlink(path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    layer_present(n, l->sha)) {
+		tf_info("layer %.12s ready (%llu bytes, %llu ms)", l->sha,
+		    (unsigned long long)l->size,
+		    (unsigned long long)(tf_now_ms() - l->t0_ms));
+		l->state = L_DONE;
+	} else {
+		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
+		why = tf_read_file(path, NULL, 4096);
+		unlink(path);
+		layer_fail(l, "cannot unpack: %s", why != NULL ? why :
+		    "the unpacking process failed");
+		free(why);
+	}
+	layers_progress(n);
+}
+
+static void
+layer_unpack_start(struct node_layer *l)
+{
+	struct node *n = l->n;
+	char part[4300], tar[4300], dest[4300], errp[4300];
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[65];
+	int status;
+	pid_t pid;
+
+	crypto_hash_sha256_final(&l->hash, digest);
+	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+	close(l->fd);
+	l->fd = -1;
+	if (strcmp(hex, l->sha) != 0) {
+		layer_fail(l, "the data received has sha256 %.12s, not %.12s",
+		    hex, l->sha);
+		return;
+	}
+	snprintf(part, sizeof part, "%s/%s.part", n->layer_dir, l->sha);
+	snprintf(tar, sizeof tar, "%s/%s.tar", n->layer_dir, l->sha);
+	snprintf(dest, sizeof dest, "%s/%s", n->layer_dir, l->sha);
+	snprintf(errp, sizeof errp, "%s/%s.err", n->layer_dir, l->sha);
+	if (rename(part, tar) != 0) {
+		layer_fail(l, "cannot rename %s: %s", part, strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		layer_fail(l, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		/* The child touches nothing of the parent's (no zmq, no
+		 * loop): it unpacks, says why on failure, and exits. */
+		tf_err e;
+		int rc;
+
+		tf_err_clear(&e);
+		rc = layer_unpack(tar, dest, &e);
+		if (rc != 0)
+			tf_write_file(errp, e.msg, strlen(e.msg), 0600);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	l->pid = pid;
+	l->state = L_UNPACKING;
+	tf_debug("layer %.12s: unpacking in pid %d", l->sha, (int)pid);
+	if (rt_children_claim(ctr_table_children(n->ctrs), pid, layer_unpacked,
+	    l, &status) == 1)
+		layer_unpacked(pid, status, l);
+}
+
+static void layer_request(struct node_layer *l);
+
+static void
+layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
+{
+	struct node_layer *l = arg;
+	char why[TF_ERR_LEN];
+	int64_t size;
+	const uint8_t *p = m->bulk;
+	size_t len = m->bulk != NULL ? m->bulk_len : 0;
+	uint64_t off;
+
+	(void)c;
+	if (tf_msg_is_stream(m) || l->state != L_FETCHING)
+		return;
+	if (tf_msg_is_error(m)) {
+		if (tf_msg_str(m, "error", why, sizeof why, false, NULL) != 0)
+			snprintf(why, sizeof why, "refused");
+		layer_fail(l, "the location cannot send it: %s", why);
+		layers_progress(l->n);
+		return;
+	}
+	if (tf_msg_int(m, "size", &size, 0, INT64_MAX, true, NULL) != 0 ||
+	    (l->offset > 0 && (uint64_t)size != l->size) ||
+	    l->offset + len > (uint64_t)size) {
+		layer_fail(l, "the location sent an inconsistent chunk");
+		layers_progress(l->n);
+		return;
+	}
+	l->size = (uint64_t)size;
+	for (off = 0; off < len;) {
+		ssize_t w = pwrite(l->fd, p + off, len - off,
+		    (off_t)(l->offset + off));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			layer_fail(l, "cannot write: %s", strerror(errno));
+			layers_progress(l->n);
+			return;
+		}
+		off += (uint64_t)w;
+	}
+	crypto_hash_sha256_update(&l->hash, p, len);
+	l->offset += len;
+	if (l->offset == l->size) {
+		layer_unpack_start(l);
+		if (l->state == L_FAILED)
+			layers_progress(l->n);
+		return;
+	}
+	if (len == 0) {
+		layer_fail(l, "the location sent an empty chunk");
+		layers_progress(l->n);
+		return;
+	}
+	layer_request(l);
+}
+
+static void
+layer_request(struct node_layer *l)
+{
+	tf_out o;
+
+	tf_out_init(&o, "layer_get");
+	tf_out_str(&o, "sha256", l->sha);
+	tf_out_int(&o, "offset", (int64_t)l->offset);
+	if (tf_conn_request(l->n->conn, &o, NULL, 0, layer_reply_cb, l) == 0)
+		layer_fail(l, "the connection to the location is closed");
+}
+
+static struct node_layer *
+layer_fetch_start(struct node *n, const char *sha)
+{
+	struct node_layer *l = tf_calloc(1, sizeof *l);
+	char path[4300];
+
+	l->n = n;
+	snprintf(l->sha, sizeof l->sha, "%s", sha);
+	l->fd = -1;
+	l->t0_ms = tf_now_ms();
+	l->state = L_FETCHING;
+	l->next = n->layer_jobs;
+	n->layer_jobs = l;
+	crypto_hash_sha256_init(&l->hash);
+	snprintf(path, sizeof path, "%s/%s.part", n->layer_dir, sha);
+	l->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (l->fd < 0) {
+		layer_fail(l, "cannot create %s: %s", path, strerror(errno));
+		return l;
+	}
+	tf_info("fetching layer %.12s from the location", sha);
+	layer_request(l);
+	return l;
+}
+
+int
+node_layers_ensure(struct node *n, char **layers, size_t nlayers, tf_err *err)
+{
+	struct node_layer *l;
+	bool all = true;
+	size_t i;
+
+	for (i = 0; i < nlayers; i++) {
+		if (layer_present(n, layers[i]))
+			continue;
+		all = false;
+		l = layer_job(n, layers[i]);
+		if (l == NULL)
+			l = layer_fetch_start(n, layers[i]);
+		if (l->state == L_FAILED)
+			return tf_err_set(err, "layer %.12s: %s", l->sha, l->error);
+	}
+	return all ? 1 : 0;
+}
+
+bool
+node_layer_failed(struct node *n, char **layers, size_t nlayers, char *why,
+		  size_t size)
+{
+	struct node_layer *l;
+	size_t i;
+
+	for (i = 0; i < nlayers; i++) {
+		l = layer_job(n, layers[i]);
+		if (l != NULL && l->state == L_FAILED) {
+			snprintf(why, size, "layer %.12s: %s", l->sha, l->error);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+node_layers_init(struct node *n)
+{
+	struct dirent *de;
+	char path[4600];
+	DIR *d = opendir(n->layer_dir);
+
+	if (d == NULL)
+		return;
+	/* Anything but a complete layer directory is left from a crash. */
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || node_sha_valid(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", n->layer_dir, de->d_name);
+		tf_debug("removing %s", path);
+		tf_rm_rf(path);
+	}
+	closedir(d);
+}
+
+void
+node_layers_free(struct node *n)
+{
+	struct node_layer *l;
+	int status;
+
+	while ((l = n->layer_jobs) != NULL) {
+		n->layer_jobs = l->next;
+		if (l->pid > 0 && n->ctrs != NULL) {
+			kill(l->pid, SIGKILL);
+			rt_children_wait(ctr_table_children(n->ctrs), l->pid,
+			    &status);
+		}
+		layer_job_free(l);
+	}
+}

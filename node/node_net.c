@@ -1,0 +1,642 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_net: the node's side of networking, on top of net_*.h: the bridge
+ * and address pool for the subnet the location assigns in its welcome, a
+ * network namespace per container (runc joins it), firewall allow /
+ * disallow, and tunnels.
+ *
+ * Tunnels (docs/PROTOCOL.md "tunnel"): for each `tcp_open` the node opens a
+ * non-blocking TCP connection from the bridge to the container's address
+ * and relays bytes both ways.  Credit per direction: the node stops reading
+ * the container's socket while NODE_WINDOW bytes it sent are unacked by the
+ * client, and acks (`~ {conn, event: "ack", bytes}`) what it has written
+ * to the container, so the client never sends faster than the container
+ * reads.  Connections are marked dead and freed before sleep.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net_ipam.h"
+#include "net_node.h"
+#include "node.h"
+#include "tf_log.h"
+
+#define TCP_SLICE (64u << 10)
+
+struct node_tconn {
+	struct node_tconn *next;
+	struct node_tunnel *t;
+	int64_t conn;
+	int fd;
+	bool connecting;
+	bool rd_eof;		/* the container closed its sending side */
+	bool wr_shut;		/* the client closed its sending side ... */
+	bool wr_done;		/* ... and we passed that on */
+	uint64_t out_unacked;	/* sent to the client, not acked yet */
+	uint8_t *q;		/* from the client, not written yet */
+	size_t qlen, qcap;
+	bool dead;
+};
+
+struct node_tunnel {
+	struct node_tunnel *next;
+	struct node *n;
+	char id[NODE_ID_LEN];
+	char ctr[NODE_ID_LEN];
+	uint64_t req;
+	int port;
+	struct node_tconn *conns;
+	bool dead;
+};
+
+static uint32_t
+fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* --- bridge and addresses ------------------------------------------------- */
+
+int
+node_net_start(struct node *n, tf_err *err)
+{
+	tf_err e2;
+	int gone;
+
+	if (n->opt.no_net) {
+		tf_info("networking is off (--no-net): containers get a "
+		    "loopback-only namespace");
+		return 0;
+	}
+	if (n->opt.bridge != NULL)
+		snprintf(n->bridge, sizeof n->bridge, "%s", n->opt.bridge);
+	else
+		snprintf(n->bridge, sizeof n->bridge, "tfb%08x",
+		    fnv1a(n->state_dir));
+	if (!net_bridge_name_valid(n->bridge))
+		return tf_err_set(err, "bad bridge name: %s", n->bridge);
+	gone = net_cleanup_stale(n->bridge, &e2);
+	if (gone < 0)
+		tf_warn("cleaning up old container networks: %s", e2.msg);
+	else if (gone > 0)
+		tf_info("removed %d container networks left by an earlier run",
+		    gone);
+	return 0;
+}
+
+static void
+reserve_one(ctr *c, void *arg)
+{
+	struct node *n = arg;
+	struct node_ctr *nc = ctr_data(c);
+
+	if (nc != NULL && nc->ip[0] != '\0')
+		net_ipam_reserve(n->ipam, nc->ip, NULL);
+}
+
+void
+node_net_welcome(struct node *n)
+{
+	const msgpack_object *w = tf_conn_welcome(n->conn);
+	char subnet[32] = "", gw[NET_IP_LEN];
+	tf_err err;
+
+	if (n->opt.no_net || n->bridge[0] == '\0' || w == NULL)
+		return;
+	if (tf_obj_str(w, "subnet", subnet, sizeof subnet, true, &err) != 0) {
+		tf_warn("the location gave no subnet: containers get no network");
+		return;
+	}
+	if (n->net_up) {
+		if (strcmp(subnet, n->subnet) != 0)
+			tf_warn("the location now gives subnet %s, but containers "
+			    "use %s: keeping %s until restart", subnet, n->subnet,
+			    n->subnet);
+		return;
+	}
+	if (net_node_setup(n->bridge, subnet, &err) != 0) {
+		tf_warn("cannot set up bridge %s for %s: %s; containers get no "
+		    "network", n->bridge, subnet, err.msg);
+		return;
+	}
+	n->ipam = net_ipam_new(subnet, &err);
+	if (n->ipam == NULL) {
+		tf_warn("subnet %s: %s", subnet, err.msg);
+		net_node_teardown(n->bridge, NULL);
+		return;
+	}
+	net_ipam_gateway(n->ipam, gw);
+	snprintf(n->gateway, sizeof n->gateway, "%s", gw);
+	snprintf(n->subnet, sizeof n->subnet, "%s", subnet);
+	n->prefixlen = net_ipam_prefixlen(n->ipam);
+	ctr_table_foreach(n->ctrs, reserve_one, n);
+	n->net_up = true;
+	tf_info("bridge %s up: subnet %s, gateway %s", n->bridge, subnet, gw);
+}
+
+int
+node_net_ctr_create(struct node *n, struct node_ctr *nc, tf_err *err)
+{
+	char ip[NET_IP_LEN];
+
+	nc->ip[0] = '\0';
+	nc->netns[0] = '\0';
+	if (!n->net_up)
+		return 0;
+	if (net_ipam_alloc(n->ipam, ip, err) != 0)
+		return -1;
+	if (net_ctr_create(nc->id, n->bridge, ip, n->prefixlen, n->gateway,
+	    nc->netns, sizeof nc->netns, err) != 0) {
+		net_ipam_release(n->ipam, ip);
+		nc->netns[0] = '\0';
+		return -1;
+	}
+	snprintf(nc->ip, sizeof nc->ip, "%s", ip);
+	return 0;
+}
+
+void
+node_net_ctr_destroy(struct node *n, struct node_ctr *nc)
+{
+	tf_err err;
+
+	if (nc->netns[0] != '\0' &&
+	    net_ctr_destroy(nc->id, n->bridge, &err) != 0)
+		tf_warn("container %s: %s", nc->id, err.msg);
+	if (nc->ip[0] != '\0' && n->ipam != NULL)
+		net_ipam_release(n->ipam, nc->ip);
+	nc->netns[0] = '\0';
+}
+
+static void
+down_one(ctr *c, void *arg)
+{
+	struct node_ctr *nc = ctr_data(c);
+
+	if (nc != NULL)
+		node_net_ctr_destroy(arg, nc);
+}
+
+void
+node_net_ctrs_down(struct node *n)
+{
+	ctr_table_foreach(n->ctrs, down_one, n);
+}
+
+int
+node_cmd_allow(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char ip[64];
+	struct node_ctr *nc;
+	ctr *c = node_ctr_lookup(n, m, err);
+	int rc;
+
+	if (c == NULL || tf_msg_str(m, "ip", ip, sizeof ip, true, err) != 0)
+		return -1;
+	nc = ctr_data(c);
+	if (nc->netns[0] == '\0')
+		return tf_err_set(err, "container %s has no network", nc->id);
+	if (strcmp(m->cmd, "allow") == 0)
+		rc = net_ctr_allow(nc->id, n->bridge, ip, err);
+	else
+		rc = net_ctr_disallow(nc->id, n->bridge, ip, err);
+	if (rc != 0)
+		return -1;
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+/* --- tunnels --------------------------------------------------------------- */
+
+static struct node_tunnel *
+tunnel_find(struct node *n, const char *id)
+{
+	struct node_tunnel *t;
+
+	for (t = n->tunnels; t != NULL; t = t->next) {
+		if (!t->dead && strcmp(t->id, id) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static struct node_tconn *
+tconn_find(struct node_tunnel *t, int64_t conn)
+{
+	struct node_tconn *tc;
+
+	for (tc = t->conns; tc != NULL; tc = tc->next) {
+		if (!tc->dead && tc->conn == conn)
+			return tc;
+	}
+	return NULL;
+}
+
+static void
+tconn_event(struct node_tconn *tc, const char *event, const char *error,
+	    int64_t bytes, int both, const void *data, size_t len)
+{
+	tf_out o;
+
+	tf_out_init(&o, TF_STREAM);
+	tf_out_int(&o, "conn", tc->conn);
+	tf_out_str(&o, "event", event);
+	if (error != NULL)
+		tf_out_str(&o, "error", error);
+	if (bytes >= 0)
+		tf_out_int(&o, "bytes", bytes);
+	if (both >= 0)
+		tf_out_bool(&o, "both", both != 0);
+	node_stream_item(tc->t->n, tc->t->req, &o, data, len);
+}
+
+static void
+tconn_close(struct node_tconn *tc)
+{
+	struct node *n = tc->t->n;
+
+	if (tc->fd >= 0) {
+		n->io.unwatch(n->io.ctx, tc->fd);
+		close(tc->fd);
+		tc->fd = -1;
+	}
+	tc->dead = true;
+}
+
+static void tconn_ready(int fd, int events, void *arg);
+
+static void
+tconn_watch(struct node_tconn *tc)
+{
+	struct node *n = tc->t->n;
+	int ev = 0;
+
+	if (tc->fd < 0 || tc->dead)
+		return;
+	if (tc->connecting) {
+		ev = RT_WRITE;
+	} else {
+		if (!tc->rd_eof && tc->out_unacked < NODE_WINDOW)
+			ev |= RT_READ;
+		if (tc->qlen > 0)
+			ev |= RT_WRITE;
+	}
+	if (ev == 0)
+		n->io.unwatch(n->io.ctx, tc->fd);
+	else
+		n->io.watch(n->io.ctx, tc->fd, ev, tconn_ready, tc);
+}
+
+/* Writes what the client sent; acks it; passes a half-close on. */
+static void
+tconn_flush(struct node_tconn *tc)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < tc->qlen) {
+		w = send(tc->fd, tc->q + done, tc->qlen - done, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			break;
+		if (w <= 0) {
+			tconn_event(tc, "close", NULL, -1, 1, NULL, 0);
+			tconn_close(tc);
+			return;
+		}
+		done += (size_t)w;
+	}
+	if (done > 0) {
+		memmove(tc->q, tc->q + done, tc->qlen - done);
+		tc->qlen -= done;
+		tconn_event(tc, "ack", NULL, (int64_t)done, -1, NULL, 0);
+	}
+	if (tc->qlen == 0 && tc->wr_shut && !tc->wr_done) {
+		shutdown(tc->fd, SHUT_WR);
+		tc->wr_done = true;
+	}
+	if (tc->rd_eof && tc->wr_done)
+		tconn_close(tc);
+}
+
+static void
+tconn_read(struct node_tconn *tc)
+{
+	uint8_t buf[TCP_SLICE];
+	size_t room = NODE_WINDOW - tc->out_unacked;
+	ssize_t r;
+
+	if (room > sizeof buf)
+		room = sizeof buf;
+	if (room == 0)
+		return;
+	do {
+		r = recv(tc->fd, buf, room, 0);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return;
+	if (r < 0) {
+		tconn_event(tc, "close", NULL, -1, 1, NULL, 0);
+		tconn_close(tc);
+		return;
+	}
+	if (r == 0) {
+		tc->rd_eof = true;
+		tconn_event(tc, "close", NULL, -1, 0, NULL, 0);
+		if (tc->wr_done)
+			tconn_close(tc);
+		return;
+	}
+	tc->out_unacked += (uint64_t)r;
+	tconn_event(tc, "data", NULL, -1, -1, buf, (size_t)r);
+}
+
+static void
+tconn_ready(int fd, int events, void *arg)
+{
+	struct node_tconn *tc = arg;
+	tf_err err;
+
+	(void)fd;
+	if (tc->dead)
+		return;
+	if (tc->connecting) {
+		if (!(events & (RT_WRITE | RT_ERROR)))
+			return;
+		tc->connecting = false;
+		if (net_tcp_connect_finish(tc->fd, &err) != 0) {
+			tconn_event(tc, "error", err.msg, -1, -1, NULL, 0);
+			tconn_close(tc);
+			return;
+		}
+		tconn_event(tc, "open", NULL, -1, -1, NULL, 0);
+		tconn_watch(tc);
+		return;
+	}
+	if (events & RT_WRITE)
+		tconn_flush(tc);
+	if (!tc->dead && (events & (RT_READ | RT_ERROR)))
+		tconn_read(tc);
+	tconn_watch(tc);
+}
+
+static void
+tunnel_end(struct node_tunnel *t, bool answer)
+{
+	struct node_tconn *tc;
+
+	for (tc = t->conns; tc != NULL; tc = tc->next)
+		if (!tc->dead)
+			tconn_close(tc);
+	if (answer && !t->dead)
+		node_reply(t->n, t->req, NULL, NULL, 0);
+	t->dead = true;
+}
+
+int
+node_cmd_tunnel(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char id[NODE_ID_LEN];
+	int64_t port;
+	struct node_tunnel *t;
+	struct node_ctr *nc;
+	tf_out o;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL ||
+	    tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0 ||
+	    tf_msg_int(m, "port", &port, 1, 65535, true, err) != 0)
+		return -1;
+	if (m->id == 0)
+		return tf_err_set(err, "tunnel needs a request id for its stream");
+	nc = ctr_data(c);
+	if (nc->ip[0] == '\0')
+		return tf_err_set(err, "container %s has no network address",
+		    nc->id);
+	if (tunnel_find(n, id) != NULL)
+		return tf_err_set(err, "tunnel %s already exists", id);
+	t = tf_calloc(1, sizeof *t);
+	t->n = n;
+	snprintf(t->id, sizeof t->id, "%s", id);
+	snprintf(t->ctr, sizeof t->ctr, "%s", nc->id);
+	t->req = m->id;
+	t->port = (int)port;
+	t->next = n->tunnels;
+	n->tunnels = t;
+	tf_out_init(&o, TF_STREAM);
+	tf_out_str(&o, "event", "ready");
+	node_stream_item(n, t->req, &o, NULL, 0);
+	return 0;
+}
+
+int
+node_cmd_tunnel_close(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char id[NODE_ID_LEN];
+	struct node_tunnel *t;
+
+	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0)
+		return -1;
+	t = tunnel_find(n, id);
+	if (t != NULL)
+		tunnel_end(t, true);
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+int
+node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char id[NODE_ID_LEN];
+	int64_t conn;
+	struct node_tunnel *t;
+	struct node_tconn *tc;
+	ctr *c;
+	struct node_ctr *nc;
+
+	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0 ||
+	    tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, err) != 0)
+		return -1;
+	t = tunnel_find(n, id);
+	if (t == NULL)
+		return tf_err_set(err, "no such tunnel: %s", id);
+	tc = tconn_find(t, conn);
+
+	if (strcmp(m->cmd, "tcp_open") == 0) {
+		if (tc != NULL)
+			return tf_err_set(err, "connection %lld is open already",
+			    (long long)conn);
+		tc = tf_calloc(1, sizeof *tc);
+		tc->t = t;
+		tc->conn = conn;
+		tc->fd = -1;
+		tc->next = t->conns;
+		t->conns = tc;
+		c = ctr_find(n->ctrs, t->ctr);
+		nc = c != NULL ? ctr_data(c) : NULL;
+		if (nc == NULL || nc->ip[0] == '\0') {
+			tconn_event(tc, "error", "the container is gone", -1, -1,
+			    NULL, 0);
+			tc->dead = true;
+			return 0;
+		}
+		tc->fd = net_tcp_connect_nb(n->bridge, nc->ip, t->port, err);
+		if (tc->fd < 0) {
+			tconn_event(tc, "error", err->msg, -1, -1, NULL, 0);
+			tc->dead = true;
+			return 0;
+		}
+		tc->connecting = true;
+		tconn_watch(tc);
+		return 0;
+	}
+	if (tc == NULL)
+		return 0;	/* closed meanwhile: the data has nowhere to go */
+	if (strcmp(m->cmd, "tcp_data") == 0) {
+		size_t len = m->bulk != NULL ? m->bulk_len : 0;
+
+		if (tc->wr_shut)
+			return 0;
+		if (tc->qlen + len > 2 * NODE_WINDOW) {
+			/* The client ignored our acks. */
+			tconn_event(tc, "close", NULL, -1, 1, NULL, 0);
+			tconn_close(tc);
+			return 0;
+		}
+		if (tc->qlen + len > tc->qcap) {
+			tc->qcap = tc->qlen + len + 4096;
+			tc->q = tf_realloc(tc->q, tc->qcap);
+		}
+		memcpy(tc->q + tc->qlen, m->bulk, len);
+		tc->qlen += len;
+		if (!tc->connecting)
+			tconn_flush(tc);
+		tconn_watch(tc);
+		return 0;
+	}
+	/* tcp_close */
+	{
+		bool both = true;
+
+		tf_msg_bool(m, "both", &both, false, NULL);
+		if (both) {
+			tconn_close(tc);
+			return 0;
+		}
+		tc->wr_shut = true;
+		if (!tc->connecting)
+			tconn_flush(tc);
+		tconn_watch(tc);
+	}
+	return 0;
+}
+
+int
+node_tunnel_ack(struct node *n, uint64_t ref, const tf_msg *m)
+{
+	struct node_tunnel *t;
+	struct node_tconn *tc;
+	int64_t conn, bytes = 0;
+
+	for (t = n->tunnels; t != NULL; t = t->next) {
+		if (!t->dead && t->req == ref)
+			break;
+	}
+	if (t == NULL ||
+	    tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, NULL) != 0)
+		return -1;
+	tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, NULL);
+	tc = tconn_find(t, conn);
+	if (tc == NULL)
+		return 0;
+	tc->out_unacked = (uint64_t)bytes > tc->out_unacked ? 0 :
+	    tc->out_unacked - (uint64_t)bytes;
+	tconn_watch(tc);
+	return 0;
+}
+
+bool
+node_tunnel_unsub(struct node *n, uint64_t ref)
+{
+	struct node_tunnel *t;
+
+	for (t = n->tunnels; t != NULL; t = t->next) {
+		if (!t->dead && t->req == ref) {
+			tunnel_end(t, true);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+node_tunnels_ctr_gone(struct node *n, const char *ctr_id)
+{
+	struct node_tunnel *t;
+
+	for (t = n->tunnels; t != NULL; t = t->next) {
+		if (!t->dead && strcmp(t->ctr, ctr_id) == 0)
+			tunnel_end(t, true);
+	}
+}
+
+void
+node_tunnels_reap(struct node *n)
+{
+	struct node_tunnel **tp = &n->tunnels, *t;
+
+	while ((t = *tp) != NULL) {
+		struct node_tconn **cp = &t->conns, *tc;
+
+		while ((tc = *cp) != NULL) {
+			if (tc->dead || t->dead) {
+				if (tc->fd >= 0)
+					tconn_close(tc);
+				*cp = tc->next;
+				free(tc->q);
+				free(tc);
+			} else {
+				cp = &tc->next;
+			}
+		}
+		if (t->dead) {
+			*tp = t->next;
+			free(t);
+		} else {
+			tp = &t->next;
+		}
+	}
+}
+
+void
+node_tunnels_reset(struct node *n)
+{
+	struct node_tunnel *t;
+
+	for (t = n->tunnels; t != NULL; t = t->next)
+		tunnel_end(t, false);
+}
+
+void
+node_net_stop(struct node *n)
+{
+	struct node_tunnel *t;
+	tf_err err;
+
+	for (t = n->tunnels; t != NULL; t = t->next)
+		tunnel_end(t, false);
+	node_tunnels_reap(n);
+	if (n->net_up && net_node_teardown(n->bridge, &err) != 0)
+		tf_warn("bridge %s: %s", n->bridge, err.msg);
+	net_ipam_destroy(&n->ipam);
+	n->net_up = false;
+}

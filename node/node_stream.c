@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_stream: the long-lived answers a node sends: container logs and
+ * process output, each under the id of the request that opened it.
+ *
+ * Credit (docs/PROTOCOL.md): the receiver acks what it consumed; a stream
+ * holds at most NODE_WINDOW unacknowledged bytes.  Logs are never allowed
+ * to slow a container down, so output beyond the window is dropped and the
+ * next item says how much (`dropped`).  A process is paused instead: the
+ * node stops reading its pipes or pty, so the process blocks until the
+ * consumer catches up.
+ *
+ * Streams are marked dead and freed before sleep, so a callback may end
+ * one safely; timers find their stream by pointer only while it is alive
+ * (a dead stream's timer is cancelled when it is freed).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+#include "tf_log.h"
+
+#define KILL_GRACE_MS 2000
+
+static struct node_stream *
+stream_new(struct node *n, enum node_stream_kind kind, uint64_t id,
+	   const char *ctr_id, const char *proc_id)
+{
+	struct node_stream *s = tf_calloc(1, sizeof *s);
+
+	s->node = n;
+	s->kind = kind;
+	s->id = id;
+	snprintf(s->ctr, sizeof s->ctr, "%s", ctr_id);
+	if (proc_id != NULL)
+		snprintf(s->proc, sizeof s->proc, "%s", proc_id);
+	s->next = n->streams;
+	n->streams = s;
+	return s;
+}
+
+static struct node_stream *
+stream_by_id(struct node *n, uint64_t id)
+{
+	struct node_stream *s;
+
+	for (s = n->streams; s != NULL; s = s->next) {
+		if (!s->dead && s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+static void
+stream_end(struct node *n, struct node_stream *s)
+{
+	if (s->dead)
+		return;
+	node_reply(n, s->id, NULL, NULL, 0);
+	s->dead = true;
+}
+
+void
+node_streams_reap(struct node *n)
+{
+	struct node_stream **pp = &n->streams, *s;
+
+	while ((s = *pp) != NULL) {
+		if (s->dead) {
+			*pp = s->next;
+			tf_loop_timer_cancel(n->loop, s->kill_timer);
+			free(s);
+		} else {
+			pp = &s->next;
+		}
+	}
+}
+
+void
+node_streams_free(struct node *n)
+{
+	struct node_stream *s;
+
+	while ((s = n->streams) != NULL) {
+		n->streams = s->next;
+		if (n->loop != NULL)
+			tf_loop_timer_cancel(n->loop, s->kill_timer);
+		free(s);
+	}
+}
+
+/* --- logs -------------------------------------------------------------- */
+
+static void
+logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
+	  size_t len)
+{
+	tf_out o;
+
+	if (s->unacked + len > NODE_WINDOW) {
+		s->dropped += len;
+		return;
+	}
+	tf_out_init(&o, TF_STREAM);
+	tf_out_int(&o, "fd", fd);
+	if (s->dropped > 0)
+		tf_out_int(&o, "dropped", (int64_t)s->dropped);
+	if (node_stream_item(n, s->id, &o, data, len) == 0) {
+		s->unacked += len;
+		s->dropped = 0;
+	} else {
+		s->dropped += len;
+	}
+}
+
+struct backlog_ctx {
+	struct node *n;
+	struct node_stream *s;
+};
+
+static void
+backlog_one(int fd, const uint8_t *data, size_t len, void *arg)
+{
+	struct backlog_ctx *b = arg;
+
+	logs_send(b->n, b->s, fd, data, len);
+}
+
+int
+node_cmd_logs(struct node *n, const tf_msg *m, tf_err *err)
+{
+	struct backlog_ctx b;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL)
+		return -1;
+	if (m->id == 0)
+		return tf_err_set(err, "logs needs a request id for its stream");
+	b.n = n;
+	b.s = stream_new(n, NODE_STREAM_LOGS, m->id, ctr_id(c), NULL);
+	ctr_ring_foreach(ctr_backlog(c), backlog_one, &b);
+	return 0;
+}
+
+void
+node_streams_output(struct node *n, ctr *c, int fd, const uint8_t *data,
+		    size_t len)
+{
+	struct node_stream *s;
+
+	for (s = n->streams; s != NULL; s = s->next) {
+		if (!s->dead && s->kind == NODE_STREAM_LOGS &&
+		    strcmp(s->ctr, ctr_id(c)) == 0)
+			logs_send(n, s, fd, data, len);
+	}
+}
+
+void
+node_streams_ctr_gone(struct node *n, ctr *c)
+{
+	struct node_stream *s;
+
+	for (s = n->streams; s != NULL; s = s->next) {
+		if (s->dead || strcmp(s->ctr, ctr_id(c)) != 0)
+			continue;
+		if (s->kind == NODE_STREAM_PROC) {
+			proc *p = proc_find(c, s->proc);
+
+			/* Its exit may still be in flight: nobody will
+			 * hear it now. */
+			if (p != NULL)
+				proc_set_events(p, NULL, NULL);
+			node_reply_error(n, s->id, "the container was destroyed");
+			s->dead = true;
+		} else {
+			stream_end(n, s);
+		}
+	}
+}
+
+/* --- processes ----------------------------------------------------------- */
+
+/* The pid as the container sees it (last field of NSpid). */
+static long
+proc_ns_pid(pid_t pid)
+{
+	char path[64], *status, *line, *last;
+	long v = pid;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	status = tf_read_file(path, NULL, 1 << 16);
+	if (status == NULL)
+		return pid;
+	line = strstr(status, "\nNSpid:");
+	if (line != NULL) {
+		line += 7;
+		line[strcspn(line, "\n")] = '\0';
+		last = strrchr(line, '\t');
+		if (last == NULL)
+			last = strrchr(line, ' ');
+		if (last != NULL)
+			v = strtol(last + 1, NULL, 10);
+	}
+	free(status);
+	return v;
+}
+
+static void
+proc_started_cb(proc *p, void *arg)
+{
+	struct node_stream *s = arg;
+	tf_out o;
+
+	tf_out_init(&o, TF_STREAM);
+	tf_out_str(&o, "event", "started");
+	tf_out_int(&o, "pid", proc_ns_pid(proc_pid(p)));
+	node_stream_item(s->node, s->id, &o, NULL, 0);
+}
+
+static void
+proc_output_cb(proc *p, int fd, const uint8_t *data, size_t len, void *arg)
+{
+	struct node_stream *s = arg;
+	tf_out o;
+
+	tf_out_init(&o, TF_STREAM);
+	tf_out_int(&o, "fd", fd);
+	node_stream_item(s->node, s->id, &o, data, len);
+	s->unacked += len;
+	if (s->unacked >= NODE_WINDOW && !s->paused) {
+		s->paused = true;
+		proc_pause(p, true);
+	}
+}
+
+static void
+proc_exited_cb(proc *p, int exit_code, int sig, const char *error, void *arg)
+{
+	struct node_stream *s = arg;
+	tf_out o;
+
+	(void)p;
+	if (error != NULL && error[0] != '\0') {
+		tf_out_init(&o, TF_ERROR_REPLY);
+		tf_out_str(&o, "error", error);
+		tf_out_int(&o, "exit_code", exit_code);
+		if (s->id != 0)
+			tf_conn_reply(s->node->conn, s->id, TF_ERROR_REPLY, &o,
+			    NULL, 0);
+		else
+			tf_out_fini(&o);
+	} else {
+		tf_out_init(&o, TF_REPLY);
+		tf_out_int(&o, "exit_code", exit_code);
+		tf_out_int(&o, "signal", sig);
+		node_reply(s->node, s->id, &o, NULL, 0);
+	}
+	s->dead = true;
+}
+
+static const proc_events node_proc_events = {
+	proc_started_cb, proc_output_cb, proc_exited_cb,
+};
+
+int
+node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char pid[NODE_ID_LEN], term[64] = "", *command = NULL;
+	const msgpack_object *argv_o, *env_o;
+	char **argv = NULL, **env = NULL;
+	int64_t rows = 0, cols = 0;
+	struct node_stream *s;
+	proc_spec ps;
+	proc *p;
+	ctr *c = node_ctr_lookup(n, m, err);
+	int rc = -1;
+
+	memset(&ps, 0, sizeof ps);
+	if (c == NULL ||
+	    tf_msg_str(m, "process", pid, sizeof pid, true, err) != 0 ||
+	    tf_msg_bool(m, "tty", &ps.tty, false, err) < 0 ||
+	    tf_msg_int(m, "rows", &rows, 0, 10000, false, err) < 0 ||
+	    tf_msg_int(m, "cols", &cols, 0, 10000, false, err) < 0 ||
+	    tf_msg_str(m, "term", term, sizeof term, false, err) < 0)
+		return -1;
+	if (m->id == 0)
+		return tf_err_set(err, "proc needs a request id for its stream");
+	argv_o = tf_obj_get(m->params, "argv");
+	env_o = tf_obj_get(m->params, "env");
+	if (argv_o != NULL && argv_o->type == MSGPACK_OBJECT_ARRAY) {
+		argv = tf_calloc(argv_o->via.array.size + 1, sizeof *argv);
+		for (uint32_t i = 0; i < argv_o->via.array.size; i++) {
+			const msgpack_object *a = &argv_o->via.array.ptr[i];
+
+			if (a->type != MSGPACK_OBJECT_STR ||
+			    memchr(a->via.str.ptr, '\0', a->via.str.size)) {
+				tf_err_set(err, "argv must be a list of strings");
+				goto out;
+			}
+			argv[i] = tf_strndup(a->via.str.ptr, a->via.str.size);
+		}
+	}
+	if (env_o != NULL && env_o->type == MSGPACK_OBJECT_ARRAY) {
+		env = tf_calloc(env_o->via.array.size + 1, sizeof *env);
+		for (uint32_t i = 0; i < env_o->via.array.size; i++) {
+			const msgpack_object *a = &env_o->via.array.ptr[i];
+
+			if (a->type != MSGPACK_OBJECT_STR ||
+			    memchr(a->via.str.ptr, '\0', a->via.str.size)) {
+				tf_err_set(err, "env must be a list of strings");
+				goto out;
+			}
+			env[i] = tf_strndup(a->via.str.ptr, a->via.str.size);
+		}
+	}
+	{
+		const msgpack_object *co = tf_obj_get(m->params, "command");
+
+		if (co != NULL && co->type == MSGPACK_OBJECT_STR)
+			command = tf_strndup(co->via.str.ptr, co->via.str.size);
+	}
+	ps.id = pid;
+	ps.argv = (const char *const *)argv;
+	ps.command = command;
+	ps.env = (const char *const *)env;
+	ps.rows = (unsigned)rows;
+	ps.cols = (unsigned)cols;
+	ps.term = term[0] ? term : NULL;
+
+	s = stream_new(n, NODE_STREAM_PROC, m->id, ctr_id(c), pid);
+	p = proc_start(c, &ps, &node_proc_events, s, err);
+	if (p == NULL) {
+		s->dead = true;
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+		free(env[i]);
+	free(argv);
+	free(env);
+	free(command);
+	return rc;
+}
+
+static proc *
+proc_lookup(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char pid[NODE_ID_LEN];
+	proc *p;
+	ctr *c = node_ctr_lookup(n, m, err);
+
+	if (c == NULL ||
+	    tf_msg_str(m, "process", pid, sizeof pid, true, err) != 0)
+		return NULL;
+	p = proc_find(c, pid);
+	if (p == NULL)
+		tf_err_set(err, "no such process: %s", pid);
+	return p;
+}
+
+int
+node_cmd_proc_stdin(struct node *n, const tf_msg *m, tf_err *err)
+{
+	bool close_it = false;
+	proc *p = proc_lookup(n, m, err);
+
+	if (p == NULL || tf_msg_bool(m, "close", &close_it, false, err) < 0)
+		return -1;
+	if (m->bulk != NULL && m->bulk_len > 0 &&
+	    proc_write(p, m->bulk, m->bulk_len, err) != 0)
+		return -1;
+	if (close_it)
+		proc_close_stdin(p);
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+static int
+proc_kill_timer_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct node_stream *s = arg;
+	ctr *c;
+	proc *p;
+
+	(void)loop;
+	(void)id;
+	s->kill_timer = 0;
+	if (s->dead)
+		return 0;
+	c = ctr_find(s->node->ctrs, s->ctr);
+	p = c != NULL ? proc_find(c, s->proc) : NULL;
+	if (p != NULL) {
+		tf_info("process %s in %s ignored SIGTERM: SIGKILL", s->proc,
+		    s->ctr);
+		proc_kill(p, SIGKILL);
+	}
+	return 0;
+}
+
+int
+node_cmd_proc_kill(struct node *n, const tf_msg *m, tf_err *err)
+{
+	int64_t sig = 0;
+	struct node_stream *s;
+	proc *p = proc_lookup(n, m, err);
+
+	if (p == NULL || tf_msg_int(m, "signal", &sig, 1, 64, false, err) < 0)
+		return -1;
+	if (sig == 0) {
+		/* The default: SIGTERM, then SIGKILL if still there. */
+		sig = SIGTERM;
+		for (s = n->streams; s != NULL; s = s->next) {
+			if (!s->dead && s->kind == NODE_STREAM_PROC &&
+			    strcmp(s->proc, proc_id(p)) == 0 &&
+			    strcmp(s->ctr, ctr_id(proc_container(p))) == 0 &&
+			    s->kill_timer == 0)
+				s->kill_timer = tf_loop_timer(n->loop,
+				    KILL_GRACE_MS, false, proc_kill_timer_cb, s);
+		}
+	}
+	if (proc_kill(p, (int)sig) != 0)
+		return tf_err_set(err, "the process is not running");
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+int
+node_cmd_proc_resize(struct node *n, const tf_msg *m, tf_err *err)
+{
+	int64_t rows, cols;
+	proc *p = proc_lookup(n, m, err);
+
+	if (p == NULL ||
+	    tf_msg_int(m, "rows", &rows, 1, 10000, true, err) != 0 ||
+	    tf_msg_int(m, "cols", &cols, 1, 10000, true, err) != 0)
+		return -1;
+	if (proc_resize(p, (unsigned)rows, (unsigned)cols) != 0)
+		return tf_err_set(err, "cannot resize");
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+/* --- ack, unsub ------------------------------------------------------------ */
+
+int
+node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
+{
+	int64_t ref, bytes = 0;
+	struct node_stream *s;
+
+	if (tf_msg_int(m, "ref", &ref, 1, INT64_MAX, true, err) != 0 ||
+	    tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, err) < 0)
+		return -1;
+	s = stream_by_id(n, (uint64_t)ref);
+	if (s == NULL) {
+		node_tunnel_ack(n, (uint64_t)ref, m);
+		return 0;
+	}
+	s->unacked = (uint64_t)bytes > s->unacked ? 0 : s->unacked - (uint64_t)bytes;
+	if (s->kind == NODE_STREAM_PROC && s->paused &&
+	    s->unacked < NODE_WINDOW / 2) {
+		ctr *c = ctr_find(n->ctrs, s->ctr);
+		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
+
+		s->paused = false;
+		if (p != NULL)
+			proc_pause(p, false);
+	}
+	return 0;
+}
+
+int
+node_cmd_unsub(struct node *n, const tf_msg *m, tf_err *err)
+{
+	int64_t ref;
+	struct node_stream *s;
+
+	if (tf_msg_int(m, "ref", &ref, 1, INT64_MAX, true, err) != 0)
+		return -1;
+	s = stream_by_id(n, (uint64_t)ref);
+	if (s == NULL) {
+		node_tunnel_unsub(n, (uint64_t)ref);
+		return 0;
+	}
+	if (s->kind == NODE_STREAM_PROC) {
+		/* Nobody is listening to the process any more. */
+		ctr *c = ctr_find(n->ctrs, s->ctr);
+		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
+
+		if (p != NULL) {
+			proc_set_events(p, NULL, NULL);
+			proc_pause(p, false);
+			proc_kill(p, SIGKILL);
+		}
+	}
+	stream_end(n, s);
+	return 0;
+}
+
+/* After the connection to the location was lost, the location has
+ * answered every stream with an error and forgotten its ids: end ours.
+ * Processes die with their streams, as nobody can reach them any more. */
+void
+node_streams_reset(struct node *n)
+{
+	struct node_stream *s;
+
+	for (s = n->streams; s != NULL; s = s->next) {
+		if (s->dead)
+			continue;
+		if (s->kind == NODE_STREAM_PROC) {
+			ctr *c = ctr_find(n->ctrs, s->ctr);
+			proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
+
+			if (p != NULL) {
+				proc_set_events(p, NULL, NULL);
+				proc_pause(p, false);
+				proc_kill(p, SIGKILL);
+			}
+		}
+		s->dead = true;
+	}
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_vol: volumes, plain directories that outlive containers.
+ *
+ *   <state>/volumes/<id>/data       bind-mounted into containers (rw)
+ *   <state>/volumes/<id>/snapshot   the one snapshot, if taken
+ *
+ * A snapshot copies data; a rollback puts the snapshot's contents back into
+ * data in place, so containers that have the volume mounted see the
+ * rollback at once.  Copies can take a while, so they run in a child (cp,
+ * rm) and the request is answered when it exits.  A volume that a container
+ * still mounts cannot be destroyed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "node.h"
+#include "rt_child.h"
+#include "rt_runc.h"
+#include "tf_log.h"
+
+struct vol_job {
+	struct node *n;
+	uint64_t req;
+	char vol[NODE_ID_LEN];
+	char what[16];
+};
+
+static char *
+vol_dir(struct node *n, const char *id)
+{
+	return tf_asprintf("%s/volumes/%s", n->state_dir, id);
+}
+
+struct mounted_ctx {
+	const char *vol;
+	const char *by;
+};
+
+static void
+mounted_one(ctr *c, void *arg)
+{
+	struct mounted_ctx *m = arg;
+	struct node_ctr *nc = ctr_data(c);
+
+	if (nc == NULL || m->by != NULL)
+		return;
+	for (size_t i = 0; i < nc->nvols; i++) {
+		if (strcmp(nc->vols[i], m->vol) == 0)
+			m->by = ctr_id(c);
+	}
+}
+
+/* The container that mounts vol, or NULL. */
+static const char *
+vol_mounted_by(struct node *n, const char *vol)
+{
+	struct mounted_ctx m = { vol, NULL };
+
+	ctr_table_foreach(n->ctrs, mounted_one, &m);
+	return m.by;
+}
+
+static void
+vol_job_done(pid_t pid, int status, void *arg)
+{
+	struct vol_job *j = arg;
+	char sbuf[64];
+
+	(void)pid;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		tf_info("volume %s: %s done", j->vol, j->what);
+		node_reply(j->n, j->req, NULL, NULL, 0);
+	} else {
+		tf_warn("volume %s: %s failed (%s)", j->vol, j->what,
+		    rt_status_str(status, sbuf, sizeof sbuf));
+		node_reply_error(j->n, j->req, "volume %s: %s failed (%s)",
+		    j->vol, j->what, sbuf);
+	}
+	free(j);
+}
+
+/* Runs `sh -c script` with the volume's directory as $1. */
+static int
+vol_run(struct node *n, const tf_msg *m, const char *vol, const char *what,
+	const char *script, tf_err *err)
+{
+	const int fds[RT_SPAWN_FDS] = { RT_FD_NULL, RT_FD_NULL, 2, RT_FD_NONE };
+	struct vol_job *j;
+	char *dir = vol_dir(n, vol);
+	const char *argv[] = { "/bin/sh", "-c", script, "vol", dir, NULL };
+	pid_t pid;
+	int status;
+
+	pid = rt_spawn(argv, fds, err);
+	free(dir);
+	if (pid < 0)
+		return -1;
+	j = tf_calloc(1, sizeof *j);
+	j->n = n;
+	j->req = m->id;
+	snprintf(j->vol, sizeof j->vol, "%s", vol);
+	snprintf(j->what, sizeof j->what, "%s", what);
+	if (rt_children_claim(ctr_table_children(n->ctrs), pid, vol_job_done,
+	    j, &status) == 1)
+		vol_job_done(pid, status, j);
+	return 0;
+}
+
+int
+node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char vol[NODE_ID_LEN], *dir, *data;
+	const char *by;
+	struct stat st;
+	tf_out o;
+	int rc = 0;
+
+	if (tf_msg_str(m, "volume", vol, sizeof vol, true, err) != 0)
+		return -1;
+	if (!rt_runc_id_valid(vol))
+		return tf_err_set(err, "bad volume id: %s", vol);
+	dir = vol_dir(n, vol);
+	data = tf_asprintf("%s/data", dir);
+	if (strcmp(m->cmd, "vol_create") == 0) {
+		if (tf_mkdir_p(data, 0755) != 0) {
+			rc = tf_err_errno(err, "cannot create %s", data);
+		} else {
+			tf_info("volume %s created", vol);
+			tf_out_init(&o, TF_REPLY);
+			tf_out_str(&o, "volume", vol);
+			node_reply(n, m->id, &o, NULL, 0);
+		}
+		goto out;
+	}
+	if (stat(data, &st) != 0) {
+		rc = tf_err_set(err, "volume %s is not on this node", vol);
+		goto out;
+	}
+	if (strcmp(m->cmd, "vol_destroy") == 0) {
+		if ((by = vol_mounted_by(n, vol)) != NULL) {
+			rc = tf_err_set(err, "volume %s is mounted by container "
+			    "%s", vol, by);
+		} else if (tf_rm_rf(dir) != 0) {
+			rc = tf_err_errno(err, "cannot remove %s", dir);
+		} else {
+			tf_info("volume %s destroyed", vol);
+			node_reply(n, m->id, NULL, NULL, 0);
+		}
+	} else if (strcmp(m->cmd, "vol_snapshot") == 0) {
+		rc = vol_run(n, m, vol, "snapshot", "set -e; cd \"$1\"; "
+		    "rm -rf snapshot.tmp; cp -a data snapshot.tmp; "
+		    "rm -rf snapshot; mv snapshot.tmp snapshot", err);
+	} else if (strcmp(m->cmd, "vol_rollback") == 0) {
+		char *snap = tf_asprintf("%s/snapshot", dir);
+
+		if (access(snap, F_OK) != 0)
+			rc = tf_err_set(err, "volume %s has no snapshot", vol);
+		else
+			rc = vol_run(n, m, vol, "rollback", "set -e; cd \"$1\"; "
+			    "find data -mindepth 1 -maxdepth 1 -exec rm -rf {} +; "
+			    "cp -a snapshot/. data/", err);
+		free(snap);
+	} else {
+		rc = tf_err_set(err, "unknown volume command %s", m->cmd);
+	}
+out:
+	free(dir);
+	free(data);
+	return rc;
+}
