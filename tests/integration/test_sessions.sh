@@ -32,12 +32,13 @@ check "after a location restart the same session resumes" \
 check "the account survived the restart" \
 	env TF_DIR="$TFT/acct-alice" "$BUILD/cli/tfresources" --compact
 
+n_conn=$(grep -c 'state connected' "$TFT/watch.out")
 kill -STOP $W
 sleep 9	# past the grace period
 check "a client gone for the grace period is collected" \
 	grep -q "session $sess.*collected" "$TFT/loc.log"
 kill -CONT $W
-wait_for "$TFT/watch.out" 'state connected' 10 || true
+wait_for_count "$TFT/watch.out" 'state connected' $((n_conn + 1)) 10 || true
 check "it then gets a fresh session" \
 	sh -c "grep 'state connected' '$TFT/watch.out' | tail -1 | grep -vq '$sess'"
 finish
