@@ -75,10 +75,12 @@ tf_panic_at(const char *file, int line, const char *fmt, ...)
 	FILE *out = log_out != NULL ? log_out : stderr;
 	va_list ap;
 
-	fprintf(out, "%s: panic at %s:%d: ", log_prog, file, line);
+	char text[1024];
+
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	fprintf(out, "%s: panic at %s:%d: %s", log_prog, file, line, text);
 	fputc('\n', out);
 	fflush(out);
 	abort();
