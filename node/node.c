@@ -44,6 +44,10 @@ static const char usage[] =
 "      --init PATH      tf-init (default: next to tf-node)\n"
 "      --bridge NAME    the containers' bridge (default derived from --state)\n"
 "      --no-net         give containers no network\n"
+"      --btrfs-volumes SIZE\n"
+"                       keep volumes on a btrfs file system in a SIZE\n"
+"                       (e.g. 2G) loop file in the state directory, so\n"
+"                       snapshots are instant; without it they are copies\n"
 "  -v, --verbose        debug logging\n"
 "  -q, --quiet          errors only\n";
 
@@ -340,6 +344,10 @@ node_run(struct node *n)
 		goto out;
 	}
 	node_layers_init(n);
+	if (node_vol_start(n, &err) != 0) {
+		tf_error("%s", err.msg);
+		goto out;
+	}
 	if (node_net_start(n, &err) != 0) {
 		tf_error("%s", err.msg);
 		goto out;
@@ -387,6 +395,7 @@ out:
 	}
 	ctr_table_destroy(&n->ctrs);
 	node_net_stop(n);
+	node_vol_stop(n);
 	if (n->loop != NULL)
 		tf_loop_destroy(&n->loop);
 	if (n->sigfd >= 0)
@@ -411,6 +420,7 @@ main(int argc, char **argv)
 		{ "init", required_argument, NULL, 'I' },
 		{ "bridge", required_argument, NULL, 'B' },
 		{ "no-net", no_argument, NULL, 'N' },
+		{ "btrfs-volumes", required_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -446,6 +456,7 @@ main(int argc, char **argv)
 		case 'I': n.opt.init_path = optarg; break;
 		case 'B': n.opt.bridge = optarg; break;
 		case 'N': n.opt.no_net = true; break;
+		case 'V': n.opt.btrfs_volumes = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
 		case 'h': fputs(usage, stdout); return 0;

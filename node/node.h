@@ -48,6 +48,8 @@ struct node_options {
 	const char *init_path;
 	const char *bridge;		/* NULL: derived from the state dir */
 	bool no_net;			/* containers get no network */
+	const char *btrfs_volumes;	/* size of a btrfs loop file for
+					 * volumes, or NULL */
 	uint32_t stats_ms;
 };
 
@@ -145,6 +147,10 @@ struct node {
 	struct node_layer *layer_jobs;
 	struct node_stream *streams;
 
+	/* node_vol.c */
+	bool vol_btrfs;			/* volumes are btrfs subvolumes */
+	bool vol_mounted;		/* we mounted the btrfs loop file */
+
 	/* node_stats.c */
 	uint64_t cpu_busy, cpu_total;
 	uint64_t pswp;
@@ -228,6 +234,8 @@ void node_net_stop(struct node *n);
 
 /* node_vol.c */
 int node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err);
+int node_vol_start(struct node *n, tf_err *err);
+void node_vol_stop(struct node *n);
 
 /* node_stats.c */
 int node_stats_timer_cb(tf_loop *loop, uint64_t id, void *arg);
