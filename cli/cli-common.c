@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* cli-common.c: connecting with a saved account, and account creation. */
+/* cli-common.c: connecting with a saved account (directly or through the
+ * SDK), and account creation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,24 @@ cli_wait_offer(struct cli_conn *cc, tf_reply *offer, int timeout_ms)
 		return -1;
 	tf_conn_on_push(cc->conn, NULL, NULL);
 	return 0;
+}
+
+tf_location *
+cli_location_open(const char *prog, const char *location, const char *address)
+{
+	tf_location_opts o;
+	tf_location *loc;
+	tf_err err;
+
+	memset(&o, 0, sizeof o);
+	o.location = location;
+	o.address = address;
+	o.program = prog;
+	o.timeout_ms = 15000;
+	loc = tf_location_new(&o, &err);
+	if (loc == NULL)
+		fprintf(stderr, "%s: %s\n", prog, err.msg);
+	return loc;
 }
 
 int

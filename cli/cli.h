@@ -14,6 +14,7 @@
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_loop.h"
+#include "tf.h"
 
 struct cli_conn {
 	tf_loop *loop;
@@ -30,6 +31,11 @@ void cli_disconnect(struct cli_conn *cc);
 
 /* Waits for the first resource offer after the welcome; returns a copy. */
 int cli_wait_offer(struct cli_conn *cc, tf_reply *offer, int timeout_ms);
+
+/* Connects through the SDK (tf.h) for the utilities that use it; prints
+ * "prog: message" on stderr and returns NULL on failure. */
+tf_location *cli_location_open(const char *prog, const char *location,
+			       const char *address);
 
 /* "tf account LOCATION TOKEN [ADDRESS]": creates and saves an account. */
 int cli_account_create(const char *prog, const char *location,

@@ -1,58 +1,595 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * tf: run an image on a 20ft location (the seeds' `tf`), and create an
- * account from an invite token.  The running part grows with the SDK; this
- * file holds argument handling and dispatch.
+ * tf: runs an image on a 20ft location in the foreground, as the seeds'
+ * `tf` did: spawn, pre-boot files, environment, volumes, tunnels onto the
+ * exposed ports, an interactive terminal; Ctrl-C or the container's end
+ * destroys what it made and exits.  Also creates an account from an invite
+ * token (`tf account LOCATION TOKEN`).  Built on the public SDK (tf.h).
  */
+#include <ctype.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "tf.h"
+#include "tf_util.h"
+
+/* Exit codes: documented in usage_text and tf(1). */
+enum {
+	TF_EXIT_OK = 0,
+	TF_EXIT_CONTAINER = 1,		/* the container failed or exited != 0 */
+	TF_EXIT_USAGE = 2,
+	TF_EXIT_CONNECT = 5,
+	TF_EXIT_NO_NODE = 6,
+	TF_EXIT_SPAWN = 7,
+	TF_EXIT_TUNNEL = 8,
+	TF_EXIT_VOLUME = 9,
+};
+
+#define PREBOOT_MAX (900u << 10)	/* they travel in one 1 MiB header */
 
 static const char usage_text[] =
-"Usage: tf account LOCATION TOKEN [--local ADDR]\n"
+"Usage: tf [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
+"       tf account LOCATION TOKEN [--local ADDR]\n"
 "       tf LOCATION TOKEN\n"
 "\n"
-"Creates an account at LOCATION from a one-time invite TOKEN (from the\n"
-"location's administrator: 'tf-location invite NAME').  A key pair is made\n"
-"on this machine; the public key is registered over an encrypted\n"
-"connection, and ~/.20ft (or $TF_DIR) receives LOCATION (secret key),\n"
-"LOCATION.pub, LOCATION.spub (the location's key) and default_location.\n"
+"Runs IMAGE in a container on a 20ft location and stays in the foreground\n"
+"until Ctrl-C (SIGINT), SIGTERM or the container's end; then it destroys\n"
+"the container and its tunnels and disconnects.  The container's console\n"
+"output is copied to standard output; tf's own messages go to standard\n"
+"error.  By default every TCP port the image exposes is tunnelled from the\n"
+"same port on 127.0.0.1 (see --offset and -p).\n"
 "\n"
-"  --local ADDR   reach the location at ADDR (host[:port]) instead of by name\n"
-"  -h, --help     this text\n"
+"IMAGE is an image name or id the location knows, '.' for the image you\n"
+"pushed last, or a local OCI layout / docker-save archive (a path, or a\n"
+"name found as $TF_IMAGES/NAME or ./build/images/NAME), which is pushed\n"
+"first if the location lacks any of its layers.  COMMAND replaces the\n"
+"image's entrypoint and command.\n"
 "\n"
-"Exit status: 0 on success, 1 if the account could not be made, 2 on bad\n"
-"usage.\n";
+"Options:\n"
+"  -e, --env NAME=VALUE   set an environment variable (repeatable); a bare\n"
+"                         NAME passes this shell's value of NAME\n"
+"  -f, --file SRC:DEST    write local file SRC to DEST in the container\n"
+"                         before it boots (repeatable); a DEST ending in /\n"
+"                         gets SRC's name\n"
+"  -m, --mount VOL:PATH   mount volume VOL (uuid, tag or uuid:tag) at PATH\n"
+"                         (repeatable; see tfvolumes)\n"
+"  -p, --publish L:R      tunnel local port L to port R in the container\n"
+"                         (repeatable); turns off the exposed-port tunnels\n"
+"      --offset N         tunnel each exposed port P from local port P+N\n"
+"                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -z, --sleep            boot the container but do not start its\n"
+"                         entrypoint (run processes in it with the SDK)\n"
+"  -t, -i, -ti, --interactive\n"
+"                         run COMMAND (default /bin/sh) on a terminal in the\n"
+"                         container, connected to this one in raw mode; the\n"
+"                         container is spawned asleep.  Escape: Ctrl-] then\n"
+"                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
+"      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --node NAME        spawn on this node instead of the best one\n"
+"      --location NAME    use this account/location instead of the default\n"
+"                         (~/.20ft/default_location, or $TF_DIR)\n"
+"      --local ADDR       connect to ADDR (host[:port]) instead of resolving\n"
+"                         the location's name\n"
+"  -v, --verbose          debug messages\n"
+"  -q, --quiet            nothing at all on standard error\n"
+"  -h, --help             this text\n"
+"      --version          the version\n"
+"\n"
+"Accounts: 'tf account LOCATION TOKEN' (or 'tf LOCATION TOKEN') creates an\n"
+"account from a one-time invite token made by the location's administrator\n"
+"('tf-location invite NAME'); keys go to ~/.20ft (or $TF_DIR).\n"
+"\n"
+"Exit status:\n"
+"  0  stopped by Ctrl-C or SIGTERM, or the container (or -ti command)\n"
+"     exited with status 0\n"
+"  1  the container (or -ti command) exited non-zero or failed\n"
+"  2  bad usage or a bad option value\n"
+"  5  could not connect (no account, refused, unreachable)\n"
+"  6  the location has no (such) node\n"
+"  7  the image could not be pushed or the container could not start\n"
+"  8  a tunnel could not be made (e.g. the local port is in use)\n"
+"  9  a volume given with -m does not exist\n"
+"\n"
+"See tf(1), tfcache(1), tfvolumes(1) and docs/SDK.md.\n";
+
+struct tf_opts {
+	const char *location, *address, *tag, *node;
+	bool verbose, quiet, sleep, interactive;
+	int offset;
+	bool have_offset;
+	char **env;
+	size_t nenv;
+	tf_file *files;
+	size_t nfiles;
+	tf_mount *mounts;
+	size_t nmounts;
+	int (*ports)[2];
+	size_t nports;
+	const char *image;
+	char **command;
+};
+
+struct tf_run {
+	tf_location *loc;
+	tf_container *ctr;
+	tf_process *shell;
+	int exit;
+	bool ended;
+	bool was_ready;
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tf: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(tf --help for usage)\n");
+	return TF_EXIT_USAGE;
+}
+
+/* -e NAME=value or NAME (^[0-9A-Za-z_:]+, the original's rule). */
+static int
+opt_env(struct tf_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t namelen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	char *entry;
+
+	if (namelen == 0)
+		return usage_error("-e %s: no variable name", arg);
+	for (size_t i = 0; i < namelen; i++)
+		if (!isalnum((unsigned char)arg[i]) && arg[i] != '_' &&
+		    arg[i] != ':')
+			return usage_error("-e %s: variable names use A-Z a-z "
+			    "0-9 _ only", arg);
+	for (size_t i = 0; i < o->nenv; i++)
+		if (strncmp(o->env[i], arg, namelen) == 0 &&
+		    o->env[i][namelen] == '=')
+			return usage_error("-e %s: that variable is set twice",
+			    arg);
+	if (eq != NULL) {
+		entry = tf_strdup(arg);
+	} else {
+		const char *val = getenv(arg);
+
+		if (val == NULL)
+			return usage_error("-e %s: it is not set in this shell, "
+			    "so there is no value to pass", arg);
+		entry = tf_asprintf("%s=%s", arg, val);
+	}
+	o->env = tf_realloc(o->env, (o->nenv + 2) * sizeof *o->env);
+	o->env[o->nenv++] = entry;
+	o->env[o->nenv] = NULL;
+	return 0;
+}
+
+/* -f src:dest; dest after the last colon; "dest/" takes src's name. */
+static int
+opt_file(struct tf_opts *o, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	char *src, *dest, *data, *copy;
+	size_t len, total = 0;
+
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		return usage_error("-f %s: use -f SRC:DEST", arg);
+	src = tf_strndup(arg, (size_t)(colon - arg));
+	if (colon[1] != '/') {
+		free(src);
+		return usage_error("-f %s: DEST must be an absolute path", arg);
+	}
+	if (colon[strlen(colon) - 1] == '/') {
+		copy = tf_strdup(src);
+		dest = tf_asprintf("%s%s", colon + 1, basename(copy));
+		free(copy);
+	} else {
+		dest = tf_strdup(colon + 1);
+	}
+	data = tf_read_file(src, &len, PREBOOT_MAX);
+	if (data == NULL) {
+		fprintf(stderr, "tf: -f %s: cannot read %s (missing, or over "
+		    "%u KiB)\n", arg, src, PREBOOT_MAX >> 10);
+		free(src);
+		free(dest);
+		return TF_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < o->nfiles; i++)
+		total += o->files[i].len;
+	if (total + len > PREBOOT_MAX) {
+		free(src);
+		free(dest);
+		free(data);
+		return usage_error("-f %s: pre-boot files are for configuration: "
+		    "at most 900 KiB in all", arg);
+	}
+	o->files = tf_realloc(o->files, (o->nfiles + 1) * sizeof *o->files);
+	o->files[o->nfiles++] = (tf_file){ dest, data, len };
+	free(src);
+	return 0;
+}
+
+/* -m key:mountpoint; the last colon splits, so the key may be uuid:tag. */
+static int
+opt_mount(struct tf_opts *o, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+
+	if (colon == NULL || colon == arg || colon[1] != '/')
+		return usage_error("-m %s: use -m VOLUME:/mount/point", arg);
+	o->mounts = tf_realloc(o->mounts, (o->nmounts + 1) * sizeof *o->mounts);
+	o->mounts[o->nmounts++] = (tf_mount){ NULL,
+	    tf_strndup(arg, (size_t)(colon - arg)), tf_strdup(colon + 1) };
+	return 0;
+}
+
+static int
+opt_port_number(const char *s, const char *end)
+{
+	long v = 0;
+
+	if (s == end)
+		return -1;
+	for (const char *p = s; p < end; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v > 65535)
+			return -1;
+	}
+	return v > 0 ? (int)v : -1;
+}
+
+static int
+opt_publish(struct tf_opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	int local, remote;
+
+	if (colon == NULL ||
+	    (local = opt_port_number(arg, colon)) < 0 ||
+	    (remote = opt_port_number(colon + 1, colon + strlen(colon))) < 0)
+		return usage_error("-p %s: use -p LOCALPORT:REMOTEPORT", arg);
+	for (size_t i = 0; i < o->nports; i++)
+		if (o->ports[i][0] == local)
+			return usage_error("-p %s: that local port is used twice",
+			    arg);
+	o->ports = tf_realloc(o->ports, (o->nports + 1) * sizeof *o->ports);
+	o->ports[o->nports][0] = local;
+	o->ports[o->nports][1] = remote;
+	o->nports++;
+	return 0;
+}
+
+static int
+parse_args(struct tf_opts *o, int argc, char **argv)
+{
+	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+	    OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "env", required_argument, NULL, 'e' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "mount", required_argument, NULL, 'm' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "offset", required_argument, NULL, OPT_OFFSET },
+		{ "sleep", no_argument, NULL, 'z' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "node", required_argument, NULL, OPT_NODE },
+		{ "location", required_argument, NULL, OPT_LOCATION },
+		{ "local", required_argument, NULL, OPT_LOCAL },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, rc;
+
+	opterr = 0;
+	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:zitvqh", longopts,
+	    NULL)) != -1) {
+		rc = 0;
+		switch (ch) {
+		case 'e': rc = opt_env(o, optarg); break;
+		case 'f': rc = opt_file(o, optarg); break;
+		case 'm': rc = opt_mount(o, optarg); break;
+		case 'p': rc = opt_publish(o, optarg); break;
+		case OPT_OFFSET: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < -65535 ||
+			    v > 65535)
+				return usage_error("--offset %s: a number of "
+				    "ports", optarg);
+			o->offset = (int)v;
+			o->have_offset = true;
+			break;
+		}
+		case 'z': o->sleep = true; break;
+		case 'i': case 't': o->interactive = true; break;
+		case OPT_TAG: o->tag = optarg; break;
+		case OPT_NODE: o->node = optarg; break;
+		case OPT_LOCATION: o->location = optarg; break;
+		case OPT_LOCAL: o->address = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'q': o->quiet = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("tf %s\n", TF_SDK_VERSION);
+			exit(0);
+		default:
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "tf: bad option -%c\n", optopt);
+			else
+				fprintf(stderr, "tf: bad option %s\n",
+				    argv[optind - 1]);
+			fputs("(tf --help for usage)\n", stderr);
+			return TF_EXIT_USAGE;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	if (o->verbose && o->quiet)
+		return usage_error("%s", "-v and -q together make no sense");
+	if (optind >= argc)
+		return usage_error("%s", "no image given");
+	o->image = argv[optind];
+	o->command = argc > optind + 1 ? &argv[optind + 1] : NULL;
+	return 0;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+static void
+on_output(tf_container *c, int fd, const uint8_t *data, size_t len, void *arg)
+{
+	fwrite(data, 1, len, stdout);
+	fflush(stdout);
+}
+
+static void
+on_container_end(tf_container *c, tf_model_ctr_state st, int code, void *arg)
+{
+	struct tf_run *r = arg;
+
+	r->ended = true;
+	if (r->was_ready || st == TF_CTR_DESTROYED)
+		tf_info("Container has exited and/or been destroyed");
+	if (r->shell == NULL)
+		r->exit = st == TF_CTR_EXITED && code == 0 ? TF_EXIT_OK :
+		    TF_EXIT_CONTAINER;
+	tf_location_complete(r->loc, r->exit);
+}
+
+static void
+on_shell_end(tf_process *p, int code, void *arg)
+{
+	struct tf_run *r = arg;
+
+	r->exit = code == 0 ? TF_EXIT_OK : TF_EXIT_CONTAINER;
+	tf_location_complete(r->loc, r->exit);
+}
+
+static int
+make_tunnels(struct tf_run *r, struct tf_opts *o)
+{
+	int ports[64], n;
+	tf_err err;
+
+	for (size_t i = 0; i < o->nports; i++) {
+		if (tf_container_attach_tunnel(r->ctr, o->ports[i][1],
+		    o->ports[i][0], NULL, &err) == NULL) {
+			tf_error("Failed while creating a tunnel onto the "
+			    "container: %s", err.msg);
+			return TF_EXIT_TUNNEL;
+		}
+	}
+	if (o->nports > 0)
+		return 0;
+	n = tf_location_image_ports(r->loc, tf_container_image(r->ctr), ports,
+	    TF_ARRAY_LEN(ports), &err);
+	if (n < 0) {
+		tf_warn("cannot read the image's exposed ports: %s", err.msg);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		int local = ports[i] + o->offset;
+		tf_tunnel *t = NULL;
+
+		if (local > 0 && local <= 65535)
+			t = tf_container_attach_tunnel(r->ctr, ports[i], local,
+			    NULL, &err);
+		if (t == NULL && !o->have_offset) {
+			/* Port 80 needs root: fall back, as the 1.0 tf did. */
+			tf_warn("Cannot listen on port %d (%s); using a free "
+			    "port instead", local, err.msg);
+			t = tf_container_attach_tunnel(r->ctr, ports[i], 0, NULL,
+			    &err);
+		}
+		if (t == NULL) {
+			tf_error("Failed while creating a tunnel onto the "
+			    "container: %s", err.msg);
+			return TF_EXIT_TUNNEL;
+		}
+	}
+	return 0;
+}
+
+static int
+run(struct tf_opts *o)
+{
+	static const char *const default_shell[] = { "/bin/sh", NULL };
+	tf_location_opts lo;
+	tf_spawn_opts so;
+	struct tf_run r;
+	tf_node *node = NULL;
+	tf_err err;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	memset(&lo, 0, sizeof lo);
+	lo.location = o->location;
+	lo.address = o->address;
+	lo.program = "tf";
+	lo.timeout_ms = 30000;
+	r.loc = tf_location_new(&lo, &err);
+	if (r.loc == NULL) {
+		tf_error("Failed while connecting to location: %s", err.msg);
+		return TF_EXIT_CONNECT;
+	}
+	if (tf_location_catch_signals(r.loc, &err) != 0)
+		tf_warn("%s", err.msg);
+
+	for (size_t i = 0; i < o->nmounts; i++) {
+		o->mounts[i].volume = tf_location_volume(r.loc, o->mounts[i].name,
+		    &err);
+		if (o->mounts[i].volume == NULL) {
+			tf_error("Could not find volume: %s", o->mounts[i].name);
+			rc = TF_EXIT_VOLUME;
+			goto out;
+		}
+	}
+	if (o->node != NULL) {
+		node = tf_location_node(r.loc, o->node, &err);
+		if (node == NULL) {
+			tf_error("%s", err.msg);
+			rc = TF_EXIT_NO_NODE;
+			goto out;
+		}
+	} else if (o->nmounts == 0) {
+		/* With volumes the location picks the node they live on. */
+		node = tf_location_best_node(r.loc, &err);
+		if (node == NULL) {
+			tf_error("%s", err.msg);
+			rc = TF_EXIT_NO_NODE;
+			goto out;
+		}
+	}
+
+	memset(&so, 0, sizeof so);
+	so.tag = o->tag;
+	so.env = (const char *const *)o->env;
+	so.command = o->interactive ? NULL : (const char *const *)o->command;
+	so.files = o->files;
+	so.nfiles = o->nfiles;
+	so.mounts = o->mounts;
+	so.nmounts = o->nmounts;
+	so.sleep = o->sleep || o->interactive;
+	so.output = on_output;
+	so.on_end = on_container_end;
+	so.on_end_arg = &r;
+	r.ctr = node != NULL ? tf_node_spawn(node, o->image, &so, &err) :
+	    tf_location_spawn(r.loc, o->image, &so, &err);
+	if (r.ctr == NULL || tf_container_wait_ready(r.ctr, 0, &err) != 0) {
+		if (tf_location_completed(r.loc) && !r.ended) {
+			rc = TF_EXIT_OK;	/* interrupted */
+			goto out;
+		}
+		tf_error("Failed while spawning container: %s", err.msg);
+		rc = TF_EXIT_SPAWN;
+		goto out;
+	}
+	r.was_ready = true;
+	rc = make_tunnels(&r, o);
+	if (rc != 0)
+		goto out;
+	if (o->interactive) {
+		tf_process_opts po;
+
+		memset(&po, 0, sizeof po);
+		po.tty = true;
+		po.term = getenv("TERM") != NULL ? getenv("TERM") : "xterm";
+		po.on_end = on_shell_end;
+		po.arg = &r;
+		r.shell = tf_container_spawn_shell(r.ctr, o->command != NULL ?
+		    (const char *const *)o->command : default_shell, &po, &err);
+		if (r.shell == NULL ||
+		    tf_process_attach_terminal(r.shell, &err) != 0) {
+			tf_error("Failed while starting the interactive "
+			    "process: %s", err.msg);
+			rc = TF_EXIT_SPAWN;
+			goto out;
+		}
+	}
+	while (!tf_location_completed(r.loc))
+		tf_location_sleep(r.loc, 60000);
+	rc = r.exit;
+	if (strcmp(tf_location_state(r.loc), "refused") == 0)
+		rc = TF_EXIT_CONNECT;
+out:
+	/* Disconnecting destroys the container (its end callback says so)
+	 * and the tunnels, then says goodbye. */
+	tf_location_destroy(&r.loc);
+	return rc;
+}
+
+static void
+opts_free(struct tf_opts *o)
+{
+	for (size_t i = 0; i < o->nenv; i++)
+		free(o->env[i]);
+	free(o->env);
+	for (size_t i = 0; i < o->nfiles; i++) {
+		free((char *)o->files[i].path);
+		free((void *)o->files[i].data);
+	}
+	free(o->files);
+	for (size_t i = 0; i < o->nmounts; i++) {
+		free((char *)o->mounts[i].name);
+		free((char *)o->mounts[i].mountpoint);
+	}
+	free(o->mounts);
+	free(o->ports);
+}
 
 int
 main(int argc, char **argv)
 {
-	const char *address = NULL;
-	int first = 1;
+	struct tf_opts o;
+	int rc;
 
-	tf_log_setup(TF_LOG_WARN, "tf", stderr);
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage_text, stdout);
-			return 0;
+	tf_log_setup(TF_LOG_INFO, "tf", stderr);
+	/* Accounts: "tf account LOCATION TOKEN [--local ADDR]" and the
+	 * original's "tf LOCATION TOKEN". */
+	if (argc >= 2 && (strcmp(argv[1], "account") == 0 ||
+	    (argc >= 3 && strncmp(argv[2], "tf1", 3) == 0 &&
+	    argv[1][0] != '-'))) {
+		const char *address = NULL, *args[2];
+		int n = 0;
+
+		for (int i = strcmp(argv[1], "account") == 0 ? 2 : 1; i < argc;
+		    i++) {
+			if (strcmp(argv[i], "--local") == 0 && i + 1 < argc)
+				address = argv[++i];
+			else if (n < 2 && argv[i][0] != '-')
+				args[n++] = argv[i];
+			else
+				return usage_error("account: unexpected '%s'",
+				    argv[i]);
 		}
+		if (n != 2)
+			return usage_error("%s", "account: use tf account "
+			    "LOCATION TOKEN [--local ADDR]");
+		tf_log_setup(TF_LOG_WARN, "tf", stderr);
+		return cli_account_create("tf", args[0], args[1], address) == 0 ?
+		    0 : 1;
 	}
-	for (int i = 1; i + 1 < argc; i++) {
-		if (strcmp(argv[i], "--local") == 0) {
-			address = argv[i + 1];
-			memmove(&argv[i], &argv[i + 2],
-			    (size_t)(argc - i - 2) * sizeof *argv);
-			argc -= 2;
-			break;
-		}
+	memset(&o, 0, sizeof o);
+	rc = parse_args(&o, argc, argv);
+	if (rc == 0) {
+		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
+		    TF_LOG_INFO, "tf", stderr);
+		rc = run(&o);
 	}
-	if (argc > 1 && strcmp(argv[1], "account") == 0)
-		first = 2;
-	if (argc - first == 2 && strncmp(argv[first + 1], "tf1", 3) == 0)
-		return cli_account_create("tf", argv[first], argv[first + 1],
-		    address) == 0 ? 0 : 1;
-	fputs(usage_text, stderr);
-	return 2;
+	opts_free(&o);
+	return rc;
 }

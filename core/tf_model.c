@@ -21,6 +21,7 @@
 #include "tf_util.h"
 
 #define MODEL_LISTENERS 16
+#define MODEL_TAG 0x7f6d0de1	/* tf_model handles; 0xdeadbeef once freed */
 #define MODEL_OFFER_MAX 200000	/* records of one kind in an offer */
 
 struct model_entry {
@@ -50,6 +51,7 @@ struct model_listener {
 };
 
 struct tf_model {
+	uint32_t tag;
 	struct model_table tables[TF_MODEL_KIND_LAST];
 	struct model_listener listeners[MODEL_LISTENERS];
 	int nlisteners;
@@ -216,7 +218,10 @@ model_notify(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id)
 tf_model *
 tf_model_new(void)
 {
-	return tf_calloc(1, sizeof(tf_model));
+	tf_model *m = tf_calloc(1, sizeof(tf_model));
+
+	m->tag = MODEL_TAG;
+	return m;
 }
 
 void
@@ -228,6 +233,8 @@ tf_model_destroy(tf_model **self_p)
 	assert(self_p != NULL);
 	if ((m = *self_p) == NULL)
 		return;
+	assert(m->tag == MODEL_TAG);
+	m->tag = 0xdeadbeef;
 	for (k = 0; k < TF_MODEL_KIND_LAST; k++) {
 		model_table_clear(&m->tables[k]);
 		free(m->tables[k].items);
@@ -240,6 +247,7 @@ tf_model_destroy(tf_model **self_p)
 int
 tf_model_listen(tf_model *m, tf_model_fn fn, void *arg)
 {
+	assert(m->tag == MODEL_TAG);
 	if (m->nlisteners == MODEL_LISTENERS)
 		return -1;
 	m->listeners[m->nlisteners].fn = fn;
@@ -640,6 +648,7 @@ tf_model_apply(tf_model *m, const char *cmd, const msgpack_object *params,
 	};
 	size_t i;
 
+	assert(m->tag == MODEL_TAG);
 	if (strcmp(cmd, "offer") == 0)
 		return model_apply_offer(m, params, err) == 0 ? 1 : -1;
 	for (i = 0; i < TF_ARRAY_LEN(events); i++) {

@@ -226,10 +226,14 @@ loc_pack_tunnel(msgpack_packer *pk, const struct loc_tunnel *t)
 }
 
 void
-loc_pack_volume(msgpack_packer *pk, const struct loc_volume *v)
+loc_pack_volume(struct location *loc, msgpack_packer *pk,
+		const struct loc_volume *v)
 {
-	msgpack_pack_map(pk, 5);
+	const struct loc_node *n = loc_node_find(loc, v->node_id);
+
+	msgpack_pack_map(pk, 6);
 	tf_pack_kv_str(pk, "volume", v->id);
+	tf_pack_kv_str(pk, "node", n != NULL ? n->name : "?");
 	tf_pack_kv_str(pk, "tag", v->tag);
 	tf_pack_kv_int(pk, "node_id", v->node_id);
 	tf_pack_kv_bool(pk, "snapshot", v->snapshot);

@@ -135,7 +135,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 	msgpack_pack_array(pk, n);
 	for (size_t i = 0; i < loc->n_volumes; i++)
 		if (!loc->volumes[i]->dead && loc_may_see(s, loc->volumes[i]->user_id))
-			loc_pack_volume(pk, loc->volumes[i]);
+			loc_pack_volume(loc, pk, loc->volumes[i]);
 
 	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
@@ -212,7 +212,7 @@ loc_event_volume(struct location *loc, const struct loc_volume *v)
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_volume(&pk, v);
+	loc_pack_volume(loc, &pk, v);
 	loc_event_send(loc, "volume", v->user_id, false, &sb);
 	msgpack_sbuffer_destroy(&sb);
 }

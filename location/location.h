@@ -199,7 +199,7 @@ bool loc_tag_taken(struct location *, int64_t user_id, const char *tag);
 void loc_pack_node(msgpack_packer *, const struct loc_node *);
 void loc_pack_container(struct location *, msgpack_packer *, const struct loc_container *);
 void loc_pack_tunnel(msgpack_packer *, const struct loc_tunnel *);
-void loc_pack_volume(msgpack_packer *, const struct loc_volume *);
+void loc_pack_volume(struct location *, msgpack_packer *, const struct loc_volume *);
 void loc_reap(tf_loop *, void *);
 
 /* loc-push.c */

@@ -190,7 +190,7 @@ req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	if (c != NULL)
 		loc_pack_container(loc, tf_out_key(&o, "record"), c);
 	else
-		loc_pack_volume(tf_out_key(&o, "record"), v);
+		loc_pack_volume(loc, tf_out_key(&o, "record"), v);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
 	return 0;

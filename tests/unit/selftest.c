@@ -14,6 +14,7 @@
 #ifdef HAVE_TF_IMAGE
 #include "tf_image.h"
 #endif
+#include "tf_model.h"
 
 static const struct {
 	const char *name;
@@ -22,6 +23,7 @@ static const struct {
 	{ "tf_loop", tf_loop_test },
 	{ "tf_msg", tf_msg_test },
 	{ "tf_keys", tf_keys_test },
+	{ "tf_model", tf_model_test },
 #ifdef HAVE_TF_IMAGE
 	{ "tf_image", tf_image_test },
 #endif

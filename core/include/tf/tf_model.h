@@ -25,7 +25,7 @@
 
 #include "tf_err.h"
 
-#define TF_MODEL_ID	 64	/* ids: uuids (22 chars), node ids, hex digests */
+#define TF_MODEL_ID	 96	/* ids: uuids (22 chars), node ids, "sha256:" + 64 hex */
 #define TF_MODEL_NAME	 72	/* tags and names: tags are at most 64 chars */
 #define TF_MODEL_TEXT	 256	/* error texts, image names, command lines */
 

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf_sdk_image.c: getting images to the location.  A local image (an OCI
+ * layout or docker-save archive, read by tf_image) is checked against the
+ * location's layer store; missing layers are streamed in 256 KiB chunks
+ * with a few in flight, then the image record (names, layers, runtime
+ * config) is stored.  Layers are content-addressed and shared, so the
+ * usual case is "No layers need uploading".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "tf_image.h"
+#include "tf_sdk_private.h"
+
+#define UPLOAD_WINDOW 8			/* chunks in flight (2 MiB) */
+
+/* ---- finding a local copy ------------------------------------------------ */
+
+static bool
+sdk_path_exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+/* A path as given, or a bare name under $TF_IMAGES or ./build/images. */
+static char *
+sdk_image_local(const char *image)
+{
+	const char *dir = getenv("TF_IMAGES");
+	char *p;
+
+	if (strcmp(image, ".") == 0)
+		return NULL;
+	if (strchr(image, '/') != NULL || sdk_path_exists(image)) {
+		if (sdk_path_exists(image))
+			return tf_strdup(image);
+		return NULL;
+	}
+	if (dir != NULL && dir[0] != '\0') {
+		p = tf_asprintf("%s/%s", dir, image);
+		if (sdk_path_exists(p))
+			return p;
+		free(p);
+	}
+	p = tf_asprintf("build/images/%s", image);
+	if (sdk_path_exists(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* "nginx" from ".../images/nginx/" or "nginx.tar". */
+static char *
+sdk_image_basename(const char *path)
+{
+	char *copy = tf_strdup(path), *base, *dot;
+	size_t n = strlen(copy);
+
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	base = strrchr(copy, '/');
+	base = tf_strdup(base != NULL ? base + 1 : copy);
+	free(copy);
+	dot = strstr(base, ".tar");
+	if (dot != NULL && dot != base)
+		*dot = '\0';
+	return base;
+}
+
+/* ---- the config the node runs -------------------------------------------- */
+
+static void
+sdk_pack_strarray(msgpack_packer *pk, json_t *arr)
+{
+	size_t i, n = json_is_array(arr) ? json_array_size(arr) : 0;
+
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++) {
+		json_t *v = json_array_get(arr, i);
+
+		tf_pack_str(pk, json_is_string(v) ? json_string_value(v) : "");
+	}
+}
+
+static size_t
+sdk_config_ports(json_t *exposed, int *ports, size_t max)
+{
+	const char *key;
+	json_t *val;
+	size_t n = 0;
+
+	if (!json_is_object(exposed))
+		return 0;
+	json_object_foreach(exposed, key, val) {
+		char *end;
+		long p = strtol(key, &end, 10);
+
+		(void)val;
+		if (p <= 0 || p > 65535 || (*end != '\0' && strcmp(end, "/tcp")))
+			continue;
+		if (n < max)
+			ports[n] = (int)p;
+		n++;
+	}
+	return n;
+}
+
+/* PROTOCOL.md: the node gets {entrypoint, cmd, env, workdir, ports} (plus
+ * user and stop_signal) from the image record as pushed here. */
+static void
+sdk_pack_config(msgpack_packer *pk, const char *json_text)
+{
+	json_t *j = json_loads(json_text != NULL ? json_text : "{}", 0, NULL);
+	int ports[256];
+	size_t np;
+	json_t *v;
+
+	if (j == NULL)
+		j = json_object();
+	np = sdk_config_ports(json_object_get(j, "ExposedPorts"), ports,
+	    TF_ARRAY_LEN(ports));
+	if (np > TF_ARRAY_LEN(ports))
+		np = TF_ARRAY_LEN(ports);
+	msgpack_pack_map(pk, 7);
+	tf_pack_str(pk, "entrypoint");
+	sdk_pack_strarray(pk, json_object_get(j, "Entrypoint"));
+	tf_pack_str(pk, "cmd");
+	sdk_pack_strarray(pk, json_object_get(j, "Cmd"));
+	tf_pack_str(pk, "env");
+	sdk_pack_strarray(pk, json_object_get(j, "Env"));
+	v = json_object_get(j, "WorkingDir");
+	tf_pack_kv_str(pk, "workdir", json_is_string(v) ? json_string_value(v) : "");
+	tf_pack_str(pk, "ports");
+	msgpack_pack_array(pk, np);
+	for (size_t i = 0; i < np; i++)
+		msgpack_pack_int(pk, ports[i]);
+	v = json_object_get(j, "User");
+	tf_pack_kv_str(pk, "user", json_is_string(v) ? json_string_value(v) : "");
+	v = json_object_get(j, "StopSignal");
+	tf_pack_kv_str(pk, "stop_signal", json_is_string(v) ?
+	    json_string_value(v) : "");
+	json_decref(j);
+}
+
+/* ---- layer upload ------------------------------------------------------ */
+
+struct sdk_upload {
+	tf_location *loc;
+	const char *sha;
+	char what[32];
+	uint64_t offset, total;
+	uint8_t *held;
+	size_t held_len;
+	int outstanding;
+	bool failed;
+	char error[TF_ERR_LEN];
+	tf_progress_fn progress;
+	void *arg;
+	struct { SDK_ARRAY(uint64_t, ids); } ids;
+};
+
+static void
+sdk_upload_cb(tf_conn *conn, const tf_msg *m, void *arg)
+{
+	struct sdk_upload *u = arg;
+
+	if (tf_msg_is_stream(m))
+		return;
+	u->outstanding--;
+	if (!u->failed && sdk_msg_error(m, u->error, sizeof u->error))
+		u->failed = true;
+}
+
+static bool
+sdk_upload_room(void *arg)
+{
+	const struct sdk_upload *u = arg;
+
+	return u->failed || u->outstanding < UPLOAD_WINDOW;
+}
+
+static bool
+sdk_upload_drained(void *arg)
+{
+	return ((const struct sdk_upload *)arg)->outstanding <= 0;
+}
+
+static int
+sdk_upload_send(struct sdk_upload *u, bool last)
+{
+	tf_err err;
+	uint64_t id;
+	tf_out o;
+
+	if (sdk_wait_until(u->loc, sdk_upload_room, u, 120000,
+	    "the location to take a layer chunk", &err) != 0) {
+		if (!u->failed) {
+			u->failed = true;
+			snprintf(u->error, sizeof u->error, "%s", err.msg);
+		}
+		return -1;
+	}
+	if (u->failed)
+		return -1;
+	tf_out_init(&o, "layer_put");
+	tf_out_str(&o, "sha256", u->sha);
+	tf_out_int(&o, "offset", (int64_t)u->offset);
+	tf_out_bool(&o, "last", last);
+	id = sdk_request(u->loc, &o, u->held != NULL ? u->held :
+	    (const uint8_t *)"", u->held_len, sdk_upload_cb, u);
+	if (id == 0) {
+		u->failed = true;
+		snprintf(u->error, sizeof u->error, "not connected to %s",
+		    u->loc->name);
+		return -1;
+	}
+	SDK_PUSH(&u->ids, ids, id);
+	u->outstanding++;
+	u->offset += u->held_len;
+	free(u->held);
+	u->held = NULL;
+	u->held_len = 0;
+	if (u->progress != NULL)
+		u->progress(u->what, u->offset, u->total, u->arg);
+	return 0;
+}
+
+/* The last chunk must say last: each chunk is held until the next one
+ * (or the end of the layer) shows whether more follows. */
+static int
+sdk_upload_chunk(const void *chunk, size_t len, void *arg)
+{
+	struct sdk_upload *u = arg;
+
+	if (u->held != NULL && sdk_upload_send(u, false) != 0)
+		return -1;
+	u->held = tf_malloc(len > 0 ? len : 1);
+	memcpy(u->held, chunk, len);
+	u->held_len = len;
+	return 0;
+}
+
+static int
+sdk_upload_layer(tf_location *loc, tf_image *img, size_t i,
+		 tf_progress_fn progress, void *arg, tf_err *err)
+{
+	struct sdk_upload u;
+	int rc;
+
+	memset(&u, 0, sizeof u);
+	u.loc = loc;
+	u.sha = tf_image_layer_digest(img, i);
+	u.total = tf_image_layer_size(img, i);
+	u.progress = progress;
+	u.arg = arg;
+	snprintf(u.what, sizeof u.what, "layer %.12s", u.sha);
+	tf_info("Uploading layer: %.12s", u.sha);
+	rc = tf_image_layer_read(img, i, sdk_upload_chunk, &u, err);
+	if (rc == 0 && !u.failed)
+		rc = sdk_upload_send(&u, true);
+	free(u.held);
+	if (u.outstanding > 0 && sdk_wait_until(loc, sdk_upload_drained, &u,
+	    120000, "the location to store a layer", NULL) != 0) {
+		for (size_t k = 0; k < u.ids.n_ids && loc->conn != NULL; k++)
+			tf_conn_forget(loc->conn, u.ids.ids[k]);
+		if (!u.failed) {
+			u.failed = true;
+			snprintf(u.error, sizeof u.error, "no answer from the "
+			    "location while uploading layer %.12s", u.sha);
+		}
+	}
+	free(u.ids.ids);
+	if (u.failed)
+		return tf_err_set(err, "uploading layer %.12s: %s", u.sha,
+		    u.error);
+	if (rc != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- what the location has ---------------------------------------------- */
+
+void
+sdk_image_note(tf_location *loc, const msgpack_object *rec)
+{
+	char id[80];
+
+	if (tf_obj_str(rec, "image", id, sizeof id, true, NULL) != 0 ||
+	    sdk_image_known(loc, id))
+		return;
+	SDK_PUSH(loc, images, tf_strdup(id));
+}
+
+bool
+sdk_image_known(tf_location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_images; i++)
+		if (strcmp(loc->images[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* ---- ensure / push ----------------------------------------------------- */
+
+static int
+sdk_image_remote(tf_location *loc, const char *image, tf_reply *r,
+		 tf_err *err)
+{
+	tf_out o;
+
+	tf_out_init(&o, "image_get");
+	tf_out_str(&o, "image", image);
+	return sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, r, err);
+}
+
+static int
+sdk_image_push(tf_location *loc, const char *image, bool force,
+	       tf_progress_fn progress, void *arg, char *id_out,
+	       size_t id_size, tf_err *err)
+{
+	const msgpack_object_array *missing = NULL;
+	const char **names;
+	char *local, *base = NULL;
+	msgpack_packer *pk;
+	tf_image *img;
+	size_t nlayers, nnames, nmissing = 0;
+	tf_reply r;
+	tf_out o;
+	int rc = -1;
+
+	if (id_out != NULL && id_size > 0)
+		id_out[0] = '\0';
+	if (sdk_check(loc, err) != 0)
+		return -1;
+	local = sdk_image_local(image);
+	if (local == NULL) {
+		char id[80] = "";
+		tf_err e2;
+
+		if (sdk_image_remote(loc, image, &r, &e2) != 0) {
+			if (strcmp(image, ".") == 0)
+				return tf_err_set(err, "%s", e2.msg);
+			if (strchr(image, '/') != NULL)
+				return tf_err_set(err, "%s: no such image file "
+				    "or directory", image);
+			return tf_err_set(err, "unknown image '%s': it is not "
+			    "at the location and there is no local copy ($TF_"
+			    "IMAGES/%s or build/images/%s)", image, image,
+			    image);
+		}
+		tf_obj_str(r.params, "image", id, sizeof id, false, NULL);
+		tf_reply_fini(&r);
+		tf_info("No layers need uploading for: %s", image);
+		if (id_out != NULL)
+			snprintf(id_out, id_size, "%s", id);
+		return 0;
+	}
+	img = tf_image_open(local, NULL, err);
+	if (img == NULL) {
+		free(local);
+		return -1;
+	}
+	nlayers = tf_image_layer_count(img);
+	tf_info("Ensuring layers (%zu) are uploaded for: %s", nlayers, image);
+	tf_out_init(&o, "layers_missing");
+	pk = tf_out_key(&o, "layers");
+	msgpack_pack_array(pk, nlayers);
+	for (size_t i = 0; i < nlayers; i++)
+		tf_pack_str(pk, tf_image_layer_digest(img, i));
+	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &r, err) != 0)
+		goto out;
+	if (tf_obj_array(r.params, "missing", &missing, 4096, true, err) != 0) {
+		tf_reply_fini(&r);
+		goto out;
+	}
+	nmissing = missing->size;
+	if (nmissing == 0) {
+		tf_info("No layers need uploading for: %s", image);
+	} else {
+		tf_info("Layers to upload: %zu of %zu", nmissing, nlayers);
+		for (size_t i = 0; i < nlayers; i++) {
+			const char *sha = tf_image_layer_digest(img, i);
+			bool want = false;
+
+			for (uint32_t k = 0; k < missing->size; k++) {
+				char m[72];
+
+				if (tf_obj_as_str(&missing->ptr[k], m, sizeof m)
+				    == 0 && strcmp(m, sha) == 0)
+					want = true;
+			}
+			if (want && sdk_upload_layer(loc, img, i, progress, arg,
+			    err) != 0) {
+				tf_reply_fini(&r);
+				goto out;
+			}
+		}
+	}
+	tf_reply_fini(&r);
+	/* A spawn's check leaves a record the location has alone, so that
+	 * "." keeps meaning the last image pushed on purpose. */
+	if (!force && nmissing == 0 && sdk_image_known(loc, tf_image_id(img))) {
+		rc = 0;
+		goto out;
+	}
+	nnames = tf_image_names(img, &names);
+	tf_out_init(&o, "image_put");
+	tf_out_str(&o, "image", tf_image_id(img));
+	pk = tf_out_key(&o, "names");
+	if (nnames > 0) {
+		msgpack_pack_array(pk, nnames);
+		for (size_t i = 0; i < nnames; i++)
+			tf_pack_str(pk, names[i]);
+	} else {
+		base = sdk_image_basename(local);
+		msgpack_pack_array(pk, 1);
+		tf_pack_str(pk, base);
+	}
+	pk = tf_out_key(&o, "layers");
+	msgpack_pack_array(pk, nlayers);
+	for (size_t i = 0; i < nlayers; i++)
+		tf_pack_str(pk, tf_image_layer_digest(img, i));
+	sdk_pack_config(tf_out_key(&o, "config"), tf_image_config_json(img));
+	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err) != 0)
+		goto out;
+	if (progress != NULL)
+		progress("image", 1, 1, arg);
+	tf_info("Image stored: %.12s (%s)", tf_image_id(img),
+	    nnames > 0 ? names[0] : base);
+	rc = 0;
+out:
+	if (rc == 0 && id_out != NULL)
+		snprintf(id_out, id_size, "%s", tf_image_id(img));
+	free(base);
+	free(local);
+	tf_image_destroy(&img);
+	return rc;
+}
+
+int
+tf_location_ensure_image_uploaded(tf_location *loc, const char *image,
+				  tf_progress_fn progress, void *arg,
+				  char *id_out, size_t id_size, tf_err *err)
+{
+	return sdk_image_push(loc, image, false, progress, arg, id_out,
+	    id_size, err);
+}
+
+int
+tf_location_push_image(tf_location *loc, const char *image,
+		       tf_progress_fn progress, void *arg, char *id_out,
+		       size_t id_size, tf_err *err)
+{
+	return sdk_image_push(loc, image, true, progress, arg, id_out,
+	    id_size, err);
+}
+
+/* Before a spawn: push a local copy once per program run; an image with
+ * no local copy is the location's to resolve.  A path (rather than a
+ * name) is replaced by the pushed image's id in use_out, since the
+ * location knows images by name and id only. */
+int
+sdk_image_check(tf_location *loc, const char *image, char *use_out,
+		size_t use_size, tf_err *err)
+{
+	char *local, id[80];
+	bool is_path;
+
+	if (image == NULL || image[0] == '\0')
+		return tf_err_set(err, "no image given");
+	is_path = strchr(image, '/') != NULL;
+	snprintf(use_out, use_size, "%s", image);
+	if (strcmp(image, ".") == 0)
+		return 0;
+	for (size_t i = 0; i < loc->n_ensured; i += 2) {
+		if (strcmp(loc->ensured[i], image) == 0) {
+			if (is_path)
+				snprintf(use_out, use_size, "%s",
+				    loc->ensured[i + 1]);
+			return 0;
+		}
+	}
+	local = sdk_image_local(image);
+	if (local == NULL)
+		return 0;
+	is_path = is_path || strcmp(local, image) == 0;
+	free(local);
+	if (sdk_image_push(loc, image, false, NULL, NULL, id, sizeof id,
+	    err) != 0)
+		return -1;
+	SDK_PUSH(loc, ensured, tf_strdup(image));
+	SDK_PUSH(loc, ensured, tf_strdup(id));
+	if (is_path)
+		snprintf(use_out, use_size, "%s", id);
+	return 0;
+}
+
+int
+tf_location_last_image(tf_location *loc, char *id_out, size_t id_size,
+		       tf_err *err)
+{
+	tf_reply r;
+	int rc;
+
+	if (sdk_image_remote(loc, ".", &r, err) != 0)
+		return -1;
+	rc = tf_obj_str(r.params, "image", id_out, id_size, true, err);
+	tf_reply_fini(&r);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+tf_location_image_ports(tf_location *loc, const char *image, int *ports,
+			size_t max, tf_err *err)
+{
+	const msgpack_object *cfg, *arr;
+	size_t n = 0;
+	tf_reply r;
+
+	if (sdk_image_remote(loc, image, &r, err) != 0)
+		return -1;
+	cfg = tf_obj_get(r.params, "config");
+	arr = cfg != NULL ? tf_obj_get(cfg, "ports") : NULL;
+	if (arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY) {
+		for (uint32_t i = 0; i < arr->via.array.size; i++) {
+			const msgpack_object *p = &arr->via.array.ptr[i];
+
+			if (p->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+			    p->via.u64 == 0 || p->via.u64 > 65535)
+				continue;
+			if (n < max)
+				ports[n] = (int)p->via.u64;
+			n++;
+		}
+	}
+	tf_reply_fini(&r);
+	return (int)(n > max ? max : n);
+}

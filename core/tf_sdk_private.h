@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf_sdk_private.h: the structures behind the SDK's handles (tf.h) and the
+ * helpers its files share: waiting on the loop, calling the location,
+ * growing buffers.  Files: tf_sdk_location.c (connection, model, run,
+ * threads, nodes, KV, find), tf_sdk_image.c (uploads), tf_sdk_container.c
+ * (spawn and container operations, volumes), tf_sdk_process.c (processes,
+ * the terminal bridge), tf_sdk_tunnel.c (tunnels and HTTP waits).
+ */
+#ifndef TF_SDK_PRIVATE_H
+#define TF_SDK_PRIVATE_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <termios.h>
+
+#include "tf.h"
+#include "tf_call.h"
+#include "tf_conn.h"
+#include "tf_keys.h"
+#include "tf_log.h"
+#include "tf_msg.h"
+#include "tf_util.h"
+
+#define SDK_CALL_TIMEOUT_MS	30000
+#define SDK_READY_TIMEOUT_MS	60000
+#define SDK_NO_TIMEOUT		(-1)
+#define SDK_WINDOW		(1u << 20)	/* credit per stream */
+#define SDK_OUTPUT_MAX		(64u << 20)	/* collected process output */
+
+#define SDK_ARRAY(type, name) type *name; size_t n_##name, cap_##name
+#define SDK_PUSH(obj, arr, item) do { \
+	if ((obj)->n_##arr == (obj)->cap_##arr) { \
+		(obj)->cap_##arr = (obj)->cap_##arr ? (obj)->cap_##arr * 2 : 8; \
+		(obj)->arr = tf_realloc((obj)->arr, \
+		    (obj)->cap_##arr * sizeof *(obj)->arr); \
+	} \
+	(obj)->arr[(obj)->n_##arr++] = (item); \
+} while (0)
+
+struct sdk_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+void sdk_buf_add(struct sdk_buf *b, const void *data, size_t len);
+void sdk_buf_consume(struct sdk_buf *b, size_t n);
+/* Hands the bytes (NUL-terminated) to the caller and empties b. */
+uint8_t *sdk_buf_take(struct sdk_buf *b, size_t *len);
+void sdk_buf_free(struct sdk_buf *b);
+
+struct tf_node {
+	tf_location *loc;
+	char name[TF_MODEL_ID];
+	int64_t num_id;			/* the location's numeric id, 0 unknown */
+	bool seen;			/* in the model at the last sync */
+};
+
+struct tf_volume {
+	tf_location *loc;
+	char id[TF_MODEL_ID];
+	char tag[TF_MODEL_NAME];
+	char node[TF_MODEL_ID];
+	char display[TF_MODEL_ID + TF_MODEL_NAME + 2];
+	bool gone;
+};
+
+struct tf_container {
+	tf_location *loc;
+	tf_node *node;
+	char id[TF_MODEL_ID];
+	char tag[TF_MODEL_NAME];
+	char image[TF_MODEL_TEXT];
+	char ip[48];
+	char display[TF_MODEL_ID + TF_MODEL_NAME + 2];
+	tf_model_ctr_state state;
+	int exit_code;
+	char error[TF_ERR_LEN];
+	bool external;			/* another session's */
+	bool accepted;			/* the spawn was answered "^" */
+	bool ended;			/* end callback fired */
+	bool destroy_sent;
+	bool running_logged;
+	uint64_t spawn_req;
+	uint64_t logs_req;
+	tf_output_fn output;
+	void *output_arg;
+	tf_container_end_fn on_end;
+	void *on_end_arg;
+};
+
+struct tf_process {
+	tf_location *loc;
+	tf_container *ctr;
+	char id[TF_MODEL_ID];
+	char command[TF_MODEL_TEXT];
+	uint64_t req;
+	bool started, done, released, tty;
+	int busy;			/* SDK frames using it: not freed */
+	int exit_code;
+	char error[TF_ERR_LEN];
+	tf_process_data_fn data;
+	tf_process_end_fn on_end;
+	void *arg;
+	struct sdk_buf out, err;
+	/* stdin with reply */
+	bool capturing;
+	struct sdk_buf reply;
+	uint64_t last_data_ms;
+	/* the terminal bridge */
+	bool attached;
+};
+
+struct sdk_tconn;
+
+struct tf_tunnel {
+	tf_location *loc;
+	tf_container *ctr;
+	char id[TF_MODEL_ID];
+	int port;
+	int localport;
+	char bind[64];
+	char url[1024];
+	int listen_fd;
+	uint64_t req;			/* the tunnel stream */
+	bool requested, ready, closed;
+	char error[TF_ERR_LEN];
+	uint32_t next_conn;
+	SDK_ARRAY(struct sdk_tconn *, conns);
+};
+
+struct sdk_job {
+	struct sdk_job *next;
+	tf_call_fn fn;
+	void *arg;
+	bool wait;
+	bool done;
+};
+
+struct tf_location {
+	tf_loop *loop;
+	bool own_loop;
+	tf_conn *conn;
+	tf_account acct;
+	tf_model *model;
+	char name[256];
+	char program[64];
+	bool offered;			/* the first offer arrived */
+	bool disconnected, disconnecting;
+	bool abandon;			/* a second signal while disconnecting */
+	bool complete;
+	int complete_code;
+	bool conn_failed;
+	char conn_error[TF_ERR_LEN];
+	tf_node_fn new_node;
+	void *new_node_arg;
+
+	SDK_ARRAY(tf_node *, nodes);
+	SDK_ARRAY(tf_container *, containers);
+	SDK_ARRAY(tf_volume *, volumes);
+	SDK_ARRAY(tf_process *, processes);
+	SDK_ARRAY(tf_tunnel *, tunnels);
+	int iterating;			/* walking processes: no reaping */
+	int pending_destroys;		/* while disconnecting */
+	bool reap_hooked;
+
+	/* Images already checked by spawns, so ten spawns check once:
+	 * pairs of (name or path as given, image id). */
+	SDK_ARRAY(char *, ensured);
+	/* Image ids the location has for us (from the offer and image
+	 * events; kept here because tf_model's ids are too short for them). */
+	SDK_ARRAY(char *, images);
+
+	/* Signals through a signalfd. */
+	int sigfd;
+	bool catching;
+	sigset_t oldmask;
+
+	/* The background loop thread and the queue into it. */
+	pthread_t thread;
+	bool thread_running;
+	bool thread_stop;
+	int thread_code;
+	int efd;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct sdk_job *qhead, *qtail;
+
+	/* The terminal bridge (tf -ti). */
+	tf_process *term_proc;
+	bool term_raw;
+	struct termios term_saved;
+	int winch_fd;
+	bool term_escape;
+};
+
+/* tf_sdk_location.c */
+int sdk_check(tf_location *loc, tf_err *err);
+int sdk_wait(tf_location *loc, const bool *flag, int timeout_ms,
+	     const char *what, tf_err *err);
+int sdk_wait_until(tf_location *loc, bool (*done)(void *), void *arg,
+		   int timeout_ms, const char *what, tf_err *err);
+int sdk_call(tf_location *loc, tf_out *o, const void *bulk, size_t len,
+	     int timeout_ms, tf_reply *out, tf_err *err);
+uint64_t sdk_request(tf_location *loc, tf_out *o, const void *bulk,
+		     size_t len, tf_conn_reply_fn fn, void *arg);
+int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
+void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
+tf_node *sdk_node_get(tf_location *loc, const char *name);
+bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
+
+/* tf_sdk_container.c */
+tf_container *sdk_container_by_id(tf_location *loc, const char *id);
+tf_container *sdk_container_from_model(tf_location *loc,
+				       const tf_model_container *r);
+void sdk_container_sync(tf_container *c, const tf_model_container *r);
+void sdk_container_gone(tf_container *c);
+void sdk_containers_resync(tf_location *loc);
+bool sdk_work_left(tf_location *loc);
+void sdk_disconnect_containers(tf_location *loc);
+tf_volume *sdk_volume_get(tf_location *loc, const tf_model_volume *r);
+void sdk_volumes_resync(tf_location *loc);
+void sdk_container_free(tf_container *c);
+void sdk_volume_free(tf_volume *v);
+
+/* tf_sdk_image.c */
+int sdk_image_check(tf_location *loc, const char *image, char *use_out,
+		    size_t use_size, tf_err *err);
+void sdk_image_note(tf_location *loc, const msgpack_object *rec);
+bool sdk_image_known(tf_location *loc, const char *id);
+
+/* tf_sdk_process.c */
+void sdk_process_free(tf_process *p);
+void sdk_process_unhook(tf_location *loc);
+void sdk_processes_container_gone(tf_container *c);
+bool sdk_processes_running(tf_location *loc);
+void sdk_terminal_close(tf_location *loc);
+
+/* tf_sdk_tunnel.c */
+void sdk_tunnel_free(tf_tunnel *t);
+void sdk_tunnels_container_gone(tf_container *c);
+void sdk_tunnels_close_all(tf_location *loc);
+void sdk_tunnels_reconnected(tf_location *loc);
+
+#endif

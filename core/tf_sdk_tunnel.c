@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tf_sdk_tunnel.c: TCP tunnels from a local port to a port in a container
+ * (docs/PROTOCOL.md "tunnel"): a listening socket on the loop, one tunnel
+ * stream per tunnel, and per accepted connection a relay with a 1 MiB
+ * credit window each way and half-close.  On top: wait_tcp (connection
+ * probes with no local socket), wait_http_200 (HTTP/1.0 polls through the
+ * tunnel) and attach_browser.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tf_sdk_private.h"
+
+#define TCONN_READ_MAX (64u << 10)
+#define HTTP_TRY_MS 5000
+
+struct sdk_tconn {
+	tf_tunnel *t;
+	int64_t id;
+	int fd;				/* -1: a probe (wait_tcp) */
+	bool opened;			/* the node connected */
+	bool local_eof;			/* we read EOF and told the node */
+	bool remote_eof;		/* the node's side stopped writing */
+	bool wr_shut;
+	bool dead;
+	uint64_t unacked_out;		/* sent to the node, not yet acked */
+	struct sdk_buf wbuf;		/* from the node, not yet written */
+	int events;
+	/* probes */
+	bool held;
+	bool probe_done, probe_ok;
+};
+
+static void sdk_tconn_close(struct sdk_tconn *k, bool tell_node);
+
+/* ---- connections --------------------------------------------------------- */
+
+static void
+sdk_tconn_events(struct sdk_tconn *k)
+{
+	int ev = 0;
+
+	if (k->fd < 0 || k->dead)
+		return;
+	if (k->opened && !k->local_eof && k->unacked_out < SDK_WINDOW)
+		ev |= TF_READ;
+	if (k->wbuf.len > 0)
+		ev |= TF_WRITE;
+	if (ev != k->events) {
+		tf_loop_set_events(k->t->loc->loop, k->fd, ev);
+		k->events = ev;
+	}
+}
+
+static void
+sdk_tconn_send_close(struct sdk_tconn *k, bool both)
+{
+	tf_out o;
+
+	tf_out_init(&o, "tcp_close");
+	tf_out_str(&o, "tunnel", k->t->id);
+	tf_out_int(&o, "conn", k->id);
+	tf_out_bool(&o, "both", both);
+	sdk_send(k->t->loc, &o, NULL, 0);
+}
+
+static void
+sdk_tconn_check_done(struct sdk_tconn *k)
+{
+	if (k->local_eof && k->remote_eof && k->wbuf.len == 0)
+		sdk_tconn_close(k, true);
+}
+
+/* Removes a connection; the tunnel's array is compacted lazily. */
+static void
+sdk_tconn_close(struct sdk_tconn *k, bool tell_node)
+{
+	if (k->dead)
+		return;
+	k->dead = true;
+	if (tell_node && !k->t->closed)
+		sdk_tconn_send_close(k, true);
+	if (k->fd >= 0) {
+		tf_loop_del_fd(k->t->loc->loop, k->fd);
+		close(k->fd);
+		k->fd = -1;
+	}
+	sdk_buf_free(&k->wbuf);
+}
+
+/* Frees closed connections nobody holds (a wait_tcp probe is held by
+ * its waiter until it has read the result). */
+static void
+sdk_tconn_gc(tf_tunnel *t)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < t->n_conns; i++) {
+		struct sdk_tconn *k = t->conns[i];
+
+		if (k->dead && !k->held && k->fd < 0) {
+			sdk_buf_free(&k->wbuf);
+			free(k);
+		} else {
+			t->conns[j++] = k;
+		}
+	}
+	t->n_conns = j;
+}
+
+static void
+sdk_tconn_flush(struct sdk_tconn *k)
+{
+	size_t written = 0;
+
+	while (k->wbuf.len - written > 0) {
+		ssize_t w = send(k->fd, k->wbuf.p + written,
+		    k->wbuf.len - written, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				break;
+			tf_debug("tunnel %s conn %lld: %s", k->t->id,
+			    (long long)k->id, strerror(errno));
+			sdk_tconn_close(k, true);
+			return;
+		}
+		written += (size_t)w;
+	}
+	if (written > 0) {
+		sdk_buf_consume(&k->wbuf, written);
+		sdk_ack(k->t->loc, k->t->req, written, k->id);
+	}
+	if (k->wbuf.len == 0 && k->remote_eof && !k->wr_shut) {
+		shutdown(k->fd, SHUT_WR);
+		k->wr_shut = true;
+	}
+	sdk_tconn_events(k);
+	sdk_tconn_check_done(k);
+}
+
+static int
+sdk_tconn_fd_cb(tf_loop *loop, int fd, int events, void *arg)
+{
+	struct sdk_tconn *k = arg;
+	tf_tunnel *t = k->t;
+
+	if (k->dead)
+		return 0;
+	if (events & TF_WRITE)
+		sdk_tconn_flush(k);
+	if (k->dead || !(events & TF_READ) || !(k->events & TF_READ))
+		return 0;
+	{
+		uint8_t buf[TCONN_READ_MAX];
+		size_t room = SDK_WINDOW - k->unacked_out;
+		ssize_t n = recv(fd, buf, room < sizeof buf ? room : sizeof buf,
+		    MSG_DONTWAIT);
+		tf_out o;
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return 0;
+			sdk_tconn_close(k, true);
+			return 0;
+		}
+		if (n == 0) {
+			k->local_eof = true;
+			sdk_tconn_send_close(k, false);
+			sdk_tconn_events(k);
+			sdk_tconn_check_done(k);
+			return 0;
+		}
+		tf_out_init(&o, "tcp_data");
+		tf_out_str(&o, "tunnel", t->id);
+		tf_out_int(&o, "conn", k->id);
+		sdk_send(t->loc, &o, buf, (size_t)n);
+		k->unacked_out += (uint64_t)n;
+		sdk_tconn_events(k);
+	}
+	return 0;
+}
+
+static void
+sdk_tconn_open(struct sdk_tconn *k)
+{
+	tf_out o;
+
+	tf_out_init(&o, "tcp_open");
+	tf_out_str(&o, "tunnel", k->t->id);
+	tf_out_int(&o, "conn", k->id);
+	sdk_send(k->t->loc, &o, NULL, 0);
+}
+
+static struct sdk_tconn *
+sdk_tconn_new(tf_tunnel *t, int fd)
+{
+	struct sdk_tconn *k = tf_calloc(1, sizeof *k);
+
+	k->t = t;
+	k->fd = fd;
+	k->id = ++t->next_conn;
+	SDK_PUSH(t, conns, k);
+	if (fd >= 0)
+		tf_loop_add_fd(t->loc->loop, fd, 0, sdk_tconn_fd_cb, k);
+	if (t->ready)
+		sdk_tconn_open(k);
+	return k;
+}
+
+static struct sdk_tconn *
+sdk_tconn_find(tf_tunnel *t, int64_t id)
+{
+	for (size_t i = 0; i < t->n_conns; i++)
+		if (t->conns[i]->id == id)
+			return t->conns[i];
+	return NULL;
+}
+
+static int
+sdk_accept_cb(tf_loop *loop, int fd, int events, void *arg)
+{
+	tf_tunnel *t = arg;
+
+	for (int i = 0; i < 64; i++) {
+		int s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (s < 0)
+			break;
+		if (t->closed) {
+			close(s);
+			continue;
+		}
+		sdk_tconn_gc(t);
+		sdk_tconn_new(t, s);
+		tf_debug("tunnel %s: connection accepted", t->id);
+	}
+	return 0;
+}
+
+/* ---- the tunnel stream ------------------------------------------------ */
+
+static void
+sdk_tunnel_shut(tf_tunnel *t)
+{
+	for (size_t i = 0; i < t->n_conns; i++) {
+		struct sdk_tconn *k = t->conns[i];
+
+		if (k->fd >= 0 || !k->dead) {
+			k->probe_done = true;
+			sdk_tconn_close(k, false);
+		}
+	}
+	if (t->listen_fd >= 0) {
+		tf_loop_del_fd(t->loc->loop, t->listen_fd);
+		close(t->listen_fd);
+		t->listen_fd = -1;
+	}
+	t->closed = true;
+}
+
+static void
+sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
+{
+	char event[16] = "";
+	int64_t conn = 0, bytes = 0;
+	struct sdk_tconn *k;
+	bool both = true;
+
+	tf_msg_str(m, "event", event, sizeof event, false, NULL);
+	if (tf_msg_int(m, "conn", &conn, 0, INT64_MAX, false, NULL) != 0) {
+		if (strcmp(event, "ready") == 0 && !t->ready) {
+			t->ready = true;
+			tf_debug("tunnel %s is ready", t->id);
+			for (size_t i = 0; i < t->n_conns; i++)
+				if (!t->conns[i]->dead)
+					sdk_tconn_open(t->conns[i]);
+		}
+		return;
+	}
+	k = sdk_tconn_find(t, conn);
+	if (k == NULL || k->dead) {
+		if (strcmp(event, "data") == 0 && m->bulk_len > 0)
+			sdk_ack(t->loc, t->req, m->bulk_len, conn);
+		return;
+	}
+	if (strcmp(event, "open") == 0) {
+		k->opened = true;
+		if (k->fd < 0) {
+			k->probe_done = true;
+			k->probe_ok = true;
+			k->dead = true;
+			sdk_tconn_send_close(k, true);
+			return;
+		}
+		sdk_tconn_events(k);
+	} else if (strcmp(event, "error") == 0) {
+		char why[256] = "";
+
+		tf_msg_str(m, "error", why, sizeof why, false, NULL);
+		tf_debug("tunnel %s conn %lld: %s", t->id, (long long)conn, why);
+		if (k->fd < 0) {
+			k->probe_done = true;
+			k->dead = true;
+			return;
+		}
+		sdk_tconn_close(k, false);
+	} else if (strcmp(event, "data") == 0) {
+		if (m->bulk_len > 0) {
+			sdk_buf_add(&k->wbuf, m->bulk, m->bulk_len);
+			sdk_tconn_flush(k);
+		}
+	} else if (strcmp(event, "close") == 0) {
+		tf_msg_bool(m, "both", &both, false, NULL);
+		if (both) {
+			/* Write what we have, then go. */
+			if (k->fd >= 0 && k->wbuf.len > 0)
+				send(k->fd, k->wbuf.p, k->wbuf.len,
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+			sdk_tconn_close(k, false);
+			return;
+		}
+		k->remote_eof = true;
+		sdk_tconn_flush(k);
+	} else if (strcmp(event, "ack") == 0) {
+		tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, NULL);
+		k->unacked_out = (uint64_t)bytes >= k->unacked_out ? 0 :
+		    k->unacked_out - (uint64_t)bytes;
+		sdk_tconn_events(k);
+	}
+}
+
+static void
+sdk_tunnel_cb(tf_conn *conn, const tf_msg *m, void *arg)
+{
+	tf_tunnel *t = arg;
+
+	if (tf_msg_is_stream(m)) {
+		sdk_tunnel_item(t, m);
+		return;
+	}
+	t->req = 0;
+	if (sdk_msg_error(m, t->error, sizeof t->error))
+		tf_warn("Tunnel onto %s (%d -> %d) failed: %s", t->ctr->id,
+		    t->localport, t->port, t->error);
+	else
+		tf_debug("tunnel %s closed by the location", t->id);
+	if (t->error[0] == '\0')
+		snprintf(t->error, sizeof t->error, "the tunnel has closed");
+	sdk_tunnel_shut(t);
+}
+
+static int
+sdk_listen(tf_tunnel *t, const char *bind_addr, int localport, tf_err *err)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int one = 1, fd;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)localport);
+	if (inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1)
+		return tf_err_set(err, "'%s' is not an IPv4 address to listen "
+		    "on", bind_addr);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return tf_err_errno(err, "socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    listen(fd, 64) != 0) {
+		tf_err_errno(err, "cannot listen on %s:%d", bind_addr, localport);
+		close(fd);
+		return -1;
+	}
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	t->localport = ntohs(sa.sin_port);
+	t->listen_fd = fd;
+	tf_loop_add_fd(t->loc->loop, fd, TF_READ, sdk_accept_cb, t);
+	return 0;
+}
+
+static tf_tunnel *
+sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
+	       bool listen_local, tf_err *err)
+{
+	tf_location *loc = c->loc;
+	tf_tunnel *t;
+	tf_uuid u;
+	tf_out o;
+
+	if (port <= 0 || port > 65535 || localport < 0 || localport > 65535) {
+		tf_err_set(err, "ports are 1 to 65535 (local 0: any)");
+		return NULL;
+	}
+	if (tf_container_wait_ready(c, 0, err) != 0)
+		return NULL;
+	t = tf_calloc(1, sizeof *t);
+	t->loc = loc;
+	t->ctr = c;
+	t->port = port;
+	t->listen_fd = -1;
+	tf_uuid_make(&u);
+	snprintf(t->id, sizeof t->id, "%s", u.s);
+	snprintf(t->bind, sizeof t->bind, "%s", bind_addr ? bind_addr :
+	    "127.0.0.1");
+	if (listen_local && sdk_listen(t, t->bind, localport, err) != 0) {
+		free(t);
+		return NULL;
+	}
+	snprintf(t->url, sizeof t->url, "http://%s:%d/",
+	    strcmp(t->bind, "0.0.0.0") == 0 ? "localhost" : t->bind,
+	    t->localport);
+	tf_out_init(&o, "tunnel");
+	tf_out_str(&o, "tunnel", t->id);
+	tf_out_str(&o, "container", c->id);
+	tf_out_int(&o, "port", port);
+	tf_out_int(&o, "localport", t->localport);
+	t->req = sdk_request(loc, &o, NULL, 0, sdk_tunnel_cb, t);
+	if (t->req == 0) {
+		tf_err_set(err, "not connected to %s", loc->name);
+		sdk_tunnel_shut(t);
+		free(t);
+		return NULL;
+	}
+	t->requested = true;
+	SDK_PUSH(loc, tunnels, t);
+	if (listen_local)
+		tf_info("Created tunnel object onto: %s (%d -> %d)", c->id,
+		    t->localport, port);
+	return t;
+}
+
+tf_tunnel *
+tf_container_attach_tunnel(tf_container *c, int port, int localport,
+			   const char *bind_addr, tf_err *err)
+{
+	if (sdk_check(c->loc, err) != 0)
+		return NULL;
+	return sdk_tunnel_new(c, port, localport, bind_addr, true, err);
+}
+
+static void
+sdk_tunnel_close(tf_tunnel *t, bool tell)
+{
+	tf_out o;
+
+	if (t->closed)
+		return;
+	if (tell && t->loc->conn != NULL) {
+		tf_out_init(&o, "tunnel_close");
+		tf_out_str(&o, "tunnel", t->id);
+		sdk_send(t->loc, &o, NULL, 0);
+	}
+	if (t->req != 0 && t->loc->conn != NULL)
+		tf_conn_forget(t->loc->conn, t->req);
+	t->req = 0;
+	sdk_tunnel_shut(t);
+	if (t->error[0] == '\0')
+		snprintf(t->error, sizeof t->error, "the tunnel was destroyed");
+}
+
+int
+tf_tunnel_destroy(tf_tunnel *t, tf_err *err)
+{
+	if (t->closed)
+		return 0;
+	if (sdk_check(t->loc, err) != 0)
+		return -1;
+	sdk_tunnel_close(t, true);
+	tf_info("Destroyed tunnel: %s", t->id);
+	return 0;
+}
+
+void
+sdk_tunnel_free(tf_tunnel *t)
+{
+	sdk_tunnel_shut(t);
+	for (size_t i = 0; i < t->n_conns; i++) {
+		sdk_buf_free(&t->conns[i]->wbuf);
+		free(t->conns[i]);
+	}
+	free(t->conns);
+	free(t);
+}
+
+void
+sdk_tunnels_container_gone(tf_container *c)
+{
+	tf_location *loc = c->loc;
+
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		if (loc->tunnels[i]->ctr == c)
+			sdk_tunnel_close(loc->tunnels[i], false);
+}
+
+void
+sdk_tunnels_close_all(tf_location *loc)
+{
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		sdk_tunnel_close(loc->tunnels[i], true);
+}
+
+void
+sdk_tunnels_reconnected(tf_location *loc)
+{
+	/* A resumed session keeps its streams at the location; nothing to
+	 * do until the protocol says otherwise. */
+}
+
+int tf_tunnel_localport(const tf_tunnel *t) { return t->localport; }
+int tf_tunnel_port(const tf_tunnel *t) { return t->port; }
+const char *tf_tunnel_id(const tf_tunnel *t) { return t->id; }
+tf_container *tf_tunnel_container(const tf_tunnel *t) { return t->ctr; }
+const char *tf_tunnel_url(const tf_tunnel *t) { return t->url; }
+
+/* ---- wait_tcp ---------------------------------------------------------- */
+
+struct sdk_probew {
+	tf_tunnel *t;
+	struct sdk_tconn *k;
+};
+
+static bool
+sdk_probe_over(void *arg)
+{
+	const struct sdk_probew *w = arg;
+
+	return w->k->probe_done || w->t->closed;
+}
+
+static bool
+sdk_tunnel_ready_or_closed(void *arg)
+{
+	const tf_tunnel *t = arg;
+
+	return t->ready || t->closed;
+}
+
+int
+tf_container_wait_tcp(tf_container *c, int port, int timeout_ms, tf_err *err)
+{
+	uint64_t end = tf_now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms :
+	    SDK_READY_TIMEOUT_MS);
+	tf_tunnel *t;
+	char what[64];
+	int rc = -1;
+
+	if (sdk_check(c->loc, err) != 0)
+		return -1;
+	t = sdk_tunnel_new(c, port, 0, NULL, false, err);
+	if (t == NULL)
+		return -1;
+	snprintf(what, sizeof what, "port %d to accept connections", port);
+	tf_info("Waiting for tcp port %d on: %s", port, c->id);
+	if (sdk_wait_until(c->loc, sdk_tunnel_ready_or_closed, t,
+	    (int)(end - tf_now_ms()), what, err) != 0)
+		goto out;
+	while (!t->closed) {
+		struct sdk_probew w = { t, sdk_tconn_new(t, -1) };
+		uint64_t now = tf_now_ms();
+
+		w.k->held = true;
+		if (now >= end) {
+			tf_err_set(err, "timed out waiting for %s", what);
+			goto out;
+		}
+		if (sdk_wait_until(c->loc, sdk_probe_over, &w, (int)(end - now),
+		    what, err) != 0) {
+			w.k->held = false;
+			goto out;
+		}
+		w.k->held = false;
+		if (w.k->probe_ok) {
+			rc = 0;
+			goto out;
+		}
+		sdk_tconn_gc(t);
+		if (tf_location_sleep(c->loc, 250) != 0) {
+			tf_err_set(err, "interrupted while waiting for %s", what);
+			goto out;
+		}
+	}
+	tf_err_set(err, "%s", t->error);
+out:
+	sdk_tunnel_close(t, true);
+	return rc;
+}
+
+/* ---- wait_http_200 --------------------------------------------------- */
+
+struct sdk_http {
+	tf_location *loc;
+	int fd;
+	bool sent, done;
+	int status;			/* 0: no answer */
+	char req[1024];
+	char resp[512];
+	size_t resp_len;
+	uint64_t started;
+};
+
+static void
+sdk_http_finish(struct sdk_http *h)
+{
+	if (h->fd >= 0) {
+		tf_loop_del_fd(h->loc->loop, h->fd);
+		close(h->fd);
+		h->fd = -1;
+	}
+	h->done = true;
+}
+
+static int
+sdk_http_cb(tf_loop *loop, int fd, int events, void *arg)
+{
+	struct sdk_http *h = arg;
+
+	if (!h->sent && (events & TF_WRITE)) {
+		int soerr = 0;
+		socklen_t l = sizeof soerr;
+		size_t len = strlen(h->req);
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &l);
+		if (soerr != 0 || send(fd, h->req, len, MSG_NOSIGNAL) !=
+		    (ssize_t)len) {
+			sdk_http_finish(h);
+			return 0;
+		}
+		h->sent = true;
+		tf_loop_set_events(loop, fd, TF_READ);
+		return 0;
+	}
+	if (events & TF_READ) {
+		ssize_t n = recv(fd, h->resp + h->resp_len,
+		    sizeof h->resp - 1 - h->resp_len, MSG_DONTWAIT);
+		char *eol;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n > 0)
+			h->resp_len += (size_t)n;
+		h->resp[h->resp_len] = '\0';
+		eol = strstr(h->resp, "\r\n");
+		if (eol != NULL || n <= 0 || h->resp_len >= sizeof h->resp - 1) {
+			int major, minor, status;
+
+			if (sscanf(h->resp, "HTTP/%d.%d %d", &major, &minor,
+			    &status) == 3)
+				h->status = status;
+			sdk_http_finish(h);
+		}
+	}
+	return 0;
+}
+
+static bool
+sdk_http_over(void *arg)
+{
+	struct sdk_http *h = arg;
+
+	if (!h->done && tf_now_ms() - h->started > HTTP_TRY_MS)
+		sdk_http_finish(h);
+	return h->done;
+}
+
+/* One GET through the tunnel; returns the status (0: no answer). */
+static int
+sdk_http_try(tf_tunnel *t, const char *host, const char *path)
+{
+	struct sdk_http h;
+	struct sockaddr_in sa;
+	tf_err err;
+
+	memset(&h, 0, sizeof h);
+	h.loc = t->loc;
+	h.started = tf_now_ms();
+	snprintf(h.req, sizeof h.req, "GET %s HTTP/1.0\r\nHost: %s\r\n"
+	    "User-Agent: tf-sdk/" TF_SDK_VERSION "\r\nConnection: close\r\n\r\n",
+	    path, host);
+	h.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (h.fd < 0)
+		return 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)t->localport);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strcmp(t->bind, "0.0.0.0") != 0)
+		inet_pton(AF_INET, t->bind, &sa.sin_addr);
+	if (connect(h.fd, (struct sockaddr *)&sa, sizeof sa) != 0 &&
+	    errno != EINPROGRESS) {
+		close(h.fd);
+		return 0;
+	}
+	tf_loop_add_fd(t->loc->loop, h.fd, TF_WRITE, sdk_http_cb, &h);
+	if (sdk_wait_until(t->loc, sdk_http_over, &h, HTTP_TRY_MS + 1000,
+	    "an HTTP answer", &err) != 0)
+		sdk_http_finish(&h);
+	return h.status;
+}
+
+tf_tunnel *
+tf_container_wait_http_200(tf_container *c, int port, const char *fqdn,
+			   const char *path, int timeout_ms, tf_err *err)
+{
+	uint64_t end = tf_now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms :
+	    SDK_READY_TIMEOUT_MS);
+	const char *host = fqdn != NULL && fqdn[0] ? fqdn : "localhost";
+	char fullpath[512];
+	tf_tunnel *t;
+	int status = 0;
+
+	if (sdk_check(c->loc, err) != 0)
+		return NULL;
+	snprintf(fullpath, sizeof fullpath, "%s%s", path != NULL &&
+	    path[0] == '/' ? "" : "/", path != NULL ? path : "");
+	tf_info("Waiting on http 200: %s", c->id[0] ? c->id : c->image);
+	t = tf_container_attach_tunnel(c, port > 0 ? port : 80, 0, NULL, err);
+	if (t == NULL)
+		return NULL;
+	while (!t->closed) {
+		status = sdk_http_try(t, host, fullpath);
+		if (status == 200)
+			break;
+		if (tf_now_ms() >= end || c->loc->complete) {
+			char why[64] = "no answer";
+
+			if (status != 0)
+				snprintf(why, sizeof why, "the last answer was "
+				    "%d", status);
+			tf_err_set(err, "Could not connect to: http://%s:%d%s (%s)",
+			    host, t->localport, fullpath, why);
+			sdk_tunnel_close(t, true);
+			return NULL;
+		}
+		tf_location_sleep(c->loc, 500);
+	}
+	if (t->closed) {
+		tf_err_set(err, "Could not connect to: http://%s:%d%s (%s)", host,
+		    t->localport, fullpath, t->error);
+		return NULL;
+	}
+	snprintf(t->url, sizeof t->url, "http://%s:%d%s", host, t->localport,
+	    fullpath);
+	tf_info("Connected onto: %s", t->url);
+	return t;
+}
+
+static void
+sdk_browser_launch(const char *url)
+{
+	const char *browser = getenv("BROWSER");
+	char *cmd = NULL;
+	pid_t pid;
+
+	if (browser != NULL && browser[0] != '\0') {
+		char *colon;
+
+		cmd = tf_strdup(browser);
+		colon = strchr(cmd, ':');
+		if (colon != NULL)
+			*colon = '\0';
+	} else if ((getenv("DISPLAY") != NULL || getenv("WAYLAND_DISPLAY") !=
+	    NULL) && access("/usr/bin/xdg-open", X_OK) == 0) {
+		cmd = tf_strdup("/usr/bin/xdg-open");
+	}
+	if (cmd == NULL) {
+		printf("Browse to: %s\n", url);
+		fflush(stdout);
+		return;
+	}
+	tf_info("Opening %s with %s", url, cmd);
+	/* Twice forked, so no zombie is left for a loop that never waits. */
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+
+			if (devnull >= 0) {
+				dup2(devnull, STDIN_FILENO);
+				close(devnull);
+			}
+			setsid();
+			if (strstr(cmd, "%s") != NULL) {
+				char *line = tf_strdup(cmd);
+				char *at = strstr(line, "%s");
+				char *full;
+
+				*at = '\0';
+				full = tf_asprintf("%s'%s'%s", line, url, at + 2);
+				execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+			} else {
+				execlp(cmd, cmd, url, (char *)NULL);
+			}
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	free(cmd);
+}
+
+tf_tunnel *
+tf_container_attach_browser(tf_container *c, int port, const char *fqdn,
+			    const char *path, tf_err *err)
+{
+	tf_tunnel *t = tf_container_wait_http_200(c, port, fqdn, path, 0, err);
+
+	if (t != NULL)
+		sdk_browser_launch(t->url);
+	return t;
+}
