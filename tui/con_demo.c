@@ -1,0 +1,1313 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * con_demo: a fake location inside the console, for development, tmux tests
+ * and screenshots when no location is running (tfcon --demo).  It speaks
+ * the same messages as docs/PROTOCOL.md through con_backend.h, so everything
+ * above con_client runs exactly as against a real location.
+ *
+ * The world it serves is the model itself: it answers requests by pushing
+ * the events a location would push (container spawning -> running, gone,
+ * volume records ...) after short delays.  A feed file (--demo-feed) replaces
+ * the canned offer: JSON lines, each either ["cmd", {params}] (a push),
+ * {"sleep": ms}, or ["output", {"container": id, "text": "..."}] which
+ * writes to that container's open log streams.
+ *
+ * Processes understand a few commands (echo, ls, seq, yes, sleep, false,
+ * exit N, uname, cat FILE); everything else is "not found".  An image whose
+ * name contains "flood" writes as fast as it may; one named "broken" fails.
+ */
+#include <ctype.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "con_backend.h"
+#include "tf_log.h"
+#include "tf_util.h"
+
+enum demo_job_type {
+	DEMO_REPLY,		/* one answer to req after a delay */
+	DEMO_PUSH,		/* one push after a delay */
+	DEMO_LOGS,		/* a logs stream: periodic lines */
+	DEMO_PROC,		/* a running process */
+	DEMO_FEED,		/* next step of the feed file */
+	DEMO_STATS,		/* node statistics ticker */
+	DEMO_CONNECT,
+	DEMO_TUNNEL,		/* an open tunnel stream: no timer */
+};
+
+struct demo_job {
+	struct con_demo *d;
+	enum demo_job_type type;
+	uint64_t timer;
+	struct con_req *req;
+	char cmd[24];			/* reply kind or push command */
+	char *packed;			/* msgpack params */
+	size_t packed_len;
+	char container[TF_MODEL_ID];
+	char process[TF_MODEL_ID];
+	uint64_t n;			/* lines written so far */
+	uint64_t limit;			/* seq: last number */
+	bool flood;
+	bool tty;
+	bool begun;			/* a process has said "started" */
+	char line[256];			/* tty: the line being typed */
+	size_t line_len;
+	struct demo_job *prev, *next;
+};
+
+struct con_demo {
+	con_client *cc;
+	tf_loop *loop;
+	struct demo_job *jobs;
+	char **feed;			/* feed file lines */
+	size_t nfeed, feed_pos;
+	uint64_t ip_next;
+	unsigned rand;
+};
+
+static const char demo_offer[] =
+"{\"nodes\":["
+"{\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"name\":\"node-a\",\"state\":\"up\",\"cpus\":8,"
+"\"cpu_pct\":12.5,\"mem_total_mb\":32000,\"mem_free_mb\":21000,\"paging\":0,"
+"\"containers\":3,\"subnet\":\"10.20.1.0/24\",\"load1\":0.42},"
+"{\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\",\"name\":\"node-b\",\"state\":\"up\",\"cpus\":4,"
+"\"cpu_pct\":63.0,\"mem_total_mb\":16000,\"mem_free_mb\":3500,\"paging\":12.0,"
+"\"containers\":2,\"subnet\":\"10.20.2.0/24\",\"load1\":2.8},"
+"{\"node\":\"NzX8c7Vv6Bb5Nn4Mm3Kk2j\",\"name\":\"node-c\",\"state\":\"down\",\"cpus\":4,"
+"\"cpu_pct\":0,\"mem_total_mb\":16000,\"mem_free_mb\":0,\"paging\":0,"
+"\"containers\":0,\"subnet\":\"10.20.3.0/24\",\"load1\":0}],"
+"\"containers\":["
+"{\"container\":\"Ab3dEf5gHi7jKm9nPq2rSt\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"web\","
+"\"image\":\"nginx:latest\",\"ip\":\"10.20.1.5\",\"state\":\"running\",\"session\":\"S1\","
+"\"session_name\":\"tfcon@ops\",\"user\":\"demo\",\"created\":-3720,\"started\":-3700,\"startup_ms\":412},"
+"{\"container\":\"Cd4eFg6hJk8mNp2qRs3tUv\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"db\","
+"\"image\":\"postgres:15\",\"ip\":\"10.20.1.6\",\"state\":\"running\",\"session\":\"S1\","
+"\"session_name\":\"tfcon@ops\",\"user\":\"demo\",\"created\":-86400,\"started\":-86390,\"startup_ms\":1630},"
+"{\"container\":\"Ef5gHi7jKm9nPq2rSt4uVw\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"\","
+"\"image\":\"busybox:latest\",\"ip\":\"10.20.1.7\",\"state\":\"sleeping\",\"session\":\"S2\","
+"\"session_name\":\"tf@build\",\"user\":\"demo\",\"created\":-60,\"started\":0,\"startup_ms\":0},"
+"{\"container\":\"Gh6iJk8mNp2qRs3tUv5wXy\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\",\"tag\":\"worker-1\","
+"\"image\":\"alpine:3.19\",\"ip\":\"10.20.2.4\",\"state\":\"running\",\"session\":\"S2\","
+"\"session_name\":\"tf@build\",\"user\":\"demo\",\"created\":-540,\"started\":-535,\"startup_ms\":230},"
+"{\"container\":\"Jk7mNp2qRs3tUv5wXy6zAb\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\",\"tag\":\"migrate\","
+"\"image\":\"alpine:3.19\",\"ip\":\"10.20.2.9\",\"state\":\"exited\",\"exit_code\":1,"
+"\"error\":\"exited with status 1\",\"session\":\"S2\",\"session_name\":\"tf@build\",\"user\":\"demo\","
+"\"created\":-7200,\"started\":-7190,\"startup_ms\":200}],"
+"\"tunnels\":["
+"{\"tunnel\":\"Tn1aBc2dEf3gHi4jKm5nPq\",\"container\":\"Ab3dEf5gHi7jKm9nPq2rSt\",\"port\":80,"
+"\"session\":\"S1\",\"localport\":8080,\"conns\":2,\"bytes_in\":18234,\"bytes_out\":1048576}],"
+"\"volumes\":["
+"{\"volume\":\"Vo1aBc2dEf3gHi4jKm5nPq\",\"tag\":\"pgdata\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\","
+"\"mounts\":[\"Cd4eFg6hJk8mNp2qRs3tUv\"],\"snapshot\":true,\"user\":\"demo\"},"
+"{\"volume\":\"Vo2xYz3wVu4tSr5qPn6mLk\",\"tag\":\"scratch\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\","
+"\"mounts\":[],\"snapshot\":false,\"user\":\"demo\"}],"
+"\"images\":["
+"{\"image\":\"sha256:1a2b3c4d5e6f\",\"names\":[\"busybox:latest\",\"busybox\"],\"layers\":[\"l1\"],"
+"\"size\":4400000,\"created\":-2592000},"
+"{\"image\":\"sha256:2b3c4d5e6f7a\",\"names\":[\"nginx:latest\"],\"layers\":[\"l1\",\"l2\",\"l3\"],"
+"\"size\":187000000,\"created\":-1296000},"
+"{\"image\":\"sha256:3c4d5e6f7a8b\",\"names\":[\"alpine:3.19\"],\"layers\":[\"l4\"],"
+"\"size\":7800000,\"created\":-5184000},"
+"{\"image\":\"sha256:4d5e6f7a8b9c\",\"names\":[\"postgres:15\"],\"layers\":[\"l4\",\"l5\",\"l6\"],"
+"\"size\":412000000,\"created\":-864000},"
+"{\"image\":\"sha256:5e6f7a8b9c0d\",\"names\":[\"flood\"],\"layers\":[\"l1\"],"
+"\"size\":4400000,\"created\":-600},"
+"{\"image\":\"sha256:6f7a8b9c0d1e\",\"names\":[\"broken\"],\"layers\":[\"l7\"],"
+"\"size\":1000,\"created\":-600}]}";
+
+static int demo_job_cb(tf_loop *loop, uint64_t id, void *arg);
+
+static struct demo_job *
+demo_job_new(struct con_demo *d, enum demo_job_type type, uint64_t ms,
+	     bool repeat)
+{
+	struct demo_job *j = tf_calloc(1, sizeof *j);
+
+	j->d = d;
+	j->type = type;
+	j->next = d->jobs;
+	if (d->jobs != NULL)
+		d->jobs->prev = j;
+	d->jobs = j;
+	if (type != DEMO_TUNNEL)
+		j->timer = tf_loop_timer(d->loop, ms, repeat, demo_job_cb, j);
+	return j;
+}
+
+static void
+demo_job_free(struct demo_job *j)
+{
+	struct con_demo *d = j->d;
+
+	tf_loop_timer_cancel(d->loop, j->timer);
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		d->jobs = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	free(j->packed);
+	free(j);
+}
+
+static void
+demo_job_params(struct demo_job *j, struct con_params *p)
+{
+	if (p == NULL)
+		return;
+	if (con_params_done(p) != NULL) {
+		j->packed = tf_malloc(p->whole.size);
+		memcpy(j->packed, p->whole.data, p->whole.size);
+		j->packed_len = p->whole.size;
+	}
+	con_params_fini(p);
+}
+
+/* Delivers one message with msgpack params to an answer or a push. */
+static void
+demo_deliver(struct con_demo *d, struct con_req *req, const char *cmd,
+	     const char *packed, size_t len, const void *bulk, size_t bulk_len)
+{
+	msgpack_unpacked unp;
+	msgpack_object empty = { .type = MSGPACK_OBJECT_MAP };
+	tf_msg m;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.cmd, sizeof m.cmd, "%s", cmd);
+	m.id = req != NULL ? req->id : 0;
+	m.params = &empty;
+	m.bulk = bulk;
+	m.bulk_len = bulk_len;
+	msgpack_unpacked_init(&unp);
+	if (packed != NULL && msgpack_unpack_next(&unp, packed, len, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS && unp.data.type == MSGPACK_OBJECT_MAP)
+		m.params = &unp.data;
+	if (req != NULL)
+		con_client_answer(req, &m);
+	else
+		con_client_push(d->cc, &m);
+	msgpack_unpacked_destroy(&unp);
+}
+
+static void
+demo_send(struct con_demo *d, struct con_req *req, const char *cmd,
+	  struct con_params *p, const void *bulk, size_t bulk_len)
+{
+	if (p != NULL && con_params_done(p) != NULL)
+		demo_deliver(d, req, cmd, p->whole.data, p->whole.size, bulk,
+		    bulk_len);
+	else
+		demo_deliver(d, req, cmd, NULL, 0, bulk, bulk_len);
+	if (p != NULL)
+		con_params_fini(p);
+}
+
+static void
+demo_later(struct con_demo *d, uint64_t ms, enum demo_job_type type,
+	   struct con_req *req, const char *cmd, struct con_params *p)
+{
+	struct demo_job *j = demo_job_new(d, type, ms, false);
+
+	j->req = req;
+	snprintf(j->cmd, sizeof j->cmd, "%s", cmd);
+	demo_job_params(j, p);
+}
+
+static void
+demo_error(struct con_demo *d, struct con_req *req, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+demo_error(struct con_demo *d, struct con_req *req, const char *fmt, ...)
+{
+	struct con_params p;
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	con_params_init(&p);
+	con_params_str(&p, "error", text);
+	demo_later(d, 30, DEMO_REPLY, req, TF_ERROR_REPLY, &p);
+}
+
+static void
+demo_ok(struct con_demo *d, struct con_req *req, uint64_t ms)
+{
+	struct con_params p;
+
+	con_params_init(&p);
+	demo_later(d, ms, DEMO_REPLY, req, TF_REPLY, &p);
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static void
+demo_pack_ctr(struct con_params *p, const tf_model_container *c)
+{
+	con_params_str(p, "container", c->id);
+	con_params_str(p, "node", c->node);
+	con_params_str(p, "tag", c->tag);
+	con_params_str(p, "image", c->image);
+	con_params_str(p, "ip", c->ip);
+	con_params_str(p, "state", tf_model_ctr_state_name(c->state));
+	con_params_int(p, "exit_code", c->exit_code);
+	con_params_str(p, "error", c->error);
+	con_params_str(p, "session", c->session);
+	con_params_str(p, "session_name", c->session_name);
+	con_params_str(p, "user", c->user);
+	con_params_key(p, "created");
+	msgpack_pack_double(&p->pk, c->created);
+	con_params_key(p, "started");
+	msgpack_pack_double(&p->pk, c->started);
+	con_params_int(p, "startup_ms", c->startup_ms);
+}
+
+static void
+demo_push_ctr(struct con_demo *d, uint64_t ms, const tf_model_container *c)
+{
+	struct con_params p;
+
+	con_params_init(&p);
+	demo_pack_ctr(&p, c);
+	demo_later(d, ms, DEMO_PUSH, NULL, "container", &p);
+}
+
+static void
+demo_pack_vol(struct con_params *p, const tf_model_volume *v)
+{
+	msgpack_packer *pk;
+	int i, n = v->nmounts < TF_MODEL_MOUNTS ? v->nmounts : TF_MODEL_MOUNTS;
+
+	con_params_str(p, "volume", v->id);
+	con_params_str(p, "tag", v->tag);
+	con_params_str(p, "node", v->node);
+	con_params_str(p, "user", v->user);
+	con_params_bool(p, "snapshot", v->snapshot);
+	pk = con_params_key(p, "mounts");
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++)
+		tf_pack_str(pk, v->mounts[i]);
+}
+
+static void
+demo_push_gone(struct con_demo *d, uint64_t ms, const char *kind,
+	       const char *id)
+{
+	struct con_params p;
+	char cmd[24];
+
+	con_params_init(&p);
+	con_params_str(&p, kind, id);
+	snprintf(cmd, sizeof cmd, "%s_gone", kind);
+	demo_later(d, ms, DEMO_PUSH, NULL, cmd, &p);
+}
+
+/* Ends every stream of a container (it was destroyed or rebooted). */
+static void
+demo_end_streams(struct con_demo *d, const char *container, const char *why)
+{
+	struct demo_job *j, *next;
+	struct con_params p;
+
+	for (j = d->jobs; j != NULL; j = next) {
+		next = j->next;
+		if ((j->type != DEMO_LOGS && j->type != DEMO_PROC) ||
+		    strcmp(j->container, container) != 0)
+			continue;
+		con_params_init(&p);
+		if (j->type == DEMO_PROC) {
+			con_params_str(&p, "error", why);
+			demo_send(d, j->req, TF_ERROR_REPLY, &p, NULL, 0);
+		} else
+			demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
+		demo_job_free(j);
+	}
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static void
+demo_spawn(struct con_demo *d, const msgpack_object *params,
+	   struct con_req *req)
+{
+	tf_model *m = con_client_model(d->cc);
+	char image[TF_MODEL_TEXT] = "", node[TF_MODEL_ID] = "";
+	char tag[TF_MODEL_NAME] = "";
+	const tf_model_image *im;
+	const tf_model_node *n;
+	tf_model_container c;
+	struct con_params p;
+	bool sleep = false;
+	tf_uuid id;
+	size_t i;
+
+	tf_obj_str(params, "image", image, sizeof image, false, NULL);
+	tf_obj_str(params, "node", node, sizeof node, false, NULL);
+	tf_obj_str(params, "tag", tag, sizeof tag, false, NULL);
+	tf_obj_bool(params, "sleep", &sleep, false, NULL);
+	if ((im = tf_model_image_lookup(m, image)) == NULL) {
+		demo_error(d, req, "no such image: %s", image);
+		return;
+	}
+	n = node[0] ? tf_model_node_lookup(m, node) : tf_model_best_node(m);
+	if (n == NULL) {
+		demo_error(d, req, node[0] ? "no such node: %s" :
+		    "no node is up%s", node);
+		return;
+	}
+	if (!n->up) {
+		demo_error(d, req, "node %s is down", n->name);
+		return;
+	}
+	for (i = 0; tag[0] && i < tf_model_count(m, TF_MODEL_CONTAINER); i++) {
+		if (strcmp(tf_model_container_at(m, i)->tag, tag) == 0) {
+			demo_error(d, req, "tag '%s' is already in use", tag);
+			return;
+		}
+	}
+	tf_uuid_make(&id);
+	memset(&c, 0, sizeof c);
+	snprintf(c.id, sizeof c.id, "%s", id.s);
+	snprintf(c.node, sizeof c.node, "%s", n->id);
+	snprintf(c.tag, sizeof c.tag, "%s", tag);
+	snprintf(c.image, sizeof c.image, "%s", im->name);
+	snprintf(c.session, sizeof c.session, "%s", con_client_session(d->cc));
+	snprintf(c.session_name, sizeof c.session_name, "tfcon@demo");
+	snprintf(c.user, sizeof c.user, "demo");
+	{
+		const char *dot = strrchr(n->subnet, '.');
+		int plen = dot != NULL ? (int)(dot - n->subnet + 1) : 0;
+
+		snprintf(c.ip, sizeof c.ip, "%.*s%llu", plen, n->subnet,
+		    (unsigned long long)(d->ip_next++ % 200 + 20));
+	}
+	c.created = tf_wall_time();
+	c.state = TF_CTR_SPAWNING;
+	demo_push_ctr(d, 20, &c);
+
+	con_params_init(&p);
+	con_params_str(&p, "container", c.id);
+	con_params_str(&p, "node", c.node);
+	demo_later(d, 80, DEMO_REPLY, req, TF_REPLY, &p);
+
+	if (strstr(im->name, "broken") != NULL) {
+		c.state = TF_CTR_FAILED;
+		c.exit_code = 127;
+		snprintf(c.error, sizeof c.error,
+		    "exec /bin/app: no such file or directory");
+	} else {
+		c.state = sleep ? TF_CTR_SLEEPING : TF_CTR_RUNNING;
+		c.started = sleep ? 0 : tf_wall_time() + 0.4;
+		c.startup_ms = 380 + d->ip_next * 7 % 300;
+	}
+	demo_push_ctr(d, 400, &c);
+}
+
+static const tf_model_container *
+demo_container(struct con_demo *d, const msgpack_object *params,
+	       struct con_req *req)
+{
+	char id[TF_MODEL_ID] = "";
+	const tf_model_container *c;
+
+	tf_obj_str(params, "container", id, sizeof id, false, NULL);
+	c = tf_model_container_find(con_client_model(d->cc), id);
+	if ((c == NULL || c->state == TF_CTR_DESTROYED) && req != NULL)
+		demo_error(d, req, "no such container");
+	return c != NULL && c->state != TF_CTR_DESTROYED ? c : NULL;
+}
+
+static void
+demo_lifecycle(struct con_demo *d, const char *cmd,
+	       const msgpack_object *params, struct con_req *req)
+{
+	const tf_model_container *c = demo_container(d, params, req);
+	tf_model_container copy;
+	bool reset = false;
+
+	if (c == NULL)
+		return;
+	copy = *c;
+	if (strcmp(cmd, "destroy") == 0) {
+		demo_end_streams(d, copy.id, "container destroyed");
+		copy.state = TF_CTR_DESTROYED;
+		demo_push_ctr(d, 10, &copy);
+		demo_push_gone(d, 250, "container", copy.id);
+		demo_ok(d, req, 60);
+		return;
+	}
+	if (strcmp(cmd, "wake") == 0) {
+		if (copy.state != TF_CTR_SLEEPING) {
+			demo_error(d, req, "container is not sleeping");
+			return;
+		}
+		copy.state = TF_CTR_RUNNING;
+		copy.started = tf_wall_time();
+		demo_push_ctr(d, 100, &copy);
+		demo_ok(d, req, 120);
+		return;
+	}
+	/* reboot */
+	tf_obj_bool(params, "reset", &reset, false, NULL);
+	demo_end_streams(d, copy.id, "container rebooted");
+	copy.state = TF_CTR_SPAWNING;
+	demo_push_ctr(d, 10, &copy);
+	copy.state = TF_CTR_RUNNING;
+	copy.exit_code = 0;
+	copy.error[0] = '\0';
+	copy.started = tf_wall_time() + 0.6;
+	demo_push_ctr(d, 600, &copy);
+	demo_ok(d, req, 650);
+}
+
+static void
+demo_logs(struct con_demo *d, const msgpack_object *params,
+	  struct con_req *req)
+{
+	const tf_model_container *c = demo_container(d, params, req);
+	struct demo_job *j;
+
+	if (c == NULL)
+		return;
+	j = demo_job_new(d, DEMO_LOGS, strstr(c->image, "flood") ? 2 : 5,
+	    true);
+	j->req = req;
+	j->flood = strstr(c->image, "flood") != NULL;
+	snprintf(j->container, sizeof j->container, "%s", c->id);
+}
+
+/* Writes one chunk of a stream: ~ {fd} + bulk. */
+static void
+demo_output(struct con_demo *d, struct con_req *req, int fd, const char *data,
+	    size_t len)
+{
+	struct con_params p;
+
+	con_params_init(&p);
+	con_params_int(&p, "fd", fd);
+	demo_send(d, req, TF_STREAM, &p, data, len);
+}
+
+/* Process output; a tty turns \n into \r\n as a pty's onlcr does. */
+static void
+demo_proc_output(struct demo_job *j, int fd, const char *data, size_t len)
+{
+	char buf[2048];
+	size_t i, n = 0;
+
+	if (!j->tty) {
+		demo_output(j->d, j->req, fd, data, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (n + 2 > sizeof buf) {
+			demo_output(j->d, j->req, fd, buf, n);
+			n = 0;
+		}
+		if (data[i] == '\n')
+			buf[n++] = '\r';
+		buf[n++] = data[i];
+	}
+	if (n > 0)
+		demo_output(j->d, j->req, fd, buf, n);
+}
+
+static void
+demo_logs_tick(struct demo_job *j)
+{
+	const tf_model_container *c;
+	char buf[65536];
+	size_t len = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (j->flood) {
+		while (len + 16 < sizeof buf)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			    "y %llu\n", (unsigned long long)j->n++);
+		demo_output(j->d, j->req, 1, buf, len);
+		return;
+	}
+	c = tf_model_container_find(con_client_model(j->d->cc), j->container);
+	localtime_r(&now, &tm);
+	if (j->n == 0) {
+		/* Startup banner, then one line a second. */
+		len = (size_t)snprintf(buf, sizeof buf,
+		    "%02d:%02d:%02d starting %s\n"
+		    "%02d:%02d:%02d listening on %s\n"
+		    "%02d:%02d:%02d ready: \xe2\x9c\x93 config ok, caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac\n",
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, c ? c->image : "?",
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, c ? c->ip : "?",
+		    tm.tm_hour, tm.tm_min, tm.tm_sec);
+		tf_loop_timer_cancel(j->d->loop, j->timer);
+		j->timer = tf_loop_timer(j->d->loop, 1000, true, demo_job_cb, j);
+	} else {
+		len = (size_t)snprintf(buf, sizeof buf,
+		    "%02d:%02d:%02d GET /health 200 %llums\n",
+		    tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    (unsigned long long)(j->n * 37 % 90 + 1));
+		if (j->n % 7 == 0)
+			demo_output(j->d, j->req, 2, "warning: slow request\n",
+			    22);
+	}
+	j->n++;
+	demo_output(j->d, j->req, 1, buf, len);
+}
+
+static void
+demo_proc_end(struct demo_job *j, int64_t code, int64_t sig)
+{
+	struct con_params p;
+
+	con_params_init(&p);
+	con_params_int(&p, "exit_code", code);
+	if (sig >= 0)
+		con_params_int(&p, "signal", sig);
+	demo_send(j->d, j->req, TF_REPLY, &p, NULL, 0);
+	demo_job_free(j);
+}
+
+/* Runs one command line of the fake shell.  Returns -1 while it keeps
+ * running (yes, seq, sleep), else its exit code. */
+static int
+demo_proc_run(struct demo_job *j, const char *cmdline)
+{
+	struct con_demo *d = j->d;
+	char out[1024], word[64];
+	const char *arg;
+	size_t len;
+
+	while (*cmdline == ' ')
+		cmdline++;
+	len = strcspn(cmdline, " ");
+	snprintf(word, sizeof word, "%.*s", (int)len, cmdline);
+	arg = cmdline + len;
+	while (*arg == ' ')
+		arg++;
+	if (word[0] == '\0')
+		return 0;
+	if (strcmp(word, "echo") == 0) {
+		len = (size_t)snprintf(out, sizeof out, "%s\n", arg);
+		demo_proc_output(j, 1, out, len);
+		return 0;
+	}
+	if (strcmp(word, "ls") == 0) {
+		static const char ls[] =
+		    "bin\ndev\netc\nhome\nproc\nroot\nsys\ntmp\nusr\nvar\n";
+
+		demo_proc_output(j, 1, ls, sizeof ls - 1);
+		return 0;
+	}
+	if (strcmp(word, "uname") == 0) {
+		demo_proc_output(j, 1, "Linux demo 6.1.0 x86_64 GNU/Linux\n",
+		    strlen("Linux demo 6.1.0 x86_64 GNU/Linux\n"));
+		return 0;
+	}
+	if (strcmp(word, "false") == 0)
+		return 1;
+	if (strcmp(word, "true") == 0)
+		return 0;
+	if (strcmp(word, "exit") == 0)
+		return atoi(arg);
+	if (strcmp(word, "yes") == 0) {
+		j->flood = true;
+		return -1;
+	}
+	if (strcmp(word, "seq") == 0) {
+		j->limit = strtoull(arg, NULL, 10);
+		j->n = 0;
+		return -1;
+	}
+	if (strcmp(word, "sleep") == 0) {
+		tf_loop_timer_cancel(d->loop, j->timer);
+		j->timer = tf_loop_timer(d->loop, 1000 * strtoull(arg, NULL, 10),
+		    false, demo_job_cb, j);
+		j->limit = 0;
+		j->n = 1;
+		return -2;
+	}
+	len = (size_t)snprintf(out, sizeof out, "sh: %s: not found\n", word);
+	demo_proc_output(j, 2, out, len);
+	return 127;
+}
+
+static void demo_proc_begin(struct demo_job *j);
+
+static void
+demo_proc_tick(struct demo_job *j)
+{
+	char buf[65536];
+	size_t len = 0;
+
+	if (!j->begun) {
+		demo_proc_begin(j);
+		return;
+	}
+	if (j->flood) {
+		while (len + 4 < sizeof buf)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			    "y\n");
+		demo_output(j->d, j->req, 1, buf, len);
+		return;
+	}
+	if (j->limit > 0) {
+		while (j->n < j->limit && len + 24 < sizeof buf)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			    "%llu\n", (unsigned long long)++j->n);
+		demo_output(j->d, j->req, 1, buf, len);
+		if (j->n >= j->limit)
+			demo_proc_end(j, 0, -1);
+		return;
+	}
+	if (j->n == 1)		/* sleep finished */
+		demo_proc_end(j, 0, -1);
+}
+
+static void
+demo_proc(struct con_demo *d, const msgpack_object *params,
+	  struct con_req *req)
+{
+	const tf_model_container *c = demo_container(d, params, req);
+	char command[512] = "", one[128];
+	const msgpack_object_array *argv = NULL;
+	struct demo_job *j;
+	size_t used = 0;
+	uint32_t i;
+
+	if (c == NULL)
+		return;
+	if (c->state != TF_CTR_RUNNING) {
+		demo_error(d, req, "container is %s",
+		    tf_model_ctr_state_name(c->state));
+		return;
+	}
+	tf_obj_str(params, "command", command, sizeof command, false, NULL);
+	if (tf_obj_array(params, "argv", &argv, 256, false, NULL) == 0) {
+		for (i = 0; i < argv->size; i++) {
+			if (tf_obj_as_str(&argv->ptr[i], one, sizeof one) == 0)
+				used += (size_t)snprintf(command + used,
+				    sizeof command - used, "%s%s",
+				    i ? " " : "", one);
+			if (used >= sizeof command)
+				break;
+		}
+	}
+	/* Answers come later, never inside the request call. */
+	j = demo_job_new(d, DEMO_PROC, 1, true);
+	j->req = req;
+	j->packed = tf_strdup(command);
+	snprintf(j->container, sizeof j->container, "%s", c->id);
+	tf_obj_str(params, "process", j->process, sizeof j->process, false,
+	    NULL);
+	tf_obj_bool(params, "tty", &j->tty, false, NULL);
+}
+
+/* First tick of a process: it has started; run its command. */
+static void
+demo_proc_begin(struct demo_job *j)
+{
+	struct con_demo *d = j->d;
+	struct con_params p;
+	const char *command = j->packed;
+	int rc;
+
+	j->begun = true;
+	con_params_init(&p);
+	con_params_str(&p, "event", "started");
+	demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
+	if (j->tty && (strcmp(command, "/bin/sh") == 0 ||
+	    strcmp(command, "sh") == 0 || command[0] == '\0')) {
+		/* An interactive fake shell: prompt and wait for stdin. */
+		tf_loop_timer_cancel(d->loop, j->timer);
+		j->timer = 0;
+		demo_output(d, j->req, 1, "/ # ", 4);
+		return;
+	}
+	rc = demo_proc_run(j, command);
+	if (rc >= 0)
+		demo_proc_end(j, rc, -1);
+}
+
+static struct demo_job *
+demo_find_proc(struct con_demo *d, const msgpack_object *params)
+{
+	char process[TF_MODEL_ID] = "";
+	struct demo_job *j;
+
+	tf_obj_str(params, "process", process, sizeof process, false, NULL);
+	for (j = d->jobs; j != NULL; j = j->next) {
+		if (j->type == DEMO_PROC && strcmp(j->process, process) == 0)
+			return j;
+	}
+	return NULL;
+}
+
+/* The fake shell echoes what is typed and runs a line on Enter. */
+static void
+demo_proc_stdin(struct demo_job *j, const uint8_t *data, size_t len)
+{
+	char echo[8];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < len && j->tty; i++) {
+		if (data[i] == '\r' || data[i] == '\n') {
+			demo_output(j->d, j->req, 1, "\r\n", 2);
+			j->line[j->line_len] = '\0';
+			j->line_len = 0;
+			if (strncmp(j->line, "exit", 4) == 0) {
+				demo_proc_end(j, atoi(j->line + 4), -1);
+				return;
+			}
+			rc = demo_proc_run(j, j->line);
+			if (rc == -1 || rc == -2) {
+				/* Long-running commands are not simulated
+				 * in the fake shell. */
+				j->flood = false;
+				j->limit = 0;
+			}
+			demo_output(j->d, j->req, 1, "/ # ", 4);
+		} else if (data[i] == 0x7f || data[i] == 8) {
+			if (j->line_len > 0) {
+				j->line_len--;
+				demo_output(j->d, j->req, 1, "\b \b", 3);
+			}
+		} else if (data[i] == 3) {
+			j->line_len = 0;
+			demo_output(j->d, j->req, 1, "^C\r\n/ # ", 9);
+		} else if (data[i] == 4 && j->line_len == 0) {
+			demo_proc_end(j, 0, -1);
+			return;
+		} else if (data[i] >= 0x20 && j->line_len + 1 < sizeof j->line) {
+			j->line[j->line_len++] = (char)data[i];
+			echo[0] = (char)data[i];
+			demo_output(j->d, j->req, 1, echo, 1);
+		}
+	}
+}
+
+static void
+demo_tunnel(struct con_demo *d, const msgpack_object *params,
+	    struct con_req *req)
+{
+	const tf_model_container *c = demo_container(d, params, req);
+	char tunnel[TF_MODEL_ID] = "";
+	int64_t port = 0, localport = 0;
+	struct con_params p;
+	struct demo_job *j;
+
+	if (c == NULL)
+		return;
+	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
+	tf_obj_int(params, "port", &port, 1, 65535, false, NULL);
+	tf_obj_int(params, "localport", &localport, 0, 65535, false, NULL);
+	con_params_init(&p);
+	con_params_str(&p, "tunnel", tunnel);
+	con_params_str(&p, "container", c->id);
+	con_params_int(&p, "port", port);
+	con_params_int(&p, "localport", localport);
+	con_params_str(&p, "session", con_client_session(d->cc));
+	con_params_int(&p, "conns", 0);
+	con_params_int(&p, "bytes_in", 0);
+	con_params_int(&p, "bytes_out", 0);
+	demo_later(d, 50, DEMO_PUSH, NULL, "tunnel", &p);
+	con_params_init(&p);
+	con_params_str(&p, "event", "ready");
+	demo_later(d, 60, DEMO_REPLY, req, TF_STREAM, &p);
+	j = demo_job_new(d, DEMO_TUNNEL, 0, false);
+	j->req = req;
+	snprintf(j->container, sizeof j->container, "%s", tunnel);
+}
+
+static void
+demo_tunnel_close(struct con_demo *d, const msgpack_object *params,
+		  struct con_req *req)
+{
+	char tunnel[TF_MODEL_ID] = "";
+	struct demo_job *j, *next;
+	struct con_params p;
+
+	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
+	if (tf_model_tunnel_find(con_client_model(d->cc), tunnel) == NULL) {
+		demo_error(d, req, "no such tunnel");
+		return;
+	}
+	/* The tunnel's own stream ends with a final answer. */
+	for (j = d->jobs; j != NULL; j = next) {
+		next = j->next;
+		if (j->type == DEMO_TUNNEL && strcmp(j->container, tunnel) == 0) {
+			con_params_init(&p);
+			demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
+			demo_job_free(j);
+		}
+	}
+	demo_push_gone(d, 30, "tunnel", tunnel);
+	demo_ok(d, req, 40);
+}
+
+static void
+demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
+	    struct con_req *req)
+{
+	tf_model *m = con_client_model(d->cc);
+	char id[TF_MODEL_ID] = "", tag[TF_MODEL_NAME] = "";
+	char node[TF_MODEL_ID] = "";
+	const tf_model_volume *v;
+	const tf_model_node *n;
+	tf_model_volume copy;
+	struct con_params p;
+	tf_uuid uuid;
+
+	if (strcmp(cmd, "vol_create") == 0) {
+		tf_obj_str(params, "node", node, sizeof node, false, NULL);
+		tf_obj_str(params, "tag", tag, sizeof tag, false, NULL);
+		n = node[0] ? tf_model_node_lookup(m, node) : tf_model_best_node(m);
+		if (n == NULL) {
+			demo_error(d, req, "no such node: %s", node);
+			return;
+		}
+		memset(&copy, 0, sizeof copy);
+		tf_uuid_make(&uuid);
+		snprintf(copy.id, sizeof copy.id, "%s", uuid.s);
+		snprintf(copy.tag, sizeof copy.tag, "%s", tag);
+		snprintf(copy.node, sizeof copy.node, "%s", n->id);
+		snprintf(copy.user, sizeof copy.user, "demo");
+		con_params_init(&p);
+		demo_pack_vol(&p, &copy);
+		demo_later(d, 40, DEMO_PUSH, NULL, "volume", &p);
+		con_params_init(&p);
+		demo_pack_vol(&p, &copy);
+		demo_later(d, 50, DEMO_REPLY, req, TF_REPLY, &p);
+		return;
+	}
+	tf_obj_str(params, "volume", id, sizeof id, false, NULL);
+	if ((v = tf_model_volume_find(m, id)) == NULL) {
+		demo_error(d, req, "no such volume");
+		return;
+	}
+	copy = *v;
+	if (strcmp(cmd, "vol_destroy") == 0) {
+		if (copy.nmounts > 0) {
+			demo_error(d, req, "volume is mounted by %d container%s",
+			    copy.nmounts, copy.nmounts == 1 ? "" : "s");
+			return;
+		}
+		demo_push_gone(d, 30, "volume", copy.id);
+	} else if (strcmp(cmd, "vol_snapshot") == 0) {
+		copy.snapshot = true;
+		con_params_init(&p);
+		demo_pack_vol(&p, &copy);
+		demo_later(d, 30, DEMO_PUSH, NULL, "volume", &p);
+	} else if (!copy.snapshot) {
+		demo_error(d, req, "volume has no snapshot to roll back to");
+		return;
+	}
+	demo_ok(d, req, 40);
+}
+
+static uint64_t
+demo_request(void *bp, const char *cmd, const msgpack_object *params,
+	     const void *bulk, size_t bulk_len, struct con_req *req,
+	     tf_err *err)
+{
+	struct con_demo *d = bp;
+	uint64_t id = ++d->rand + 1000;
+
+	TF_UNUSED(bulk);
+	TF_UNUSED(bulk_len);
+	TF_UNUSED(err);
+	/* The id must be in req before any answer can be built. */
+	req->id = id;
+	if (strcmp(cmd, "spawn") == 0)
+		demo_spawn(d, params, req);
+	else if (strcmp(cmd, "destroy") == 0 || strcmp(cmd, "reboot") == 0 ||
+	    strcmp(cmd, "wake") == 0)
+		demo_lifecycle(d, cmd, params, req);
+	else if (strcmp(cmd, "logs") == 0)
+		demo_logs(d, params, req);
+	else if (strcmp(cmd, "proc") == 0)
+		demo_proc(d, params, req);
+	else if (strcmp(cmd, "allow") == 0 || strcmp(cmd, "disallow") == 0) {
+		if (demo_container(d, params, req) != NULL)
+			demo_ok(d, req, 40);
+	} else if (strcmp(cmd, "tunnel") == 0)
+		demo_tunnel(d, params, req);
+	else if (strcmp(cmd, "tunnel_close") == 0)
+		demo_tunnel_close(d, params, req);
+	else if (strncmp(cmd, "vol_", 4) == 0)
+		demo_volume(d, cmd, params, req);
+	else
+		demo_error(d, req, "unknown command %s", cmd);
+	return id;
+}
+
+/* The demo's tunnels lead to an echo server: what a local client sends
+ * comes back, acknowledged, until it closes. */
+static int
+demo_tcp(struct con_demo *d, const char *cmd, const msgpack_object *params,
+	 const void *bulk, size_t bulk_len)
+{
+	char tunnel[TF_MODEL_ID] = "";
+	int64_t conn = -1;
+	struct demo_job *j;
+	struct con_params p;
+
+	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
+	tf_obj_int(params, "conn", &conn, 0, INT64_MAX, false, NULL);
+	for (j = d->jobs; j != NULL; j = j->next) {
+		if (j->type == DEMO_TUNNEL && strcmp(j->container, tunnel) == 0)
+			break;
+	}
+	if (j == NULL || conn < 0)
+		return 0;
+	con_params_init(&p);
+	con_params_int(&p, "conn", conn);
+	if (strcmp(cmd, "tcp_open") == 0) {
+		con_params_str(&p, "event", "open");
+		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
+	} else if (strcmp(cmd, "tcp_data") == 0) {
+		con_params_str(&p, "event", "ack");
+		con_params_int(&p, "bytes", (int64_t)bulk_len);
+		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
+		con_params_init(&p);
+		con_params_int(&p, "conn", conn);
+		con_params_str(&p, "event", "data");
+		demo_send(d, j->req, TF_STREAM, &p, bulk, bulk_len);
+	} else if (strcmp(cmd, "tcp_close") == 0) {
+		con_params_str(&p, "event", "close");
+		con_params_bool(&p, "both", true);
+		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
+	} else
+		con_params_fini(&p);
+	return 0;
+}
+
+static int
+demo_send_cmd(void *bp, const char *cmd, const msgpack_object *params,
+	      const void *bulk, size_t bulk_len)
+{
+	struct con_demo *d = bp;
+	struct demo_job *j;
+	int64_t ref = 0, sig = 15;
+	struct con_params p;
+
+	if (strcmp(cmd, "unsub") == 0) {
+		tf_obj_int(params, "ref", &ref, 0, INT64_MAX, false, NULL);
+		for (j = d->jobs; j != NULL; j = j->next) {
+			if (j->type == DEMO_LOGS && j->req->id == (uint64_t)ref) {
+				con_params_init(&p);
+				demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
+				demo_job_free(j);
+				break;
+			}
+		}
+		return 0;
+	}
+	if (strncmp(cmd, "tcp_", 4) == 0)
+		return demo_tcp(d, cmd, params, bulk, bulk_len);
+	if ((j = demo_find_proc(d, params)) == NULL)
+		return 0;
+	if (strcmp(cmd, "proc_kill") == 0) {
+		tf_obj_int(params, "signal", &sig, 0, 64, false, NULL);
+		demo_proc_end(j, -1, sig);
+	} else if (strcmp(cmd, "proc_stdin") == 0)
+		demo_proc_stdin(j, bulk, bulk_len);
+	return 0;
+}
+
+/* ---- feed, stats, connect ---------------------------------------------- */
+
+/* Applies one feed line; returns a sleep in ms, or -1. */
+static int64_t
+demo_feed_line(struct con_demo *d, const char *line)
+{
+	msgpack_sbuffer sb;
+	msgpack_unpacked unp;
+	const msgpack_object *arr, *v;
+	char cmd[32], id[TF_MODEL_ID] = "", text[4096] = "";
+	struct demo_job *j;
+	int64_t ms = -1;
+	tf_err err;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_unpacked_init(&unp);
+	if (con_json_to_msgpack(line, &sb, &err) != 0 ||
+	    msgpack_unpack_next(&unp, sb.data, sb.size, NULL) !=
+	    MSGPACK_UNPACK_SUCCESS) {
+		tf_warn("demo feed: %s", err.msg);
+		goto out;
+	}
+	v = &unp.data;
+	if (v->type == MSGPACK_OBJECT_MAP) {
+		if (tf_obj_int(v, "sleep", &ms, 0, 3600000, true, &err) != 0) {
+			tf_warn("demo feed: %s", err.msg);
+			ms = -1;
+		}
+		goto out;
+	}
+	arr = v;
+	if (arr->type != MSGPACK_OBJECT_ARRAY || arr->via.array.size != 2 ||
+	    tf_obj_as_str(&arr->via.array.ptr[0], cmd, sizeof cmd) != 0) {
+		tf_warn("demo feed: want [\"cmd\", {params}]: %.60s", line);
+		goto out;
+	}
+	v = &arr->via.array.ptr[1];
+	if (strcmp(cmd, "output") == 0) {
+		tf_obj_str(v, "container", id, sizeof id, false, NULL);
+		tf_obj_str(v, "text", text, sizeof text, false, NULL);
+		for (j = d->jobs; j != NULL; j = j->next) {
+			if (j->type == DEMO_LOGS && strcmp(j->container, id) == 0)
+				demo_output(d, j->req, 1, text, strlen(text));
+		}
+		goto out;
+	}
+	{
+		tf_msg m;
+
+		memset(&m, 0, sizeof m);
+		snprintf(m.cmd, sizeof m.cmd, "%s", cmd);
+		m.params = v;
+		con_client_push(d->cc, &m);
+	}
+out:
+	msgpack_unpacked_destroy(&unp);
+	msgpack_sbuffer_destroy(&sb);
+	return ms;
+}
+
+/* Runs feed lines until a sleep (which schedules the rest) or the end. */
+static void
+demo_feed_run(struct con_demo *d)
+{
+	int64_t ms;
+
+	while (d->feed_pos < d->nfeed) {
+		ms = demo_feed_line(d, d->feed[d->feed_pos++]);
+		if (ms >= 0) {
+			demo_job_new(d, DEMO_FEED, (uint64_t)ms, false);
+			return;
+		}
+	}
+}
+
+static void
+demo_stats_tick(struct con_demo *d)
+{
+	tf_model *m = con_client_model(d->cc);
+	const tf_model_node *n;
+	struct con_params p;
+	size_t i, k, ctrs;
+	double cpu;
+
+	for (i = 0; i < tf_model_count(m, TF_MODEL_NODE); i++) {
+		n = tf_model_node_at(m, i);
+		if (!n->up)
+			continue;
+		ctrs = 0;
+		for (k = 0; k < tf_model_count(m, TF_MODEL_CONTAINER); k++) {
+			if (strcmp(tf_model_container_at(m, k)->node, n->id) == 0)
+				ctrs++;
+		}
+		d->rand = d->rand * 1103515245 + 12345;
+		cpu = n->cpu_pct + (double)((d->rand >> 16) % 11) - 5.0;
+		cpu = cpu < 1 ? 1 : cpu > 99 ? 99 : cpu;
+		con_params_init(&p);
+		con_params_str(&p, "node", n->id);
+		con_params_key(&p, "cpu_pct");
+		msgpack_pack_double(&p.pk, cpu);
+		con_params_int(&p, "containers", (int64_t)ctrs);
+		con_params_key(&p, "load1");
+		msgpack_pack_double(&p.pk, cpu * n->cpus / 100.0);
+		demo_send(d, NULL, "node", &p, NULL, 0);
+	}
+}
+
+/* Container times in the canned offer are relative to now. */
+static void
+demo_offer_fix_times(struct con_demo *d)
+{
+	tf_model *m = con_client_model(d->cc);
+	const tf_model_container *c;
+	tf_model_container copy;
+	double now = tf_wall_time();
+	size_t i, n = tf_model_count(m, TF_MODEL_CONTAINER);
+	struct con_params p;
+	char **ids = tf_calloc(n + 1, sizeof *ids);
+
+	for (i = 0; i < n; i++)
+		ids[i] = tf_strdup(tf_model_container_at(m, i)->id);
+	for (i = 0; i < n; i++) {
+		c = tf_model_container_find(m, ids[i]);
+		if (c != NULL && c->created <= 0) {
+			copy = *c;
+			copy.created += now;
+			if (copy.started < 0)
+				copy.started += now;
+			con_params_init(&p);
+			demo_pack_ctr(&p, &copy);
+			demo_send(d, NULL, "container", &p, NULL, 0);
+		}
+		free(ids[i]);
+	}
+	free(ids);
+}
+
+static void
+demo_connect(struct con_demo *d)
+{
+	msgpack_sbuffer sb;
+	msgpack_unpacked unp;
+	tf_err err;
+	tf_msg m;
+
+	con_client_set_welcome(d->cc, "operator", "SdemoSessionAbCdEfGhIj", false);
+	con_client_set_state(d->cc, CON_UP, "demo location");
+	if (d->nfeed > 0) {
+		demo_feed_run(d);
+		return;
+	}
+	msgpack_sbuffer_init(&sb);
+	msgpack_unpacked_init(&unp);
+	if (con_json_to_msgpack(demo_offer, &sb, &err) == 0 &&
+	    msgpack_unpack_next(&unp, sb.data, sb.size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS) {
+		memset(&m, 0, sizeof m);
+		snprintf(m.cmd, sizeof m.cmd, "offer");
+		m.params = &unp.data;
+		con_client_push(d->cc, &m);
+		demo_offer_fix_times(d);
+	} else
+		tf_error("demo offer: %s", err.msg);
+	msgpack_unpacked_destroy(&unp);
+	msgpack_sbuffer_destroy(&sb);
+	demo_job_new(d, DEMO_STATS, 2000, true);
+}
+
+static int
+demo_job_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct demo_job *j = arg;
+	struct con_demo *d = j->d;
+
+	TF_UNUSED(loop);
+	TF_UNUSED(id);
+	switch (j->type) {
+	case DEMO_REPLY:
+		demo_deliver(d, j->req, j->cmd, j->packed, j->packed_len,
+		    NULL, 0);
+		demo_job_free(j);
+		break;
+	case DEMO_PUSH:
+		demo_deliver(d, NULL, j->cmd, j->packed, j->packed_len, NULL, 0);
+		demo_job_free(j);
+		break;
+	case DEMO_LOGS:
+		demo_logs_tick(j);
+		break;
+	case DEMO_PROC:
+		demo_proc_tick(j);
+		break;
+	case DEMO_FEED:
+		demo_job_free(j);
+		demo_feed_run(d);
+		break;
+	case DEMO_STATS:
+		demo_stats_tick(d);
+		break;
+	case DEMO_CONNECT:
+		demo_job_free(j);
+		demo_connect(d);
+		break;
+	case DEMO_TUNNEL:
+		break;
+	}
+	return 0;
+}
+
+static int
+demo_feed_load(struct con_demo *d, const char *path, tf_err *err)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+
+	text = tf_read_file(path, &len, 64u << 20);
+	if (text == NULL)
+		return tf_err_errno(err, "demo feed %s", path);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		while (isspace((unsigned char)*line))
+			line++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		d->feed = tf_realloc(d->feed, (d->nfeed + 1) * sizeof *d->feed);
+		d->feed[d->nfeed++] = tf_strdup(line);
+	}
+	free(text);
+	return 0;
+}
+
+void *
+con_demo_new(con_client *cc, const struct con_config *cfg, tf_err *err)
+{
+	struct con_demo *d = tf_calloc(1, sizeof *d);
+
+	d->cc = cc;
+	d->loop = con_client_loop(cc);
+	d->rand = 20;
+	if (cfg->demo_feed != NULL && demo_feed_load(d, cfg->demo_feed,
+	    err) != 0) {
+		free(d);
+		return NULL;
+	}
+	demo_job_new(d, DEMO_CONNECT, 30, false);
+	return d;
+}
+
+static int
+demo_rtt_ms(void *bp)
+{
+	TF_UNUSED(bp);
+	return 1;
+}
+
+static void
+demo_destroy(void *bp)
+{
+	struct con_demo *d = bp;
+	size_t i;
+
+	while (d->jobs != NULL)
+		demo_job_free(d->jobs);
+	for (i = 0; i < d->nfeed; i++)
+		free(d->feed[i]);
+	free(d->feed);
+	free(d);
+}
+
+static void
+demo_forget(void *bp, uint64_t id)
+{
+	struct con_demo *d = bp;
+	struct demo_job *j, *next;
+
+	for (j = d->jobs; j != NULL; j = next) {
+		next = j->next;
+		if (j->req != NULL && j->req->id == id)
+			demo_job_free(j);
+	}
+}
+
+const struct con_backend_ops con_demo_ops = {
+	.name = "demo",
+	.request = demo_request,
+	.send = demo_send_cmd,
+	.forget = demo_forget,
+	.rtt_ms = demo_rtt_ms,
+	.destroy = demo_destroy,
+};

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tfcon: main().  Parses options, sets the locale (UTF-8 drawing needs it),
+ * runs the console and restores the terminal before any error is printed.
+ * The application state lives in one struct tui on main's stack.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tf_util.h"
+#include "tui.h"
+
+static int
+tfcon_check_keymap(const char *keymap)
+{
+	struct tui_keymap *km = tui_keymap_new();
+	tf_err err;
+	size_t i, n;
+	int rc = 0;
+
+	if (tui_keymap_load_default(km, keymap, &err) != 0) {
+		fprintf(stderr, "tfcon: %s\n", err.msg);
+		rc = 1;
+	} else {
+		n = tui_keymap_problems(km);
+		for (i = 0; i < n; i++)
+			printf("%s: %s\n", tui_keymap_path(km),
+			    tui_keymap_problem(km, i));
+		if (n == 0)
+			printf("%s: ok\n", tui_keymap_path(km));
+		rc = n > 0;
+	}
+	tui_keymap_destroy(&km);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tui t;
+	tf_err err;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	memset(&t, 0, sizeof t);
+	if (tui_opts_parse(&t.opts, argc, argv) != 0)
+		return 2;
+	if (t.opts.check_keymap)
+		return tfcon_check_keymap(t.opts.keymap);
+	tf_err_clear(&err);
+	if (tui_setup(&t, &err) != 0) {
+		tui_teardown(&t);
+		fprintf(stderr, "tfcon: %s\n", err.msg);
+		if (!t.opts.demo && strstr(err.msg, "account") != NULL)
+			fprintf(stderr, "tfcon: try 'tfcon --demo' to see the "
+			    "console without a location\n");
+		return 1;
+	}
+	rc = tui_run(&t);
+	tui_teardown(&t);
+	return rc;
+}

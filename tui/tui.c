@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tui: the console application object.  It wires the pieces to the core
+ * loop: stdin and the signal fd are loop fds, the model and the client
+ * report changes by marking the screen dirty, and one before-sleep hook
+ * reaps closed panels and draws at most once per frame (TUI_FRAME_MS), so
+ * a flood of output or pushes costs one draw per frame, and an idle console
+ * sleeps in poll.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tf_log.h"
+#include "tf_util.h"
+#include "tui.h"
+
+void
+tui_dirty(struct tui *t)
+{
+	t->dirty = true;
+}
+
+static int
+tui_msg_timer_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct tui *t = arg;
+
+	TF_UNUSED(loop);
+	if (id == t->msg_timer) {
+		t->msg[0] = '\0';
+		t->msg_timer = 0;
+		t->dirty = true;
+	}
+	return 0;
+}
+
+static void
+tui_vmessage(struct tui *t, bool error, const char *fmt, va_list ap)
+{
+	char text[sizeof t->msg];
+	uint64_t now = tf_now_ms();
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	/* A fresh error is not hidden by news nobody asked for (the
+	 * connection coming up): only by what a key press caused. */
+	if (!error && t->msg_error && t->msg[0] != '\0' &&
+	    t->key_seq == t->msg_key_seq &&
+	    now - t->msg_ms < TUI_MSG_KEEP_ERROR_MS) {
+		tf_info("message: %s", text);
+		return;
+	}
+	t->msg_ms = now;
+	t->msg_key_seq = t->key_seq;
+	snprintf(t->msg, sizeof t->msg, "%s", text);
+	t->msg_error = error;
+	t->dirty = true;
+	tf_log(error ? TF_LOG_WARN : TF_LOG_INFO, "%s: %s",
+	    error ? "error" : "message", t->msg);
+	if (t->loop == NULL)
+		return;
+	tf_loop_timer_cancel(t->loop, t->msg_timer);
+	t->msg_timer = tf_loop_timer(t->loop, error ? 2 * TUI_MSG_MS :
+	    TUI_MSG_MS, false, tui_msg_timer_cb, t);
+}
+
+void
+tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_vmessage(t, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+tui_error(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_vmessage(t, true, fmt, ap);
+	va_end(ap);
+}
+
+static int
+tui_draw_timer_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct tui *t = arg;
+
+	TF_UNUSED(loop);
+	TF_UNUSED(id);
+	t->draw_timer = 0;
+	return 0;
+}
+
+/* Before sleep: reap, then draw if something changed and a frame is due;
+ * otherwise make sure a timer wakes us when it is. */
+static void
+tui_before_sleep(tf_loop *loop, void *arg)
+{
+	struct tui *t = arg;
+	uint64_t now;
+
+	tui_screen_reap(t);
+	if (t->quit || !t->dirty || !t->crt.active)
+		return;
+	now = tf_now_ms();
+	if (now - t->last_draw_ms < TUI_FRAME_MS) {
+		if (t->draw_timer == 0)
+			t->draw_timer = tf_loop_timer(loop, TUI_FRAME_MS -
+			    (now - t->last_draw_ms), false, tui_draw_timer_cb, t);
+		return;
+	}
+	t->dirty = false;
+	t->last_draw_ms = now;
+	tui_screen_draw(t);
+}
+
+static int
+tui_stdin_cb(tf_loop *loop, int fd, int events, void *arg)
+{
+	struct tui *t = arg;
+	tui_key k;
+	int r, n = 0;
+
+	TF_UNUSED(fd);
+	while (tui_crt_read_key(&t->crt, &k) == 1) {
+		t->key_seq++;
+		r = tui_screen_key(t, k);
+		t->dirty = true;
+		if (r & TUI_R_QUIT) {
+			t->quit = true;
+			tf_loop_stop(loop);
+			return -1;
+		}
+		/* Bound one pass's work so output keeps flowing during a
+		 * paste; the rest is read on the next pass. */
+		if (++n == 4096)
+			break;
+	}
+	if ((events & TF_ERROR) && n == 0) {
+		tf_info("terminal closed");
+		t->quit = true;
+		tf_loop_stop(loop);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tui_signal_cb(tf_loop *loop, int fd, int events, void *arg)
+{
+	struct tui *t = arg;
+	int mask = tui_crt_signals(&t->crt);
+
+	TF_UNUSED(fd);
+	TF_UNUSED(events);
+	if (mask & 2) {
+		tf_info("terminating on a signal");
+		t->quit = true;
+		tf_loop_stop(loop);
+		return -1;
+	}
+	if ((mask & 1) && tui_crt_resize(&t->crt)) {
+		tui_screen_layout(t);
+		t->full_redraw = true;
+	}
+	return 0;
+}
+
+static void
+tui_model_cb(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id,
+	     void *arg)
+{
+	struct tui *t = arg;
+
+	TF_UNUSED(m);
+	TF_UNUSED(kind);
+	TF_UNUSED(op);
+	TF_UNUSED(id);
+	t->dirty = true;
+}
+
+static void
+tui_con_event_cb(void *arg, enum con_event ev, const char *text)
+{
+	struct tui *t = arg;
+	enum con_state st = con_client_state(t->cc);
+
+	switch (ev) {
+	case CON_EV_STATE:
+		if (st == CON_UP)
+			tui_message(t, "connected to %s as %s",
+			    con_client_location(t->cc), con_client_user(t->cc));
+		else if (st == CON_DOWN)
+			tui_error(t, "connection lost%s%s; reconnecting",
+			    *text ? ": " : "", text);
+		else if (st == CON_REFUSED)
+			tui_error(t, "the location refused this account%s%s",
+			    *text ? ": " : "", text);
+		break;
+	case CON_EV_LOG_INFO:
+		tui_message(t, "%s", text);
+		break;
+	case CON_EV_LOG_ERROR:
+		tui_error(t, "%s", text);
+		break;
+	}
+	t->dirty = true;
+}
+
+static FILE *
+tui_open_log(const char *path)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[PATH_MAX], def[PATH_MAX];
+	FILE *f;
+
+	if (path == NULL) {
+		if (state != NULL && *state != '\0')
+			snprintf(dir, sizeof dir, "%s/tfcon", state);
+		else
+			snprintf(dir, sizeof dir, "%s/.local/state/tfcon",
+			    home ? home : "/tmp");
+		tf_mkdir_p(dir, 0700);
+		snprintf(def, sizeof def, "%s/tfcon.log", dir);
+		path = def;
+	}
+	f = fopen(path, "a");
+	if (f == NULL)
+		f = fopen("/dev/null", "a");
+	if (f != NULL)
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+/* Ages and uptimes move with the clock, not with pushes: one cheap redraw
+ * a second (curses sends only the cells that changed). */
+static int
+tui_tick_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	struct tui *t = arg;
+
+	TF_UNUSED(loop);
+	TF_UNUSED(id);
+	t->dirty = true;
+	return 0;
+}
+
+int
+tui_setup(struct tui *t, tf_err *err)
+{
+	struct con_config cfg = {
+		.location = t->opts.location,
+		.endpoint = t->opts.endpoint,
+		.demo = t->opts.demo,
+		.demo_feed = t->opts.demo_feed,
+		.name = "tfcon",
+	};
+	FILE *log = tui_open_log(t->opts.log_file);
+
+	tf_log_setup(t->opts.log_level, "tfcon", log);
+	tf_info("tfcon starting (pid %d)", (int)getpid());
+	t->km = tui_keymap_new();
+	if (tui_keymap_load_default(t->km, t->opts.keymap, err) != 0)
+		return -1;
+	t->loop = tf_loop_new();
+	t->model = tf_model_new();
+	tf_model_listen(t->model, tui_model_cb, t);
+	t->cc = con_client_new(t->loop, t->model, &cfg, err);
+	if (t->cc == NULL)
+		return -1;
+	con_client_on_event(t->cc, tui_con_event_cb, t);
+	if (tui_crt_init(&t->crt, t->opts.mouse, t->colors_forced_off, err) != 0)
+		return -1;
+	tui_screen_init(t);
+	tf_loop_add_fd(t->loop, STDIN_FILENO, TF_READ, tui_stdin_cb, t);
+	tf_loop_add_fd(t->loop, tui_crt_signal_fd(&t->crt), TF_READ,
+	    tui_signal_cb, t);
+	tf_loop_add_hook(t->loop, tui_before_sleep, t);
+	tf_loop_timer(t->loop, 1000, true, tui_tick_cb, t);
+	if (tui_keymap_problems(t->km) > 0) {
+		size_t i;
+
+		for (i = 0; i < tui_keymap_problems(t->km); i++)
+			tf_warn("keymap: %s", tui_keymap_problem(t->km, i));
+		tui_error(t, "keymap: %s%s", tui_keymap_problem(t->km, 0),
+		    tui_keymap_problems(t->km) > 1 ? " (more in the log)" : "");
+	} else
+		tui_message(t, "connecting to %s%s", con_client_location(t->cc),
+		    t->opts.readonly ? " (read-only)" : "");
+	t->dirty = true;
+	return 0;
+}
+
+int
+tui_run(struct tui *t)
+{
+	tf_loop_run(t->loop);
+	return 0;
+}
+
+void
+tui_teardown(struct tui *t)
+{
+	/* Streams end before the client goes, and the client before the
+	 * screen, whose reply callbacks may still show messages. */
+	if (t->crt.active)
+		tui_screen_fini(t);
+	tui_shell_fini(t);
+	con_client_destroy(&t->cc);
+	tui_crt_fini(&t->crt);
+	if (t->model != NULL)
+		tf_model_unlisten(t->model, tui_model_cb, t);
+	tf_model_destroy(&t->model);
+	tf_loop_destroy(&t->loop);
+	tui_keymap_destroy(&t->km);
+	tf_info("tfcon finished");
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tui_header: the two top lines.  Line one: location, user, connection
+ * state with round-trip time, and the counts of each kind of resource.
+ * Line two: the view tabs with the current sort and filter.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui.h"
+
+static int
+header_put(struct tui *t, int y, int x, int cols, enum tui_color c,
+	   const char *text)
+{
+	if (x >= cols)
+		return x;
+	return x + tui_draw_text(stdscr, y, x, cols - x,
+	    tui_crt_attr(&t->crt, c), text, false);
+}
+
+void
+tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
+{
+	enum con_state st = con_client_state(t->cc);
+	enum tui_color sc = st == CON_UP ? TUI_C_HEADER_VALUE : TUI_C_HEADER;
+	char buf[160], rtt[32];
+	const char *user = con_client_user(t->cc);
+	size_t i, up = 0, nodes = tf_model_count(t->model, TF_MODEL_NODE);
+	int x = 0, ms = con_client_rtt_ms(t->cc);
+
+	TF_UNUSED(w);
+	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_HEADER));
+	for (i = 0; i < nodes; i++)
+		up += tf_model_node_at(t->model, i)->up;
+	x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, " tfcon ");
+	/* user@location, as ssh and k9s contexts read. */
+	snprintf(buf, sizeof buf, " %s%s%s%s", user, *user ? "@" : "",
+	    con_client_location(t->cc), con_client_admin(t->cc) ?
+	    " (admin)" : "");
+	x = header_put(t, y, x, cols, TUI_C_HEADER, buf);
+	if (ms >= 0)
+		snprintf(rtt, sizeof rtt, " %dms", ms);
+	else
+		rtt[0] = '\0';
+	snprintf(buf, sizeof buf, "  %s%s%s", t->crt.utf8 ? (st == CON_UP ?
+	    "\xe2\x97\x8f " : "\xe2\x97\x8b ") : "", con_state_name(st), rtt);
+	x = header_put(t, y, x, cols, st == CON_UP ? sc : TUI_C_MSG_ERROR, buf);
+	if (t->opts.readonly)
+		x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, "  [read-only]");
+	snprintf(buf, sizeof buf, "  nodes %zu/%zu  ctrs %zu  tun %zu  vol %zu"
+	    "  img %zu ", up, nodes,
+	    tf_model_count(t->model, TF_MODEL_CONTAINER),
+	    tf_model_count(t->model, TF_MODEL_TUNNEL),
+	    tf_model_count(t->model, TF_MODEL_VOLUME),
+	    tf_model_count(t->model, TF_MODEL_IMAGE));
+	/* Counts go to the right edge when there is room. */
+	if (tui_text_width(buf) < cols - x)
+		x = cols - tui_text_width(buf);
+	header_put(t, y, x, cols, TUI_C_HEADER, buf);
+}
+
+void
+tui_tabs_draw(struct tui *t, WINDOW *w, int y, int cols)
+{
+	enum tui_view_kind cur = tui_list_view(t);
+	const struct tui_view_def *v;
+	char buf[200], sort[64];
+	const char *filter = tui_list_filter(t);
+	int x = 0, i;
+
+	TF_UNUSED(w);
+	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_TAB));
+	for (i = 0; i < TUI_VIEW_LAST; i++) {
+		v = tui_view_def((enum tui_view_kind)i);
+		snprintf(buf, sizeof buf, " %d %s ", i + 1, v->title);
+		if (x + tui_text_width(buf) > cols)
+			break;
+		x += tui_draw_text(stdscr, y, x, cols - x, tui_crt_attr(&t->crt,
+		    i == (int)cur ? TUI_C_TAB_ACTIVE : TUI_C_TAB), buf, false);
+	}
+	tui_list_describe_sort(t, sort, sizeof sort);
+	if (*filter != '\0')
+		snprintf(buf, sizeof buf, " %zu shown  /%s  %s",
+		    tui_list_visible_count(t), filter, sort);
+	else
+		snprintf(buf, sizeof buf, " %zu  %s", tui_list_visible_count(t),
+		    sort);
+	if (tui_list_view(t) == TUI_VIEW_PROCS && *tui_list_procs_of(t)) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof buf - len, "  in %.8s",
+		    tui_list_procs_of(t));
+	}
+	x += 1;
+	if (x < cols)
+		tui_draw_text(stdscr, y, x, cols - x, tui_crt_attr(&t->crt,
+		    *filter ? TUI_C_WARN : TUI_C_DIM), buf, false);
+}

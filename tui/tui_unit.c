@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tui_unit: self-tests of the console's parts that need no terminal: the
+ * model (tf_model_test), the log ring, key names, keymap loading and clash
+ * reports, the JSON->msgpack demo feed path and the client's params
+ * builder.  Run all, or one by name: tui_unit [model|logbuf|keys|keymap|
+ * params].
+ */
+#include <assert.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "con_backend.h"
+#include "tf_msg.h"
+#include "tui.h"
+
+static void
+unit_model(void)
+{
+	tf_model_test(true);
+}
+
+static void
+unit_logbuf(void)
+{
+	tui_logbuf_test();
+	printf(" * tui_logbuf: OK\n");
+}
+
+static void
+unit_keys(void)
+{
+	static const char *const names[] = {
+		"a", "?", "C-a", "C-]", "M-x", "M-Up", "Enter", "Tab", "BTab",
+		"Esc", "Space", "BSpace", "PgUp", "F1", "F12", "Del", "é",
+		"S-PgUp",
+	};
+	char buf[32];
+	size_t i;
+	tui_key k;
+
+	for (i = 0; i < TF_ARRAY_LEN(names); i++) {
+		k = tui_key_parse(names[i]);
+		assert(k != TUI_KEY_NONE);
+		tui_key_name(k, buf, sizeof buf);
+		assert(tui_key_parse(buf) == k);
+	}
+	assert(tui_key_parse("C-") == TUI_KEY_NONE);
+	assert(tui_key_parse("NoSuchKey") == TUI_KEY_NONE);
+	assert(tui_key_parse("ab") == TUI_KEY_NONE);
+	assert(tui_key_parse("Hash") == '#');
+	printf(" * tui_key: OK\n");
+}
+
+static void
+unit_keymap(void)
+{
+	char path[] = "/tmp/tui_unit_keymapXXXXXX";
+	struct tui_keymap *km = tui_keymap_new();
+	const struct tui_action *a;
+	char keys[64];
+	tf_err err;
+	FILE *f;
+	int fd;
+
+	assert(tui_keymap_load(km, "default", &err) == 0);
+	assert(tui_keymap_problems(km) == 0);
+	a = tui_keymap_lookup(km, 'd', TUI_CTX_LIST);
+	assert(a != NULL && strcmp(a->name, "destroy") == 0);
+	/* Log panes have their own meaning for '/'. */
+	a = tui_keymap_lookup(km, '/', TUI_CTX_LOG);
+	assert(a != NULL && strcmp(a->name, "log.search") == 0);
+	/* In a shell pane only shell actions exist. */
+	assert(tui_keymap_lookup(km, 'q', TUI_CTX_SHELL) == NULL);
+	a = tui_keymap_lookup(km, TUI_KEY_CTRL(']'), TUI_CTX_SHELL);
+	assert(a != NULL && strcmp(a->name, "pane.leave") == 0);
+	assert(strcmp(tui_keymap_keys(km, "destroy", keys, sizeof keys),
+	    "d Del") == 0);
+	tui_keymap_destroy(&km);
+	assert(km == NULL);
+
+	/* A user file: extends default, rebinds, and clashes. */
+	fd = mkstemp(path);
+	assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# test\ndestroy K\nquit q x\nnosuch a\nhelp NoKey\n");
+	fclose(f);
+	km = tui_keymap_new();
+	assert(tui_keymap_load(km, path, &err) == 0);
+	a = tui_keymap_lookup(km, 'K', TUI_CTX_LIST);
+	assert(a != NULL && strcmp(a->name, "destroy") == 0);
+	assert(tui_keymap_lookup(km, 'd', TUI_CTX_LIST) == NULL);
+	/* x was exec's; quit's later binding wins and the clash is named. */
+	a = tui_keymap_lookup(km, 'x', TUI_CTX_LIST);
+	assert(a != NULL && strcmp(a->name, "quit") == 0);
+	assert(tui_keymap_problems(km) == 3);
+	assert(strstr(tui_keymap_problem(km, 0), "unknown action 'nosuch'"));
+	assert(strstr(tui_keymap_problem(km, 1), "unknown key 'NoKey'"));
+	assert(strstr(tui_keymap_problem(km, 2), "exec") &&
+	    strstr(tui_keymap_problem(km, 2), "quit"));
+	tui_keymap_destroy(&km);
+	unlink(path);
+	printf(" * tui_keymap: OK\n");
+}
+
+static void
+unit_params(void)
+{
+	struct con_params p;
+	const msgpack_object *o;
+	msgpack_sbuffer sb;
+	msgpack_unpacked unp;
+	char s[32];
+	int64_t v;
+	tf_err err;
+
+	con_params_init(&p);
+	con_params_str(&p, "container", "abc");
+	con_params_int(&p, "rows", 24);
+	con_params_bool(&p, "tty", true);
+	o = con_params_done(&p);
+	assert(o != NULL && o->type == MSGPACK_OBJECT_MAP && o->via.map.size == 3);
+	assert(tf_obj_str(o, "container", s, sizeof s, true, NULL) == 0);
+	assert(strcmp(s, "abc") == 0);
+	assert(tf_obj_int(o, "rows", &v, 0, 100, true, NULL) == 0 && v == 24);
+	con_params_fini(&p);
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_unpacked_init(&unp);
+	assert(con_json_to_msgpack("{\"node\":\"n1\",\"cpus\":4,\"cpu_pct\":1.5,"
+	    "\"names\":[\"a\",\"b\"],\"up\":true,\"x\":null}", &sb, &err) == 0);
+	assert(msgpack_unpack_next(&unp, sb.data, sb.size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS);
+	assert(tf_obj_int(&unp.data, "cpus", &v, 0, 100, true, NULL) == 0 &&
+	    v == 4);
+	assert(con_json_to_msgpack("{bad json", &sb, &err) == -1);
+	msgpack_unpacked_destroy(&unp);
+	msgpack_sbuffer_destroy(&sb);
+	printf(" * con_params, con_json: OK\n");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} unit_tests[] = {
+	{ "model", unit_model },
+	{ "logbuf", unit_logbuf },
+	{ "keys", unit_keys },
+	{ "keymap", unit_keymap },
+	{ "params", unit_params },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+	int ran = 0;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	for (i = 0; i < TF_ARRAY_LEN(unit_tests); i++) {
+		if (argc > 1 && strcmp(argv[1], unit_tests[i].name) != 0)
+			continue;
+		unit_tests[i].fn();
+		ran++;
+	}
+	if (ran == 0) {
+		fprintf(stderr, "tui_unit: no test named %s\n", argv[1]);
+		return 1;
+	}
+	printf("%d passed, 0 failed\n", ran);
+	return 0;
+}
