@@ -626,6 +626,9 @@ node_cmd_destroy(struct node *n, const tf_msg *m, tf_err *err)
 			nc->destroy_ids[nc->ndestroy_ids++] = m->id;
 	}
 	tf_info("destroying container %s", id);
+	/* Its processes are about to be killed: say why before their
+	 * SIGKILL deaths are reaped and read as plain signals. */
+	node_streams_ctr_gone(n, c);
 	ctr_destroy(c);
 	return 0;
 }
