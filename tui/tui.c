@@ -8,6 +8,7 @@
  * sleeps in poll.
  */
 #include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,6 +123,20 @@ tui_before_sleep(tf_loop *loop, void *arg)
 	tui_screen_draw(t);
 }
 
+/* Readable but no key: a terminal that went away (its tmux or xterm was
+ * killed) reads as end of file for ever.  Without this check the console
+ * would spin on it, orphaned, at full CPU. */
+static bool
+tui_stdin_hung_up(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return true;
+	return tcgetpgrp(fd) < 0 && (errno == EIO || errno == ENOTTY ||
+	    errno == EBADF);
+}
+
 static int
 tui_stdin_cb(tf_loop *loop, int fd, int events, void *arg)
 {
@@ -144,7 +159,7 @@ tui_stdin_cb(tf_loop *loop, int fd, int events, void *arg)
 		if (++n == 4096)
 			break;
 	}
-	if ((events & TF_ERROR) && n == 0) {
+	if (n == 0 && ((events & TF_ERROR) || tui_stdin_hung_up(fd))) {
 		tf_info("terminal closed");
 		t->quit = true;
 		tf_loop_stop(loop);
