@@ -118,16 +118,20 @@ loc_container_lookup(struct location *loc, int64_t user_id, bool admin,
 	} else {
 		snprintf(tag, sizeof tag, "%s", name);
 	}
-	for (size_t i = 0; i < loc->n_containers; i++) {
-		struct loc_container *c = loc->containers[i];
+	/* The user's own containers first: an admin naming a tag means
+	 * theirs, and only then anyone's. */
+	for (int pass = 0; pass < (admin ? 2 : 1); pass++) {
+		for (size_t i = 0; i < loc->n_containers; i++) {
+			struct loc_container *c = loc->containers[i];
 
-		if (c->dead || (!admin && c->user_id != user_id))
-			continue;
-		if (uuid[0] != '\0' && strcmp(c->id, uuid) != 0)
-			continue;
-		if (tag[0] != '\0' && strcmp(c->tag, tag) != 0)
-			continue;
-		return c;
+			if (c->dead || (pass == 0 && c->user_id != user_id))
+				continue;
+			if (uuid[0] != '\0' && strcmp(c->id, uuid) != 0)
+				continue;
+			if (tag[0] != '\0' && strcmp(c->tag, tag) != 0)
+				continue;
+			return c;
+		}
 	}
 	return NULL;
 }

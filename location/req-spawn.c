@@ -36,7 +36,37 @@ struct spawn_mount {
 	char path[1024];
 };
 
-/* true when one mount point is the other or lies beneath it */
+/* Normalises an absolute mount point in place: no "." or ".." parts, no
+ * repeated or trailing slashes.  -1 for a relative path, a ".." or "/". */
+static int
+spawn_mount_clean(char *path)
+{
+	char out[1024];
+	size_t n = 0;
+	char *save = NULL, *part;
+
+	if (path[0] != '/')
+		return -1;
+	for (part = strtok_r(path, "/", &save); part != NULL;
+	    part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0)
+			return -1;
+		if (n + strlen(part) + 2 > sizeof out)
+			return -1;
+		out[n++] = '/';
+		memcpy(out + n, part, strlen(part));
+		n += strlen(part);
+	}
+	if (n == 0)
+		return -1;	/* the container's root itself */
+	out[n] = '\0';
+	memcpy(path, out, n + 1);
+	return 0;
+}
+
+/* true when one (clean) mount point is the other or lies beneath it */
 static bool
 spawn_nested(const char *a, const char *b)
 {
@@ -46,7 +76,7 @@ spawn_nested(const char *a, const char *b)
 
 	if (strncmp(shorter, longer, n) != 0)
 		return false;
-	return longer[n] == '\0' || longer[n] == '/' || (n == 1 && shorter[0] == '/');
+	return longer[n] == '\0' || longer[n] == '/';
 }
 
 /* Checks the (volume, mountpoint) pairs, resolves tags to volume ids (the
@@ -87,9 +117,9 @@ spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
 		}
 		if (v == NULL)
 			return tf_err_set(err, "no such volume: %s", id);
-		if (mnt[0] != '/')
-			return tf_err_set(err, "mount point %s must be an absolute path",
-			    mnt);
+		if (spawn_mount_clean(mnt) != 0)
+			return tf_err_set(err, "mount point %s must be an absolute "
+			    "path below / without '..'", mnt);
 		for (size_t k = 0; k < *nmounts; k++) {
 			if (spawn_nested(mounts[k].path, mnt))
 				return tf_err_set(err, "mount points %s and %s are "

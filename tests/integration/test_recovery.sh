@@ -1,0 +1,92 @@
+#!/bin/sh
+# Recovery against a real location, node and runc (issue 6): after a
+# location restart the accounts, images, volumes, KV pairs and tags are
+# all there, the node and live clients reconnect, and the clients'
+# containers keep running (and their tunnels serving) whichever comes back
+# first, the node or the client; the same for the tf command.  When the
+# node is killed its containers are reported destroyed to their owners,
+# and when it returns it cleans up what they left (runc state, processes,
+# network namespaces, bundles, mounts) while volumes survive.
+# Exit 77 without root or runc.
+. "$(dirname "$0")/lib-prog.sh"
+prog_setup --timeout 2 --grace 30
+
+"$BUILD/tests/watch" > "$TFT/watch.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_for "$TFT/watch.out" '^offer' 10
+
+# The tf command: a container with a tunnel on a port of ours.
+TFPORT=$((PORT + 7))
+"$BUILD/cli/tf" -p "$TFPORT:80" nginx > "$TFT/tf.out" 2> "$TFT/tf.err" &
+TFPID=$!
+PIDS="$PIDS $TFPID"
+wait_for "$TFT/tf.err" "Created tunnel" 60 || true
+
+# Two live SDK clients: "first" comes back before the node does, "late"
+# after it.
+prog_bg first rec_holder first
+prog_bg late rec_holder late
+wait_for "$TFT/first.out" '^# ready' 60 || true
+wait_for "$TFT/late.out" '^# ready' 60 || true
+sess=$(value first session); ctr=$(value first container)
+sess2=$(value late session); ctr2=$(value late container)
+check "the holders are set up" [ -n "$ctr" ] && [ -n "$ctr2" ]
+RUNC="runc --root $TFT/node1/runc"
+BRIDGE=$(sed -n 's/.*bridge \(tfb[0-9a-f]*\) up.*/\1/p' "$TFT/node1.log" | tail -n 1)
+
+# The location restarts.  The node and "late" are held (SIGSTOP) so that
+# the order is fixed: "first" and tf resume, then the node reports its
+# containers, then "late" resumes.
+kill -STOP "$NODE_PID" "$(cat "$TFT/late.pid")"
+tf_stop_location
+check "while the location is down the containers run on" \
+	sh -c "$RUNC list | grep '$ctr' | grep -q running && $RUNC list | grep '$ctr2' | grep -q running"
+tf_start_location --timeout 2 --grace 30
+wait_for "$TFT/loc.log" "session $sess .*resumed" 15 && rc=0 || rc=1
+check "a live client resumed its session before the node was back" [ "$rc" -eq 0 ]
+wait_for "$TFT/tf.err" "Reconnected" 15 || true
+kill -CONT "$NODE_PID"
+wait_for_count "$TFT/loc.log" "node node1 is up" 2 15 && rc=0 || rc=1
+check "the node reconnects to the restarted location" [ "$rc" -eq 0 ]
+check "the node process did not restart" kill -0 "$NODE_PID"
+kill -CONT "$(cat "$TFT/late.pid")"
+wait_for "$TFT/loc.log" "session $sess2 .*resumed" 15 && rc=0 || rc=1
+check "a live client resumed its session after the node was back" [ "$rc" -eq 0 ]
+wait_for_count "$TFT/watch.out" "state connected" 2 15 || true
+check "the watching client reconnected and resumed its session" \
+	sh -c "grep 'state connected' '$TFT/watch.out' | tail -n 1 | grep -q resumed"
+step first first-restarted 90
+step late late-restarted 90
+check "tf (the command) is still running after the location restart" sh -c "kill -0 $TFPID 2>/dev/null"
+check "and its tunnel still serves nginx" sh -c "curl -s -m 10 http://127.0.0.1:$TFPORT/ | grep -q 'Welcome to nginx'"
+kill "$TFPID" 2>/dev/null || true
+prog rec_check first "$sess" "$ctr"
+check "tfresources still works" sh -c "'$BUILD/cli/tfresources' --compact | grep -q '$ctr2'"
+
+# The node dies.
+kill -9 "$NODE_PID"
+wait "$NODE_PID" 2>/dev/null || true
+wait_for "$TFT/watch.out" "^container_gone .*$ctr2" 10 && rc=0 || rc=1
+check "a killed node's containers are reported gone to their owner's sessions" [ "$rc" -eq 0 ]
+check "as destroyed" grep -q "^container .*\"container\":\"$ctr2\".*\"state\":\"destroyed\"" "$TFT/watch.out"
+step first first-nodekilled
+step late late-nodekilled
+left=$($RUNC list -q 2>/dev/null | grep -c -e "$ctr" -e "$ctr2" || true)
+echo "# runc state left by the killed node: $left container(s)"
+
+# It comes back and cleans up.
+tf_start_node node1
+for c in "$ctr" "$ctr2"; do
+	check "the returning node removed the leftover runc container $c" \
+		sh -c "! $RUNC list -q 2>/dev/null | grep -q '$c'"
+	check "and its bundle" [ ! -e "$TFT/node1/containers/$c" ]
+	check "and its network namespace" [ ! -e "/run/netns/tfc-$BRIDGE-$c" ]
+	check "and its mounts" sh -c "! grep -q '$c' /proc/mounts"
+done
+check "no process of them is left (their httpd)" sh -c "! pgrep -f 'http[d] -f -p 80 -h /www' >/dev/null"
+check "the node is up in the offer" sh -c "'$BUILD/cli/tfresources' --compact | grep -q '\"state\":\"up\"'"
+step first first-nodeback
+step late late-nodeback
+prog_wait first
+prog_wait late
+finish

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Volumes against a real location, node and runc (issue 6): create
+# (tagged or not), mount at spawn, data persisting across containers and
+# sessions, destroy and its errors, nested mount points, the seeds'
+# snapshot/rollback and "best way" examples, node_and_volume, and tfvolumes.
+# Exit 77 without root or runc.
+. "$(dirname "$0")/lib-prog.sh"
+prog_setup --timeout 2
+
+prog vol_basic
+prog vol_snapshot
+
+# The seeds' "best way": the first dev run makes the volume and records it
+# in the KV store; the second finds it there (and its data); prod gets its
+# own.
+prog_bg dev1 vol_bestway new 1; prog_wait dev1
+prog_bg dev2 vol_bestway reuse 2; prog_wait dev2
+prog_bg prod1 vol_bestway --prod new 1; prog_wait prod1
+dev=$(value dev1 volume)
+check "the second dev run used the first one's volume" [ -n "$dev" ] && [ "$dev" = "$(value dev2 volume)" ]
+check "prod has a volume of its own" [ -n "$(value prod1 volume)" ] && [ "$dev" != "$(value prod1 volume)" ]
+check "the volumes outlived their sessions (tfvolumes list)" \
+	sh -c "'$BUILD/cli/tfvolumes' list | grep -q '$dev'"
+
+# A second node keeps its volumes on btrfs (a loop file): snapshots are
+# subvolume snapshots.
+if command -v mkfs.btrfs >/dev/null; then
+	"$TFNODE" --state "$TFT/node2" init >/dev/null
+	"$TFLOC" --state "$TFT/loc" node-add node2 "$(cat "$TFT/node2/node.pub")" >/dev/null
+	"$TFNODE" --state "$TFT/node2" --endpoint "$ENDPOINT" \
+		--location-key "$TFT/loc/location.pub" --name node2 \
+		--btrfs-volumes 1G >"$TFT/node2.log" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for "$TFT/node2.log" 'ready' 60 || true
+	check "node2 keeps its volumes on btrfs" grep -q "btrfs: snapshots are subvolume" "$TFT/node2.log"
+	prog vol_snapshot node2 "$TFT/node2/volumes"
+else
+	echo "# no mkfs.btrfs: the btrfs volume store is not tested"
+fi
+finish
