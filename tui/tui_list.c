@@ -128,7 +128,9 @@ list_rebuild(struct tui *t, struct tui_list *l)
 	ctx.t = t;
 	ctx.col = &v->cols[st->sort_col];
 	ctx.desc = st->desc;
-	qsort_r(l->rows, l->nrows, sizeof *l->rows, list_cmp, &ctx);
+	/* qsort_r's array may not be NULL, even when empty (UBSan). */
+	if (l->nrows > 1)
+		qsort_r(l->rows, l->nrows, sizeof *l->rows, list_cmp, &ctx);
 	/* Keep the selected record selected; if it went, stay at the row. */
 	if (st->sel_id[0] != '\0') {
 		for (i = 0; i < l->nrows; i++) {

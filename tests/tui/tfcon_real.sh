@@ -72,6 +72,7 @@ wait_gone ":tt1 +busybox" 30
 keys q
 wait_for "TFCON-EXITED 0"
 tmux_ kill-server
+sleep 0.5
 
 # A custom keymap, and --readonly, against the same location, with a
 # container another program (tf) started.
@@ -89,6 +90,8 @@ wait_for "destroy is disabled: tfcon is read-only"
 keys q
 wait_for "TFCON-EXITED 0"
 tmux_ kill-server
+# A new server on the same socket right after kill-server can lose the race.
+sleep 0.5
 # Without --readonly the rebound key destroys it (after the confirmation).
 tui_start 110 32
 keys 2
