@@ -6,29 +6,9 @@
 # --readonly refuses it.
 #
 # usage: tests/tui/tfcon_real.sh BUILD_DIR   (or $BUILD)
-BUILD=${1:-${BUILD:-}}
-[ -n "$BUILD" ] || { echo "usage: $0 BUILD_DIR"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
-export BUILD
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../integration/lib.sh"
-need_root_runc
-tf_start_location --timeout 3
-tf_add_user alice
-tf_start_node node1
-export TF_DIR="$TFT/acct-alice"
-TF_IMAGES="$TFT/images" "$here/../../scripts/build-images.sh" -q "$TFT/images" ||
-    skip "cannot build the test images"
-TF_IMAGES="$TFT/images" "$BUILD/cli/tfcache" -q busybox >/dev/null ||
-    { echo "FAIL: tfcache busybox"; exit 1; }
+. "$(dirname "$0")/real-lib.sh"
 
-# From here on the tmux helpers (their wait_for replaces the file one).
-set +e
-set -- "$BUILD/tui/tfcon"
-. "$here/lib.sh"
-trap 'tui_cleanup; tf_cleanup' EXIT
-trap 'tui_cleanup; tf_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
-TFCON_TEST_ARGS=""
+real_tui_begin
 
 tui_start 110 32
 wait_for "● up|up [0-9]+ms" 10

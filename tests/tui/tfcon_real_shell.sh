@@ -6,31 +6,12 @@
 # leave-pane key returns to the list; a destroyed container is shown as such.
 #
 # usage: tests/tui/tfcon_real_shell.sh BUILD_DIR   (or $BUILD)
-BUILD=${1:-${BUILD:-}}
-[ -n "$BUILD" ] || { echo "usage: $0 BUILD_DIR"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
-export BUILD
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../integration/lib.sh"
-need_root_runc
-tf_start_location --timeout 3
-tf_add_user alice
-tf_start_node node1
-export TF_DIR="$TFT/acct-alice"
-TF_IMAGES="$TFT/images" "$here/../../scripts/build-images.sh" -q "$TFT/images" ||
-    skip "cannot build the test images"
-TF_IMAGES="$TFT/images" "$BUILD/cli/tfcache" -q busybox >/dev/null ||
-    { echo "FAIL: tfcache busybox"; exit 1; }
+. "$(dirname "$0")/real-lib.sh"
 # A container started by another program (tf), which the console attaches to.
 "$BUILD/cli/tf" -q --tag sh1 busybox sleep 900 &
 PIDS="$PIDS $!"
 
-set +e
-set -- "$BUILD/tui/tfcon"
-. "$here/lib.sh"
-trap 'tui_cleanup; tf_cleanup' EXIT
-trap 'tui_cleanup; tf_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
-TFCON_TEST_ARGS=""
+real_tui_begin
 
 tui_start 120 40
 keys 2
