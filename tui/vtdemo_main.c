@@ -457,6 +457,10 @@ demo_resize_screen(struct demo *d)
 	    ws.ws_col > 0)
 		resize_term(ws.ws_row, ws.ws_col);
 	demo_layout(d);
+	/* A terminal that grows may show again what it hid when it shrank
+	 * (tmux keeps the cut-off cells); ncurses thinks the new area is
+	 * blank, so repaint everything rather than trust it. */
+	clearok(curscr, TRUE);
 	erase();
 	vt_pane_resize(d->pane, d->pane_rows, d->pane_cols);
 	vt_pane_invalidate(d->pane);
