@@ -40,7 +40,7 @@ tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 	    " (admin)" : "");
 	x = header_put(t, y, x, cols, TUI_C_HEADER, buf);
 	if (ms >= 0)
-		snprintf(rtt, sizeof rtt, " %dms", ms);
+		snprintf(rtt, sizeof rtt, "  rtt %dms", ms);
 	else
 		rtt[0] = '\0';
 	snprintf(buf, sizeof buf, "  %s%s%s", t->crt.utf8 ? (st == CON_UP ?

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 tui_start 100 30
-wait_for "● up|up [0-9]+ms" 5
+wait_for "● up|up  rtt [0-9]+ms" 5
 # Header: location, user, state, counts.
 line 1 | grep -Eq "nodes [0-9]+/[0-9]+ +ctrs [0-9]+" || fail "header counts"
 # Containers view is the default and shows uuid:tag, image, node, state.

@@ -11,7 +11,7 @@
 real_tui_begin
 
 tui_start 110 32
-wait_for "● up|up [0-9]+ms" 10
+wait_for "● up|up  rtt [0-9]+ms" 10
 wait_for "img 1"
 keys 1
 wait_for "node1 +up" 10
