@@ -394,6 +394,9 @@ config_mounts(const rt_bundle_spec *s)
 	    cg_o));
 	json_array_append_new(m, mount_new(RT_INIT_PATH, "bind", s->init_path,
 	    init_o));
+	if (s->hosts != NULL)
+		json_array_append_new(m, mount_new("/etc/hosts", "bind",
+		    s->hosts, vol_rw));
 	for (i = 0; i < s->nmounts; i++)
 		json_array_append_new(m, mount_new(s->mounts[i].dest, "bind",
 		    s->mounts[i].source,
@@ -492,13 +495,49 @@ rt_bundle_config_json(const rt_bundle_spec *s, tf_err *err)
 	return text;
 }
 
+/*
+ * Writes dir/hosts for /etc/hosts, as Docker does: without it `localhost`
+ * and the container's own name resolve nowhere in most images.  The name
+ * maps to 127.0.1.1 (Debian's convention) since the address belongs to the
+ * network layer, not the bundle.  A pre-boot /etc/hosts is the user's
+ * choice and wins: returns 0 and leaves *path empty then.
+ */
+static int
+bundle_write_hosts(const rt_bundle_spec *s, char *path, size_t size,
+		   tf_err *err)
+{
+	const char *name = s->hostname ? s->hostname : s->id;
+	char text[512];
+	int n;
+
+	path[0] = '\0';
+	snprintf(text, sizeof text, "%s/preboot/etc/hosts", s->dir);
+	if (access(text, F_OK) == 0)
+		return 0;
+	n = snprintf(text, sizeof text, "127.0.0.1\tlocalhost\n"
+	    "::1\tlocalhost ip6-localhost ip6-loopback\n"
+	    "127.0.1.1\t%s\n", name);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return tf_err_set(err, "hostname too long: %s", name);
+	if (!tf_snprintf(path, size, "%s/hosts", s->dir))
+		return tf_err_set(err, "path too long");
+	if (tf_write_file(path, text, (size_t)n, 0644) != 0)
+		return tf_err_errno(err, "cannot write %s", path);
+	return 0;
+}
+
 int
 rt_bundle_write_config(const rt_bundle_spec *s, tf_err *err)
 {
-	char path[4096], *text;
+	rt_bundle_spec w = *s;
+	char path[4096], hosts[4096], *text;
 	int rc;
 
-	text = rt_bundle_config_json(s, err);
+	if (bundle_write_hosts(s, hosts, sizeof hosts, err) != 0)
+		return -1;
+	if (hosts[0] != '\0')
+		w.hosts = hosts;
+	text = rt_bundle_config_json(&w, err);
 	if (text == NULL)
 		return -1;
 	snprintf(path, sizeof path, "%s/config.json", s->dir);

@@ -3,6 +3,7 @@
  * rt_bundle: one container's directory and its OCI bundle.
  *
  *   <dir>/config.json   written by rt_bundle_write_config for every boot
+ *   <dir>/hosts         the container's /etc/hosts, also written each boot
  *   <dir>/preboot/      pre-boot files: the top lower layer, so that a
  *                       reset (which wipes upper/) keeps them
  *   <dir>/upper/        overlayfs upper layer: everything the container
@@ -64,6 +65,8 @@ typedef struct rt_bundle_spec {
 	rt_limits limits;
 	const rt_mount *mounts;
 	size_t nmounts;
+	const char *hosts;		/* host file bound at /etc/hosts; NULL: none
+					 * (rt_bundle_write_config fills it in) */
 } rt_bundle_spec;
 
 /* Makes dir and preboot/ upper/ work/ rootfs/ below it. */

@@ -702,6 +702,11 @@ test_main_container(tloop *l)
 	run_proc(l, c, &tp, "p3", NULL, "echo $((6*7)) $FOO $PWD");
 	WAIT(l, 10000, tp.exited);
 	CHECK(tp.exit_code == 0 && sbuf_has(&tp.out, "42 bar /srv"));
+	/* The node writes /etc/hosts: localhost and the container's name. */
+	run_proc(l, c, &tp, "hosts", NULL, "grep -c localhost /etc/hosts; "
+	    "grep \"$(hostname)\" /etc/hosts");
+	WAIT(l, 10000, tp.exited);
+	CHECK(tp.exit_code == 0 && sbuf_has(&tp.out, "127.0.1.1"));
 	run_proc(l, c, &tp, "p4", argv_none, NULL);
 	WAIT(l, 10000, tp.exited);
 	printf("   nonexistent: exit %d error \"%s\"\n", tp.exit_code, tp.error);

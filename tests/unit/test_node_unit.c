@@ -230,6 +230,7 @@ test_config(void)
 	char *text;
 	size_t i;
 	bool found_init = false, found_vol = false, found_net = false;
+	bool found_hosts = false;
 
 	memset(&s, 0, sizeof s);
 	s.id = "ctr1";
@@ -244,6 +245,7 @@ test_config(void)
 	s.limits.memory_bytes = 64 << 20;
 	s.mounts = &m;
 	s.nmounts = 1;
+	s.hosts = "/var/lib/tf-node/containers/ctr1/hosts";
 	text = rt_bundle_config_json(&s, &err);
 	CHECK(text != NULL);
 	j = json_loads(text, 0, NULL);
@@ -276,6 +278,8 @@ test_config(void)
 			found_init = true;
 		if (strcmp(d, "/data") == 0 && strcmp(src, "/srv/vol") == 0)
 			found_vol = true;
+		if (strcmp(d, "/etc/hosts") == 0 && strcmp(src, s.hosts) == 0)
+			found_hosts = true;
 	}
 	a = json_object_get(json_object_get(j, "linux"), "namespaces");
 	for (i = 0; i < json_array_size(a); i++) {
@@ -285,7 +289,7 @@ test_config(void)
 		    "network") == 0 && json_object_get(n, "path") != NULL)
 			found_net = true;
 	}
-	CHECK(found_init && found_vol && found_net);
+	CHECK(found_init && found_vol && found_net && found_hosts);
 	json_decref(j);
 	free(text);
 
