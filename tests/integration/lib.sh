@@ -14,13 +14,17 @@ PIDS=""
 FAILS=0
 PASSES=0
 
-tf_cleanup() {
+tf_stop_all() {
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $PIDS; do
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 		kill -9 "$p" 2>/dev/null || true
 	done
+	PIDS=""
+}
+tf_cleanup() {
+	tf_stop_all
 	if [ -n "${KEEP:-}" ]; then echo "kept $TFT"; else rm -rf "$TFT"; fi
 }
 trap tf_cleanup EXIT INT TERM
@@ -31,7 +35,24 @@ check() {	# description command...
 	d=$1; shift
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
+# A daemon's sanitizer report fails nothing by itself (the daemon may
+# even carry on), so the logs are read once the daemons have stopped.
+sanitizer_check() {
+	found=$(find "$TFT" -maxdepth 2 -type f \( -name '*.log' -o -name '*.err' \
+		-o -name '*.out' \) -size -64M -exec grep -l -E \
+		'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' {} + \
+		2>/dev/null || true)
+	if [ -n "$found" ]; then
+		for f in $found; do
+			not_ok "no sanitizer report in $(basename "$f")"
+			grep -m1 -A12 -E 'ERROR: AddressSanitizer|runtime error:' "$f" |
+				sed 's/^/#   /'
+		done
+	fi
+}
 finish() {
+	tf_stop_all
+	sanitizer_check
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
