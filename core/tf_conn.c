@@ -7,7 +7,10 @@
  *
  * Outgoing messages go through one bounded queue that is flushed whenever
  * the connection is UP, so nothing a caller sends before the welcome (or
- * during a break) reaches the location ahead of our hello.
+ * during a break) reaches the location ahead of our hello.  A message whose
+ * header would be over TF_HEADER_MAX never enters it: the location would
+ * refuse it unread, so a request is answered "!" here instead, as the
+ * location would have answered it.
  */
 #include <assert.h>
 #include <errno.h>
@@ -34,6 +37,13 @@ struct conn_req {
 	uint64_t id;
 	tf_conn_reply_fn fn;
 	void *arg;
+};
+
+/* A request refused here, answered on the next pass of the loop. */
+struct conn_refused {
+	struct conn_refused *next;
+	uint64_t id;
+	char why[TF_ERR_LEN];
 };
 
 struct conn_out {
@@ -74,6 +84,9 @@ struct tf_conn {
 
 	struct conn_out *qhead, *qtail;
 	size_t qmsgs, qbytes;
+
+	struct conn_refused *refused;
+	uint64_t refused_timer;
 
 	tf_conn_push_fn push_fn;
 	void *push_arg;
@@ -296,6 +309,31 @@ conn_req_add(tf_conn *c, uint64_t id, tf_conn_reply_fn fn, void *arg)
 	c->reqs[c->nreqs++] = (struct conn_req){ id, fn, arg };
 }
 
+/* Hands r's callback a "!" made here, as if the location had sent it. */
+static void
+conn_answer_error(tf_conn *c, struct conn_req r, const char *why)
+{
+	msgpack_sbuffer hdr;
+	msgpack_packer pk;
+	tf_msg m;
+	tf_err err;
+
+	if (r.fn == NULL)
+		return;
+	msgpack_sbuffer_init(&hdr);
+	msgpack_packer_init(&pk, &hdr, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 3);
+	tf_pack_str(&pk, TF_ERROR_REPLY);
+	msgpack_pack_uint64(&pk, r.id);
+	msgpack_pack_map(&pk, 1);
+	tf_pack_kv_str(&pk, "error", why);
+	memset(&m, 0, sizeof m);
+	if (tf_msg_decode(&m, hdr.data, hdr.size, &err) == 0)
+		r.fn(c, &m, r.arg);
+	tf_msg_fini(&m);
+	msgpack_sbuffer_destroy(&hdr);
+}
+
 static struct conn_req *
 conn_req_find(tf_conn *c, uint64_t id)
 {
@@ -316,11 +354,81 @@ conn_req_remove(tf_conn *c, uint64_t id)
 	}
 }
 
+/* Answers the requests refused here, oldest first. */
+static void
+conn_refused_answer(tf_conn *c)
+{
+	struct conn_refused *list = c->refused, *prev = NULL, *next;
+
+	c->refused = NULL;
+	/* Pushed newest first; reverse.  Refusals made by the callbacks
+	 * below start a new list. */
+	for (; list != NULL; list = next) {
+		next = list->next;
+		list->next = prev;
+		prev = list;
+	}
+	for (list = prev; list != NULL; list = next) {
+		struct conn_req *r = conn_req_find(c, list->id);
+
+		next = list->next;
+		if (r != NULL) {
+			struct conn_req copy = *r;
+
+			conn_req_remove(c, copy.id);
+			conn_answer_error(c, copy, list->why);
+		}
+		free(list);
+	}
+}
+
+static int
+conn_refused_timer_cb(tf_loop *loop, uint64_t id, void *arg)
+{
+	tf_conn *c = arg;
+
+	(void)loop;
+	(void)id;
+	c->refused_timer = 0;
+	conn_refused_answer(c);
+	return 0;
+}
+
+/*
+ * A request too large to send.  Its callback gets the "!" on the next pass
+ * of the loop, not from inside tf_conn_request: a caller that matches
+ * answers by id does not know the id yet.  Without a callback nobody would
+ * hear of it, so it is logged and 0 returned.
+ */
+static uint64_t
+conn_refuse(tf_conn *c, uint64_t id, tf_conn_reply_fn fn, void *arg,
+	    const char *why)
+{
+	struct conn_refused *rf;
+
+	if (fn == NULL) {
+		tf_warn("%s", why);
+		errno = EMSGSIZE;
+		return 0;
+	}
+	conn_req_add(c, id, fn, arg);
+	rf = tf_calloc(1, sizeof *rf);
+	rf->id = id;
+	snprintf(rf->why, sizeof rf->why, "%s", why);
+	rf->next = c->refused;
+	c->refused = rf;
+	if (c->refused_timer == 0)
+		c->refused_timer = tf_loop_timer(c->loop, 0, false,
+		    conn_refused_timer_cb, c);
+	return id;
+}
+
 uint64_t
 tf_conn_request(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len,
 		tf_conn_reply_fn fn, void *arg)
 {
 	uint64_t id;
+	tf_err err;
 
 	assert(c->tag == CONN_TAG);
 	if (c->state == TF_CONN_REFUSED || c->state == TF_CONN_CLOSED) {
@@ -328,6 +436,10 @@ tf_conn_request(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len,
 		return 0;
 	}
 	id = c->next_id++;
+	if (tf_out_check_size(o, id, &err) != 0) {
+		tf_out_fini(o);
+		return conn_refuse(c, id, fn, arg, err.msg);
+	}
 	if (conn_enqueue(c, o, id, bulk, bulk_len) != 0)
 		return 0;
 	if (fn != NULL)
@@ -338,9 +450,17 @@ tf_conn_request(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len,
 int
 tf_conn_send(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len)
 {
+	tf_err err;
+
 	if (c->state == TF_CONN_REFUSED || c->state == TF_CONN_CLOSED) {
 		tf_out_fini(o);
 		errno = ENOTCONN;
+		return -1;
+	}
+	if (tf_out_check_size(o, 0, &err) != 0) {
+		tf_warn("%s: not sent", err.msg);
+		tf_out_fini(o);
+		errno = EMSGSIZE;
 		return -1;
 	}
 	return conn_enqueue(c, o, 0, bulk, bulk_len);
@@ -357,6 +477,7 @@ tf_conn_reply(tf_conn *c, uint64_t id, const char *kind, tf_out *o,
 	      const void *bulk, size_t bulk_len)
 {
 	tf_out empty;
+	size_t size;
 
 	if (id == 0) {
 		if (o != NULL)
@@ -372,6 +493,14 @@ tf_conn_reply(tf_conn *c, uint64_t id, const char *kind, tf_out *o,
 	if (c->state == TF_CONN_REFUSED || c->state == TF_CONN_CLOSED) {
 		tf_out_fini(o);
 		return -1;
+	}
+	size = tf_out_header_size(o, id);
+	if (size > TF_HEADER_MAX) {
+		/* The requester hears why rather than nothing. */
+		tf_out_fini(o);
+		return tf_conn_reply_error(c, id, "the answer would be %zu "
+		    "bytes, over the %u byte limit of a message header", size,
+		    TF_HEADER_MAX);
 	}
 	return conn_enqueue(c, o, id, bulk, bulk_len);
 }
@@ -397,25 +526,8 @@ conn_fail_all(tf_conn *c, const char *why)
 {
 	while (c->nreqs > 0) {
 		struct conn_req r = c->reqs[--c->nreqs];
-		msgpack_sbuffer hdr;
-		msgpack_packer pk;
-		tf_msg m;
-		tf_err err;
 
-		if (r.fn == NULL)
-			continue;
-		msgpack_sbuffer_init(&hdr);
-		msgpack_packer_init(&pk, &hdr, msgpack_sbuffer_write);
-		msgpack_pack_array(&pk, 3);
-		tf_pack_str(&pk, TF_ERROR_REPLY);
-		msgpack_pack_uint64(&pk, r.id);
-		msgpack_pack_map(&pk, 1);
-		tf_pack_kv_str(&pk, "error", why);
-		memset(&m, 0, sizeof m);
-		if (tf_msg_decode(&m, hdr.data, hdr.size, &err) == 0)
-			r.fn(c, &m, r.arg);
-		tf_msg_fini(&m);
-		msgpack_sbuffer_destroy(&hdr);
+		conn_answer_error(c, r, why);
 	}
 }
 
@@ -767,7 +879,10 @@ tf_conn_destroy(tf_conn **self_p)
 		tf_out_fini(&o);
 	}
 	c->state = TF_CONN_CLOSED;
+	/* Refused requests hear why, not that the connection closed. */
+	conn_refused_answer(c);
 	conn_fail_all(c, "the connection was closed");
+	tf_loop_timer_cancel(c->loop, c->refused_timer);
 	tf_loop_timer_cancel(c->loop, c->hb_timer);
 	tf_loop_timer_cancel(c->loop, c->retry_timer);
 	tf_loop_timer_cancel(c->loop, c->flush_timer);

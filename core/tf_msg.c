@@ -70,13 +70,15 @@ tf_msg_decode(tf_msg *m, const void *data, size_t len, tf_err *err)
 
 	m->empty.type = MSGPACK_OBJECT_MAP;
 	m->params = &m->empty;
+	/* First, so that every refusal below can still be answered with the
+	 * request's id (a full decode sets it again). */
+	m->id = 0;
+	msg_salvage_id(m, data, len);
 	if (len > TF_HEADER_MAX)
 		return tf_err_set(err, "header of %zu bytes is over the %u byte limit",
 		    len, TF_HEADER_MAX);
-	if (tf_msgpack_check(data, len) != 0) {
-		msg_salvage_id(m, data, len);
+	if (tf_msgpack_check(data, len) != 0)
 		return tf_err_set(err, "header is not well-formed msgpack");
-	}
 	msgpack_unpacked_init(&m->unp);
 	if (msgpack_unpack_next(&m->unp, data, len, NULL) != MSGPACK_UNPACK_SUCCESS)
 		return tf_err_set(err, "header could not be unpacked");
@@ -544,6 +546,48 @@ tf_pack_kv_bool(msgpack_packer *pk, const char *key, bool val)
 		msgpack_pack_false(pk);
 }
 
+/* [command, id, {  -- everything of the header before o's params. */
+static void
+out_pack_head(msgpack_packer *pk, const tf_out *o, uint64_t id)
+{
+	msgpack_pack_array(pk, 3);
+	tf_pack_str(pk, o->cmd);
+	msgpack_pack_uint64(pk, id);
+	msgpack_pack_map(pk, o->n);
+}
+
+static int
+out_count_write(void *data, const char *buf, size_t len)
+{
+	(void)buf;
+	*(size_t *)data += len;
+	return 0;
+}
+
+size_t
+tf_out_header_size(const tf_out *o, uint64_t id)
+{
+	msgpack_packer pk;
+	size_t size = 0;
+
+	/* Counted, not packed: this runs for every message sent. */
+	msgpack_packer_init(&pk, &size, out_count_write);
+	out_pack_head(&pk, o, id);
+	return size + o->params.size;
+}
+
+int
+tf_out_check_size(const tf_out *o, uint64_t id, tf_err *err)
+{
+	size_t size = tf_out_header_size(o, id);
+
+	if (size <= TF_HEADER_MAX)
+		return 0;
+	errno = EMSGSIZE;
+	return tf_err_set(err, "%s: the message is %zu bytes, over the %u byte "
+	    "limit of a message header", o->cmd, size, TF_HEADER_MAX);
+}
+
 int
 tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 	    uint64_t id, const void *bulk, size_t bulk_len)
@@ -552,12 +596,12 @@ tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 	msgpack_packer pk;
 	int rc = -1;
 
+	/* The peer would refuse it unread, without knowing its id. */
+	if (tf_out_check_size(o, id, NULL) != 0)
+		return -1;
 	msgpack_sbuffer_init(&hdr);
 	msgpack_packer_init(&pk, &hdr, msgpack_sbuffer_write);
-	msgpack_pack_array(&pk, 3);
-	tf_pack_str(&pk, o->cmd);
-	msgpack_pack_uint64(&pk, id);
-	msgpack_pack_map(&pk, o->n);
+	out_pack_head(&pk, o, id);
 	msgpack_sbuffer_write(&hdr, o->params.data, o->params.size);
 
 	if (rid != NULL &&
@@ -606,6 +650,130 @@ msg_test_decode_bad(const void *data, size_t len)
 	assert(tf_msg_decode(&m, data, len, &err) == -1);
 	assert(err.msg[0] != '\0');
 	tf_msg_fini(&m);
+}
+
+/* A header of exactly len bytes (len > 64 KiB): [cmd, id, {"v": bin}].
+ * Caller frees. */
+static uint8_t *
+msg_test_header(const char *cmd, uint64_t id, size_t len)
+{
+	msgpack_sbuffer head;
+	msgpack_packer pk;
+	uint8_t *p;
+
+	msgpack_sbuffer_init(&head);
+	msgpack_packer_init(&pk, &head, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 3);
+	tf_pack_str(&pk, cmd);
+	msgpack_pack_uint64(&pk, id);
+	msgpack_pack_map(&pk, 1);
+	tf_pack_str(&pk, "v");
+	/* The bin's own header is 5 bytes (bin 32) whatever the length. */
+	msgpack_pack_bin(&pk, len - head.size - 5);
+	assert(head.size < len);
+	p = tf_malloc(len);
+	memcpy(p, head.data, head.size);
+	memset(p + head.size, 'x', len - head.size);
+	msgpack_sbuffer_destroy(&head);
+	return p;
+}
+
+/* Refusals still carry the request's id, so the sender gets its "!". */
+static void
+msg_test_salvage(void)
+{
+	static const uint64_t ids[] = { 0, 5, 0x80, 0x1234, 0x12345678,
+	    0x123456789abcULL, UINT64_MAX };
+	tf_msg m;
+	tf_err err;
+
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		uint8_t *big = msg_test_header("kv_set", ids[i],
+		    TF_HEADER_MAX + 1);
+
+		memset(&m, 0, sizeof m);
+		assert(tf_msg_decode(&m, big, TF_HEADER_MAX + 1, &err) == -1);
+		assert(strstr(err.msg, "limit") != NULL);
+		assert(m.id == ids[i]);
+		tf_msg_fini(&m);
+		free(big);
+		/* At the limit it is fine. */
+		big = msg_test_header("kv_set", ids[i], TF_HEADER_MAX);
+		memset(&m, 0, sizeof m);
+		assert(tf_msg_decode(&m, big, TF_HEADER_MAX, &err) == 0);
+		assert(m.id == ids[i] && strcmp(m.cmd, "kv_set") == 0);
+		tf_msg_fini(&m);
+		free(big);
+	}
+	/* Well-formed msgpack of the wrong shape: four items. */
+	memset(&m, 0, sizeof m);
+	assert(tf_msg_decode(&m, "\x94\xa1x\xcd\x12\x34\x80\xc0", 8,
+	    &err) == -1);
+	assert(m.id == 0x1234);
+	tf_msg_fini(&m);
+	/* A lying length after a readable id. */
+	memset(&m, 0, sizeof m);
+	assert(tf_msg_decode(&m, "\x93\xa1x\x2a\xdf\xff\xff\xff\xff", 9,
+	    &err) == -1);
+	assert(m.id == 42);
+	tf_msg_fini(&m);
+	/* No id to be had. */
+	memset(&m, 0, sizeof m);
+	m.id = 99;
+	assert(tf_msg_decode(&m, "\x93\xa1x\xa1y\x80", 6, &err) == -1);
+	assert(m.id == 0);
+	tf_msg_fini(&m);
+}
+
+/* tf_out_header_size is what tf_out_send makes, and the limit holds. */
+static void
+msg_test_out_size(void)
+{
+	static const uint64_t ids[] = { 0, 0x7f, 0x80, 0xffff, 0x10000,
+	    UINT64_MAX };
+	msgpack_sbuffer hdr;
+	msgpack_packer pk;
+	tf_out o;
+	tf_err err;
+	size_t head;
+	char *pad;
+
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		tf_out_init(&o, "spawn");
+		for (int k = 0; k < 20; k++)
+			tf_out_int(&o, "n", k);
+		msgpack_sbuffer_init(&hdr);
+		msgpack_packer_init(&pk, &hdr, msgpack_sbuffer_write);
+		msgpack_pack_array(&pk, 3);
+		tf_pack_str(&pk, "spawn");
+		msgpack_pack_uint64(&pk, ids[i]);
+		msgpack_pack_map(&pk, 20);
+		assert(tf_out_header_size(&o, ids[i]) ==
+		    hdr.size + o.params.size);
+		msgpack_sbuffer_destroy(&hdr);
+		tf_out_fini(&o);
+	}
+	/* A str value that brings the header to exactly the limit passes;
+	 * one byte more is refused, naming the command. */
+	tf_out_init(&o, "kv_set");
+	head = tf_out_header_size(&o, 7) + 2 + 5;	/* key "v", str 32 */
+	tf_out_fini(&o);
+	pad = tf_malloc(TF_HEADER_MAX);
+	memset(pad, 'v', TF_HEADER_MAX);
+	tf_out_init(&o, "kv_set");
+	tf_out_strn(&o, "v", pad, TF_HEADER_MAX - head);
+	assert(tf_out_header_size(&o, 7) == TF_HEADER_MAX);
+	assert(tf_out_check_size(&o, 7, &err) == 0);
+	tf_out_fini(&o);
+	tf_out_init(&o, "kv_set");
+	tf_out_strn(&o, "v", pad, TF_HEADER_MAX - head + 1);
+	errno = 0;
+	assert(tf_out_check_size(&o, 7, &err) == -1 && errno == EMSGSIZE);
+	assert(strstr(err.msg, "kv_set") != NULL);
+	assert(tf_out_send(&o, NULL, NULL, 0, 7, NULL, 0) == -1 &&
+	    errno == EMSGSIZE);
+	tf_out_fini(&o);
+	free(pad);
 }
 
 void
@@ -664,4 +832,6 @@ tf_msg_test(bool verbose)
 		msg_test_decode_bad(deep, 45);
 	}
 	msgpack_sbuffer_destroy(&hdr);
+	msg_test_salvage();
+	msg_test_out_size();
 }

@@ -23,6 +23,7 @@
 #ifndef NODE_H
 #define NODE_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -87,6 +88,10 @@ struct node_ctr {
 	char image[160];
 	char ip[16];
 	char netns[256];
+	/* Addresses its firewall lets in (allow): when the container that
+	 * has one of them goes, it is taken out here before it is reused. */
+	struct in_addr *allowed;
+	size_t nallowed, capallowed;
 	double created, started;
 	ctr_state reported;		/* last state sent to the location */
 	int reported_exit;

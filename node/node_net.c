@@ -5,6 +5,13 @@
  * network namespace per container (runc joins it), firewall allow /
  * disallow, and tunnels.
  *
+ * Allowances: each container lists the addresses its firewall lets in.  An
+ * allowance is for a container, not for whoever has its address next, so
+ * when a container goes its address is taken out of every firewall that
+ * lets it in before the address goes back to the pool.  Only this node's
+ * containers get addresses of this node's subnet, so the node knows every
+ * firewall to fix.
+ *
  * Tunnels (docs/PROTOCOL.md "tunnel"): for each `tcp_open` the node opens a
  * non-blocking TCP connection from the bridge to the container's address
  * and relays bytes both ways.  Credit per direction: the node stops reading
@@ -165,17 +172,122 @@ node_net_ctr_create(struct node *n, struct node_ctr *nc, tf_err *err)
 	return 0;
 }
 
+/* --- allowances ------------------------------------------------------------ */
+
+static ssize_t
+allowed_index(const struct node_ctr *nc, struct in_addr ip)
+{
+	for (size_t i = 0; i < nc->nallowed; i++)
+		if (nc->allowed[i].s_addr == ip.s_addr)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+allowed_add(struct node_ctr *nc, struct in_addr ip)
+{
+	if (allowed_index(nc, ip) >= 0)
+		return;
+	if (nc->nallowed == nc->capallowed) {
+		nc->capallowed = nc->capallowed ? nc->capallowed * 2 : 4;
+		nc->allowed = tf_realloc(nc->allowed,
+		    nc->capallowed * sizeof *nc->allowed);
+	}
+	nc->allowed[nc->nallowed++] = ip;
+}
+
+static void
+allowed_remove(struct node_ctr *nc, struct in_addr ip)
+{
+	ssize_t i = allowed_index(nc, ip);
+
+	if (i >= 0)
+		nc->allowed[i] = nc->allowed[--nc->nallowed];
+}
+
+static void
+allowed_clear(struct node_ctr *nc)
+{
+	free(nc->allowed);
+	nc->allowed = NULL;
+	nc->nallowed = 0;
+	nc->capallowed = 0;
+}
+
+struct allowed_revoke {
+	struct node *n;
+	const struct node_ctr *gone;
+	struct in_addr ip;
+	int failed;
+};
+
+static void
+revoke_one(ctr *c, void *arg)
+{
+	struct allowed_revoke *r = arg;
+	struct node_ctr *nc = ctr_data(c);
+	tf_err err;
+
+	if (nc == NULL || nc == r->gone || allowed_index(nc, r->ip) < 0)
+		return;
+	/* A container without a namespace has no firewall to fix. */
+	if (nc->netns[0] != '\0' &&
+	    net_ctr_disallow(nc->id, r->n->bridge, r->gone->ip, &err) != 0) {
+		tf_warn("container %s still lets in %s (container %s, gone): "
+		    "%s", nc->id, r->gone->ip, r->gone->id, err.msg);
+		r->failed++;
+		return;
+	}
+	allowed_remove(nc, r->ip);
+}
+
+/* Takes the address of a container that is going out of every other
+ * container's firewall.  -1 if some firewall may still let it in. */
+static int
+allowed_revoke_all(struct node *n, const struct node_ctr *gone)
+{
+	struct allowed_revoke r = { .n = n, .gone = gone };
+
+	if (n->ctrs == NULL || net_ip_parse(gone->ip, &r.ip, NULL) != 0)
+		return 0;
+	ctr_table_foreach(n->ctrs, revoke_one, &r);
+	return r.failed > 0 ? -1 : 0;
+}
+
 void
 node_net_ctr_destroy(struct node *n, struct node_ctr *nc)
 {
 	tf_err err;
+	bool reusable = true;
 
+	/* Its own allowances go with its firewall, in its namespace. */
+	allowed_clear(nc);
+	if (nc->ip[0] != '\0')
+		reusable = allowed_revoke_all(n, nc) == 0;
 	if (nc->netns[0] != '\0' &&
 	    net_ctr_destroy(nc->id, n->bridge, &err) != 0)
 		tf_warn("container %s: %s", nc->id, err.msg);
-	if (nc->ip[0] != '\0' && n->ipam != NULL)
-		net_ipam_release(n->ipam, nc->ip);
+	if (nc->ip[0] != '\0' && n->ipam != NULL) {
+		/* Better an address lost to the pool than handed to a
+		 * container that a firewall would take for this one. */
+		if (reusable)
+			net_ipam_release(n->ipam, nc->ip);
+		else
+			tf_warn("container %s: address %s is not reused",
+			    nc->id, nc->ip);
+	}
+	nc->ip[0] = '\0';
 	nc->netns[0] = '\0';
+}
+
+static void
+forget_allowed_one(ctr *c, void *arg)
+{
+	struct node_ctr *nc = ctr_data(c);
+
+	(void)arg;
+	if (nc != NULL)
+		allowed_clear(nc);
 }
 
 static void
@@ -190,6 +302,8 @@ down_one(ctr *c, void *arg)
 void
 node_net_ctrs_down(struct node *n)
 {
+	/* Every firewall goes too: nothing to take back one by one. */
+	ctr_table_foreach(n->ctrs, forget_allowed_one, NULL);
 	ctr_table_foreach(n->ctrs, down_one, n);
 }
 
@@ -197,21 +311,28 @@ int
 node_cmd_allow(struct node *n, const tf_msg *m, tf_err *err)
 {
 	char ip[64];
+	struct in_addr addr;
 	struct node_ctr *nc;
 	ctr *c = node_ctr_lookup(n, m, err);
+	bool allow = strcmp(m->cmd, "allow") == 0;
 	int rc;
 
-	if (c == NULL || tf_msg_str(m, "ip", ip, sizeof ip, true, err) != 0)
+	if (c == NULL || tf_msg_str(m, "ip", ip, sizeof ip, true, err) != 0 ||
+	    net_ip_parse(ip, &addr, err) != 0)
 		return -1;
 	nc = ctr_data(c);
 	if (nc->netns[0] == '\0')
 		return tf_err_set(err, "container %s has no network", nc->id);
-	if (strcmp(m->cmd, "allow") == 0)
+	if (allow)
 		rc = net_ctr_allow(nc->id, n->bridge, ip, err);
 	else
 		rc = net_ctr_disallow(nc->id, n->bridge, ip, err);
 	if (rc != 0)
 		return -1;
+	if (allow)
+		allowed_add(nc, addr);
+	else
+		allowed_remove(nc, addr);
 	return node_reply(n, m->id, NULL, NULL, 0);
 }
 

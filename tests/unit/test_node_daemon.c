@@ -6,7 +6,8 @@
  * spawn (the node fetches the layer with layer_get and checks its sha256),
  * container events, logs with backlog, processes (plain, pty, stdin,
  * failure), put/fetch, a tunnel to busybox httpd, firewall allow, reboot
- * with reset, destroy, and a SIGTERM shutdown that leaves nothing behind.
+ * with reset, destroy, volumes, an allowance that dies with the container
+ * it allowed, and a SIGTERM shutdown that leaves nothing behind.
  *
  *   test_node_daemon <tf-location> <tf-node> <tf-init>
  *
@@ -259,6 +260,63 @@ call_err(tf_out *o, const void *bulk, size_t len, tf_err *err)
 	if (rc == 0)
 		tf_reply_fini(&r);
 	return rc;
+}
+
+/* Spawns a busybox container and waits until it runs; g_ev follows it. */
+static void
+spawn_running(char id[64], char ip[32])
+{
+	tf_reply r;
+	tf_out o;
+
+	memset(&g_ev, 0, sizeof g_ev);
+	tf_out_init(&o, "spawn");
+	tf_out_str(&o, "image", "bb");
+	call(&o, NULL, 0, &r);
+	CHECK(tf_obj_str(r.params, "container", g_ev.ctr, sizeof g_ev.ctr, true,
+	    NULL) == 0);
+	tf_reply_fini(&r);
+	WAIT(30000, strcmp(g_ev.state, "running") == 0);
+	CHECK(g_ev.ip[0] != '\0');
+	snprintf(id, 64, "%s", g_ev.ctr);
+	snprintf(ip, 32, "%s", g_ev.ip);
+}
+
+/* The destroy is answered once the node has taken the container down. */
+static void
+destroy_gone(const char *id)
+{
+	tf_out o;
+
+	memset(&g_ev, 0, sizeof g_ev);
+	snprintf(g_ev.ctr, sizeof g_ev.ctr, "%s", id);
+	tf_out_init(&o, "destroy");
+	tf_out_str(&o, "container", id);
+	call(&o, NULL, 0, NULL);
+	WAIT(10000, g_ev.gone);
+}
+
+static void
+allow(const char *cmd, const char *id, const char *ip)
+{
+	tf_out o;
+
+	tf_out_init(&o, cmd);
+	tf_out_str(&o, "container", id);
+	tf_out_str(&o, "ip", ip);
+	call(&o, NULL, 0, NULL);
+}
+
+/* Whether the firewall of container id lets ip in. */
+static bool
+fw_lets_in(const char *id, const char *ip)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "ns=$(ls /run/netns | grep %s) && "
+	    "ip netns exec \"$ns\" nft list set inet tf_fw allowed | "
+	    "grep -qwF %s", id, ip);
+	return system(cmd) == 0;
 }
 
 static void
@@ -720,6 +778,29 @@ main(int argc, char **argv)
 		call(&o, NULL, 0, NULL);
 		snprintf(cmd, sizeof cmd, "%s/node/volumes/%s", g_tmp, vol);
 		CHECK(access(cmd, F_OK) != 0);
+	}
+
+	STEP("an allowance dies with the container it allowed");
+	if (system("command -v nft >/dev/null") != 0) {
+		printf("   (no nft to read firewalls with: skipped)\n");
+	} else {
+		char t_id[64], t_ip[32], a_id[64], a_ip[32];
+
+		spawn_running(t_id, t_ip);
+		spawn_running(a_id, a_ip);
+		allow("allow", t_id, a_ip);
+		allow("allow", t_id, "10.99.0.7");
+		allow("allow", a_id, t_ip);
+		CHECK(fw_lets_in(t_id, a_ip) && fw_lets_in(t_id, "10.99.0.7"));
+		/* Disallowed and allowed again: listed once, taken out once. */
+		allow("disallow", t_id, a_ip);
+		CHECK(!fw_lets_in(t_id, a_ip));
+		allow("allow", t_id, a_ip);
+		allow("allow", t_id, a_ip);
+		destroy_gone(a_id);
+		CHECK(!fw_lets_in(t_id, a_ip));
+		CHECK(fw_lets_in(t_id, "10.99.0.7"));
+		destroy_gone(t_id);
 	}
 
 	STEP("a second spawn reuses the cached layer; SIGTERM cleans up");

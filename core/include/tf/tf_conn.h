@@ -77,15 +77,19 @@ tf_loop *tf_conn_loop(const tf_conn *c);
 
 /* Sends a request; fn (may be NULL) gets its answers.  Returns the id, or 0
  * if the connection is refused/closed (fn is not called then).  While the
- * connection is not UP requests are queued (bounded; beyond it 0). */
+ * connection is not UP requests are queued (bounded; beyond it 0).  A
+ * request whose header would be over TF_HEADER_MAX is not sent: fn gets a
+ * "!" saying so on the next pass of the loop (without fn: 0, EMSGSIZE). */
 uint64_t tf_conn_request(tf_conn *c, tf_out *o, const void *bulk,
 			 size_t bulk_len, tf_conn_reply_fn fn, void *arg);
-/* Sends a command that wants no answer. */
+/* Sends a command that wants no answer (-1 with errno EMSGSIZE, and a
+ * warning, for one too large to send). */
 int tf_conn_send(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len);
 /* Drops the callback of an outstanding request; late answers are ignored. */
 void tf_conn_forget(tf_conn *c, uint64_t id);
 /* Answers a request received through the push handler: kind is TF_REPLY,
- * TF_STREAM or TF_ERROR_REPLY.  o may be NULL for an empty params map. */
+ * TF_STREAM or TF_ERROR_REPLY.  o may be NULL for an empty params map.  An
+ * answer too large to send is replaced by a "!" that says so. */
 int tf_conn_reply(tf_conn *c, uint64_t id, const char *kind, tf_out *o,
 		  const void *bulk, size_t bulk_len);
 int tf_conn_reply_error(tf_conn *c, uint64_t id, const char *fmt, ...)

@@ -133,9 +133,17 @@ void tf_pack_kv_int(msgpack_packer *pk, const char *key, int64_t val);
 void tf_pack_kv_double(msgpack_packer *pk, const char *key, double val);
 void tf_pack_kv_bool(msgpack_packer *pk, const char *key, bool val);
 
+/* The size of the header frame o makes when sent with id. */
+size_t tf_out_header_size(const tf_out *o, uint64_t id);
+/* 0 if that header is within TF_HEADER_MAX; else -1 with errno EMSGSIZE and
+ * err naming the command and both sizes.  Nothing larger is ever sent: the
+ * peer refuses it unread. */
+int tf_out_check_size(const tf_out *o, uint64_t id, tf_err *err);
+
 /* Sends [rid] header [bulk] without blocking.  rid may be NULL (DEALER).
  * Returns 0, or -1 with errno (EAGAIN when the peer's queue is full,
- * EHOSTUNREACH for an unknown routing id). */
+ * EHOSTUNREACH for an unknown routing id, EMSGSIZE for a header over
+ * TF_HEADER_MAX, which is not sent). */
 int tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 		uint64_t id, const void *bulk, size_t bulk_len);
 
