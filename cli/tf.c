@@ -120,6 +120,7 @@ struct tf_run {
 	tf_process *shell;
 	int exit;
 	bool ended;
+	tf_model_ctr_state end_state;
 	bool was_ready;
 };
 
@@ -362,7 +363,10 @@ on_container_end(tf_container *c, tf_model_ctr_state st, int code, void *arg)
 	struct tf_run *r = arg;
 
 	r->ended = true;
-	if (r->was_ready || st == TF_CTR_DESTROYED)
+	r->end_state = st;
+	/* An exit means it ran, even when it was over before tf saw it
+	 * ready ("running" and "exited" can arrive together). */
+	if (r->was_ready || st == TF_CTR_DESTROYED || st == TF_CTR_EXITED)
 		tf_info("Container has exited and/or been destroyed");
 	if (r->shell == NULL)
 		r->exit = st == TF_CTR_EXITED && code == 0 ? TF_EXIT_OK :
@@ -379,6 +383,26 @@ on_shell_end(tf_process *p, int code, void *arg)
 	tf_location_complete(r->loc, r->exit);
 }
 
+/* True when the run is over by the container's own exit or a signal.  Both
+ * can come while tf is still waiting for "running" or making tunnels (a
+ * command like 'exit 3' may end before tf sees it run); then that step
+ * failing is how the run ended, not a failure of its own. */
+static bool
+run_over(const struct tf_run *r)
+{
+	return tf_location_completed(r->loc) &&
+	    (!r->ended || r->end_state == TF_CTR_EXITED);
+}
+
+/* The exit status of a run that is over. */
+static int
+run_result(const struct tf_run *r)
+{
+	if (strcmp(tf_location_state(r->loc), "refused") == 0)
+		return TF_EXIT_CONNECT;
+	return r->exit;
+}
+
 static int
 make_tunnels(struct tf_run *r, struct tf_opts *o)
 {
@@ -388,6 +412,8 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 	for (size_t i = 0; i < o->nports; i++) {
 		if (tf_container_attach_tunnel(r->ctr, o->ports[i][1],
 		    o->ports[i][0], NULL, &err) == NULL) {
+			if (run_over(r))
+				return 0;
 			tf_error("Failed while creating a tunnel onto the "
 			    "container: %s", err.msg);
 			return TF_EXIT_TUNNEL;
@@ -397,6 +423,8 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 		return 0;
 	n = tf_location_image_ports(r->loc, tf_container_image(r->ctr), ports,
 	    TF_ARRAY_LEN(ports), &err);
+	if (n < 0 && run_over(r))
+		return 0;
 	if (n < 0) {
 		tf_warn("cannot read the image's exposed ports: %s", err.msg);
 		return 0;
@@ -408,6 +436,8 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 		if (local > 0 && local <= 65535)
 			t = tf_container_attach_tunnel(r->ctr, ports[i], local,
 			    NULL, &err);
+		if (t == NULL && run_over(r))
+			return 0;
 		if (t == NULL && !o->have_offset) {
 			/* Port 80 needs root: fall back, as the 1.0 tf did. */
 			tf_warn("Cannot listen on port %d (%s); using a free "
@@ -415,6 +445,8 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 			t = tf_container_attach_tunnel(r->ctr, ports[i], 0, NULL,
 			    &err);
 		}
+		if (t == NULL && run_over(r))
+			return 0;
 		if (t == NULL) {
 			tf_error("Failed while creating a tunnel onto the "
 			    "container: %s", err.msg);
@@ -490,8 +522,8 @@ run(struct tf_opts *o)
 	r.ctr = node != NULL ? tf_node_spawn(node, o->image, &so, &err) :
 	    tf_location_spawn(r.loc, o->image, &so, &err);
 	if (r.ctr == NULL || tf_container_wait_ready(r.ctr, 0, &err) != 0) {
-		if (tf_location_completed(r.loc) && !r.ended) {
-			rc = TF_EXIT_OK;	/* interrupted */
+		if (run_over(&r)) {
+			rc = run_result(&r);
 			goto out;
 		}
 		tf_error("Failed while spawning container: %s", err.msg);
@@ -502,7 +534,7 @@ run(struct tf_opts *o)
 	rc = make_tunnels(&r, o);
 	if (rc != 0)
 		goto out;
-	if (o->interactive) {
+	if (o->interactive && !tf_location_completed(r.loc)) {
 		tf_process_opts po;
 
 		memset(&po, 0, sizeof po);
@@ -522,9 +554,7 @@ run(struct tf_opts *o)
 	}
 	while (!tf_location_completed(r.loc))
 		tf_location_sleep(r.loc, 60000);
-	rc = r.exit;
-	if (strcmp(tf_location_state(r.loc), "refused") == 0)
-		rc = TF_EXIT_CONNECT;
+	rc = run_result(&r);
 out:
 	/* Disconnecting destroys the container (its end callback says so)
 	 * and the tunnels, then says goodbye. */

@@ -674,7 +674,9 @@ tf_process_attach_terminal(tf_process *p, tf_err *err)
 		if (tcgetattr(STDIN_FILENO, &loc->term_saved) == 0) {
 			raw = loc->term_saved;
 			cfmakeraw(&raw);
-			if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0)
+			/* TCSANOW, not TCSAFLUSH: what was typed while the
+			 * container started is meant for it, not discarded. */
+			if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
 				loc->term_raw = true;
 		}
 	}

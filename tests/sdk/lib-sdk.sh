@@ -58,9 +58,18 @@ wait_bg() {
 	echo $rc > "$TFT/$1.rc"
 }
 
-free_port() {	# a port near ours that nothing listens on
-	FREEPORT=$((${FREEPORT:-$((PORT + 100))} + 1))
-	echo $FREEPORT
+# free_port: a port near ours that nothing listens on.  It is called as
+# $(free_port), in a subshell, so the last one handed out is kept in a
+# file; ports other tests (or daemons) listen on are skipped.
+free_port() {
+	fp=$(cat "$TFT/freeport" 2>/dev/null || echo $((PORT + 100)))
+	while :; do
+		fp=$((fp + 1))
+		command -v ss >/dev/null || break
+		[ -z "$(ss -Hltn "sport = :$fp" 2>/dev/null)" ] && break
+	done
+	echo $fp > "$TFT/freeport"
+	echo $fp
 }
 
 http_get() {	# URL -> body on stdout
