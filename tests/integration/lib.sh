@@ -9,6 +9,12 @@ TFNODE=$BUILD/node/tf-node
 TFT=$(mktemp -d /tmp/tftest.XXXXXX)
 PORT=$((20000 + $$ % 20000))
 [ $((PORT % 2)) -eq 1 ] && PORT=$((PORT + 1))
+# The location listens on PORT and PORT+1 (enrolment); step past a pair
+# that something else (another test, a bench) already holds.
+while ss -Hltn "( sport = :$PORT or sport = :$((PORT + 1)) )" 2>/dev/null |
+	grep -q .; do
+	PORT=$((PORT + 2))
+done
 ENDPOINT=tcp://127.0.0.1:$PORT
 PIDS=""
 FAILS=0
