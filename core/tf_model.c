@@ -427,7 +427,8 @@ model_parse_container(tf_model_container *c, const msgpack_object *o)
 	rec_str(o, "error", c->error, sizeof c->error);
 	rec_str(o, "session", c->session, sizeof c->session);
 	rec_str(o, "session_name", c->session_name, sizeof c->session_name);
-	rec_str(o, "user", c->user, sizeof c->user);
+	/* "user" is the owner's numeric id; people read names. */
+	rec_str(o, "user_name", c->user, sizeof c->user);
 	rec_double(o, "created", &c->created);
 	rec_double(o, "started", &c->started);
 	rec_int(o, "startup_ms", &c->startup_ms);
@@ -440,6 +441,8 @@ model_parse_tunnel(tf_model_tunnel *t, const msgpack_object *o)
 	rec_int(o, "port", &t->port);
 	rec_int(o, "localport", &t->localport);
 	rec_str(o, "session", t->session, sizeof t->session);
+	rec_str(o, "session_name", t->session_name, sizeof t->session_name);
+	rec_str(o, "user_name", t->user, sizeof t->user);
 	rec_int(o, "conns", &t->conns);
 	rec_int(o, "bytes_in", &t->bytes_in);
 	rec_int(o, "bytes_out", &t->bytes_out);
@@ -453,7 +456,7 @@ model_parse_volume(tf_model_volume *v, const msgpack_object *o)
 
 	rec_str(o, "tag", v->tag, sizeof v->tag);
 	rec_str(o, "node", v->node, sizeof v->node);
-	rec_str(o, "user", v->user, sizeof v->user);
+	rec_str(o, "user_name", v->user, sizeof v->user);
 	rec_bool(o, "snapshot", &v->snapshot);
 	if (mounts != NULL && mounts->type == MSGPACK_OBJECT_ARRAY) {
 		v->nmounts = 0;
@@ -992,6 +995,62 @@ model_test_apply(tf_model *m, const char *cmd, msgpack_sbuffer *sb, int want)
 	msgpack_sbuffer_clear(sb);
 }
 
+/* Owners are named by "user_name" ("user" is their numeric id); a volume
+ * lists the containers that mount it, and an empty list clears it. */
+static void
+model_test_owners(tf_model *m, msgpack_packer *pk, msgpack_sbuffer *sb)
+{
+	const tf_model_container *c;
+	const tf_model_tunnel *t;
+	const tf_model_volume *v;
+
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "container", "AAAAbbbbCCCCddddEEEEff");
+	tf_pack_kv_int(pk, "user", 7);
+	tf_pack_kv_str(pk, "user_name", "alice");
+	model_test_apply(m, "container", sb, 1);
+	c = tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff");
+	assert(strcmp(c->user, "alice") == 0 && strcmp(c->tag, "web") == 0);
+
+	msgpack_pack_map(pk, 5);
+	tf_pack_kv_str(pk, "tunnel", "T1");
+	tf_pack_kv_str(pk, "session", "S1");
+	tf_pack_kv_str(pk, "session_name", "vis_owner");
+	tf_pack_kv_int(pk, "user", 7);
+	tf_pack_kv_str(pk, "user_name", "alice");
+	model_test_apply(m, "tunnel", sb, 1);
+	t = tf_model_tunnel_find(m, "T1");
+	assert(strcmp(t->user, "alice") == 0 &&
+	    strcmp(t->session_name, "vis_owner") == 0);
+
+	msgpack_pack_map(pk, 4);
+	tf_pack_kv_str(pk, "volume", "V1");
+	tf_pack_kv_int(pk, "user", 7);
+	tf_pack_kv_str(pk, "user_name", "alice");
+	tf_pack_str(pk, "mounts");
+	msgpack_pack_array(pk, 2);
+	tf_pack_str(pk, "AAAAbbbbCCCCddddEEEEff");
+	tf_pack_str(pk, "c2");
+	model_test_apply(m, "volume", sb, 1);
+	v = tf_model_volume_find(m, "V1");
+	assert(strcmp(v->user, "alice") == 0 && v->nmounts == 2 &&
+	    strcmp(v->mounts[1], "c2") == 0);
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "volume", "V1");
+	tf_pack_str(pk, "mounts");
+	msgpack_pack_array(pk, 0);
+	model_test_apply(m, "volume", sb, 1);
+	v = tf_model_volume_find(m, "V1");
+	assert(v->nmounts == 0 && strcmp(v->user, "alice") == 0);
+
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "tunnel", "T1");
+	model_test_apply(m, "tunnel_gone", sb, 1);
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "volume", "V1");
+	model_test_apply(m, "volume_gone", sb, 1);
+}
+
 void
 tf_model_test(bool verbose)
 {
@@ -1056,6 +1115,7 @@ tf_model_test(bool verbose)
 	c = tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff");
 	assert(c->state == TF_CTR_EXITED && strcmp(c->tag, "web") == 0);
 	assert(count.changed == 1);
+	model_test_owners(m, &pk, &sb);
 
 	/* Malformed: no id, wrong type; not a model event. */
 	msgpack_pack_map(&pk, 1);

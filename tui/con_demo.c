@@ -59,6 +59,11 @@ struct demo_job {
 	struct demo_job *prev, *next;
 };
 
+/* Every record of the demo belongs to one user, "demo"; records carry the
+ * owner's id and name as the location's do. */
+#define DEMO_USER_ID 2
+#define DEMO_MAX_VOLUMES 32
+
 struct con_demo {
 	con_client *cc;
 	tf_loop *loop;
@@ -83,28 +88,29 @@ static const char demo_offer[] =
 "\"containers\":["
 "{\"container\":\"Ab3dEf5gHi7jKm9nPq2rSt\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"web\","
 "\"image\":\"nginx:latest\",\"ip\":\"10.20.1.5\",\"state\":\"running\",\"session\":\"S1\","
-"\"session_name\":\"tfcon@ops\",\"user\":\"demo\",\"created\":-3720,\"started\":-3700,\"startup_ms\":412},"
+"\"session_name\":\"tfcon@ops\",\"user\":2,\"user_name\":\"demo\",\"created\":-3720,\"started\":-3700,\"startup_ms\":412},"
 "{\"container\":\"Cd4eFg6hJk8mNp2qRs3tUv\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"db\","
 "\"image\":\"postgres:15\",\"ip\":\"10.20.1.6\",\"state\":\"running\",\"session\":\"S1\","
-"\"session_name\":\"tfcon@ops\",\"user\":\"demo\",\"created\":-86400,\"started\":-86390,\"startup_ms\":1630},"
+"\"session_name\":\"tfcon@ops\",\"user\":2,\"user_name\":\"demo\",\"created\":-86400,\"started\":-86390,\"startup_ms\":1630},"
 "{\"container\":\"Ef5gHi7jKm9nPq2rSt4uVw\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\",\"tag\":\"\","
 "\"image\":\"busybox:latest\",\"ip\":\"10.20.1.7\",\"state\":\"sleeping\",\"session\":\"S2\","
-"\"session_name\":\"tf@build\",\"user\":\"demo\",\"created\":-60,\"started\":0,\"startup_ms\":0},"
+"\"session_name\":\"tf@build\",\"user\":2,\"user_name\":\"demo\",\"created\":-60,\"started\":0,\"startup_ms\":0},"
 "{\"container\":\"Gh6iJk8mNp2qRs3tUv5wXy\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\",\"tag\":\"worker-1\","
 "\"image\":\"alpine:3.19\",\"ip\":\"10.20.2.4\",\"state\":\"running\",\"session\":\"S2\","
-"\"session_name\":\"tf@build\",\"user\":\"demo\",\"created\":-540,\"started\":-535,\"startup_ms\":230},"
+"\"session_name\":\"tf@build\",\"user\":2,\"user_name\":\"demo\",\"created\":-540,\"started\":-535,\"startup_ms\":230},"
 "{\"container\":\"Jk7mNp2qRs3tUv5wXy6zAb\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\",\"tag\":\"migrate\","
 "\"image\":\"alpine:3.19\",\"ip\":\"10.20.2.9\",\"state\":\"exited\",\"exit_code\":1,"
-"\"error\":\"exited with status 1\",\"session\":\"S2\",\"session_name\":\"tf@build\",\"user\":\"demo\","
+"\"error\":\"exited with status 1\",\"session\":\"S2\",\"session_name\":\"tf@build\",\"user\":2,\"user_name\":\"demo\","
 "\"created\":-7200,\"started\":-7190,\"startup_ms\":200}],"
 "\"tunnels\":["
 "{\"tunnel\":\"Tn1aBc2dEf3gHi4jKm5nPq\",\"container\":\"Ab3dEf5gHi7jKm9nPq2rSt\",\"port\":80,"
-"\"session\":\"S1\",\"localport\":8080,\"conns\":2,\"bytes_in\":18234,\"bytes_out\":1048576}],"
+"\"session\":\"S1\",\"session_name\":\"tfcon@ops\",\"user\":2,\"user_name\":\"demo\","
+"\"localport\":8080,\"conns\":2,\"bytes_in\":18234,\"bytes_out\":1048576}],"
 "\"volumes\":["
 "{\"volume\":\"Vo1aBc2dEf3gHi4jKm5nPq\",\"tag\":\"pgdata\",\"node\":\"N7bd3Qd8Xm2Lr4ZtV9cK1a\","
-"\"mounts\":[\"Cd4eFg6hJk8mNp2qRs3tUv\"],\"snapshot\":true,\"user\":\"demo\"},"
+"\"mounts\":[\"Cd4eFg6hJk8mNp2qRs3tUv\"],\"snapshot\":true,\"user\":2,\"user_name\":\"demo\"},"
 "{\"volume\":\"Vo2xYz3wVu4tSr5qPn6mLk\",\"tag\":\"scratch\",\"node\":\"NqW4e8Rr6Tt2Yy9Uu3Ii5o\","
-"\"mounts\":[],\"snapshot\":false,\"user\":\"demo\"}],"
+"\"mounts\":[],\"snapshot\":false,\"user\":2,\"user_name\":\"demo\"}],"
 "\"images\":["
 "{\"image\":\"sha256:1a2b3c4d5e6f\",\"names\":[\"busybox:latest\",\"busybox\"],\"layers\":[\"l1\"],"
 "\"size\":4400000,\"created\":-2592000},"
@@ -260,7 +266,8 @@ demo_pack_ctr(struct con_params *p, const tf_model_container *c)
 	con_params_str(p, "error", c->error);
 	con_params_str(p, "session", c->session);
 	con_params_str(p, "session_name", c->session_name);
-	con_params_str(p, "user", c->user);
+	con_params_int(p, "user", DEMO_USER_ID);
+	con_params_str(p, "user_name", c->user);
 	con_params_key(p, "created");
 	msgpack_pack_double(&p->pk, c->created);
 	con_params_key(p, "started");
@@ -287,7 +294,8 @@ demo_pack_vol(struct con_params *p, const tf_model_volume *v)
 	con_params_str(p, "volume", v->id);
 	con_params_str(p, "tag", v->tag);
 	con_params_str(p, "node", v->node);
-	con_params_str(p, "user", v->user);
+	con_params_int(p, "user", DEMO_USER_ID);
+	con_params_str(p, "user_name", v->user);
 	con_params_bool(p, "snapshot", v->snapshot);
 	pk = con_params_key(p, "mounts");
 	msgpack_pack_array(pk, n);
@@ -330,6 +338,116 @@ demo_end_streams(struct con_demo *d, const char *container, const char *why)
 	}
 }
 
+/* A volume record with a container added to or dropped from its mounts, as
+ * the location pushes when a container mounting it is spawned or ends. */
+static void
+demo_push_mount(struct con_demo *d, uint64_t ms, const char *volume,
+		const char *container, bool add)
+{
+	const tf_model_volume *v = tf_model_volume_find(con_client_model(d->cc),
+	    volume);
+	tf_model_volume copy;
+	struct con_params p;
+	int i, n;
+
+	if (v == NULL)
+		return;
+	copy = *v;
+	n = copy.nmounts < TF_MODEL_MOUNTS ? copy.nmounts : TF_MODEL_MOUNTS;
+	for (i = 0; i < n && strcmp(copy.mounts[i], container) != 0; i++)
+		;
+	if (add == (i < n))
+		return;		/* already listed, or not there to drop */
+	if (add && n < TF_MODEL_MOUNTS)
+		snprintf(copy.mounts[n], sizeof copy.mounts[n], "%s", container);
+	else if (!add)
+		memmove(copy.mounts[i], copy.mounts[i + 1],
+		    (size_t)(n - i - 1) * sizeof copy.mounts[0]);
+	copy.nmounts += add ? 1 : -1;
+	con_params_init(&p);
+	demo_pack_vol(&p, &copy);
+	demo_later(d, ms, DEMO_PUSH, NULL, "volume", &p);
+}
+
+static bool
+demo_vol_lists(const tf_model_volume *v, const char *container)
+{
+	for (int i = 0; i < v->nmounts && i < TF_MODEL_MOUNTS; i++)
+		if (strcmp(v->mounts[i], container) == 0)
+			return true;
+	return false;
+}
+
+/* A container's end drops it from the mounts of its volumes (a spawn
+ * mounts at most DEMO_MAX_VOLUMES). */
+static void
+demo_unmount_all(struct con_demo *d, uint64_t ms, const char *container)
+{
+	const tf_model *m = con_client_model(d->cc);
+	char ids[DEMO_MAX_VOLUMES][TF_MODEL_ID];
+	const tf_model_volume *v;
+	size_t i, n = 0;
+
+	for (i = 0; i < tf_model_count(m, TF_MODEL_VOLUME) &&
+	    n < DEMO_MAX_VOLUMES; i++) {
+		v = tf_model_volume_at(m, i);
+		if (demo_vol_lists(v, container))
+			snprintf(ids[n++], sizeof ids[0], "%s", v->id);
+	}
+	for (i = 0; i < n; i++)
+		demo_push_mount(d, ms, ids[i], container, false);
+}
+
+/* A spawn's [[volume, mountpoint]] pairs name known volumes (by uuid, tag
+ * or uuid:tag); their ids go to ids[].  As at a location, the container
+ * goes to the volumes' node: node[] is set to it, or must name it. */
+static int
+demo_spawn_volumes(struct con_demo *d, const msgpack_object *params,
+		   struct con_req *req, char ids[][TF_MODEL_ID], size_t *n,
+		   char node[TF_MODEL_ID])
+{
+	const tf_model *m = con_client_model(d->cc);
+	const msgpack_object_array *vols = NULL;
+	const tf_model_node *vn, *want;
+	const tf_model_volume *v;
+	char name[TF_MODEL_ID + TF_MODEL_NAME];
+	uint32_t i;
+
+	*n = 0;
+	if (tf_obj_array(params, "volumes", &vols, DEMO_MAX_VOLUMES, false,
+	    NULL) < 0) {
+		demo_error(d, req, "too many volumes");
+		return -1;
+	}
+	for (i = 0; vols != NULL && i < vols->size; i++) {
+		const msgpack_object *pair = &vols->ptr[i];
+
+		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2 ||
+		    tf_obj_as_str(&pair->via.array.ptr[0], name, sizeof name) != 0) {
+			demo_error(d, req, "volumes must be [volume, mountpoint] "
+			    "pairs");
+			return -1;
+		}
+		v = tf_model_volume_lookup(m, name);
+		if (v == NULL) {
+			demo_error(d, req, "no such volume: %s", name);
+			return -1;
+		}
+		vn = tf_model_node_lookup(m, v->node);
+		want = node[0] != '\0' ? tf_model_node_lookup(m, node) : vn;
+		if (want != vn) {
+			demo_error(d, req, "volume %s lives on node %s, not %s",
+			    v->id, vn != NULL ? vn->name : "?",
+			    want != NULL ? want->name : node);
+			return -1;
+		}
+		if (vn != NULL)
+			snprintf(node, TF_MODEL_ID, "%s", vn->id);
+		snprintf(ids[(*n)++], TF_MODEL_ID, "%s", v->id);
+	}
+	return 0;
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 static void
@@ -341,11 +459,12 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 	char tag[TF_MODEL_NAME] = "";
 	const tf_model_image *im;
 	const tf_model_node *n;
+	char vols[DEMO_MAX_VOLUMES][TF_MODEL_ID];
 	tf_model_container c;
 	struct con_params p;
 	bool sleep = false;
+	size_t i, nvols;
 	tf_uuid id;
-	size_t i;
 
 	tf_obj_str(params, "image", image, sizeof image, false, NULL);
 	tf_obj_str(params, "node", node, sizeof node, false, NULL);
@@ -355,6 +474,8 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 		demo_error(d, req, "no such image: %s", image);
 		return;
 	}
+	if (demo_spawn_volumes(d, params, req, vols, &nvols, node) != 0)
+		return;
 	n = node[0] ? tf_model_node_lookup(m, node) : tf_model_best_node(m);
 	if (n == NULL) {
 		demo_error(d, req, node[0] ? "no such node: %s" :
@@ -390,6 +511,8 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 	c.created = tf_wall_time();
 	c.state = TF_CTR_SPAWNING;
 	demo_push_ctr(d, 20, &c);
+	for (i = 0; i < nvols; i++)
+		demo_push_mount(d, 25, vols[i], c.id, true);
 
 	con_params_init(&p);
 	con_params_str(&p, "container", c.id);
@@ -439,6 +562,7 @@ demo_lifecycle(struct con_demo *d, const char *cmd,
 		copy.state = TF_CTR_DESTROYED;
 		demo_push_ctr(d, 10, &copy);
 		demo_push_gone(d, 250, "container", copy.id);
+		demo_unmount_all(d, 255, copy.id);
 		demo_ok(d, req, 60);
 		return;
 	}
@@ -813,6 +937,9 @@ demo_tunnel(struct con_demo *d, const msgpack_object *params,
 	con_params_int(&p, "port", port);
 	con_params_int(&p, "localport", localport);
 	con_params_str(&p, "session", con_client_session(d->cc));
+	con_params_str(&p, "session_name", "tfcon@demo");
+	con_params_int(&p, "user", DEMO_USER_ID);
+	con_params_str(&p, "user_name", "demo");
 	con_params_int(&p, "conns", 0);
 	con_params_int(&p, "bytes_in", 0);
 	con_params_int(&p, "bytes_out", 0);

@@ -172,6 +172,7 @@ CELL(ctr_session)
 	snprintf(buf, size, "%s", c->session_name[0] ? c->session_name :
 	    c->session);
 }
+CELL(ctr_user) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_container *)rec)->user); }
 CELL(ctr_startup)
 {
 	const tf_model_container *c = rec;
@@ -191,6 +192,7 @@ CMP(ctr_cmp_image) { return strcmp(((const tf_model_container *)a)->image, ((con
 CMP(ctr_cmp_node) { return strcmp(((const tf_model_container *)a)->node, ((const tf_model_container *)b)->node); }
 CMP(ctr_cmp_ip) { return strcmp(((const tf_model_container *)a)->ip, ((const tf_model_container *)b)->ip); }
 CMP(ctr_cmp_session) { return strcmp(((const tf_model_container *)a)->session_name, ((const tf_model_container *)b)->session_name); }
+CMP(ctr_cmp_user) { return strcmp(((const tf_model_container *)a)->user, ((const tf_model_container *)b)->user); }
 CMP(ctr_cmp_error) { return strcmp(((const tf_model_container *)a)->error, ((const tf_model_container *)b)->error); }
 CMP(ctr_cmp_state) { return (int)((const tf_model_container *)a)->state - (int)((const tf_model_container *)b)->state; }
 CMP(ctr_cmp_uptime)
@@ -224,6 +226,8 @@ static const struct tui_column ctr_cols[] = {
 	{ "STATE", 9, 12, 0, false, ctr_state, ctr_cmp_state, ctr_state_color },
 	{ "UPTIME", 7, 8, 0, true, ctr_uptime, ctr_cmp_uptime, NULL },
 	{ "SESSION", 8, 20, 2, false, ctr_session, ctr_cmp_session, NULL },
+	/* An admin sees everyone's containers: whose is each. */
+	{ "USER", 4, 16, 2, false, ctr_user, ctr_cmp_user, NULL },
 	{ "STARTUP", 7, 8, 4, true, ctr_startup, ctr_cmp_startup, NULL },
 	{ "ID", 22, 22, 3, false, ctr_id, NULL, NULL },
 	{ "ERROR", 10, 0, 5, false, ctr_error, ctr_cmp_error, ctr_error_color },
@@ -248,7 +252,17 @@ CELL(tun_target)
 CELL(tun_conns) { TF_UNUSED(t); snprintf(buf, size, "%lld", (long long)((const tf_model_tunnel *)rec)->conns); }
 CELL(tun_in) { TF_UNUSED(t); tui_fmt_bytes(((const tf_model_tunnel *)rec)->bytes_in, buf, size); }
 CELL(tun_out) { TF_UNUSED(t); tui_fmt_bytes(((const tf_model_tunnel *)rec)->bytes_out, buf, size); }
-CELL(tun_session) { TF_UNUSED(t); snprintf(buf, size, "%.8s", ((const tf_model_tunnel *)rec)->session); }
+CELL(tun_session)
+{
+	const tf_model_tunnel *tu = rec;
+
+	TF_UNUSED(t);
+	if (tu->session_name[0] != '\0')
+		snprintf(buf, size, "%s", tu->session_name);
+	else
+		snprintf(buf, size, "%.8s", tu->session);
+}
+CELL(tun_user) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_tunnel *)rec)->user); }
 CELL(tun_id) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_tunnel *)rec)->id); }
 CMP(tun_cmp_local) { return views_cmp_double((double)((const tf_model_tunnel *)a)->localport, (double)((const tf_model_tunnel *)b)->localport); }
 CMP(tun_cmp_conns) { return views_cmp_double((double)((const tf_model_tunnel *)a)->conns, (double)((const tf_model_tunnel *)b)->conns); }
@@ -261,7 +275,8 @@ static const struct tui_column tun_cols[] = {
 	{ "CONNS", 5, 6, 0, true, tun_conns, tun_cmp_conns, NULL },
 	{ "IN", 7, 8, 0, true, tun_in, tun_cmp_in, NULL },
 	{ "OUT", 7, 8, 0, true, tun_out, tun_cmp_out, NULL },
-	{ "SESSION", 8, 8, 1, false, tun_session, NULL, NULL },
+	{ "SESSION", 8, 20, 1, false, tun_session, NULL, NULL },
+	{ "USER", 4, 16, 1, false, tun_user, NULL, NULL },
 	{ "ID", 22, 22, 2, false, tun_id, NULL, NULL },
 };
 

@@ -84,7 +84,7 @@ typedef struct tf_model_container {
 	char error[TF_MODEL_TEXT];
 	char session[TF_MODEL_ID];
 	char session_name[TF_MODEL_NAME];
-	char user[TF_MODEL_NAME];
+	char user[TF_MODEL_NAME];	/* the owner's name (user_name) */
 	double created;			/* wall clock seconds, 0 unknown */
 	double started;
 	int64_t startup_ms;
@@ -96,6 +96,8 @@ typedef struct tf_model_tunnel {
 	int64_t port;
 	int64_t localport;
 	char session[TF_MODEL_ID];
+	char session_name[TF_MODEL_NAME];
+	char user[TF_MODEL_NAME];	/* the owner's name (user_name) */
 	int64_t conns;
 	int64_t bytes_in;
 	int64_t bytes_out;
@@ -106,10 +108,10 @@ typedef struct tf_model_volume {
 	char id[TF_MODEL_ID];
 	char tag[TF_MODEL_NAME];
 	char node[TF_MODEL_ID];
-	char user[TF_MODEL_NAME];
+	char user[TF_MODEL_NAME];	/* the owner's name (user_name) */
 	bool snapshot;
 	int nmounts;				/* may exceed TF_MODEL_MOUNTS */
-	char mounts[TF_MODEL_MOUNTS][TF_MODEL_ID];
+	char mounts[TF_MODEL_MOUNTS][TF_MODEL_ID];	/* container ids */
 } tf_model_volume;
 
 typedef struct tf_model_image {
