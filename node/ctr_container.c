@@ -327,6 +327,7 @@ ctr_free(ctr *c)
 	strv_free(c->argv);
 	strv_free(c->env);
 	free(c->workdir);
+	free(c->user_spec);
 	free(c->hostname);
 	free(c->netns);
 	for (i = 0; i < c->nmounts; i++) {
@@ -471,6 +472,25 @@ ctr_make_pipes(ctr *c, tf_err *err)
 
 static void ctr_runc_exited(pid_t pid, int status, void *arg);
 
+/* The image's User names an account of the image (a reset or a pre-boot
+ * file may change /etc/passwd), so it is looked up at every boot, in the
+ * mounted root. */
+static int
+ctr_user_resolve(ctr *c, tf_err *err)
+{
+	int rootfd, rc;
+
+	c->user.uid = c->user.gid = 0;
+	if (c->user_spec == NULL)
+		return 0;
+	rootfd = ctr_root_open(c, err);
+	if (rootfd < 0)
+		return -1;
+	rc = rt_user_resolve(rootfd, c->user_spec, &c->user, err);
+	close(rootfd);
+	return rc;
+}
+
 static int
 ctr_boot(ctr *c, tf_err *err)
 {
@@ -495,6 +515,10 @@ ctr_boot(ctr *c, tf_err *err)
 	bs.limits = c->limits;
 	bs.mounts = c->mounts;
 	bs.nmounts = c->nmounts;
+	if (ctr_user_resolve(c, err) != 0)
+		return -1;
+	bs.uid = c->user.uid;
+	bs.gid = c->user.gid;
 	if (rt_bundle_write_config(&bs, err) != 0)
 		return -1;
 
@@ -813,6 +837,8 @@ ctr_spawn(ctr_table *t, const ctr_spec *s, tf_err *err)
 	} else {
 		c->workdir = tf_strdup("/");
 	}
+	if (s->user != NULL && s->user[0] != '\0')
+		c->user_spec = tf_strdup(s->user);
 	c->netns = s->netns != NULL ? tf_strdup(s->netns) : NULL;
 	c->limits = s->limits;
 	c->sleep = s->sleep;

@@ -109,6 +109,7 @@ typedef struct ctr_spec {
 	const char *const *cmd;
 	const char *const *image_env;
 	const char *workdir;
+	const char *user;		/* "name", "uid", "name:group", ...; NULL: root */
 	/* The spawn request. */
 	const char *const *env;		/* NAME=value, override the image's */
 	const char *const *command;	/* replaces the image's cmd */

@@ -10,6 +10,7 @@
 #include "proc_exec.h"
 #include "rt_child.h"
 #include "rt_runc.h"
+#include "rt_user.h"
 
 struct ctr_table {
 	char *state_dir;
@@ -53,6 +54,8 @@ struct ctr {
 	char **argv;
 	char **env;
 	char *workdir;
+	char *user_spec;	/* the image's User, resolved at every boot */
+	rt_user user;		/* entrypoint and processes run as this */
 	char *hostname;
 	char *netns;
 	rt_limits limits;

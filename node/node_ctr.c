@@ -373,7 +373,7 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	const msgpack_object *params = &sp->params.data, *config = NULL;
 	char **entrypoint = NULL, **cmd = NULL, **image_env = NULL, **env = NULL,
 	    **command = NULL, **layer_paths = NULL, **pre_paths = NULL,
-	    **vol_strs = NULL, *workdir = NULL;
+	    **vol_strs = NULL, *workdir = NULL, *user = NULL;
 	ctr_file *pre = NULL;
 	rt_mount *mounts = NULL;
 	size_t npre = 0, nmounts = 0, i;
@@ -400,6 +400,7 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	    spawn_volumes(n, params, &mounts, &nmounts, &vol_strs, &err) != 0)
 		goto fail;
 	workdir = obj_strdup(config_get(config, "WorkingDir", "workdir"));
+	user = obj_strdup(config_get(config, "User", "user"));
 
 	nc = tf_calloc(1, sizeof *nc);
 	snprintf(nc->id, sizeof nc->id, "%s", sp->id);
@@ -436,6 +437,7 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	spec.cmd = (const char *const *)cmd;
 	spec.image_env = (const char *const *)image_env;
 	spec.workdir = workdir;
+	spec.user = user;
 	spec.env = (const char *const *)env;
 	spec.command = (const char *const *)command;
 	spec.preboot = pre;
@@ -477,6 +479,7 @@ out:
 	free(pre);
 	free(mounts);
 	free(workdir);
+	free(user);
 }
 
 /* Moves a spawn on: runs it if its layers are there, fails it if one of

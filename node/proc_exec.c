@@ -449,8 +449,9 @@ proc_json(const proc_spec *s, ctr *c, const char *const *argv,
 		json_object_set_new(j, "consoleSize", size);
 	}
 	user = json_object();
-	json_object_set_new(user, "uid", json_integer(0));
-	json_object_set_new(user, "gid", json_integer(0));
+	/* As the entrypoint: the image's User. */
+	json_object_set_new(user, "uid", json_integer(c->user.uid));
+	json_object_set_new(user, "gid", json_integer(c->user.gid));
 	json_object_set_new(j, "user", user);
 	a = json_array();
 	for (i = 0; argv[i] != NULL; i++)

@@ -325,8 +325,8 @@ config_process(const rt_bundle_spec *s)
 
 	json_object_set_new(p, "terminal", json_false());
 	user = json_object();
-	json_object_set_new(user, "uid", json_integer(0));
-	json_object_set_new(user, "gid", json_integer(0));
+	json_object_set_new(user, "uid", json_integer(s->uid));
+	json_object_set_new(user, "gid", json_integer(s->gid));
 	json_object_set_new(p, "user", user);
 
 	args = json_array();

@@ -65,6 +65,7 @@ typedef struct rt_bundle_spec {
 	rt_limits limits;
 	const rt_mount *mounts;
 	size_t nmounts;
+	uint32_t uid, gid;		/* the process's user (the image's User) */
 	const char *hosts;		/* host file bound at /etc/hosts; NULL: none
 					 * (rt_bundle_write_config fills it in) */
 } rt_bundle_spec;

@@ -853,6 +853,56 @@ test_sleep_wake(tloop *l)
 	WAIT(l, 20000, tc.state == CTR_DESTROYED);
 }
 
+/* The image's User, looked up in the container's own passwd and group
+ * (here pre-boot files), runs the entrypoint and the processes. */
+static void
+test_user(tloop *l)
+{
+	static const char *const cmd[] = { "sh", "-c",
+	    "echo ids=$(id -u):$(id -g); exec sleep 1000", NULL };
+	static const char passwd[] = "root:x:0:0::/root:/bin/sh\n"
+	    "app:x:1234:2345::/:/bin/sh\n";
+	static const char group[] = "root:x:0:\ngrp:x:3456:\n";
+	ctr_file pre[] = {
+		{ "/etc/passwd", passwd, sizeof passwd - 1 },
+		{ "/etc/group", group, sizeof group - 1 },
+	};
+	tctr tc;
+	tproc tp;
+	ctr_spec s;
+	tf_err err;
+	ctr *c;
+
+	STEP("the image's User runs the entrypoint and processes");
+	base_spec(&s, "userctr", cmd);
+	s.preboot = pre;
+	s.npreboot = 2;
+	s.user = "app";
+	c = spawn(l, &tc, &s);
+	WAIT(l, 20000, tc.state == CTR_RUNNING);
+	WAIT(l, 10000, sbuf_has(&tc.out, "ids=1234:2345"));
+	run_proc(l, c, &tp, "id", NULL, "id -u; id -g");
+	WAIT(l, 10000, tp.exited);
+	CHECK(tp.exit_code == 0 && sbuf_has(&tp.out, "1234\n2345"));
+	ctr_destroy(c);
+	WAIT(l, 20000, tc.state == CTR_DESTROYED);
+
+	base_spec(&s, "userctr2", cmd);
+	s.preboot = pre;
+	s.npreboot = 2;
+	s.user = "app:grp";
+	c = spawn(l, &tc, &s);
+	WAIT(l, 10000, sbuf_has(&tc.out, "ids=1234:3456"));
+	ctr_destroy(c);
+	WAIT(l, 20000, tc.state == CTR_DESTROYED);
+
+	base_spec(&s, "userctr3", cmd);
+	s.user = "nosuchuser";
+	CHECK(ctr_spawn(l->t, &s, &err) == NULL);
+	printf("   unknown user: %s\n", err.msg);
+	CHECK(strstr(err.msg, "nosuchuser") != NULL);
+}
+
 static void
 test_exits(tloop *l)
 {
@@ -1104,6 +1154,7 @@ main(int argc, char **argv)
 
 	test_main_container(&l);
 	test_sleep_wake(&l);
+	test_user(&l);
 	test_exits(&l);
 	test_limits(&l);
 

@@ -19,6 +19,7 @@
 #include "fs_path.h"
 #include "fs_xfer.h"
 #include "rt_bundle.h"
+#include "rt_user.h"
 #include "rt_runc.h"
 #include "tf_err.h"
 #include "tf_util.h"
@@ -297,6 +298,36 @@ test_config(void)
 	CHECK(rt_bundle_config_json(&s, &err) == NULL);
 }
 
+static void
+test_user(void)
+{
+	static const char pw[] = "root:x:0:0::/root:/bin/sh\n"
+	    "nginx:x:101:102:nginx user:/nonexistent:/bin/false\n"
+	    "broken line\n";
+	static const char gr[] = "root:x:0:\nwww:x:33:\n";
+	rt_user u;
+	tf_err err;
+
+	CHECK(rt_user_resolve_text(pw, gr, NULL, &u, &err) == 0 &&
+	    u.uid == 0 && u.gid == 0);
+	CHECK(rt_user_resolve_text(pw, gr, "nginx", &u, &err) == 0 &&
+	    u.uid == 101 && u.gid == 102);
+	CHECK(rt_user_resolve_text(pw, gr, "nginx:www", &u, &err) == 0 &&
+	    u.uid == 101 && u.gid == 33);
+	CHECK(rt_user_resolve_text(pw, gr, "101", &u, &err) == 0 &&
+	    u.uid == 101 && u.gid == 102);
+	/* A number with no account gets gid 0, as Docker does. */
+	CHECK(rt_user_resolve_text(NULL, NULL, "1000", &u, &err) == 0 &&
+	    u.uid == 1000 && u.gid == 0);
+	CHECK(rt_user_resolve_text(NULL, NULL, "1000:50", &u, &err) == 0 &&
+	    u.uid == 1000 && u.gid == 50);
+	CHECK(rt_user_resolve_text(pw, gr, "ghost", &u, &err) == -1 &&
+	    strstr(err.msg, "ghost") != NULL);
+	CHECK(rt_user_resolve_text(pw, gr, "nginx:nogroup", &u, &err) == -1 &&
+	    strstr(err.msg, "nogroup") != NULL);
+	CHECK(rt_user_resolve_text(NULL, NULL, "4294967295", &u, &err) == -1);
+}
+
 int
 main(void)
 {
@@ -304,6 +335,7 @@ main(void)
 	test_clean();
 	test_xfer();
 	test_config();
+	test_user();
 	printf("test_node_unit: ok\n");
 	return 0;
 }
