@@ -44,11 +44,24 @@ trap tui_cleanup EXIT
 # tmux server behind either.
 trap 'tui_cleanup; trap - EXIT; exit 1' INT TERM HUP PIPE
 
+# Waits until the test's tmux server process has gone: a new-session sent
+# while a killed server is still exiting joins it and dies with it.  (The
+# server's command line is the one that started it: tmux -L SOCK ...)
+tmux_gone() {
+	_i=0
+	while pgrep -f "tmux -L $TUI_SOCK " >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] || break
+		sleep 0.1
+	done
+}
+
 # tui_start COLS ROWS [extra tfcon args...]
 tui_start() {
 	cols=$1
 	rows=$2
 	shift 2
+	tmux_gone
 	tmux_ new-session -d -s t -x "$cols" -y "$rows" \
 	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} $TFCON $TFCON_TEST_ARGS --log-file $TUI_DIR/tfcon.log $*; echo TFCON-EXITED \$?; sleep 30"
 	tmux_ set-option -t t remain-on-exit on >/dev/null 2>&1

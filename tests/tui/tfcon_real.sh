@@ -52,7 +52,6 @@ wait_gone ":tt1 +busybox" 30
 keys q
 wait_for "TFCON-EXITED 0"
 tmux_ kill-server
-sleep 0.5
 
 # A custom keymap, and --readonly, against the same location, with a
 # container another program (tf) started.
@@ -70,8 +69,6 @@ wait_for "destroy is disabled: tfcon is read-only"
 keys q
 wait_for "TFCON-EXITED 0"
 tmux_ kill-server
-# A new server on the same socket right after kill-server can lose the race.
-sleep 0.5
 # Without --readonly the rebound key destroys it (after the confirmation).
 tui_start 110 32
 keys 2
