@@ -147,8 +147,13 @@ sdk_container_gone(tf_container *c)
 	sdk_container_end(c);
 }
 
+/* A container absent from an offer is not taken as ended: the location
+ * reports every end (container_gone, or state destroyed, replayed after
+ * the offer to a session that was away).  Only when the welcome started a
+ * new session (the old one was collected with its containers) is the offer
+ * all there is: then absent is gone. */
 void
-sdk_containers_resync(tf_location *loc)
+sdk_containers_resync(tf_location *loc, bool absent_is_gone)
 {
 	for (size_t i = 0; i < loc->n_containers; i++) {
 		tf_container *c = loc->containers[i];
@@ -159,7 +164,7 @@ sdk_containers_resync(tf_location *loc)
 		r = tf_model_container_find(loc->model, c->id);
 		if (r != NULL)
 			sdk_container_sync(c, r);
-		else
+		else if (absent_is_gone)
 			sdk_container_gone(c);
 	}
 }

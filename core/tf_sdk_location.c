@@ -387,9 +387,12 @@ sdk_push_cb(tf_conn *conn, const tf_msg *m, void *arg)
 		if (first)
 			tf_info("Location has sent resource offer");
 		sdk_volumes_resync(loc);
-		sdk_containers_resync(loc);
+		sdk_containers_resync(loc, loc->new_session);
+		loc->new_session = false;
+		sdk_tunnels_offer(loc);
 	} else if (strcmp(m->cmd, "node") == 0) {
 		sdk_note_node(loc, m->params, true);
+		sdk_tunnels_restore(loc);
 	} else if (strcmp(m->cmd, "volume") == 0) {
 		sdk_note_volume(loc, m->params);
 	} else if (strcmp(m->cmd, "image") == 0) {
@@ -405,6 +408,12 @@ sdk_push_cb(tf_conn *conn, const tf_msg *m, void *arg)
 		sdk_container_event(loc, m, false);
 	} else if (strcmp(m->cmd, "container_gone") == 0) {
 		sdk_container_event(loc, m, true);
+	} else if (strcmp(m->cmd, "tunnel_gone") == 0) {
+		char id[TF_MODEL_ID], why[TF_ERR_LEN] = "";
+
+		tf_msg_str(m, "error", why, sizeof why, false, NULL);
+		if (tf_msg_str(m, "tunnel", id, sizeof id, true, NULL) == 0)
+			sdk_tunnel_gone(loc, id, why);
 	}
 }
 
@@ -430,6 +439,8 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 			    "was collected");
 		if (loc->offered && resumed)
 			sdk_tunnels_reconnected(loc);
+		if (loc->offered && !resumed)
+			loc->new_session = true;
 		break;
 	case TF_CONN_REFUSED:
 		loc->conn_failed = true;

@@ -123,6 +123,11 @@ struct tf_tunnel {
 	int listen_fd;
 	uint64_t req;			/* the tunnel stream */
 	bool requested, ready, closed;
+	/* After a resumed welcome the offer says whether the location still
+	 * has the tunnel (verify); if not (it restarted) it is asked for
+	 * again once the container's node is up (restoring). */
+	bool verify, restoring;
+	uint64_t restore_after_ms;	/* a failed restore waits till then */
 	char error[TF_ERR_LEN];
 	uint32_t next_conn;
 	SDK_ARRAY(struct sdk_tconn *, conns);
@@ -145,6 +150,9 @@ struct tf_location {
 	char name[256];
 	char program[64];
 	bool offered;			/* the first offer arrived */
+	/* The last welcome started a new session (the old one was
+	 * collected): the next offer is all that is left of ours. */
+	bool new_session;
 	bool disconnected, disconnecting;
 	bool abandon;			/* a second signal while disconnecting */
 	bool complete;
@@ -214,7 +222,7 @@ tf_container *sdk_container_from_model(tf_location *loc,
 				       const tf_model_container *r);
 void sdk_container_sync(tf_container *c, const tf_model_container *r);
 void sdk_container_gone(tf_container *c);
-void sdk_containers_resync(tf_location *loc);
+void sdk_containers_resync(tf_location *loc, bool absent_is_gone);
 bool sdk_work_left(tf_location *loc);
 void sdk_disconnect_containers(tf_location *loc);
 tf_volume *sdk_volume_get(tf_location *loc, const tf_model_volume *r);
@@ -240,5 +248,8 @@ void sdk_tunnel_free(tf_tunnel *t);
 void sdk_tunnels_container_gone(tf_container *c);
 void sdk_tunnels_close_all(tf_location *loc);
 void sdk_tunnels_reconnected(tf_location *loc);
+void sdk_tunnels_offer(tf_location *loc);
+void sdk_tunnels_restore(tf_location *loc);
+void sdk_tunnel_gone(tf_location *loc, const char *id, const char *why);
 
 #endif

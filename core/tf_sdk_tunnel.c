@@ -6,6 +6,11 @@
  * credit window each way and half-close.  On top: wait_tcp (connection
  * probes with no local socket), wait_http_200 (HTTP/1.0 polls through the
  * tunnel) and attach_browser.
+ *
+ * A tunnel outlives a restart of the location: when the offer after a
+ * resumed welcome lacks it, its open connections are closed (the node
+ * dropped them) and it is asked for again once its container's node is
+ * up; the listening socket stays.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +27,7 @@
 
 #define TCONN_READ_MAX (64u << 10)
 #define HTTP_TRY_MS 5000
+#define TUNNEL_RESTORE_RETRY_MS 2000
 
 struct sdk_tconn {
 	tf_tunnel *t;
@@ -280,6 +286,10 @@ sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
 	if (tf_msg_int(m, "conn", &conn, 0, INT64_MAX, false, NULL) != 0) {
 		if (strcmp(event, "ready") == 0 && !t->ready) {
 			t->ready = true;
+			if (t->restoring)
+				tf_info("Restored tunnel onto: %s (%d -> %d)",
+				    t->ctr->id, t->localport, t->port);
+			t->restoring = false;
 			tf_debug("tunnel %s is ready", t->id);
 			for (size_t i = 0; i < t->n_conns; i++)
 				if (!t->conns[i]->dead)
@@ -349,6 +359,15 @@ sdk_tunnel_cb(tf_conn *conn, const tf_msg *m, void *arg)
 		return;
 	}
 	t->req = 0;
+	if (t->restoring && tf_msg_is_error(m)) {
+		char why[TF_ERR_LEN];
+
+		/* Its node may not be back yet: try again later. */
+		sdk_msg_error(m, why, sizeof why);
+		tf_debug("tunnel %s: restoring failed: %s", t->id, why);
+		t->restore_after_ms = tf_now_ms() + TUNNEL_RESTORE_RETRY_MS;
+		return;
+	}
 	if (sdk_msg_error(m, t->error, sizeof t->error))
 		tf_warn("Tunnel onto %s (%d -> %d) failed: %s", t->ctr->id,
 		    t->localport, t->port, t->error);
@@ -389,6 +408,20 @@ sdk_listen(tf_tunnel *t, const char *bind_addr, int localport, tf_err *err)
 	return 0;
 }
 
+/* Asks the location for the tunnel (again, when restoring it). */
+static void
+sdk_tunnel_request(tf_tunnel *t)
+{
+	tf_out o;
+
+	tf_out_init(&o, "tunnel");
+	tf_out_str(&o, "tunnel", t->id);
+	tf_out_str(&o, "container", t->ctr->id);
+	tf_out_int(&o, "port", t->port);
+	tf_out_int(&o, "localport", t->localport);
+	t->req = sdk_request(t->loc, &o, NULL, 0, sdk_tunnel_cb, t);
+}
+
 static tf_tunnel *
 sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
 	       bool listen_local, tf_err *err)
@@ -396,7 +429,6 @@ sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
 	tf_location *loc = c->loc;
 	tf_tunnel *t;
 	tf_uuid u;
-	tf_out o;
 
 	if (port <= 0 || port > 65535 || localport < 0 || localport > 65535) {
 		tf_err_set(err, "ports are 1 to 65535 (local 0: any)");
@@ -420,12 +452,7 @@ sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
 	snprintf(t->url, sizeof t->url, "http://%s:%d/",
 	    strcmp(t->bind, "0.0.0.0") == 0 ? "localhost" : t->bind,
 	    t->localport);
-	tf_out_init(&o, "tunnel");
-	tf_out_str(&o, "tunnel", t->id);
-	tf_out_str(&o, "container", c->id);
-	tf_out_int(&o, "port", port);
-	tf_out_int(&o, "localport", t->localport);
-	t->req = sdk_request(loc, &o, NULL, 0, sdk_tunnel_cb, t);
+	sdk_tunnel_request(t);
 	if (t->req == 0) {
 		tf_err_set(err, "not connected to %s", loc->name);
 		sdk_tunnel_shut(t);
@@ -510,11 +537,111 @@ sdk_tunnels_close_all(tf_location *loc)
 		sdk_tunnel_close(loc->tunnels[i], true);
 }
 
+/* A resumed session keeps its tunnels, unless the location restarted:
+ * the offer that follows the welcome tells (sdk_tunnels_offer).  Tunnels
+ * not ready yet are left alone: their request may still be on its way. */
 void
 sdk_tunnels_reconnected(tf_location *loc)
 {
-	/* A resumed session keeps its streams at the location; nothing to
-	 * do until the protocol says otherwise. */
+	for (size_t i = 0; i < loc->n_tunnels; i++) {
+		tf_tunnel *t = loc->tunnels[i];
+
+		if (!t->closed && t->ready)
+			t->verify = true;
+	}
+}
+
+/* The location lost the tunnel and the node ended its connections with
+ * it: close ours (their peers see the end at once rather than hang) and
+ * ask for the tunnel again.  Connections accepted meanwhile wait for it. */
+static void
+sdk_tunnel_lost(tf_tunnel *t)
+{
+	for (size_t i = 0; i < t->n_conns; i++) {
+		struct sdk_tconn *k = t->conns[i];
+
+		if (!k->dead) {
+			k->probe_done = true;
+			sdk_tconn_close(k, false);
+		}
+	}
+	if (t->req != 0 && t->loc->conn != NULL)
+		tf_conn_forget(t->loc->conn, t->req);
+	t->req = 0;
+	t->ready = false;
+	t->restoring = true;
+	t->restore_after_ms = 0;
+	tf_info("Tunnel onto %s (%d -> %d) was lost by the location; "
+	    "restoring it", t->ctr->id, t->localport, t->port);
+}
+
+void
+sdk_tunnels_offer(tf_location *loc)
+{
+	for (size_t i = 0; i < loc->n_tunnels; i++) {
+		tf_tunnel *t = loc->tunnels[i];
+
+		if (!t->verify)
+			continue;
+		t->verify = false;
+		if (!t->closed &&
+		    tf_model_tunnel_find(loc->model, t->id) == NULL)
+			sdk_tunnel_lost(t);
+	}
+	sdk_tunnels_restore(loc);
+}
+
+static bool
+sdk_tunnel_node_up(const tf_tunnel *t)
+{
+	const tf_model_container *r = tf_model_container_find(t->loc->model,
+	    t->ctr->id);
+	const tf_model_node *n;
+
+	if (r == NULL || t->ctr->state == TF_CTR_DESTROYED)
+		return false;
+	n = tf_model_node_find(t->loc->model, r->node);
+	return n != NULL && n->up;
+}
+
+/* Called after offers and node events: a node coming back is when the
+ * location can make a lost tunnel again. */
+void
+sdk_tunnels_restore(tf_location *loc)
+{
+	uint64_t now = tf_now_ms();
+
+	for (size_t i = 0; i < loc->n_tunnels; i++) {
+		tf_tunnel *t = loc->tunnels[i];
+
+		if (!t->restoring || t->closed || t->req != 0 ||
+		    now < t->restore_after_ms || !sdk_tunnel_node_up(t))
+			continue;
+		tf_debug("tunnel %s: asking for it again", t->id);
+		sdk_tunnel_request(t);
+	}
+}
+
+/* The location says it has no such tunnel (it answers tcp_* for one it
+ * does not know so): unless it is being restored, the tunnel is over. */
+void
+sdk_tunnel_gone(tf_location *loc, const char *id, const char *why)
+{
+	for (size_t i = 0; i < loc->n_tunnels; i++) {
+		tf_tunnel *t = loc->tunnels[i];
+
+		if (strcmp(t->id, id) != 0 || t->closed || t->restoring ||
+		    t->verify)
+			continue;
+		snprintf(t->error, sizeof t->error, "the location no longer has "
+		    "this tunnel%s%s", why[0] ? ": " : "", why);
+		tf_warn("Tunnel onto %s (%d -> %d) is gone: %s", t->ctr->id,
+		    t->localport, t->port, t->error);
+		if (t->req != 0 && loc->conn != NULL)
+			tf_conn_forget(loc->conn, t->req);
+		t->req = 0;
+		sdk_tunnel_shut(t);
+	}
 }
 
 int tf_tunnel_localport(const tf_tunnel *t) { return t->localport; }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * loc-db.c: the location's persistent state in SQLite: users, nodes, invite
- * tokens, sessions, images, layers, KV and volumes.  Containers are not
- * stored: the nodes running them are the truth, and report them when they
- * (re)connect.
+ * tokens, sessions, images, layers, KV, volumes and containers.  The
+ * container records let a restarted location offer its clients what they
+ * had before their nodes are back; a node's hello then reconciles them
+ * with what actually runs (loc-session.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,11 @@ static const char loc_db_schema[] =
     "CREATE TABLE IF NOT EXISTS kv(user_id INTEGER, key TEXT, value BLOB,"
     "  PRIMARY KEY(user_id, key));"
     "CREATE TABLE IF NOT EXISTS volumes(id TEXT PRIMARY KEY, user_id INTEGER,"
-    "  node_id INTEGER, tag TEXT, snapshot INTEGER, created REAL);";
+    "  node_id INTEGER, tag TEXT, snapshot INTEGER, created REAL);"
+    "CREATE TABLE IF NOT EXISTS containers(id TEXT PRIMARY KEY,"
+    "  node_id INTEGER, user_id INTEGER, session TEXT, tag TEXT, image TEXT,"
+    "  ip TEXT, state TEXT, exit_code INTEGER, error TEXT, created REAL,"
+    "  started REAL, startup_ms INTEGER, volumes TEXT);";
 
 int
 loc_db_open(struct location *loc, tf_err *err)
@@ -323,6 +328,127 @@ loc_db_sessions_load(struct location *loc)
 		s->connected = false;
 		s->down_since_ms = now;
 		LOC_PUSH(sessions, s);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Written on every change of the record (loc_event_container), so what a
+ * restarted location loads is what its clients last saw.  The volumes it
+ * mounts are one text of space-separated ids. */
+int
+loc_db_container_save(struct location *loc, const struct loc_container *c)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc,
+	    "INSERT OR REPLACE INTO containers(id, node_id, user_id, session,"
+	    " tag, image, ip, state, exit_code, error, created, started,"
+	    " startup_ms, volumes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	char *vols = tf_calloc(c->n_volumes + 1, LOC_ID_LEN + 1);
+	size_t len = 0;
+	int rc;
+
+	if (st == NULL) {
+		free(vols);
+		return -1;
+	}
+	for (size_t i = 0; i < c->n_volumes; i++)
+		len += (size_t)sprintf(vols + len, "%s%s", i ? " " : "",
+		    c->volumes[i]);
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, c->node_id);
+	sqlite3_bind_int64(st, 3, c->user_id);
+	sqlite3_bind_text(st, 4, c->session, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, c->tag, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, c->image, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, c->ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, c->state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, c->exit_code);
+	sqlite3_bind_text(st, 10, c->error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 11, c->created);
+	sqlite3_bind_double(st, 12, c->started);
+	sqlite3_bind_int64(st, 13, c->startup_ms);
+	sqlite3_bind_text(st, 14, vols, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc != 0)
+		tf_error("sqlite: saving container %s: %s", c->id,
+		    sqlite3_errmsg(loc->db));
+	sqlite3_finalize(st);
+	free(vols);
+	return rc;
+}
+
+int
+loc_db_container_delete(struct location *loc, const char *id)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc, "DELETE FROM containers WHERE id=?");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void
+loc_db_column_copy(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", text != NULL ? (const char *)text : "");
+}
+
+/* A record with room for the volumes named in text (see struct
+ * loc_container: they are its flexible array). */
+static struct loc_container *
+loc_db_container_new(const unsigned char *text)
+{
+	char *copy = tf_strdup(text != NULL ? (const char *)text : "");
+	char *save = NULL, *id;
+	size_t n = 0;
+	struct loc_container *c;
+
+	for (const char *p = copy; *p != '\0'; p++)
+		n += *p == ' ';
+	c = tf_calloc(1, sizeof *c + (n + 1) * sizeof c->volumes[0]);
+	for (id = strtok_r(copy, " ", &save); id != NULL;
+	    id = strtok_r(NULL, " ", &save))
+		snprintf(c->volumes[c->n_volumes++], sizeof c->volumes[0], "%s",
+		    id);
+	free(copy);
+	return c;
+}
+
+/* After a restart the containers are as last recorded until their node
+ * says hello and reports what really runs. */
+int
+loc_db_containers_load(struct location *loc)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc,
+	    "SELECT id, node_id, user_id, session, tag, image, ip, state,"
+	    " exit_code, error, created, started, startup_ms, volumes"
+	    " FROM containers");
+
+	if (st == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct loc_container *c = loc_db_container_new(
+		    sqlite3_column_text(st, 13));
+
+		loc_db_column_copy(st, 0, c->id, sizeof c->id);
+		c->node_id = sqlite3_column_int64(st, 1);
+		c->user_id = sqlite3_column_int64(st, 2);
+		loc_db_column_copy(st, 3, c->session, sizeof c->session);
+		loc_db_column_copy(st, 4, c->tag, sizeof c->tag);
+		loc_db_column_copy(st, 5, c->image, sizeof c->image);
+		loc_db_column_copy(st, 6, c->ip, sizeof c->ip);
+		loc_db_column_copy(st, 7, c->state, sizeof c->state);
+		c->exit_code = sqlite3_column_int64(st, 8);
+		loc_db_column_copy(st, 9, c->error, sizeof c->error);
+		c->created = sqlite3_column_double(st, 10);
+		c->started = sqlite3_column_double(st, 11);
+		c->startup_ms = sqlite3_column_int64(st, 12);
+		LOC_PUSH(containers, c);
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -6,6 +6,13 @@
  * client), remembers (session, client id) for it, and adds the trusted
  * `user` and `session` params.  Stream answers ("~") keep the entry; a
  * final "^" or "!" removes it.
+ *
+ * Tunnels: the location keeps the ids of the connections open through each
+ * tunnel (loc->tconns), since a connection may end from either side (the
+ * client's tcp_close, the node's close or error) and the tunnel's count
+ * must drop exactly once.  tcp_* messages usually carry no id to answer,
+ * so one naming a tunnel the location cannot serve gets a tunnel_gone
+ * push (one with an id gets its "!" as any request).
  */
 #include <string.h>
 
@@ -72,6 +79,117 @@ loc_node_command(struct location *loc, struct loc_node *node, tf_out *o,
 		loc_send(loc, node->rid, node->rid_len, o, 0, NULL, 0);
 }
 
+/* ---- connections through tunnels ---------------------------------------- */
+
+static size_t
+fwd_tconn_index(struct location *loc, const char *tunnel, int64_t conn)
+{
+	for (size_t i = 0; i < loc->n_tconns; i++)
+		if (loc->tconns[i].conn == conn &&
+		    strcmp(loc->tconns[i].tunnel, tunnel) == 0)
+			return i;
+	return loc->n_tconns;
+}
+
+static void
+fwd_tconn_open(struct location *loc, struct loc_tunnel *t, int64_t conn)
+{
+	struct loc_tconn k;
+
+	if (fwd_tconn_index(loc, t->id, conn) < loc->n_tconns)
+		return;		/* opened twice: the node refuses the second */
+	snprintf(k.tunnel, sizeof k.tunnel, "%s", t->id);
+	k.conn = conn;
+	LOC_PUSH(tconns, k);
+	t->conns++;
+	loc_event_tunnel(loc, t);
+}
+
+static void
+fwd_tconn_end(struct location *loc, struct loc_tunnel *t, int64_t conn)
+{
+	size_t i = fwd_tconn_index(loc, t->id, conn);
+
+	if (i == loc->n_tconns)
+		return;		/* the other side ended it first */
+	loc->tconns[i] = loc->tconns[--loc->n_tconns];
+	if (t->conns > 0)
+		t->conns--;
+	loc_event_tunnel(loc, t);
+}
+
+/* Forgets the connections of tunnels that are gone (housekeeping, and
+ * before a tunnel is made, so that a reused id starts with none). */
+void
+loc_tconns_purge(struct location *loc)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < loc->n_tconns; i++)
+		if (loc_tunnel_find(loc, loc->tconns[i].tunnel) != NULL)
+			loc->tconns[j++] = loc->tconns[i];
+	loc->n_tconns = j;
+}
+
+/* A client's tcp_open / tcp_close moves the tunnel's count. */
+static void
+fwd_tconn_client(struct location *loc, struct loc_tunnel *t, const tf_msg *m)
+{
+	int64_t conn;
+	bool both = true;
+
+	if (tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, NULL) != 0)
+		return;
+	if (strcmp(m->cmd, "tcp_open") == 0) {
+		fwd_tconn_open(loc, t, conn);
+	} else if (strcmp(m->cmd, "tcp_close") == 0) {
+		tf_msg_bool(m, "both", &both, false, NULL);
+		if (both)
+			fwd_tconn_end(loc, t, conn);
+	}
+}
+
+/* The node ends a connection with an error or a close of both sides. */
+static void
+fwd_tconn_node(struct location *loc, struct loc_fwd *f, const tf_msg *m)
+{
+	struct loc_tunnel *t = loc_tunnel_find(loc, f->object);
+	char event[16] = "";
+	int64_t conn;
+	bool both = true;
+
+	if (t == NULL ||
+	    tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, NULL) != 0 ||
+	    tf_msg_str(m, "event", event, sizeof event, true, NULL) != 0)
+		return;
+	tf_msg_bool(m, "both", &both, false, NULL);
+	if (strcmp(event, "error") == 0 ||
+	    (strcmp(event, "close") == 0 && both))
+		fwd_tconn_end(loc, t, conn);
+}
+
+/* tcp_* without an id for a tunnel we cannot serve: tell the sender's
+ * session (only it: the tunnel may not be known, or not be its own), or
+ * it would go on sending, and waiting for credit, for ever. */
+static void
+fwd_tunnel_gone(struct location *loc, struct loc_session *s, const tf_msg *m,
+		const char *why)
+{
+	char id[LOC_ID_LEN];
+	tf_out o;
+
+	if (tf_msg_str(m, "tunnel", id, sizeof id, true, NULL) != 0)
+		return;
+	tf_debug("session %s: %s on tunnel %s: %s", s->id, m->cmd, id, why);
+	tf_out_init(&o, "tunnel_gone");
+	tf_out_str(&o, "tunnel", id);
+	tf_out_str(&o, "error", why);
+	loc_send_session(loc, s, &o, 0, NULL, 0);
+	tf_out_fini(&o);
+}
+
+/* ---- forwarding -------------------------------------------------------- */
+
 /* Finds the container a command is about, by "container" or "tunnel". */
 static struct loc_container *
 fwd_target(struct location *loc, struct loc_session *s, const tf_msg *m,
@@ -110,29 +228,22 @@ loc_fwd_container_cmd(struct location *loc, struct loc_session *s,
 {
 	struct loc_tunnel *t;
 	struct loc_container *c = fwd_target(loc, s, m, &t, err);
-	struct loc_node *node;
+	struct loc_node *node = c != NULL ? loc_node_find(loc, c->node_id) : NULL;
+	bool tcp = strncmp(m->cmd, "tcp_", 4) == 0;
 	tf_out o;
 
-	if (c == NULL)
-		return -1;
-	node = loc_node_find(loc, c->node_id);
-	if (node == NULL || !node->up)
-		return tf_err_set(err, "the node of container %s is down", c->id);
+	if (c == NULL || node == NULL || !node->up) {
+		if (c != NULL)
+			tf_err_set(err, "the node of container %s is down", c->id);
+		if (!tcp || m->id != 0)
+			return -1;
+		fwd_tunnel_gone(loc, s, m, err->msg);
+		return 0;
+	}
 	if (t != NULL && strcmp(m->cmd, "tcp_data") == 0)
 		t->bytes_in += (int64_t)m->bulk_len;
-	if (t != NULL && strcmp(m->cmd, "tcp_open") == 0) {
-		t->conns++;
-		loc_event_tunnel(loc, t);
-	}
-	if (t != NULL && strcmp(m->cmd, "tcp_close") == 0 && t->conns > 0) {
-		bool both = true;
-
-		tf_msg_bool(m, "both", &both, false, NULL);
-		if (both) {
-			t->conns--;
-			loc_event_tunnel(loc, t);
-		}
-	}
+	if (t != NULL && tcp)
+		fwd_tconn_client(loc, t, m);
 	/* The node only knows uuids: a container named by tag is passed on
 	 * by its uuid. */
 	tf_out_init(&o, m->cmd);
@@ -165,6 +276,8 @@ loc_fwd_answer(struct location *loc, struct loc_node *node, const tf_msg *m)
 
 		if (t != NULL)
 			t->bytes_out += (int64_t)m->bulk_len;
+	} else if (strcmp(f->cmd, "tunnel") == 0 && !final) {
+		fwd_tconn_node(loc, f, m);
 	}
 	if (f->session[0] == '\0' || f->client_id == 0)
 		return;
@@ -190,7 +303,7 @@ loc_fwd_node_down(struct location *loc, struct loc_node *node)
 			continue;
 		f->dead = true;
 		s = loc_session_find(loc, f->session);
-		if (s != NULL && s->connected && f->client_id != 0)
+		if (s != NULL && s->rid_len > 0 && f->client_id != 0)
 			tf_send_error(loc->router, s->rid, s->rid_len,
 			    f->client_id, "node %s went down", node->name);
 	}

@@ -3,6 +3,13 @@
  * loc-push.c: sending to peers, and the events every session of an owner
  * (and every admin session) receives: the resource offer after a welcome,
  * then node, container, tunnel, volume and image changes as they happen.
+ *
+ * Container events are also where the container records are written to
+ * the database (loc-db.c): every change of a record passes through
+ * loc_event_container, every removal through a container_gone.  And a
+ * container_gone that a session was away for is kept and sent after the
+ * offer when it comes back, since the offer alone cannot tell it what
+ * ended meanwhile.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,6 +21,8 @@
 #include "tf_json.h"
 #include "tf_log.h"
 
+#define LOC_MISSED_MAX 4096
+
 void
 loc_send(struct location *loc, const uint8_t *rid, size_t rid_len, tf_out *o,
 	 uint64_t id, const void *bulk, size_t len)
@@ -22,11 +31,17 @@ loc_send(struct location *loc, const uint8_t *rid, size_t rid_len, tf_out *o,
 		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
 }
 
+/* A session that went quiet still has its connection: ZeroMQ queues for
+ * it, and a stopped client that continues reads everything (stream data,
+ * credit) in order.  Only a session with no connection at all (loaded after
+ * a restart, or replaced by another hello) is skipped; when the client comes
+ * back on a new connection its hello gives the session the new routing id,
+ * and what was queued for the old one goes with it. */
 void
 loc_send_session(struct location *loc, struct loc_session *s, tf_out *o,
 		 uint64_t id, const void *bulk, size_t len)
 {
-	if (s != NULL && s->connected && !s->dead)
+	if (s != NULL && !s->dead && s->rid_len > 0)
 		loc_send(loc, s->rid, s->rid_len, o, id, bulk, len);
 }
 
@@ -92,6 +107,64 @@ loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 	sqlite3_finalize(st);
 }
 
+static void
+loc_missed_note(struct location *loc, int64_t owner, const char *container)
+{
+	for (size_t i = 0; i < loc->n_sessions; i++) {
+		struct loc_session *s = loc->sessions[i];
+		struct loc_missed m;
+
+		if (s->dead || s->connected || !loc_may_see(s, owner))
+			continue;
+		if (loc->n_missed >= LOC_MISSED_MAX) {
+			tf_warn("too many events for absent sessions: session %s "
+			    "will not hear that %s is gone", s->id, container);
+			continue;
+		}
+		snprintf(m.session, sizeof m.session, "%s", s->id);
+		snprintf(m.container, sizeof m.container, "%s", container);
+		LOC_PUSH(missed, m);
+	}
+}
+
+/* Removes the session's entries, sending each when send is true. */
+static void
+loc_missed_take(struct location *loc, struct loc_session *s,
+		const char *session, bool send)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < loc->n_missed; i++) {
+		const struct loc_missed *m = &loc->missed[i];
+		tf_out o;
+
+		if (strcmp(m->session, session) != 0) {
+			loc->missed[j++] = *m;
+			continue;
+		}
+		if (!send)
+			continue;
+		tf_out_init(&o, "container_gone");
+		tf_out_str(&o, "container", m->container);
+		loc_send_session(loc, s, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+	}
+	loc->n_missed = j;
+}
+
+static void
+loc_missed_replay(struct location *loc, struct loc_session *s)
+{
+	if (s->rid_len > 0)
+		loc_missed_take(loc, s, s->id, true);
+}
+
+void
+loc_missed_drop(struct location *loc, const char *session)
+{
+	loc_missed_take(loc, NULL, session, false);
+}
+
 void
 loc_push_offer(struct location *loc, struct loc_session *s)
 {
@@ -125,7 +198,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 	msgpack_pack_array(pk, n);
 	for (size_t i = 0; i < loc->n_tunnels; i++)
 		if (!loc->tunnels[i]->dead && loc_may_see(s, loc->tunnels[i]->user_id))
-			loc_pack_tunnel(pk, loc->tunnels[i]);
+			loc_pack_tunnel(loc, pk, loc->tunnels[i]);
 
 	pk = tf_out_key(&o, "volumes");
 	n = 0;
@@ -140,6 +213,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
+	loc_missed_replay(loc, s);
 }
 
 /* Records are sent as the params map itself: pack into a scratch map and
@@ -184,6 +258,8 @@ loc_event_container(struct location *loc, const struct loc_container *c)
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	if (!c->dead)
+		loc_db_container_save(loc, c);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_container(loc, &pk, c);
@@ -199,7 +275,7 @@ loc_event_tunnel(struct location *loc, const struct loc_tunnel *t)
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_tunnel(&pk, t);
+	loc_pack_tunnel(loc, &pk, t);
 	loc_event_send(loc, "tunnel", t->user_id, false, &sb);
 	msgpack_sbuffer_destroy(&sb);
 }
@@ -223,6 +299,10 @@ loc_event_gone(struct location *loc, int64_t owner, const char *cmd,
 {
 	tf_out o;
 
+	if (strcmp(cmd, "container_gone") == 0) {
+		loc_db_container_delete(loc, id);
+		loc_missed_note(loc, owner, id);
+	}
 	tf_out_init(&o, cmd);
 	tf_out_str(&o, key, id);
 	if (owner < 0)

@@ -44,10 +44,13 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 		if (s != NULL && s->user_id != user_id)
 			s = NULL;	/* someone else's id: start afresh */
 	}
-	/* The same connection saying hello again replaces its session. */
+	/* The same connection saying hello again replaces its session: the
+	 * old one keeps nothing that routes to this connection. */
 	other = loc_session_by_rid(loc, m->rid, m->rid_len);
-	if (other != NULL && other != s)
+	if (other != NULL && other != s) {
 		other->connected = false;
+		other->rid_len = 0;
+	}
 	if (s != NULL) {
 		resumed = true;
 		if (!s->connected)
@@ -82,7 +85,9 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 }
 
 /* A node reports its containers on every hello: they are the truth after a
- * location restart or a node restart. */
+ * location restart or a node restart.  A container recorded on this node
+ * that the node does not report has ended while we were apart: its owner
+ * hears it was destroyed. */
 static void
 session_node_containers(struct location *loc, struct loc_node *node,
 			const tf_msg *m)
@@ -108,6 +113,8 @@ session_node_containers(struct location *loc, struct loc_node *node,
 		}
 		if (!listed) {
 			c->dead = true;
+			snprintf(c->state, sizeof c->state, "destroyed");
+			loc_event_container(loc, c);
 			loc_event_gone(loc, c->user_id, "container_gone",
 			    "container", c->id);
 		}
@@ -136,6 +143,7 @@ session_node_containers(struct location *loc, struct loc_node *node,
 		tf_obj_str(r, "state", c->state, sizeof c->state, false, NULL);
 		tf_obj_int(r, "exit_code", &c->exit_code, INT32_MIN, INT32_MAX,
 		    false, NULL);
+		tf_obj_str(r, "error", c->error, sizeof c->error, false, NULL);
 		tf_obj_double(r, "created", &c->created, false, NULL);
 		tf_obj_double(r, "started", &c->started, false, NULL);
 		tf_obj_int(r, "startup_ms", &c->startup_ms, 0, INT64_MAX, false,
@@ -217,6 +225,7 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
 	}
 	loc_fwd_session_gone(loc, s->id);
+	loc_missed_drop(loc, s->id);
 	loc_db_session_delete(loc, s->id);
 	s->dead = true;
 }
@@ -240,6 +249,18 @@ loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 	}
 	loc_event_node(loc, n);
 	loc_event_gone(loc, -1, "node_gone", "node", n->name);
+}
+
+/* Only nodes known from the database before their hello (after a restart)
+ * are down with containers still recorded on them. */
+static bool
+session_node_has_containers(struct location *loc, const struct loc_node *n)
+{
+	for (size_t i = 0; i < loc->n_containers; i++)
+		if (!loc->containers[i]->dead &&
+		    loc->containers[i]->node_id == n->id)
+			return true;
+	return false;
 }
 
 int
@@ -269,14 +290,20 @@ loc_housekeeping(tf_loop *loop, uint64_t id, void *arg)
 	for (size_t i = 0; i < loc->n_nodes; i++) {
 		struct loc_node *n = loc->nodes[i];
 
-		if (!n->up)
+		if (!n->up) {
+			if (now - n->last_rx_ms > loc->opt.grace_ms &&
+			    session_node_has_containers(loc, n))
+				loc_node_gone(loc, n, "it did not come back after "
+				    "the location restarted");
 			continue;
+		}
 		if (now - n->last_rx_ms > loc->opt.timeout_ms)
 			loc_node_gone(loc, n, "stopped answering");
 		else
 			loc_send(loc, n->rid, n->rid_len, &hb, 0, NULL, 0);
 	}
 	tf_out_fini(&hb);
+	loc_tconns_purge(loc);
 	for (size_t i = 0; i < loc->n_uploads; i++) {
 		struct loc_upload *u = loc->uploads[i];
 

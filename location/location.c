@@ -127,6 +127,39 @@ location_bind(struct location *loc, const char *endpoint, const char *domain,
 	return s;
 }
 
+static void
+location_node_known(struct location *loc, int64_t node_id, uint64_t now)
+{
+	struct loc_node *n;
+
+	if (node_id <= 0 || loc_node_find(loc, node_id) != NULL)
+		return;
+	n = tf_calloc(1, sizeof *n);
+	n->id = node_id;
+	if (loc_db_node_name(loc, node_id, n->name, sizeof n->name) != 0)
+		snprintf(n->name, sizeof n->name, "node%lld", (long long)node_id);
+	/* Down until its hello; housekeeping gives it the grace period. */
+	n->last_rx_ms = now;
+	LOC_PUSH(nodes, n);
+}
+
+/* The state a restart keeps: sessions (all down), volumes and containers as
+ * last recorded, and the nodes these live on, down until they say hello,
+ * so records name their node and not "?". */
+static void
+location_load_state(struct location *loc)
+{
+	uint64_t now = tf_now_ms();
+
+	loc_db_sessions_load(loc);
+	loc_volumes_load(loc);
+	loc_db_containers_load(loc);
+	for (size_t i = 0; i < loc->n_containers; i++)
+		location_node_known(loc, loc->containers[i]->node_id, now);
+	for (size_t i = 0; i < loc->n_volumes; i++)
+		location_node_known(loc, loc->volumes[i]->node_id, now);
+}
+
 static int
 location_signal_cb(tf_loop *loop, int fd, int events, void *arg)
 {
@@ -165,8 +198,7 @@ location_run(struct location *loc, tf_err *err)
 	loc->enrol = location_bind(loc, enrol_ep, "enrol", err);
 	if (loc->enrol == NULL)
 		return -1;
-	loc_db_sessions_load(loc);
-	loc_volumes_load(loc);
+	location_load_state(loc);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -215,6 +247,8 @@ location_free(struct location *loc)
 		free(loc->uploads[i]);
 	}
 	free(loc->uploads);
+	free(loc->tconns);
+	free(loc->missed);
 	loc_db_close(loc);
 	sodium_memzero(&loc->keys, sizeof loc->keys);
 }

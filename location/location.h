@@ -80,6 +80,12 @@ struct loc_container {
 	double created, started;
 	int64_t startup_ms;
 	bool dead;
+	/* The ids of the volumes it mounts, fixed at spawn (a volume record
+	 * lists its mounts from these).  A flexible array, so that the one
+	 * free() of the record frees it too; none for a container learnt
+	 * from a node's hello, which does not report them. */
+	size_t n_volumes;
+	char volumes[][LOC_ID_LEN];
 };
 
 struct loc_tunnel {
@@ -100,6 +106,20 @@ struct loc_volume {
 	char tag[80];
 	bool snapshot;
 	bool dead;
+};
+
+/* A TCP connection open through a tunnel, so that the tunnel's count
+ * drops however the connection ends (client close, node close or error). */
+struct loc_tconn {
+	char tunnel[LOC_ID_LEN];
+	int64_t conn;
+};
+
+/* A container_gone a session could not receive (it was away): replayed
+ * after the offer when it resumes. */
+struct loc_missed {
+	char session[LOC_ID_LEN];
+	char container[LOC_ID_LEN];
 };
 
 /* A request forwarded to a node, waiting for (or streaming) answers. */
@@ -144,6 +164,8 @@ struct location {
 	LOC_ARRAY(struct loc_volume *, volumes);
 	LOC_ARRAY(struct loc_fwd *, fwds);
 	LOC_ARRAY(struct loc_upload *, uploads);
+	LOC_ARRAY(struct loc_tconn, tconns);	/* by value */
+	LOC_ARRAY(struct loc_missed, missed);	/* by value */
 };
 
 #define LOC_PUSH(arr, item) do { \
@@ -178,6 +200,9 @@ int loc_db_invite_use(struct location *, const uint8_t secret[16], const uint8_t
 int loc_db_session_save(struct location *, const struct loc_session *);
 int loc_db_session_delete(struct location *, const char *id);
 int loc_db_sessions_load(struct location *);
+int loc_db_container_save(struct location *, const struct loc_container *);
+int loc_db_container_delete(struct location *, const char *id);
+int loc_db_containers_load(struct location *);
 sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
 int loc_db_exec(struct location *, const char *sql);
 
@@ -198,7 +223,8 @@ bool loc_may_see(const struct loc_session *, int64_t owner);
 bool loc_tag_taken(struct location *, int64_t user_id, const char *tag);
 void loc_pack_node(msgpack_packer *, const struct loc_node *);
 void loc_pack_container(struct location *, msgpack_packer *, const struct loc_container *);
-void loc_pack_tunnel(msgpack_packer *, const struct loc_tunnel *);
+struct loc_container *loc_volume_mounted_by(struct location *, const char *volume);
+void loc_pack_tunnel(struct location *, msgpack_packer *, const struct loc_tunnel *);
 void loc_pack_volume(struct location *, msgpack_packer *, const struct loc_volume *);
 void loc_reap(tf_loop *, void *);
 
@@ -215,6 +241,7 @@ void loc_event_tunnel(struct location *, const struct loc_tunnel *);
 void loc_event_volume(struct location *, const struct loc_volume *);
 void loc_event_image(struct location *, int64_t user_id, const char *image_id);
 void loc_pack_images(struct location *, msgpack_packer *, int64_t user_id, bool all);
+void loc_missed_drop(struct location *, const char *session);
 
 /* loc-fwd.c */
 struct loc_fwd *loc_fwd_to_node(struct location *, struct loc_node *, struct loc_session *, const tf_msg *, tf_out *, const char *object);
@@ -225,6 +252,7 @@ void loc_fwd_node_down(struct location *, struct loc_node *);
 void loc_fwd_session_gone(struct location *, const char *session);
 int loc_fwd_container_cmd(struct location *, struct loc_session *, const tf_msg *, tf_err *);
 void loc_node_command(struct location *, struct loc_node *, tf_out *, const char *object);
+void loc_tconns_purge(struct location *);
 
 /* loc-session.c */
 void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer *);

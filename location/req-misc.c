@@ -240,6 +240,7 @@ req_tunnel(struct location *loc, struct loc_session *s, struct loc_node *node,
 	n = loc_node_find(loc, c->node_id);
 	if (n == NULL || !n->up)
 		return tf_err_set(err, "the node of container %s is down", c->id);
+	loc_tconns_purge(loc);
 	t = tf_calloc(1, sizeof *t);
 	snprintf(t->id, sizeof t->id, "%s", id);
 	snprintf(t->container, sizeof t->container, "%s", c->id);
@@ -308,6 +309,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	   const tf_msg *m, tf_err *err)
 {
 	char name[160], tag[80] = "", nodename[64] = "";
+	struct loc_container *c;
 	struct loc_volume *v;
 	struct loc_node *n;
 	struct loc_fwd *f;
@@ -341,6 +343,12 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 		v = req_volume_lookup(loc, s, name);
 		if (v == NULL)
 			return tf_err_set(err, "no such volume: %s", name);
+		/* Said here and not only by the node: its node may be down,
+		 * and the location's answer names the container just the same. */
+		if (strcmp(m->cmd, "vol_destroy") == 0 &&
+		    (c = loc_volume_mounted_by(loc, v->id)) != NULL)
+			return tf_err_set(err, "volume %s is mounted by container "
+			    "%s", v->id, c->id);
 		n = loc_node_find(loc, v->node_id);
 		if (n == NULL || !n->up)
 			return tf_err_set(err, "the node of volume %s is down", v->id);

@@ -140,6 +140,33 @@ spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
 	return 0;
 }
 
+/* A new container record that remembers the volumes it mounts (see
+ * struct loc_container). */
+static struct loc_container *
+spawn_record(const struct spawn_mount *mounts, size_t nmounts)
+{
+	struct loc_container *c = tf_calloc(1, sizeof *c +
+	    nmounts * sizeof c->volumes[0]);
+
+	for (size_t i = 0; i < nmounts; i++)
+		memcpy(c->volumes[i], mounts[i].volume, sizeof c->volumes[i]);
+	c->n_volumes = nmounts;
+	return c;
+}
+
+/* Every session that sees a volume hears that one more container mounts
+ * it (the reaper tells them when it ends). */
+static void
+spawn_volume_events(struct location *loc, const struct loc_container *c)
+{
+	for (size_t i = 0; i < c->n_volumes; i++) {
+		const struct loc_volume *v = loc_volume_find(loc, c->volumes[i]);
+
+		if (v != NULL)
+			loc_event_volume(loc, v);
+	}
+}
+
 int
 req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	  const tf_msg *m, tf_err *err)
@@ -221,7 +248,7 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	}
 	sqlite3_finalize(st);
 
-	c = tf_calloc(1, sizeof *c);
+	c = spawn_record(mounts, nmounts);
 	snprintf(c->id, sizeof c->id, "%s", uuid.s);
 	c->node_id = node->id;
 	c->user_id = s->user_id;
@@ -234,6 +261,7 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	LOC_PUSH(containers, c);
 	node->containers++;
 	loc_event_container(loc, c);
+	spawn_volume_events(loc, c);
 
 	f = loc_fwd_to_node(loc, node, s, m, &o, c->id);
 	if (f != NULL)

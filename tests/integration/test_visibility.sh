@@ -50,6 +50,18 @@ check "with the owning session" grep -q "^container .*\"session\":\"$s\"" "$TFT/
 check "and the tunnel's" grep -q "^tunnel .*$t" "$TFT/watch-alice.out"
 check "and the volume's" grep -q "^volume .*$v" "$TFT/watch-alice.out"
 check "the admin heard them too" sh -c "grep -q '^container .*$c' '$TFT/watch-root.out' && grep -q '^tunnel .*$t' '$TFT/watch-root.out' && grep -q '^volume .*$v' '$TFT/watch-root.out'"
+# heard_with FILE KIND ID TEXT: an event KIND about ID that has TEXT.
+heard_with() {
+	grep "^$2 .*$3" "$1" | grep -q -F "$4"
+}
+for k in container:$c tunnel:$t volume:$v; do
+	check "the admin's ${k%%:*} record names its owner" \
+		heard_with "$TFT/watch-root.out" "${k%%:*}" "${k#*:}" '"user_name":"alice"'
+done
+check "the tunnel record names the owning session's program" \
+	heard_with "$TFT/watch-root.out" tunnel "$t" '"session_name":"vis_owner"'
+check "the volume record lists the owner's container while it mounts it" \
+	heard_with "$TFT/watch-alice.out" volume "$v" "\"mounts\":[\"$c\"]"
 check "bob heard nothing about alice's container, tunnel, volume or session" \
 	sh -c "! grep -q -e '$c' -e '$t' -e '$v' -e '$s' '$TFT/watch-bob.out'"
 check "bob heard nothing of alice's tag" sh -c "! grep -q '$TAG-vol' '$TFT/watch-bob.out'"

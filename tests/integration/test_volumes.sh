@@ -7,7 +7,26 @@
 . "$(dirname "$0")/lib-prog.sh"
 prog_setup --timeout 2
 
+# Another session of alice's, from before any volume is made: the volume
+# events it hears must keep each volume's mounts current.
+"$BUILD/tests/watch" > "$TFT/watch.out" 2>&1 &
+PIDS="$PIDS $!"
+wait_for "$TFT/watch.out" '^offer' 10 || not_ok "the watcher got its offer"
+
 prog vol_basic
+# volume_mounts_kept: some volume was heard with a container mounting it
+# and later, the same volume, with none (the container ended).
+volume_mounts_kept() {
+	awk '/^volume / {
+		if (!match($0, /"volume":"[^"]*"/)) next
+		id = substr($0, RSTART, RLENGTH)
+		if ($0 ~ /"mounts":\["/) mounted[id] = 1
+		else if ($0 ~ /"mounts":\[\]/ && mounted[id]) seen = 1
+	} END { exit !seen }' "$TFT/watch.out"
+}
+check "another session heard a volume's mounts when its container came and went" \
+	volume_mounts_kept
+check "the volume events name the owner" grep -q '^volume .*"user_name":"alice"' "$TFT/watch.out"
 prog vol_snapshot
 
 # The seeds' "best way": the first dev run makes the volume and records it
