@@ -31,7 +31,7 @@ static const char fast_sh[] =
 static const char slow_sh[] =
     "n=0\n"
     "while [ \"$(head -c 65536 | wc -c)\" -gt 0 ]; do n=$((n + 1)); "
-    "echo $n > /tmp/slow; usleep 100000; done\n";
+    "echo $n > /tmp/slow.t; mv /tmp/slow.t /tmp/slow; usleep 100000; done\n";
 static const char main_sh[] =
     "nc -ll -p 5001 -e sh /srv/slow.sh &\n"
     "exec nc -ll -p 5000 -e sh /srv/fast.sh\n";
