@@ -288,17 +288,25 @@ loc_db_session_save(struct location *loc, const struct loc_session *s)
 	return rc;
 }
 
-int
-loc_db_session_delete(struct location *loc, const char *id)
+/* Runs a statement whose one parameter is an id (a DELETE ... WHERE id=?). */
+static int
+db_run_with_id(struct location *loc, const char *sql, const char *id)
 {
-	sqlite3_stmt *st = loc_db_prepare(loc, "DELETE FROM sessions WHERE id=?");
+	sqlite3_stmt *st = loc_db_prepare(loc, sql);
+	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_step(st);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
+}
+
+int
+loc_db_session_delete(struct location *loc, const char *id)
+{
+	return db_run_with_id(loc, "DELETE FROM sessions WHERE id=?", id);
 }
 
 /* After a restart every session is down: its client has the grace period
@@ -380,14 +388,7 @@ loc_db_container_save(struct location *loc, const struct loc_container *c)
 int
 loc_db_container_delete(struct location *loc, const char *id)
 {
-	sqlite3_stmt *st = loc_db_prepare(loc, "DELETE FROM containers WHERE id=?");
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return 0;
+	return db_run_with_id(loc, "DELETE FROM containers WHERE id=?", id);
 }
 
 static void
