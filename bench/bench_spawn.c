@@ -176,6 +176,33 @@ template_load(spawn_bench *b, tf_container *c, tf_err *err)
 	return 0;
 }
 
+/* The node binds a per-container /etc/hosts from its bundle; the baseline
+ * writes its own the same way and points the mount at it. */
+static int
+template_hosts(json_t *c, const char *dir, const char *id, tf_err *err)
+{
+	json_t *mounts = json_object_get(c, "mounts"), *m;
+	char path[PATH_MAX], *text;
+	size_t i;
+	int rc;
+
+	json_array_foreach(mounts, i, m) {
+		const char *d = json_string_value(json_object_get(m,
+		    "destination"));
+
+		if (d == NULL || strcmp(d, "/etc/hosts") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/hosts", dir);
+		text = tf_asprintf("127.0.0.1\tlocalhost\n127.0.1.1\t%s\n", id);
+		rc = tf_write_file(path, text, strlen(text), 0644);
+		free(text);
+		if (rc != 0)
+			return tf_err_errno(err, "cannot write %s", path);
+		json_object_set_new(m, "source", json_string(path));
+	}
+	return 0;
+}
+
 /* config.json for baseline container id in bundle dir. */
 static int
 template_write(spawn_bench *b, const char *dir, const char *id, tf_err *err)
@@ -204,6 +231,10 @@ template_write(spawn_bench *b, const char *dir, const char *id, tf_err *err)
 
 		if (t != NULL && strcmp(t, "network") == 0)
 			json_object_del(ns, "path");
+	}
+	if (template_hosts(c, dir, id, err) != 0) {
+		json_decref(c);
+		return -1;
 	}
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	rc = json_dump_file(c, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
