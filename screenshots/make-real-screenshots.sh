@@ -53,10 +53,14 @@ keys Enter
 sleep 0.5
 keys a
 sleep 1.5
+# Each command once the last has finished: typed ahead, the pty would echo
+# it in the middle of the previous command's output, as a terminal does.
 text "ps"
 keys Enter
+sleep 1
 text "ip -4 addr show eth0 | grep inet"
 keys Enter
+sleep 1
 text "echo hello from a real container"
 keys Enter
 shot real-shell-and-logs 1.5 || { tail -5 "$tmp/log"; exit 1; }
