@@ -546,10 +546,22 @@ proc_start(ctr *c, const proc_spec *s, const proc_events *ev, void *arg,
 	    errp[2] = { -1, -1 }, n = 0, st;
 	proc *p;
 
-	if (c->want != WANT_NONE || c->init_pid <= 0 ||
-	    (c->state != CTR_RUNNING && c->state != CTR_SLEEPING)) {
+	/* Say why: "not running (running)" helped nobody. */
+	if (c->want == WANT_DESTROY) {
+		tf_err_set(err, "the container is being destroyed");
+		return NULL;
+	}
+	if (c->want == WANT_REBOOT) {
+		tf_err_set(err, "the container is rebooting");
+		return NULL;
+	}
+	if (c->state != CTR_RUNNING && c->state != CTR_SLEEPING) {
 		tf_err_set(err, "the container is not running (%s)",
 		    ctr_state_name(c->state));
+		return NULL;
+	}
+	if (c->init_pid <= 0) {
+		tf_err_set(err, "the container's entrypoint has exited");
 		return NULL;
 	}
 	if (s->id == NULL || !proc_id_valid(s->id)) {
