@@ -98,30 +98,10 @@ reader_eof(void *arg)
 	return eof;
 }
 
-struct ended {
-	int calls;
-	tf_model_ctr_state state;
-};
-
-static void
-on_end(tf_container *c, tf_model_ctr_state st, int code, void *arg)
-{
-	struct ended *e = arg;
-
-	e->calls++;
-	e->state = st;
-}
-
 static bool
 is_connected(void *arg)
 {
 	return strcmp(tf_location_state(arg), "connected") == 0;
-}
-
-static bool
-ended(void *arg)
-{
-	return ((struct ended *)arg)->calls > 0;
 }
 
 static bool
@@ -140,8 +120,8 @@ main(int argc, char **argv)
 	tf_location *loc = prog_connect(lng ? "gc_long" : "gc_short");
 	tf_node *node = prog_node(loc);
 	tf_file pre[] = { { "/srv/stream.sh", stream_sh, sizeof stream_sh - 1 } };
-	struct ended e = { 0 };
-	tf_spawn_opts so = { .files = pre, .nfiles = 1, .on_end = on_end,
+	prog_ended e = { 0 };
+	tf_spawn_opts so = { .files = pre, .nfiles = 1, .on_end = prog_on_end,
 	    .on_end_arg = &e, .command = (const char *const[]){ "nc", "-ll",
 	    "-p", "5000", "-e", "sh", "/srv/stream.sh", NULL } };
 	struct reader r = { .fd = -1 };
@@ -216,7 +196,7 @@ main(int argc, char **argv)
 		prog_check(prog_wait(loc, session_changed, a, 15000),
 		    "after the long break we are connected again, in a new "
 		    "session (%s)", tf_location_session(loc));
-		prog_check(prog_wait(loc, ended, &e, 10000) &&
+		prog_check(prog_wait(loc, prog_has_ended, &e, 10000) &&
 		    e.state == TF_CTR_DESTROYED,
 		    "we were told the container was destroyed (state %d)",
 		    (int)tf_container_state(c));

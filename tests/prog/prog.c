@@ -587,3 +587,20 @@ prog_rss_kb(int pid)
 	fclose(f);
 	return kb;
 }
+
+void
+prog_on_end(tf_container *c, tf_model_ctr_state st, int code, void *arg)
+{
+	prog_ended *e = arg;
+
+	(void)c;
+	(void)code;
+	e->calls++;
+	e->state = st;
+}
+
+bool
+prog_has_ended(void *arg)
+{
+	return ((prog_ended *)arg)->calls > 0;
+}

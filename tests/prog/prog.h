@@ -137,4 +137,13 @@ long prog_rss_kb(int pid);
 /* Wall clock milliseconds (monotonic). */
 uint64_t prog_now_ms(void);
 
+/* A container's end as its on_end callback saw it: pass prog_on_end and a
+ * prog_ended in tf_spawn_opts; prog_has_ended is a prog_wait condition. */
+typedef struct prog_ended {
+	int calls;
+	tf_model_ctr_state state;
+} prog_ended;
+void prog_on_end(tf_container *c, tf_model_ctr_state st, int code, void *arg);
+bool prog_has_ended(void *arg);
+
 #endif

@@ -48,26 +48,6 @@ get(tf_location *loc, int port, char **body)
 	return g.status;
 }
 
-struct ended {
-	int calls;
-	tf_model_ctr_state state;
-};
-
-static void
-on_end(tf_container *c, tf_model_ctr_state st, int code, void *arg)
-{
-	struct ended *e = arg;
-
-	e->calls++;
-	e->state = st;
-}
-
-static bool
-ended(void *arg)
-{
-	return ((struct ended *)arg)->calls > 0;
-}
-
 static bool
 connected(void *arg)
 {
@@ -88,7 +68,7 @@ main(int argc, char **argv)
 	const char *tag = argc > 1 ? argv[1] : "rec";
 	tf_location *loc = prog_connect("rec_holder");
 	tf_node *node = prog_node(loc);
-	struct ended e = { 0 };
+	prog_ended e = { 0 };
 	char vtag[96], session[64], boot[64], *s = NULL, *body = NULL;
 	char s_restarted[96], s_killed[96], s_back[96];
 	tf_container *c, *d;
@@ -110,7 +90,7 @@ main(int argc, char **argv)
 		tf_file pre[] = { { "/www/index.html", "recovered", 9 } };
 		tf_mount m[] = { { v, NULL, "/data" } };
 		tf_spawn_opts so = { .tag = tag, .files = pre, .nfiles = 1,
-		    .mounts = m, .nmounts = 1, .on_end = on_end,
+		    .mounts = m, .nmounts = 1, .on_end = prog_on_end,
 		    .on_end_arg = &e, .command = (const char *const[]){ "sh",
 		    "-c", "echo $$ > /tmp/pid; date +%s%N > /tmp/boot; "
 		    "exec httpd -f -p 80 -h /www", NULL } };
@@ -176,7 +156,7 @@ main(int argc, char **argv)
 	/* The node was killed. */
 	if (!prog_step(loc, s_killed, 0))
 		prog_bail(&loc, "waiting for the node's death", NULL);
-	prog_check(prog_wait(loc, ended, &e, 15000) && e.state ==
+	prog_check(prog_wait(loc, prog_has_ended, &e, 15000) && e.state ==
 	    TF_CTR_DESTROYED, "we are told our container was destroyed "
 	    "(state %d)", (int)e.state);
 	prog_check(tf_model_container_find(tf_location_model(loc),
