@@ -804,15 +804,11 @@ main(int argc, char **argv)
 	}
 
 	STEP("a second spawn reuses the cached layer; SIGTERM cleans up");
-	memset(&g_ev.state, 0, sizeof g_ev.state);
-	g_ev.gone = false;
-	tf_out_init(&o, "spawn");
-	tf_out_str(&o, "image", "bb");
-	call(&o, NULL, 0, &r);
-	CHECK(tf_obj_str(r.params, "container", g_ev.ctr, sizeof g_ev.ctr, true,
-	    NULL) == 0);
-	tf_reply_fini(&r);
-	WAIT(30000, strcmp(g_ev.state, "running") == 0);
+	{
+		char id[64], ip[32];
+
+		spawn_running(id, ip);
+	}
 
 	STEP("a node killed with SIGKILL cleans up when it comes back");
 	kill(g_node, SIGKILL);
