@@ -299,10 +299,6 @@ loc_event_gone(struct location *loc, int64_t owner, const char *cmd,
 {
 	tf_out o;
 
-	if (strcmp(cmd, "container_gone") == 0) {
-		loc_db_container_delete(loc, id);
-		loc_missed_note(loc, owner, id);
-	}
 	tf_out_init(&o, cmd);
 	tf_out_str(&o, key, id);
 	if (owner < 0)
@@ -310,6 +306,16 @@ loc_event_gone(struct location *loc, int64_t owner, const char *cmd,
 	else
 		loc_push_owner(loc, owner, &o);
 	tf_out_fini(&o);
+}
+
+/* A container that has gone is forgotten by the database too, and noted
+ * for owner sessions that are away: they get it after their next offer. */
+void
+loc_event_container_gone(struct location *loc, const struct loc_container *c)
+{
+	loc_db_container_delete(loc, c->id);
+	loc_missed_note(loc, c->user_id, c->id);
+	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }
 
 void

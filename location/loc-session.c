@@ -115,8 +115,7 @@ session_node_containers(struct location *loc, struct loc_node *node,
 			c->dead = true;
 			snprintf(c->state, sizeof c->state, "destroyed");
 			loc_event_container(loc, c);
-			loc_event_gone(loc, c->user_id, "container_gone",
-			    "container", c->id);
+			loc_event_container_gone(loc, c);
 		}
 	}
 	for (uint32_t k = 0; list != NULL && k < list->size; k++) {
@@ -244,8 +243,7 @@ loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 		c->dead = true;
 		snprintf(c->state, sizeof c->state, "destroyed");
 		loc_event_container(loc, c);
-		loc_event_gone(loc, c->user_id, "container_gone", "container",
-		    c->id);
+		loc_event_container_gone(loc, c);
 	}
 	loc_event_node(loc, n);
 	loc_event_gone(loc, -1, "node_gone", "node", n->name);

@@ -237,6 +237,7 @@ void loc_push_offer(struct location *, struct loc_session *);
 void loc_event_node(struct location *, const struct loc_node *);
 void loc_event_container(struct location *, const struct loc_container *);
 void loc_event_gone(struct location *, int64_t owner, const char *cmd, const char *key, const char *id);
+void loc_event_container_gone(struct location *, const struct loc_container *);
 void loc_event_tunnel(struct location *, const struct loc_tunnel *);
 void loc_event_volume(struct location *, const struct loc_volume *);
 void loc_event_image(struct location *, int64_t user_id, const char *image_id);

@@ -26,7 +26,7 @@ spawn_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 	tf_msg_str(m, "error", c->error, sizeof c->error, false, NULL);
 	loc_event_container(loc, c);
 	c->dead = true;
-	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
+	loc_event_container_gone(loc, c);
 }
 
 #define SPAWN_MAX_VOLUMES 32
@@ -309,8 +309,7 @@ req_node_push(struct location *loc, struct loc_session *s, struct loc_node *n,
 		loc_event_container(loc, c);
 		if (strcmp(state, "destroyed") == 0) {
 			c->dead = true;
-			loc_event_gone(loc, c->user_id, "container_gone",
-			    "container", c->id);
+			loc_event_container_gone(loc, c);
 			for (size_t i = 0; i < loc->n_tunnels; i++) {
 				struct loc_tunnel *t = loc->tunnels[i];
 
