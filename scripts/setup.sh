@@ -16,8 +16,12 @@ if [ -n "$missing" ]; then
 	echo "setup: installing:$missing"
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+	# Wait for another apt (a parallel build, unattended upgrades) rather
+	# than fail on its lock.
+	lock="-o DPkg::Lock::Timeout=600"
+	$sudo apt-get $lock update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get $lock install -y -qq \
+		$missing >/dev/null
 fi
 
 cd "$top"
