@@ -14,7 +14,7 @@
 #   -o FILE     also write the summary table to FILE
 #
 # Needs root and runc.  Images come from $TF_IMAGES, else BUILD/images
-# (built with scripts/build-images.sh when missing).  Extra arguments for
+# (built with scripts/build_images.sh when missing).  Extra arguments for
 # one bench go in BENCH_SPAWN_ARGS, BENCH_EXEC_ARGS, BENCH_TUNNEL_ARGS;
 # BENCH_BIN runs the bench programs of another build (e.g. a sanitizer one).
 set -eu
@@ -55,7 +55,7 @@ for b in $BENCHES; do
 	    "(ninja -C $BUILD bench/bench-$b)" >&2; exit 1; }
 done
 if [ "$(id -u)" -ne 0 ]; then echo "run.sh: needs root (runc)" >&2; exit 77; fi
-"$top/scripts/build-images.sh" -q "$TF_IMAGES" >/dev/null ||
+"$top/scripts/build_images.sh" -q "$TF_IMAGES" >/dev/null ||
 	{ echo "run.sh: cannot build the images" >&2; exit 1; }
 
 RES=$(mktemp /tmp/tfbench-results.XXXXXX)

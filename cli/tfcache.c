@@ -20,7 +20,7 @@ static const char usage_text[] =
 "it (tf IMAGE, or tf . for the last one pushed).  IMAGE is a path to an OCI\n"
 "image layout directory, an OCI layout tarball or a `docker save` archive\n"
 "(either form, tarball or extracted), or a bare name looked up as\n"
-"$TF_IMAGES/NAME and then ./build/images/NAME (scripts/build-images.sh\n"
+"$TF_IMAGES/NAME and then ./build/images/NAME (scripts/build_images.sh\n"
 "makes busybox, nginx, env-test and ends-test there).  Layers are sent\n"
 "once: a layer the location already has (from any user) is skipped.\n"
 "A bare name the location already knows, with no local copy, is accepted\n"

@@ -187,7 +187,7 @@ struct loc_req {
 		  const tf_msg *, tf_err *);
 };
 
-/* loc-db.c */
+/* loc_db.c */
 int loc_db_open(struct location *, tf_err *);
 void loc_db_close(struct location *);
 int loc_db_user_by_pk(struct location *, const uint8_t pk[32], int64_t *id);
@@ -206,10 +206,10 @@ int loc_db_containers_load(struct location *);
 sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
 int loc_db_exec(struct location *, const char *sql);
 
-/* loc-zap.c */
+/* loc_zap.c */
 int loc_zap_start(struct location *, tf_err *);
 
-/* loc-model.c */
+/* loc_model.c */
 struct loc_session *loc_session_find(struct location *, const char *id);
 struct loc_session *loc_session_by_rid(struct location *, const uint8_t *rid, size_t len);
 struct loc_node *loc_node_find(struct location *, int64_t id);
@@ -228,7 +228,7 @@ void loc_pack_tunnel(struct location *, msgpack_packer *, const struct loc_tunne
 void loc_pack_volume(struct location *, msgpack_packer *, const struct loc_volume *);
 void loc_reap(tf_loop *, void *);
 
-/* loc-push.c */
+/* loc_push.c */
 void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
 void loc_send_session(struct location *, struct loc_session *, tf_out *, uint64_t id, const void *bulk, size_t len);
 void loc_push_owner(struct location *, int64_t owner, tf_out *);
@@ -244,7 +244,7 @@ void loc_event_image(struct location *, int64_t user_id, const char *image_id);
 void loc_pack_images(struct location *, msgpack_packer *, int64_t user_id, bool all);
 void loc_missed_drop(struct location *, const char *session);
 
-/* loc-fwd.c */
+/* loc_fwd.c */
 struct loc_fwd *loc_fwd_to_node(struct location *, struct loc_node *, struct loc_session *, const tf_msg *, tf_out *, const char *object);
 struct loc_fwd *loc_fwd_find(struct location *, uint64_t id);
 struct loc_fwd *loc_fwd_by_client(struct location *, const char *session, uint64_t client_id);
@@ -255,13 +255,13 @@ int loc_fwd_container_cmd(struct location *, struct loc_session *, const tf_msg 
 void loc_node_command(struct location *, struct loc_node *, tf_out *, const char *object);
 void loc_tconns_purge(struct location *);
 
-/* loc-session.c */
+/* loc_session.c */
 void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer *);
 void loc_session_collect(struct location *, struct loc_session *, const char *why);
 void loc_node_gone(struct location *, struct loc_node *, const char *why);
 int loc_housekeeping(tf_loop *, uint64_t, void *);
 
-/* loc-dispatch.c */
+/* loc_dispatch.c */
 int loc_router_cb(tf_loop *, void *, void *);
 int loc_enrol_cb(tf_loop *, void *, void *);
 

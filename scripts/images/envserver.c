@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * envserver: the program inside the `env-test` image (scripts/build-images.sh
+ * envserver: the program inside the `env-test` image (scripts/build_images.sh
  * compiles it with `cc -static`).  It answers every HTTP request on port 80
  * (or the port given as argv[1]) with its own environment, one NAME=value a
  * line, so that tests can check which variables a container was given.

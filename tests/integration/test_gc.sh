@@ -6,7 +6,7 @@
 # stopped client that continues gets a new session and is told; a break
 # shorter than the grace period is recovered transparently, with an open
 # tunnel connection losing nothing.  Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2 --grace 5
 
 # An observer session of the same user: every event, in order.

@@ -5,7 +5,7 @@
 # seeds' multi-container example; an allowance dies with the container it
 # allowed (net_stale takes a lap of the subnet: about a minute).
 # Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2
 
 prog net_addr

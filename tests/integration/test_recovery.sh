@@ -8,7 +8,7 @@
 # and when it returns it cleans up what they left (runc state, processes,
 # network namespaces, bundles, mounts) while volumes survive.
 # Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2 --grace 30
 
 "$BUILD/tests/watch" > "$TFT/watch.out" 2>&1 &

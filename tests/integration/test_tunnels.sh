@@ -5,7 +5,7 @@
 # connections, a slow reader keeping every process's memory bounded, and
 # reboots (with and without reset) keeping the tunnel.  Exit 77 without
 # root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 # ASan holds freed memory in a quarantine (256 MB by default) that RSS
 # counts; tun_slow's bounds are about our buffers, so keep it small.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"

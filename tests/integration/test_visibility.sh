@@ -5,7 +5,7 @@
 # marked with the owning session, and can act on them; the admin root
 # sees everything; bob sees nothing, hears no event about them, and every
 # request of his naming them is refused.  Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2
 tf_add_user bob
 tf_add_user root --admin

@@ -4,7 +4,7 @@
 # sessions, destroy and its errors, nested mount points, the seeds'
 # snapshot/rollback and "best way" examples, node_and_volume, and tfvolumes.
 # Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2
 
 # Another session of alice's, from before any volume is made: the volume

@@ -59,12 +59,12 @@ int prog_run_bg(tf_location *loc, void *(*fn)(void *), void *arg,
 bool prog_wait(tf_location *loc, bool (*cond)(void *), void *arg,
 	       int timeout_ms);
 
-/* Steps driven by the script (lib-prog.sh's `step TAG NAME`): waits,
+/* Steps driven by the script (lib_prog.sh's `step TAG NAME`): waits,
  * running the loop, until the file $TF_STEPS/NAME exists; false after
  * timeout_ms (0: ten minutes).  prog_step_done prints "# done NAME". */
 bool prog_step(tf_location *loc, const char *name, int timeout_ms);
 void prog_step_done(const char *name);
-/* Prints "# KEY=VALUE" for the script (lib-prog.sh's `value`). */
+/* Prints "# KEY=VALUE" for the script (lib_prog.sh's `value`). */
 void prog_value(const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

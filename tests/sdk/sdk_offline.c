@@ -5,7 +5,7 @@
  * ports), errors as values (no node, unknown image, unknown volume, a
  * foreign thread), the background loop thread with tf_location_call and
  * tf_location_post, signals ending tf_location_run, and disconnect.
- * Needs TF_DIR (an account) and TF_IMAGES (scripts/build-images.sh).
+ * Needs TF_DIR (an account) and TF_IMAGES (scripts/build_images.sh).
  * Prints TAP-like lines; exit 0 when everything passed.
  */
 #include <pthread.h>

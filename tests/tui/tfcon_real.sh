@@ -6,7 +6,7 @@
 # --readonly refuses it.
 #
 # usage: tests/tui/tfcon_real.sh BUILD_DIR   (or $BUILD)
-. "$(dirname "$0")/real-lib.sh"
+. "$(dirname "$0")/real_lib.sh"
 
 real_tui_begin
 

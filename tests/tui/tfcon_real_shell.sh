@@ -6,7 +6,7 @@
 # leave-pane key returns to the list; a destroyed container is shown as such.
 #
 # usage: tests/tui/tfcon_real_shell.sh BUILD_DIR   (or $BUILD)
-. "$(dirname "$0")/real-lib.sh"
+. "$(dirname "$0")/real_lib.sh"
 # A container started by another program (tf), which the console attaches to.
 "$BUILD/cli/tf" -q --tag sh1 busybox sleep 900 &
 PIDS="$PIDS $!"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-zap.c: the ZAP handler (RFC 27) that decides which CURVE keys may
+ * loc_zap.c: the ZAP handler (RFC 27) that decides which CURVE keys may
  * connect.  It is a REP socket on inproc://zeromq.zap.01 served by the
  * location's own loop.  The main socket (domain "tf") admits only keys on
  * the allow-list: users and approved nodes.  The enrolment socket (domain

@@ -1,4 +1,4 @@
-# shot-lib.sh: an xterm under Xvfb attached to a private tmux server
+# shot_lib.sh: an xterm under Xvfb attached to a private tmux server
 # running tfcon, captured with xwd.  Sourced by the screenshot scripts,
 # which set TFCON, OUT and TFCON_ARGS first.
 FONT=${FONT:-DejaVu Sans Mono}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * req-image.c: the image and layer store.  Layers are addressed by the
+ * req_image.c: the image and layer store.  Layers are addressed by the
  * sha256 of their uncompressed tar, shared by all users and uploaded once
  * (in chunks, verified as they arrive); image records (names, layer stack,
  * runtime config) are kept per user.  Nodes fetch layers by digest with

@@ -2,7 +2,7 @@
 # Brings up the embedded default: a location and a node on this machine,
 # an account called "local" for the current user, and the demo images
 # pushed to it.  Idempotent: what is already running or present is kept.
-#   scripts/local-up.sh [BUILD_DIR]
+#   scripts/local_up.sh [BUILD_DIR]
 # Environment: TF_LOCAL_STATE (default ~/.local/state/20ft-local),
 #              TF_LOCAL_PORT (default 2020), TF_DIR (default ~/.20ft).
 set -eu
@@ -58,7 +58,7 @@ if ! alive "$state/node.pid"; then
 fi
 
 images=$state/images
-TF_IMAGES=$images "$top/scripts/build-images.sh" "$images" >/dev/null
+TF_IMAGES=$images "$top/scripts/build_images.sh" "$images" >/dev/null
 for img in busybox nginx env-test ends-test; do
 	TF_DIR=$acct "$build/cli/tfcache" --location local "$images/$img" >/dev/null
 done

@@ -12,8 +12,8 @@ mkdir -p "$TF_STEPS"
 RUNS=0
 
 prog_images() {
-	"$TOP/scripts/build-images.sh" -q "$TF_IMAGES" >/dev/null 2>&1 ||
-		skip "cannot build the test images (scripts/build-images.sh)"
+	"$TOP/scripts/build_images.sh" -q "$TF_IMAGES" >/dev/null 2>&1 ||
+		skip "cannot build the test images (scripts/build_images.sh)"
 }
 
 # prog_setup [LOCATION ARGS...]: root, runc and images; a location with

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* cli-common.c: connecting with a saved account (directly or through the
+/* cli_common.c: connecting with a saved account (directly or through the
  * SDK), and account creation. */
 #include <stdio.h>
 #include <stdlib.h>

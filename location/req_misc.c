@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * req-misc.c: the smaller requests the location serves itself: the per-user
+ * req_misc.c: the smaller requests the location serves itself: the per-user
  * key/value store, invites, tag lookup, tunnel records and volumes (whose
  * data lives on a node; the location keeps the catalogue).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-session.c: hello/welcome for clients and nodes, session resumption,
+ * loc_session.c: hello/welcome for clients and nodes, session resumption,
  * heartbeats and timeouts, and garbage collection of sessions whose client
  * has been gone for the grace period (containers and tunnels destroyed,
  * volumes kept).

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-dispatch.c: reads the ROUTER sockets and routes each message: hellos
- * to loc-session.c, node answers back to clients (loc-fwd.c), commands the
- * location serves to the request table (loc-req.c), and container-scoped
+ * loc_dispatch.c: reads the ROUTER sockets and routes each message: hellos
+ * to loc_session.c, node answers back to clients (loc_fwd.c), commands the
+ * location serves to the request table (loc_req.c), and container-scoped
  * commands on to the container's node.  The author of every message is the
  * ZAP User-Id libzmq attached to it, never a param.
  */

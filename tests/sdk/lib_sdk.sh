@@ -14,8 +14,8 @@ CLI=$BUILD/cli
 export TF_IMAGES=${TF_IMAGES:-$BUILD/images}
 
 sdk_images() {
-	"$TOP/scripts/build-images.sh" -q "$TF_IMAGES" >/dev/null 2>&1 ||
-		skip "cannot build the test images (scripts/build-images.sh)"
+	"$TOP/scripts/build_images.sh" -q "$TF_IMAGES" >/dev/null 2>&1 ||
+		skip "cannot build the test images (scripts/build_images.sh)"
 }
 
 sdk_setup() {	# [node]

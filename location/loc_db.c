@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-db.c: the location's persistent state in SQLite: users, nodes, invite
+ * loc_db.c: the location's persistent state in SQLite: users, nodes, invite
  * tokens, sessions, images, layers, KV, volumes and containers.  The
  * container records let a restarted location offer its clients what they
  * had before their nodes are back; a node's hello then reconciles them
- * with what actually runs (loc-session.c).
+ * with what actually runs (loc_session.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

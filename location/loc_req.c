@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* loc-req.c: the table of requests the location serves itself. */
+/* loc_req.c: the table of requests the location serves itself. */
 #include <stddef.h>
 
 #include "location.h"

@@ -6,7 +6,7 @@
 # three log lines; -q prints nothing; Ctrl-C cleans up; -ti bridges a
 # terminal; exit codes; tfcache, tfvolumes, tflocations, tfacctbak,
 # tfresources and every --help.  Exit 77 without root, runc or tf-node.
-. "$(dirname "$0")/lib-sdk.sh"
+. "$(dirname "$0")/lib_sdk.sh"
 
 for p in tf tfcache tfvolumes tfresources tflocations tfacctbak; do
 	check "$p --help prints its usage" sh -c "'$CLI/$p' --help | grep -q '^Usage: $p'"
@@ -131,13 +131,13 @@ check "destroying it again: 'Can't find volume', exit 1" \
 check "tfvolumes destroy without a volume exits 2" [ "$rc" = 2 ]
 
 # tfcache of a docker-save archive.
-"$TOP/scripts/build-images.sh" -q --docker-save busybox "$TFT/busybox-save.tar" \
+"$TOP/scripts/build_images.sh" -q --docker-save busybox "$TFT/busybox-save.tar" \
 	"$TF_IMAGES" >/dev/null 2>&1 || true
 if [ -f "$TFT/busybox-save.tar" ]; then
 	out=$("$CLI/tfcache" "$TFT/busybox-save.tar" 2>/dev/null) || true
 	check "tfcache pushes a docker-save archive" sh -c "echo '$out' | grep -q ': [0-9a-f]\{64\}\$'"
 fi
-"$TOP/scripts/build-images.sh" -q --oci-tar ends-test "$TFT/ends-oci.tar" \
+"$TOP/scripts/build_images.sh" -q --oci-tar ends-test "$TFT/ends-oci.tar" \
 	"$TF_IMAGES" >/dev/null 2>&1 || true
 if [ -f "$TFT/ends-oci.tar" ]; then
 	"$TFB" "$TFT/ends-oci.tar" > "$TFT/path.out" 2>&1 && rc=0 || rc=$?

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-fwd.c: forwarding container-scoped requests to the node that holds
+ * loc_fwd.c: forwarding container-scoped requests to the node that holds
  * the container, and relaying the node's answers back.  The location gives
  * each forwarded request its own id (client ids are only unique per
  * client), remembers (session, client id) for it, and adds the trusted

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-push.c: sending to peers, and the events every session of an owner
+ * loc_push.c: sending to peers, and the events every session of an owner
  * (and every admin session) receives: the resource offer after a welcome,
  * then node, container, tunnel, volume and image changes as they happen.
  *
  * Container events are also where the container records are written to
- * the database (loc-db.c): every change of a record passes through
+ * the database (loc_db.c): every change of a record passes through
  * loc_event_container, every removal through a container_gone.  And a
  * container_gone that a session was away for is kept and sent after the
  * offer when it comes back, since the offer alone cannot tell it what

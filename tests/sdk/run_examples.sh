@@ -3,7 +3,7 @@
 # against a real location and node and checks what each should do.  Those
 # that run until Ctrl-C get SIGINT once their work is visible; a browser
 # is a script that records the URL.  Exit 77 without root, runc or tf-node.
-. "$(dirname "$0")/lib-sdk.sh"
+. "$(dirname "$0")/lib_sdk.sh"
 
 sdk_setup node
 cd "$TFT"

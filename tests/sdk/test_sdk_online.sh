@@ -3,7 +3,7 @@
 # files, tunnels both ways with flow control and half-close, wait_tcp,
 # sleep/wake, processes, other sessions' tags, disconnect.  Exit 77
 # without root, runc or tf-node.
-. "$(dirname "$0")/lib-sdk.sh"
+. "$(dirname "$0")/lib_sdk.sh"
 
 sdk_setup node
 [ -x "$SDKBIN/sdk_online" ] || skip "sdk_online not built ($SDKBIN)"

@@ -1,11 +1,11 @@
 #!/bin/sh
-# make-real-screenshots.sh: pictures of tfcon on a real location: a private
+# make_real_screenshots.sh: pictures of tfcon on a real location: a private
 # tf-location and tf-node with runc containers (an nginx started by `tf`,
 # serving through its tunnel, and a busybox), the console's container list
 # with nginx's log pane, and a shell pane in the busybox beside it.
-# Needs root and runc, plus what make-screenshots.sh needs.
+# Needs root and runc, plus what make_screenshots.sh needs.
 #
-# usage: screenshots/make-real-screenshots.sh [BUILD_DIR] [OUTDIR]
+# usage: screenshots/make_real_screenshots.sh [BUILD_DIR] [OUTDIR]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(cd "${1:-$here/../build}" && pwd)
@@ -17,7 +17,7 @@ tf_start_location --timeout 3
 tf_add_user operator --admin
 tf_start_node node1
 export TF_DIR="$TFT/acct-operator"
-TF_IMAGES="$TFT/images" "$here/../scripts/build-images.sh" -q "$TFT/images"
+TF_IMAGES="$TFT/images" "$here/../scripts/build_images.sh" -q "$TFT/images"
 for i in busybox nginx; do
 	TF_IMAGES="$TFT/images" "$BUILD/cli/tfcache" -q "$i" >/dev/null
 done
@@ -33,7 +33,7 @@ done
 TFCON=$BUILD/tui/tfcon
 TFCON_ARGS=""
 set +e
-. "$here/shot-lib.sh"
+. "$here/shot_lib.sh"
 trap 'cleanup; tf_cleanup' EXIT
 
 start 172 44

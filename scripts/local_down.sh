@@ -1,5 +1,5 @@
 #!/bin/sh
-# Stops the embedded location and node started by local-up.sh.  The node
+# Stops the embedded location and node started by local_up.sh.  The node
 # destroys its containers on the way out.
 set -u
 state=${TF_LOCAL_STATE:-$HOME/.local/state/20ft-local}

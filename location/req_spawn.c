@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * req-spawn.c: spawning containers (image resolved per user, node chosen,
+ * req_spawn.c: spawning containers (image resolved per user, node chosen,
  * record created in state "spawning", request forwarded) and the node's
  * reports that move containers through their states and refresh node
  * statistics.

@@ -1,10 +1,10 @@
 #!/bin/sh
-# make-screenshots.sh: PNG pictures of the real console.  tfcon runs (on
+# make_screenshots.sh: PNG pictures of the real console.  tfcon runs (on
 # its built-in demo location unless TFCON_ARGS says otherwise) inside a
 # private tmux server; an xterm under Xvfb attaches to it and is captured
 # with xwd after tmux send-keys has driven the console to each state.
 #
-# usage: screenshots/make-screenshots.sh [TFCON] [OUTDIR]
+# usage: screenshots/make_screenshots.sh [TFCON] [OUTDIR]
 # needs: Xvfb, xterm, xwd, ImageMagick (convert), tmux.
 set -eu
 
@@ -13,7 +13,7 @@ TFCON=${1:-$here/../build/tui/tfcon}
 OUT=${2:-$here}
 TFCON_ARGS=${TFCON_ARGS:---demo}
 
-. "$here/shot-lib.sh"
+. "$here/shot_lib.sh"
 
 # 1. Containers with a log pane following a container's output.
 start 120 34

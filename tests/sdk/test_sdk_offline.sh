@@ -2,7 +2,7 @@
 # The SDK against a real tf-location with no node (tests/sdk/sdk_offline.c):
 # connect, key/value, images, errors as values, the loop thread, signals.
 # Needs no root.
-. "$(dirname "$0")/lib-sdk.sh"
+. "$(dirname "$0")/lib_sdk.sh"
 
 sdk_setup
 [ -x "$SDKBIN/sdk_offline" ] || skip "sdk_offline not built ($SDKBIN)"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * loc-model.c: lookups over the location's in-memory model (sessions,
+ * loc_model.c: lookups over the location's in-memory model (sessions,
  * nodes, containers, tunnels, volumes), ownership checks, the msgpack shape
  * of each record (docs/PROTOCOL.md "Records"), and the before-sleep reaper
  * that frees what handlers only marked dead.

@@ -1,4 +1,4 @@
-# real-lib.sh: the common start of the console tests on a real location.
+# real_lib.sh: the common start of the console tests on a real location.
 # Given BUILD_DIR as $1 (or $BUILD), it brings up a private tf-location and
 # tf-node (skipping, exit 77, without root or runc), an account "alice" in
 # $TF_DIR, and pushes busybox.  The test then calls real_tui_begin before
@@ -14,7 +14,7 @@ tf_start_location --timeout 3
 tf_add_user alice
 tf_start_node node1
 export TF_DIR="$TFT/acct-alice"
-TF_IMAGES="$TFT/images" "$here/../../scripts/build-images.sh" -q "$TFT/images" ||
+TF_IMAGES="$TFT/images" "$here/../../scripts/build_images.sh" -q "$TFT/images" ||
     skip "cannot build the test images"
 TF_IMAGES="$TFT/images" "$BUILD/cli/tfcache" -q busybox >/dev/null ||
     { echo "FAIL: tfcache busybox"; exit 1; }

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# build-images.sh: builds the small OCI image layouts that the tests and
+# build_images.sh: builds the small OCI image layouts that the tests and
 # examples run (busybox, nginx, env-test, ends-test) from files already on
 # this Debian host, with no registry and no docker.
 #
-#   scripts/build-images.sh [options] [OUTDIR]
+#   scripts/build_images.sh [options] [OUTDIR]
 #
 #   OUTDIR                default $TF_IMAGES, else ./build/images
 #   --docker-save NAME OUT.tar
@@ -435,14 +435,14 @@ build_image() {
 	say "$name: layer 1 (busybox base ${BASE_DIGEST:0:12})"
 	cp "$WORK/base.tar.gz" "$LAYOUT/blobs/sha256/$BASE_DIGEST"
 	diffs+=("$BASE_DIFF"); digests+=("$BASE_DIGEST"); sizes+=("$BASE_SIZE")
-	history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build-images.sh: busybox base\"}")
+	history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build_images.sh: busybox base\"}")
 	if [ -n "$extra_stage" ]; then
 		say "$name: layer 2 ($name)"
 		mkdir -p "$WORK/stage-$name"
 		"$extra_stage" "$WORK/stage-$name"
 		make_layer "$WORK/stage-$name" "$name-top"
 		diffs+=("$LAYER_DIFF"); digests+=("$LAYER_DIGEST"); sizes+=("$LAYER_SIZE")
-		history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build-images.sh: $name\"}")
+		history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build_images.sh: $name\"}")
 	fi
 
 	local i diff_ids="" layers="" hist=""
