@@ -37,7 +37,7 @@
 #include "net_fw.h"
 #include "net_ipam.h"
 #include "net_nl.h"
-#include "net_node.h"
+#include "net.h"
 #include "net_ns.h"
 
 #define TEST_TIMEOUT_S 120

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * node_ctr: the container commands of a node.
+ * node_req_ctr: the container commands of a node.
  *
  * spawn: the request is checked and copied, the image's layers are made
- * present (fetched from the location and unpacked once, node_layer.c), the
- * container gets an address and a network namespace (node_net.c), then
+ * present (fetched from the location and unpacked once, node_layer_cache.c), the
+ * container gets an address and a network namespace (node_req_net.c), then
  * ctr_spawn() prepares the bundle and starts runc.  `^ {container, node}`
  * answers once the container is on its way; anything that fails before is
  * a `!` naming the reason.  From then on every change of state is reported

@@ -12,7 +12,7 @@
 
 #include "tf_err.h"
 #include "net_ipam.h"
-#include "net_node.h"
+#include "net.h"
 
 int
 net_tcp_connect_nb(const char *bridge, const char *ip, int port, tf_err *err)

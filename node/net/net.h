@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Node networking, the API tf-node calls: one bridge per node, one network
+ * net: node networking, the API tf-node calls: one bridge per node, one network
  * namespace per container joined to it by a veth pair, and an nftables
  * firewall inside each container namespace.  All calls block briefly (a
  * few netlink round trips, well under 10 ms) and use no event loop, so the
@@ -36,7 +36,7 @@
 #define NET_BRIDGE_NAME_MAX 15
 #define NET_CTR_ID_MAX 64
 
-/* net_node.c */
+/* net_bridge.c */
 
 bool net_bridge_name_valid(const char *bridge);
 bool net_ctr_id_valid(const char *ctr_id);
@@ -56,7 +56,7 @@ int net_node_teardown(const char *bridge, tf_err *err);
  * live containers' networks. */
 int net_cleanup_stale(const char *bridge, tf_err *err);
 
-/* net_ctr.c */
+/* net_container.c */
 
 /* The namespace path of a container, whether or not it exists yet. */
 int net_ctr_ns_path(const char *ctr_id, const char *bridge, char *buf,

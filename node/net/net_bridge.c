@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * net_node: the node's bridge (create, adopt, address, tear down) and the
+ * net_bridge: the node's bridge (create, adopt, address, tear down) and the
  * start-up sweep of container networks left by an earlier run.
  */
 #include <arpa/inet.h>
@@ -15,7 +15,7 @@
 #include "tf_util.h"
 #include "net_ipam.h"
 #include "net_nl.h"
-#include "net_node.h"
+#include "net.h"
 #include "net_ns.h"
 
 static bool

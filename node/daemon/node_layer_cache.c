@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * node_layer: the node's layer cache, <state>/layers/<sha256>/, each an
+ * node_layer_cache: the node's layer cache, <state>/layers/<sha256>/, each an
  * unpacked image layer that overlayfs stacks.  A missing layer is pulled
  * from the location in chunks (`layer_get {sha256, offset}`), written to
  * <sha256>.part while its digest is computed, checked against the name,

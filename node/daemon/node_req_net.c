@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * node_net: the node's side of networking, on top of net_*.h: the bridge
+ * node_req_net: the node's side of networking, on top of net_*.h: the bridge
  * and address pool for the subnet the location assigns in its welcome, a
  * network namespace per container (runc joins it), firewall allow /
  * disallow, and tunnels.
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "net_ipam.h"
-#include "net_node.h"
+#include "net.h"
 #include "node.h"
 #include "tf_log.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * node_vol: volumes, directories that outlive containers.
+ * node_req_vol: volumes, directories that outlive containers.
  *
  *   <state>/volumes/<id>/data       bind-mounted into containers (rw)
  *   <state>/volumes/<id>/snapshot   the one snapshot, if taken

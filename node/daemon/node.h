@@ -10,15 +10,17 @@
  * system calls; slow work (runc, unpacking a layer) runs in children whose
  * exits come back through SIGCHLD.
  *
- *   node.c         main, flags, keys, the loop, signals, shutdown
- *   node_req.c     the command table and dispatch of location requests
- *   node_ctr.c     spawn (layers, network, runc), destroy, reboot, wake,
- *                  ctr_status reports, put/fetch, the hello's container list
- *   node_stream.c  logs and process streams: credit, ack, unsub, proc_*
- *   node_layer.c   the layer cache: layer_get, sha256 check, unpack child
- *   node_net.c     bridge, addresses, firewall allow/disallow, tunnels
- *   node_vol.c     volumes: create, destroy, snapshot, rollback
- *   node_stats.c   cpu, memory, paging, load
+ *   node.c              main, flags, keys, the loop, signals, shutdown
+ *   node_req.c          the command table and dispatch of location requests
+ *   node_req_ctr.c      spawn (layers, network, runc), destroy, reboot,
+ *                       wake, ctr_status reports, put/fetch, the hello's
+ *                       container list
+ *   node_req_net.c      bridge, addresses, firewall allow/disallow, tunnels
+ *   node_req_vol.c      volumes: create, destroy, snapshot, rollback
+ *   node_stream.c       logs and process streams: credit, ack, unsub, proc_*
+ *   node_layer_cache.c  the layer cache: layer_get, sha256 check, unpack
+ *                       child
+ *   node_stats.c        cpu, memory, paging, load
  */
 #ifndef NODE_H
 #define NODE_H
@@ -152,7 +154,7 @@ struct node {
 	struct node_layer *layer_jobs;
 	struct node_stream *streams;
 
-	/* node_vol.c */
+	/* node_req_vol.c */
 	bool vol_btrfs;			/* volumes are btrfs subvolumes */
 	bool vol_mounted;		/* we mounted the btrfs loop file */
 
@@ -174,7 +176,7 @@ int node_reply_error(struct node *n, uint64_t id, const char *fmt, ...)
 int node_stream_item(struct node *n, uint64_t id, tf_out *o, const void *bulk,
 		     size_t len);
 
-/* node_ctr.c */
+/* node_req_ctr.c */
 void node_ctr_state_cb(ctr *c, void *arg);
 void node_ctr_output_cb(ctr *c, int fd, const uint8_t *data, size_t len,
 			void *arg);
@@ -208,7 +210,7 @@ void node_streams_reap(struct node *n);
 void node_streams_free(struct node *n);
 void node_streams_reset(struct node *n);
 
-/* node_layer.c */
+/* node_layer_cache.c */
 /* 1 when every layer is unpacked, 0 when fetches were started (the spawn
  * is retried through node_spawn_layers_ready), -1 on error. */
 int node_layers_ensure(struct node *n, char **layers, size_t nlayers,
@@ -220,7 +222,7 @@ void node_layers_init(struct node *n);
 void node_layers_free(struct node *n);
 bool node_sha_valid(const char *sha);
 
-/* node_net.c */
+/* node_req_net.c */
 int node_net_start(struct node *n, tf_err *err);
 void node_net_welcome(struct node *n);
 int node_net_ctr_create(struct node *n, struct node_ctr *nc, tf_err *err);
@@ -237,7 +239,7 @@ void node_tunnels_reset(struct node *n);
 void node_net_ctrs_down(struct node *n);
 void node_net_stop(struct node *n);
 
-/* node_vol.c */
+/* node_req_vol.c */
 int node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err);
 int node_vol_start(struct node *n, tf_err *err);
 void node_vol_stop(struct node *n);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * net_ctr: a container's network: its namespace, firewall, veth pair,
+ * net_container: a container's network: its namespace, firewall, veth pair,
  * address and route; and the allow/disallow of other addresses.
  *
  * Creation order matters: the firewall is loaded while the namespace is
@@ -24,7 +24,7 @@
 #include "net_fw.h"
 #include "net_ipam.h"
 #include "net_nl.h"
-#include "net_node.h"
+#include "net.h"
 #include "net_ns.h"
 
 /* tfc-<bridge>-<id> */
