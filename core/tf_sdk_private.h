@@ -2,10 +2,12 @@
 /*
  * tf_sdk_private.h: the structures behind the SDK's handles (tf.h) and the
  * helpers its files share: waiting on the loop, calling the location,
- * growing buffers.  Files: tf_sdk_location.c (connection, model, run,
- * threads, nodes, KV, find), tf_sdk_image.c (uploads), tf_sdk_container.c
- * (spawn and container operations, volumes), tf_sdk_process.c (processes,
- * the terminal bridge), tf_sdk_tunnel.c (tunnels and HTTP waits).
+ * growing buffers.  Files: tf_sdk_call.c (buffers, waiting, requests and
+ * acks: what every other file uses, and which uses none of them),
+ * tf_sdk_location.c (connection, model, run, threads, nodes, KV, find),
+ * tf_sdk_image.c (uploads), tf_sdk_container.c (spawn and container
+ * operations, volumes), tf_sdk_process.c (processes, the terminal bridge),
+ * tf_sdk_tunnel.c (tunnels and HTTP waits).
  */
 #ifndef TF_SDK_PRIVATE_H
 #define TF_SDK_PRIVATE_H
@@ -38,6 +40,7 @@
 	(obj)->arr[(obj)->n_##arr++] = (item); \
 } while (0)
 
+/* tf_sdk_call.c */
 struct sdk_buf {
 	uint8_t *p;
 	size_t len, cap;
@@ -201,7 +204,8 @@ struct tf_location {
 	bool term_escape;
 };
 
-/* tf_sdk_location.c */
+/* tf_sdk_call.c */
+bool sdk_on_loop_thread(const tf_location *loc);
 int sdk_check(tf_location *loc, tf_err *err);
 int sdk_wait(tf_location *loc, const bool *flag, int timeout_ms,
 	     const char *what, tf_err *err);
@@ -213,8 +217,10 @@ uint64_t sdk_request(tf_location *loc, tf_out *o, const void *bulk,
 		     size_t len, tf_conn_reply_fn fn, void *arg);
 int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
 void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
-tf_node *sdk_node_get(tf_location *loc, const char *name);
 bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
+
+/* tf_sdk_location.c */
+tf_node *sdk_node_get(tf_location *loc, const char *name);
 
 /* tf_sdk_container.c */
 tf_container *sdk_container_by_id(tf_location *loc, const char *id);
