@@ -14,6 +14,8 @@
 static int log_level = TF_LOG_INFO;
 static const char *log_prog = "tf";
 static FILE *log_out;
+static tf_log_fn log_fn;
+static void *log_fn_arg;
 
 void
 tf_log_setup(int level, const char *prog, FILE *out)
@@ -22,6 +24,13 @@ tf_log_setup(int level, const char *prog, FILE *out)
 	if (prog != NULL)
 		log_prog = prog;
 	log_out = out;
+}
+
+void
+tf_log_set_fn(tf_log_fn fn, void *arg)
+{
+	log_fn = fn;
+	log_fn_arg = arg;
 }
 
 int
@@ -49,6 +58,13 @@ log_vwrite(int level, const char *fmt, va_list ap)
 	struct tm tm;
 	char stamp[32];
 
+	if (log_fn != NULL) {
+		char text[1024];
+
+		vsnprintf(text, sizeof text, fmt, ap);
+		log_fn(level, text, log_fn_arg);
+		return;
+	}
 	gettimeofday(&tv, NULL);
 	localtime_r(&tv.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%m%d%H%M%S", &tm);

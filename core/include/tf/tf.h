@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "tf_err.h"
+#include "tf_log.h"
 #include "tf_loop.h"
 #include "tf_model.h"
 
@@ -61,7 +62,8 @@ typedef struct tf_volume tf_volume;
 
 /* ==== Locations ======================================================= */
 
-/* How much the SDK logs (through tf_log, on stderr by default). */
+/* How much the SDK logs (through tf_log, on stderr by default; a binding
+ * routes the lines into its own logging with tf_log_set_fn, tf_log.h). */
 typedef enum tf_log_mode {
 	TF_LOGGING_UNCHANGED = 0,	/* leave tf_log as main() set it */
 	TF_LOGGING_INFO,		/* "debug_log=False": info and up */

@@ -22,6 +22,14 @@ enum tf_log_level {
  * owned).  Lines look like: "1123101530.123 INFO     tf-node: message". */
 void tf_log_setup(int level, const char *prog, FILE *out);
 int tf_log_level(void);
+
+/* A sink of whole messages (no stamp, level or program prefix): the Python
+ * SDK hands them to the logging module, which formats them its own way.
+ * While one is set, tf_log_write calls it instead of writing to out; the
+ * level still filters first.  fn NULL goes back to writing.  It may be
+ * called from any thread that logs (the loop thread, mostly). */
+typedef void (*tf_log_fn)(int level, const char *msg, void *arg);
+void tf_log_set_fn(tf_log_fn fn, void *arg);
 void tf_log_write(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

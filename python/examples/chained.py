@@ -1,0 +1,6 @@
+# SDK: quickstart (chained) (the seed's program).
+import signal
+from tfnz.location import Location, last_image
+
+Location(debug_log=False).best_node().spawn(last_image()).attach_browser()
+signal.pause()

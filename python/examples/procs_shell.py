@@ -1,0 +1,18 @@
+# Additional Processes: launching a shell (the seed's program).
+# Changed: image 'alpine' -> 'busybox', which this machine has.
+import time
+import sys
+from tfnz.location import Location
+
+
+def dc(obj, data):
+    print(data.decode(), end='')
+    sys.stdout.flush()
+
+
+node = Location().best_node()
+container = node.spawn_container('busybox', sleep=True).wait_until_ready()
+shell = container.spawn_shell(data_callback=dc)
+time.sleep(2)
+shell.stdin(b'ps faxu\n')
+time.sleep(1)
