@@ -11,6 +11,7 @@ straight through.
 """
 import inspect
 import logging
+import signal
 import threading
 
 from ._tf import ffi, lib
@@ -155,6 +156,25 @@ class LoopThread:
         if lib.tf_location_thread_start(self.cloc, err) != 0:
             raise error(err)
         self.ident = self.call(threading.get_ident)
+        self.ended = threading.Event()
+        threading.Thread(target=self._join, name='tfnz-join',
+                         daemon=True).start()
+
+    def _join(self):
+        """The loop thread's one joiner: sets ended when it has gone
+        (complete, a refused connection).  Signals stay with the main
+        thread, whose waits they must interrupt."""
+        signal.pthread_sigmask(signal.SIG_BLOCK,
+                               {signal.SIGINT, signal.SIGTERM})
+        lib.tf_location_thread_join(self.cloc, ffi.NULL)
+        self.ended.set()
+
+    def stop(self):
+        """Completes the location (it disconnects on its thread) and
+        waits until the loop thread has gone: no callback comes after."""
+        if not self.ended.is_set():
+            self.call(lambda: lib.tf_location_complete(self.cloc, 0))
+            self.ended.wait()
 
     def on_loop(self):
         return threading.get_ident() == self.ident

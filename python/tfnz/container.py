@@ -73,6 +73,13 @@ class Container(Taggable, _Connectable):
         self._c = None
         self._handle = ffi.new_handle(self)
         self._processes = []
+        self._volumes = []		# Volumes or keys it mounts
+
+    def _mounts(self, volume):
+        names = (volume.uuid, volume.tag, volume.display_name())
+        return any(v is volume or v in names or
+                   getattr(v, 'uuid', None) == volume.uuid
+                   for v in self._volumes)
 
     def _attach(self, cctr):
         self._c = cctr

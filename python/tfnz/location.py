@@ -3,6 +3,7 @@
 import atexit
 import logging
 import os
+import signal
 import sys
 import threading
 import weakref
@@ -140,6 +141,7 @@ class Location:
         log.debug("Message loop started")
         _latest = weakref.ref(self)
         atexit.register(self._atexit)
+        _signals_setup()
 
     # ---- the loop thread
 
@@ -155,7 +157,7 @@ class Location:
     def _stop(self):
         if self._c is not None and not self._done:
             self._done = True
-            lib.tf_location_thread_stop(self._c)
+            self._loop.stop()
 
     # ---- wrappers for C handles
 
@@ -354,17 +356,11 @@ class Location:
     def run(self):
         """Blocks until complete() is called (a termination callback, say),
         the connection ends or Ctrl-C; then disconnects."""
-        ended = threading.Event()
-
-        def join():
-            lib.tf_location_thread_join(self._c, ffi.NULL)
-            ended.set()
-        if not self._done:
-            threading.Thread(target=join, daemon=True).start()
-            try:
-                ended.wait()
-            except KeyboardInterrupt:
+        try:
+            while not self._loop.ended.wait(0.5):
                 pass
+        except KeyboardInterrupt:
+            pass
         self.complete()
         self.disconnect()
 
@@ -382,6 +378,30 @@ class Location:
 
     def __repr__(self):
         return "<Location '%s'>" % self.location
+
+
+def _quiet_interrupt(hook):
+    def excepthook(exc_type, value, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            return
+        hook(exc_type, value, tb)
+    excepthook.tfnz = True
+    return excepthook
+
+
+def _terminate(signo, frame):
+    sys.exit(0)
+
+
+def _signals_setup():
+    """Ctrl-C in signal.pause() (the seeds' way to wait) ends the program
+    without a traceback, and SIGTERM (a service manager) ends it cleanly:
+    either way atexit disconnects, which destroys what the program made."""
+    if not getattr(sys.excepthook, 'tfnz', False):
+        sys.excepthook = _quiet_interrupt(sys.excepthook)
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 def _logging_setup(quiet, debug_log):

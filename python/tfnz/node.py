@@ -85,6 +85,7 @@ class Node:
             command = shlex.split(command)
         ctr = Container(self, image, stdout_callback=callback(stdout_callback),
                         termination_callback=callback(termination_callback))
+        ctr._volumes = [v for v, _ in vols]
 
         def spawn():
             keep = []
@@ -164,6 +165,13 @@ class Node:
             termination_callback=termination_callback, node=self)
 
     def destroy_volume(self, volume):
+        """Destroys the volume, first destroying the containers of this
+        session that mount it (as the seeds do at the end of a program;
+        Location.destroy_volume refuses a mounted volume instead)."""
+        for ctr in list(self._loc._containers.values()):
+            if isinstance(ctr, Container) and not ctr.dead and \
+                    ctr._mounts(volume):
+                ctr.parent().destroy_container(ctr)
         self._loc.destroy_volume(volume)
 
     def __repr__(self):
