@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""Fixtures of the tfnz suite.  tests/python/run-pytest.sh starts a private
+"""Fixtures of the tfnz suite.  tests/python/run_pytest.sh starts a private
 location and node (tests/integration/lib.sh) and gives their whereabouts in
 the environment; without it every test is skipped."""
 import os
@@ -20,7 +20,7 @@ PYTHON = os.environ.get('TFPY_PYTHON', sys.executable)
 
 def pytest_collection_modifyitems(config, items):
     if TMP is None:
-        skip = pytest.mark.skip(reason='run through tests/python/run-pytest.sh')
+        skip = pytest.mark.skip(reason='run through tests/python/run_pytest.sh')
         for item in items:
             item.add_marker(skip)
 

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Runs the tfnz (Python SDK) pytest suite, python/tests, against a private
 # location and node started the way every integration test starts them
-# (tests/integration/lib.sh via tests/sdk/lib-sdk.sh): an account for
+# (tests/integration/lib.sh via tests/sdk/lib_sdk.sh): an account for
 # "alice" in TF_DIR, the test images in TF_IMAGES, tfnz importable from the
 # build tree.  Arguments go to pytest (e.g. -k reboot).  With TFPY_SHELL=1
 # it runs "$@" instead of pytest, in the same environment (debugging).
 # Exit 77 (skip) without root, runc, tf-node, the tfnz build or pytest.
-. "$(dirname "$0")/../sdk/lib-sdk.sh"
+. "$(dirname "$0")/../sdk/lib_sdk.sh"
 
 PY=${TFNZ_PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=python3
