@@ -20,7 +20,6 @@
 #include "tf_util.h"
 #include "tui.h"
 
-#ifdef TFCON_HAVE_VT
 #include "vt_pane.h"
 
 struct shell {
@@ -315,21 +314,3 @@ tui_shell_fini(struct tui *t)
 	t->shell_colors = NULL;
 }
 
-#else
-
-int
-tui_shell_open(struct tui *t, const char *container)
-{
-	TF_UNUSED(container);
-	tui_error(t, "shell panes are not in this build (libvterm pane "
-	    "missing)");
-	return -1;
-}
-
-void
-tui_shell_fini(struct tui *t)
-{
-	TF_UNUSED(t);
-}
-
-#endif

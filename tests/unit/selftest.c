@@ -19,9 +19,7 @@
 #include "tf_loop.h"
 #include "tf_msg.h"
 #include "tf_util.h"
-#ifdef HAVE_TF_IMAGE
 #include "tf_image.h"
-#endif
 #include "tf_model.h"
 
 /* A kv_set whose one value makes the header len bytes with id 0, and more
@@ -220,9 +218,7 @@ static const struct {
 	{ "conn_oversize", conn_oversize_test },
 	{ "tf_keys", tf_keys_test },
 	{ "tf_model", tf_model_test },
-#ifdef HAVE_TF_IMAGE
 	{ "tf_image", tf_image_test },
-#endif
 };
 
 int
