@@ -343,7 +343,7 @@ node_run(struct node *n)
 		tf_error("cannot create %s: %s", n->layer_dir, strerror(errno));
 		goto out;
 	}
-	node_layers_init(n);
+	node_layers_init(n, node_spawn_layers_ready);
 	if (node_vol_start(n, &err) != 0) {
 		tf_error("%s", err.msg);
 		goto out;

@@ -62,7 +62,13 @@ struct node_watch {
 	void *arg;
 };
 
+struct node;
 struct node_layer;
+
+/* Called by the layer cache whenever a layer became ready or failed, so
+ * that whoever waits for layers (spawns) can look again. */
+typedef void (*node_layers_fn)(struct node *n);
+
 struct node_tunnel;
 
 /* A spawn waiting for its layers (or refused before the container ran). */
@@ -141,7 +147,7 @@ struct node {
 	bool ready_said;
 	uint64_t stats_timer, hk_timer;
 
-	/* Networking (node-net.c). */
+	/* Networking (node_req_net.c). */
 	bool net_up;
 	char bridge[16];
 	char subnet[32];
@@ -152,6 +158,7 @@ struct node {
 
 	struct node_spawn *spawns;
 	struct node_layer *layer_jobs;
+	node_layers_fn layers_changed;	/* a fetch finished or failed */
 	struct node_stream *streams;
 
 	/* node_req_vol.c */
@@ -211,14 +218,15 @@ void node_streams_free(struct node *n);
 void node_streams_reset(struct node *n);
 
 /* node_layer_cache.c */
-/* 1 when every layer is unpacked, 0 when fetches were started (the spawn
- * is retried through node_spawn_layers_ready), -1 on error. */
+/* 1 when every layer is unpacked, 0 when fetches were started (the
+ * caller hears through the node_layers_init callback when to ask again),
+ * -1 on error. */
 int node_layers_ensure(struct node *n, char **layers, size_t nlayers,
 		       tf_err *err);
 char *node_layer_path(struct node *n, const char *sha);
 bool node_layer_failed(struct node *n, char **layers, size_t nlayers,
 		       char *why, size_t size);
-void node_layers_init(struct node *n);
+void node_layers_init(struct node *n, node_layers_fn changed);
 void node_layers_free(struct node *n);
 bool node_sha_valid(const char *sha);
 

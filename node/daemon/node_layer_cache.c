@@ -6,7 +6,10 @@
  * <sha256>.part while its digest is computed, checked against the name,
  * then unpacked by layer_unpack() in a child process (unpacking a big layer
  * takes seconds; the loop must not wait) whose exit comes back through
- * SIGCHLD.  A layer is fetched once however many spawns wait for it.
+ * SIGCHLD.  A layer is fetched once however many spawns wait for it;
+ * whenever one is ready or has failed the cache calls the function given
+ * to node_layers_init (the spawn code's node_spawn_layers_ready), and
+ * knows nothing else of its users.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -100,7 +103,8 @@ layers_progress(struct node *n)
 {
 	struct node_layer **pp, *l;
 
-	node_spawn_layers_ready(n);
+	if (n->layers_changed != NULL)
+		n->layers_changed(n);
 	pp = &n->layer_jobs;
 	while ((l = *pp) != NULL) {
 		if (l->state == L_DONE || l->state == L_FAILED) {
@@ -349,12 +353,14 @@ node_layer_failed(struct node *n, char **layers, size_t nlayers, char *why,
 }
 
 void
-node_layers_init(struct node *n)
+node_layers_init(struct node *n, node_layers_fn changed)
 {
 	struct dirent *de;
 	char path[4600];
-	DIR *d = opendir(n->layer_dir);
+	DIR *d;
 
+	n->layers_changed = changed;
+	d = opendir(n->layer_dir);
 	if (d == NULL)
 		return;
 	/* Anything but a complete layer directory is left from a crash. */
