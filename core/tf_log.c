@@ -51,7 +51,7 @@ log_level_name(int level)
 }
 
 static void
-log_vwrite(int level, const char *fmt, va_list ap)
+log_vwrite(int level, const char *func, const char *fmt, va_list ap)
 {
 	FILE *out = log_out != NULL ? log_out : stderr;
 	struct timeval tv;
@@ -60,8 +60,11 @@ log_vwrite(int level, const char *fmt, va_list ap)
 
 	if (log_fn != NULL) {
 		char text[1024];
+		int n = 0;
 
-		vsnprintf(text, sizeof text, fmt, ap);
+		if (func != NULL)
+			n = snprintf(text, sizeof text, "%s: ", func);
+		vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
 		log_fn(level, text, log_fn_arg);
 		return;
 	}
@@ -70,6 +73,8 @@ log_vwrite(int level, const char *fmt, va_list ap)
 	strftime(stamp, sizeof stamp, "%m%d%H%M%S", &tm);
 	fprintf(out, "%s.%03ld %-8s %s: ", stamp, (long)(tv.tv_usec / 1000),
 	    log_level_name(level), log_prog);
+	if (func != NULL)
+		fprintf(out, "%s: ", func);
 	vfprintf(out, fmt, ap);
 	fputc('\n', out);
 	fflush(out);
@@ -81,7 +86,17 @@ tf_log_write(int level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(level, fmt, ap);
+	log_vwrite(level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+tf_log_write_in(int level, const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(level, func, fmt, ap);
 	va_end(ap);
 }
 

@@ -164,7 +164,7 @@ children_dispatch(rt_children *ch, pid_t pid, int status)
 			return;
 		}
 	}
-	tf_debug("rt_child: parking exit of unclaimed pid %d", (int)pid);
+	tf_debug("parking exit of unclaimed pid %d", (int)pid);
 	children_park(ch, pid, status);
 }
 

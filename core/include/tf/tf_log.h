@@ -32,6 +32,9 @@ typedef void (*tf_log_fn)(int level, const char *msg, void *arg);
 void tf_log_set_fn(tf_log_fn fn, void *arg);
 void tf_log_write(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* As tf_log_write, with "func: " before the message. */
+void tf_log_write_in(int level, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* The level is checked before the arguments are evaluated. */
 #define tf_log(level, ...) do { \
@@ -40,7 +43,13 @@ void tf_log_write(int level, const char *fmt, ...)
 #define tf_error(...) tf_log(TF_LOG_ERROR, __VA_ARGS__)
 #define tf_warn(...)  tf_log(TF_LOG_WARN, __VA_ARGS__)
 #define tf_info(...)  tf_log(TF_LOG_INFO, __VA_ARGS__)
-#define tf_debug(...) tf_log(TF_LOG_DEBUG, __VA_ARGS__)
+/* Debug lines name the function that wrote them, as tmux's
+ * log_debug("%s: ...", __func__) does, so a trace can be followed in the
+ * source without a grep for each message. */
+#define tf_debug(...) do { \
+	if (TF_LOG_DEBUG <= tf_log_level()) \
+		tf_log_write_in(TF_LOG_DEBUG, __func__, __VA_ARGS__); \
+} while (0)
 
 /* A broken invariant: logs file and line and aborts. */
 #define tf_panic(...) tf_panic_at(__FILE__, __LINE__, __VA_ARGS__)
