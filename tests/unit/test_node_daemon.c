@@ -404,87 +404,94 @@ push_image(const char *tar, const char *sha)
 	call(&o, NULL, 0, NULL);
 }
 
-/* --- main ------------------------------------------------------------------ */
+/* --- the tests ------------------------------------------------------------ */
 
-int
-main(int argc, char **argv)
+/* What the steps share; each step runs after the ones before it in
+ * node_tests[] and may use what they left (the first container, its log
+ * stream). */
+struct ctx {
+	const char *loc_bin, *node_bin, *init_bin;
+	char endpoint[64], addr[64], sha[65];
+	char *token, *pub;
+	stream logs;			/* of the first container */
+};
+
+static void
+node_start(struct ctx *x)
 {
-	char path[600], endpoint[64], addr[64], sha[65], *token, *pub, cmd[4096];
-	tf_account acct;
-	tf_reply r;
-	tf_err err;
-	stream logs, p1, tty, tun;
-	msgpack_packer *pk;
-	tf_out o;
-	int port, st;
+	char path[600], state[600], key[600];
+	char *const na[] = { (char *)x->node_bin, "--state", state,
+	    "--endpoint", x->endpoint, "--location-key", key, "--name", "n1",
+	    "--init", (char *)x->init_bin, "-v", NULL };
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: test_node_daemon tf-location tf-node tf-init\n");
-		return 2;
-	}
-	if (geteuid() != 0 || system("command -v runc >/dev/null") != 0) {
-		printf("test_node_daemon: needs root and runc; skipped\n");
-		return 77;
-	}
-	tf_log_setup(getenv("TF_DEBUG") ? TF_LOG_DEBUG : TF_LOG_WARN,
-	    "test_node_daemon", NULL);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	CHECK(sodium_init() >= 0);
-	snprintf(g_tmp, sizeof g_tmp, "/tmp/tf-node-daemon-XXXXXX");
-	CHECK(mkdtemp(g_tmp) != NULL);
-	port = 30000 + (int)(getpid() % 10000) * 2;
-	snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", port);
-	snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+	snprintf(path, sizeof path, "%s/node.log", g_tmp);
+	snprintf(state, sizeof state, "%s/node", g_tmp);
+	snprintf(key, sizeof key, "%s/loc/location.pub", g_tmp);
+	g_node = start(path, na);
+}
 
-	STEP("start a location and a node");
-	snprintf(cmd, sizeof cmd, "%s --state %s/loc init >/dev/null", argv[1], g_tmp);
+static void
+test_daemons(struct ctx *x)
+{
+	char path[600], cmd[4096];
+
+	snprintf(cmd, sizeof cmd, "%s --state %s/loc init >/dev/null", x->loc_bin,
+	    g_tmp);
 	CHECK(system(cmd) == 0);
 	snprintf(path, sizeof path, "%s/loc.log", g_tmp);
 	{
 		char state[600], subnet[32];
 		/* A subnet of our own, so that other nodes on this host (other
 		 * tests, a local node) do not overlap ours. */
-		char *const la[] = { argv[1], "--state", state, "--bind",
-		    endpoint, "--timeout", "3", "--subnet", subnet, "run", NULL };
+		char *const la[] = { (char *)x->loc_bin, "--state", state,
+		    "--bind", x->endpoint, "--timeout", "3", "--subnet", subnet,
+		    "run", NULL };
 
 		snprintf(state, sizeof state, "%s/loc", g_tmp);
 		snprintf(subnet, sizeof subnet, "10.%d", 100 + (int)(getpid() % 100));
 		g_loc = start(path, la);
 	}
 	wait_log(path, "ready", 10);
-	snprintf(cmd, sizeof cmd, "%s --state %s/loc invite alice", argv[1], g_tmp);
-	token = run_out(cmd);
-	snprintf(cmd, sizeof cmd, "%s --state %s/node init", argv[2], g_tmp);
-	pub = run_out(cmd);
+	snprintf(cmd, sizeof cmd, "%s --state %s/loc invite alice", x->loc_bin,
+	    g_tmp);
+	x->token = run_out(cmd);
+	snprintf(cmd, sizeof cmd, "%s --state %s/node init", x->node_bin, g_tmp);
+	x->pub = run_out(cmd);
 	snprintf(cmd, sizeof cmd, "%s --state %s/loc node-add n1 %s >/dev/null",
-	    argv[1], g_tmp, pub);
+	    x->loc_bin, g_tmp, x->pub);
 	CHECK(system(cmd) == 0);
+	node_start(x);
 	snprintf(path, sizeof path, "%s/node.log", g_tmp);
-	{
-		char state[600], key[600];
-		char *const na[] = { argv[2], "--state", state, "--endpoint",
-		    endpoint, "--location-key", key, "--name", "n1", "--init",
-		    argv[3], "-v", NULL };
-
-		snprintf(state, sizeof state, "%s/node", g_tmp);
-		snprintf(key, sizeof key, "%s/loc/location.pub", g_tmp);
-		g_node = start(path, na);
-	}
 	wait_log(path, "ready", 30);
+}
 
-	STEP("an account, a connection, an image");
-	CHECK(tf_account_enrol("t", addr, token, 10000, &acct, &err) == 0);
+static void
+test_account(struct ctx *x)
+{
+	char path[600], tar[600];
+	tf_account acct;
+	tf_err err;
+
+	CHECK(tf_account_enrol("t", x->addr, x->token, 10000, &acct, &err) == 0);
 	g_loop = tf_loop_new();
 	g_conn = tf_conn_new_account(g_loop, &acct, "test", &err);
 	CHECK(g_conn != NULL);
 	tf_conn_on_push(g_conn, push_cb, NULL);
 	CHECK(tf_conn_wait_up(g_conn, 10000, &err) == 0);
 	snprintf(path, sizeof path, "%s/rootfs", g_tmp);
-	snprintf(cmd, sizeof cmd, "%s/layer.tar", g_tmp);
-	make_layer(path, cmd, sha);
-	push_image(cmd, sha);
+	snprintf(tar, sizeof tar, "%s/layer.tar", g_tmp);
+	make_layer(path, tar, x->sha);
+	push_image(tar, x->sha);
+}
 
-	STEP("spawn: layer fetched and checked, container runs with an address");
+static void
+test_spawn(struct ctx *x)
+{
+	char path[600];
+	msgpack_packer *pk;
+	tf_reply r;
+	tf_out o;
+
 	tf_out_init(&o, "spawn");
 	tf_out_str(&o, "image", "bb");
 	pk = tf_out_key(&o, "env");
@@ -503,17 +510,30 @@ main(int argc, char **argv)
 	WAIT(30000, strcmp(g_ev.state, "running") == 0);
 	CHECK(g_ev.ip[0] != '\0');
 	CHECK(g_ev.startup_ms >= 0);
-	snprintf(path, sizeof path, "%s/node/layers/%s/bin/busybox", g_tmp, sha);
+	snprintf(path, sizeof path, "%s/node/layers/%s/bin/busybox", g_tmp,
+	    x->sha);
 	CHECK(access(path, X_OK) == 0);
+}
 
-	STEP("logs: backlog then live");
+static void
+test_logs(struct ctx *x)
+{
+	tf_out o;
+
 	tf_out_init(&o, "logs");
 	tf_out_str(&o, "container", g_ev.ctr);
-	stream_open(&logs, &o, NULL, 0);
-	WAIT(10000, strstr(logs.out, "hello-from-spawn") != NULL &&
-	    strstr(logs.out, "preboot-ok!") != NULL);
+	stream_open(&x->logs, &o, NULL, 0);
+	WAIT(10000, strstr(x->logs.out, "hello-from-spawn") != NULL &&
+	    strstr(x->logs.out, "preboot-ok!") != NULL);
+}
 
-	STEP("processes: plain, stdin, failure");
+static void
+test_processes(struct ctx *x)
+{
+	msgpack_packer *pk;
+	stream p1;
+	tf_out o;
+
 	tf_out_init(&o, "proc");
 	tf_out_str(&o, "container", g_ev.ctr);
 	tf_out_str(&o, "process", "p1");
@@ -552,8 +572,15 @@ main(int argc, char **argv)
 	printf("   missing program: %s (exit %lld)\n", p1.error,
 	    (long long)p1.exit_code);
 	CHECK(p1.failed && p1.exit_code == 127 && p1.error[0] != '\0');
+}
 
-	STEP("a pty shell: size, resize, kill");
+static void
+test_pty(struct ctx *x)
+{
+	msgpack_packer *pk;
+	stream tty;
+	tf_out o;
+
 	tf_out_init(&o, "proc");
 	tf_out_str(&o, "container", g_ev.ctr);
 	tf_out_str(&o, "process", "sh");
@@ -590,8 +617,15 @@ main(int argc, char **argv)
 	CHECK(tf_conn_send(g_conn, &o, NULL, 0) == 0);
 	WAIT(10000, tty.done);
 	CHECK(tty.sig == SIGKILL);
+}
 
-	STEP("put and fetch, with errors");
+static void
+test_files(struct ctx *x)
+{
+	tf_reply r;
+	tf_err err;
+	tf_out o;
+
 	tf_out_init(&o, "put");
 	tf_out_str(&o, "container", g_ev.ctr);
 	tf_out_str(&o, "path", "data/file.txt");
@@ -620,39 +654,50 @@ main(int argc, char **argv)
 	CHECK(call_err(&o, "x", 1, &err) != 0);
 	printf("   escape: %s\n", err.msg);
 	CHECK(strstr(err.msg, "escapes") != NULL);
+}
 
-	STEP("a tunnel to httpd in the container");
+static void
+test_tunnel(struct ctx *x)
+{
+	stream tun;
+	tf_uuid tid;
+	tf_out o;
+
 	tf_out_init(&o, "tunnel");
-	{
-		tf_uuid tid;
+	tf_uuid_make(&tid);
+	tf_out_str(&o, "tunnel", tid.s);
+	tf_out_str(&o, "container", g_ev.ctr);
+	tf_out_int(&o, "port", 8080);
+	stream_open(&tun, &o, NULL, 0);
+	WAIT(10000, tun.started);
+	tf_out_init(&o, "tcp_open");
+	tf_out_str(&o, "tunnel", tid.s);
+	tf_out_int(&o, "conn", 1);
+	CHECK(tf_conn_send(g_conn, &o, NULL, 0) == 0);
+	WAIT(10000, tun.opens == 1 || tun.error[0] != '\0');
+	if (tun.error[0] != '\0')
+		printf("   tunnel error: %s\n", tun.error);
+	CHECK(tun.opens == 1);
+	tf_out_init(&o, "tcp_data");
+	tf_out_str(&o, "tunnel", tid.s);
+	tf_out_int(&o, "conn", 1);
+	CHECK(tf_conn_send(g_conn, &o, "GET / HTTP/1.0\r\n\r\n", 18) == 0);
+	WAIT(10000, strstr(tun.out, "hello from httpd") != NULL);
+	CHECK(strstr(tun.out, "200 OK") != NULL);
+	WAIT(10000, tun.closes >= 1 && tun.acked == 18);
+	tf_out_init(&o, "tunnel_close");
+	tf_out_str(&o, "tunnel", tid.s);
+	call(&o, NULL, 0, NULL);
+}
 
-		tf_uuid_make(&tid);
-		tf_out_str(&o, "tunnel", tid.s);
-		tf_out_str(&o, "container", g_ev.ctr);
-		tf_out_int(&o, "port", 8080);
-		stream_open(&tun, &o, NULL, 0);
-		WAIT(10000, tun.started);
-		tf_out_init(&o, "tcp_open");
-		tf_out_str(&o, "tunnel", tid.s);
-		tf_out_int(&o, "conn", 1);
-		CHECK(tf_conn_send(g_conn, &o, NULL, 0) == 0);
-		WAIT(10000, tun.opens == 1 || tun.error[0] != '\0');
-		if (tun.error[0] != '\0')
-			printf("   tunnel error: %s\n", tun.error);
-		CHECK(tun.opens == 1);
-		tf_out_init(&o, "tcp_data");
-		tf_out_str(&o, "tunnel", tid.s);
-		tf_out_int(&o, "conn", 1);
-		CHECK(tf_conn_send(g_conn, &o, "GET / HTTP/1.0\r\n\r\n", 18) == 0);
-		WAIT(10000, strstr(tun.out, "hello from httpd") != NULL);
-		CHECK(strstr(tun.out, "200 OK") != NULL);
-		WAIT(10000, tun.closes >= 1 && tun.acked == 18);
-		tf_out_init(&o, "tunnel_close");
-		tf_out_str(&o, "tunnel", tid.s);
-		call(&o, NULL, 0, NULL);
-	}
+static void
+test_allow(struct ctx *x)
+{
+	char cmd[4096];
+	tf_err err;
+	tf_out o;
+	int st;
 
-	STEP("firewall allow / disallow");
 	tf_out_init(&o, "allow");
 	tf_out_str(&o, "container", g_ev.ctr);
 	tf_out_str(&o, "ip", "10.99.0.7");
@@ -660,83 +705,99 @@ main(int argc, char **argv)
 	st = call_err(&o, NULL, 0, &err);
 	if (st != 0 && strstr(err.msg, "unknown command") != NULL) {
 		printf("   (the location does not forward allow yet: skipped)\n");
-	} else {
-		CHECK(st == 0);
-		snprintf(cmd, sizeof cmd, "command -v nft >/dev/null || exit 0; "
-		    "ns=$(ls /run/netns | grep %s) && ip netns exec \"$ns\" nft "
-		    "list set inet tf_fw allowed | grep -q 10.99.0.7", g_ev.ctr);
-		CHECK(system(cmd) == 0);
-		tf_out_init(&o, "disallow");
-		tf_out_str(&o, "container", g_ev.ctr);
-		tf_out_str(&o, "ip", "10.99.0.7");
-		call(&o, NULL, 0, NULL);
+		return;
 	}
+	CHECK(st == 0);
+	snprintf(cmd, sizeof cmd, "command -v nft >/dev/null || exit 0; "
+	    "ns=$(ls /run/netns | grep %s) && ip netns exec \"$ns\" nft "
+	    "list set inet tf_fw allowed | grep -q 10.99.0.7", g_ev.ctr);
+	CHECK(system(cmd) == 0);
+	tf_out_init(&o, "disallow");
+	tf_out_str(&o, "container", g_ev.ctr);
+	tf_out_str(&o, "ip", "10.99.0.7");
+	call(&o, NULL, 0, NULL);
+}
 
-	STEP("reboot with reset: pre-boot kept, written files gone, same ip");
-	{
-		char ip[32];
-		int before = g_ev.running_count;
+static void
+test_reboot(struct ctx *x)
+{
+	char ip[32];
+	int before = g_ev.running_count;
+	tf_reply r;
+	tf_err err;
+	tf_out o;
 
-		snprintf(ip, sizeof ip, "%s", g_ev.ip);
-		tf_out_init(&o, "reboot");
-		tf_out_str(&o, "container", g_ev.ctr);
-		tf_out_bool(&o, "reset", true);
-		call(&o, NULL, 0, NULL);
-		WAIT(10000, g_ev.running_count > before);
-		CHECK(strcmp(ip, g_ev.ip) == 0);
-		tf_out_init(&o, "fetch");
-		tf_out_str(&o, "container", g_ev.ctr);
-		tf_out_str(&o, "path", "/tmp/data/file.txt");
-		CHECK(call_err(&o, NULL, 0, &err) != 0);
-		tf_out_init(&o, "fetch");
-		tf_out_str(&o, "container", g_ev.ctr);
-		tf_out_str(&o, "path", "/etc/pre.txt");
-		call(&o, NULL, 0, &r);
-		CHECK(r.bulk_len == 12);
-		tf_reply_fini(&r);
-		WAIT(10000, strstr(logs.out + 20, "hello-from-spawn") != NULL);
-	}
+	snprintf(ip, sizeof ip, "%s", g_ev.ip);
+	tf_out_init(&o, "reboot");
+	tf_out_str(&o, "container", g_ev.ctr);
+	tf_out_bool(&o, "reset", true);
+	call(&o, NULL, 0, NULL);
+	WAIT(10000, g_ev.running_count > before);
+	CHECK(strcmp(ip, g_ev.ip) == 0);
+	tf_out_init(&o, "fetch");
+	tf_out_str(&o, "container", g_ev.ctr);
+	tf_out_str(&o, "path", "/tmp/data/file.txt");
+	CHECK(call_err(&o, NULL, 0, &err) != 0);
+	tf_out_init(&o, "fetch");
+	tf_out_str(&o, "container", g_ev.ctr);
+	tf_out_str(&o, "path", "/etc/pre.txt");
+	call(&o, NULL, 0, &r);
+	CHECK(r.bulk_len == 12);
+	tf_reply_fini(&r);
+	WAIT(10000, strstr(x->logs.out + 20, "hello-from-spawn") != NULL);
+}
 
-	STEP("destroy: logs end, container gone, nothing left on the node");
+static void
+test_destroy(struct ctx *x)
+{
+	char path[600], cmd[4096];
+	tf_out o;
+
 	tf_out_init(&o, "destroy");
 	tf_out_str(&o, "container", g_ev.ctr);
 	call(&o, NULL, 0, NULL);
-	WAIT(10000, logs.done && g_ev.gone);
+	WAIT(10000, x->logs.done && g_ev.gone);
 	snprintf(path, sizeof path, "%s/node/containers", g_tmp);
 	snprintf(cmd, sizeof cmd, "[ -z \"$(ls -A %s)\" ] && "
 	    "! grep -q %s /proc/self/mountinfo && "
 	    "! ls /run/netns 2>/dev/null | grep -q %s", path, g_tmp, g_ev.ctr);
 	CHECK(system(cmd) == 0);
+}
 
-	STEP("volumes: mount, snapshot, rollback, refuse to destroy in use");
-	{
-		char vol[64];
-		stream vp;
+static void
+test_volumes(struct ctx *x)
+{
+	char vol[64], cmd[4096];
+	msgpack_packer *pk;
+	stream vp;
+	tf_reply r;
+	tf_err err;
+	tf_out o;
 
-		tf_out_init(&o, "vol_create");
-		call(&o, NULL, 0, &r);
-		CHECK(tf_obj_str(r.params, "volume", vol, sizeof vol, true,
-		    NULL) == 0);
-		tf_reply_fini(&r);
-		memset(&g_ev.state, 0, sizeof g_ev.state);
-		g_ev.gone = false;
-		tf_out_init(&o, "spawn");
-		tf_out_str(&o, "image", "bb");
-		pk = tf_out_key(&o, "command");
-		msgpack_pack_array(pk, 3);
-		tf_pack_str(pk, "sh");
-		tf_pack_str(pk, "-c");
-		tf_pack_str(pk, "exec sleep 1000");
-		pk = tf_out_key(&o, "volumes");
-		msgpack_pack_array(pk, 1);
-		msgpack_pack_array(pk, 2);
-		tf_pack_str(pk, vol);
-		tf_pack_str(pk, "/data");
-		call(&o, NULL, 0, &r);
-		CHECK(tf_obj_str(r.params, "container", g_ev.ctr,
-		    sizeof g_ev.ctr, true, NULL) == 0);
-		tf_reply_fini(&r);
-		WAIT(30000, strcmp(g_ev.state, "running") == 0);
+	tf_out_init(&o, "vol_create");
+	call(&o, NULL, 0, &r);
+	CHECK(tf_obj_str(r.params, "volume", vol, sizeof vol, true,
+	    NULL) == 0);
+	tf_reply_fini(&r);
+	memset(&g_ev.state, 0, sizeof g_ev.state);
+	g_ev.gone = false;
+	tf_out_init(&o, "spawn");
+	tf_out_str(&o, "image", "bb");
+	pk = tf_out_key(&o, "command");
+	msgpack_pack_array(pk, 3);
+	tf_pack_str(pk, "sh");
+	tf_pack_str(pk, "-c");
+	tf_pack_str(pk, "exec sleep 1000");
+	pk = tf_out_key(&o, "volumes");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_array(pk, 2);
+	tf_pack_str(pk, vol);
+	tf_pack_str(pk, "/data");
+	call(&o, NULL, 0, &r);
+	CHECK(tf_obj_str(r.params, "container", g_ev.ctr,
+	    sizeof g_ev.ctr, true, NULL) == 0);
+	tf_reply_fini(&r);
+	WAIT(30000, strcmp(g_ev.state, "running") == 0);
 #define VPROC(text) do { \
 		tf_out_init(&o, "proc"); \
 		tf_out_str(&o, "container", g_ev.ctr); \
@@ -755,81 +816,91 @@ main(int argc, char **argv)
 		    memcmp(r.bulk, want, r.bulk_len) == 0); \
 		tf_reply_fini(&r); \
 	} while (0)
-		VPROC("echo v1 > /data/f");
-		tf_out_init(&o, "vol_snapshot");
-		tf_out_str(&o, "volume", vol);
-		call(&o, NULL, 0, NULL);
-		VPROC("echo v2 > /data/f");
-		VFETCH("v2\n");
-		tf_out_init(&o, "vol_rollback");
-		tf_out_str(&o, "volume", vol);
-		call(&o, NULL, 0, NULL);
-		VFETCH("v1\n");
-		tf_out_init(&o, "vol_destroy");
-		tf_out_str(&o, "volume", vol);
-		CHECK(call_err(&o, NULL, 0, &err) != 0);
-		CHECK(strstr(err.msg, "mounted") != NULL);
-		tf_out_init(&o, "destroy");
-		tf_out_str(&o, "container", g_ev.ctr);
-		call(&o, NULL, 0, NULL);
-		WAIT(10000, g_ev.gone);
-		tf_out_init(&o, "vol_destroy");
-		tf_out_str(&o, "volume", vol);
-		call(&o, NULL, 0, NULL);
-		snprintf(cmd, sizeof cmd, "%s/node/volumes/%s", g_tmp, vol);
-		CHECK(access(cmd, F_OK) != 0);
-	}
+	VPROC("echo v1 > /data/f");
+	tf_out_init(&o, "vol_snapshot");
+	tf_out_str(&o, "volume", vol);
+	call(&o, NULL, 0, NULL);
+	VPROC("echo v2 > /data/f");
+	VFETCH("v2\n");
+	tf_out_init(&o, "vol_rollback");
+	tf_out_str(&o, "volume", vol);
+	call(&o, NULL, 0, NULL);
+	VFETCH("v1\n");
+#undef VPROC
+#undef VFETCH
+	tf_out_init(&o, "vol_destroy");
+	tf_out_str(&o, "volume", vol);
+	CHECK(call_err(&o, NULL, 0, &err) != 0);
+	CHECK(strstr(err.msg, "mounted") != NULL);
+	tf_out_init(&o, "destroy");
+	tf_out_str(&o, "container", g_ev.ctr);
+	call(&o, NULL, 0, NULL);
+	WAIT(10000, g_ev.gone);
+	tf_out_init(&o, "vol_destroy");
+	tf_out_str(&o, "volume", vol);
+	call(&o, NULL, 0, NULL);
+	snprintf(cmd, sizeof cmd, "%s/node/volumes/%s", g_tmp, vol);
+	CHECK(access(cmd, F_OK) != 0);
+}
 
-	STEP("an allowance dies with the container it allowed");
+static void
+test_allowance_dies(struct ctx *x)
+{
+	char t_id[64], t_ip[32], a_id[64], a_ip[32];
+
 	if (system("command -v nft >/dev/null") != 0) {
 		printf("   (no nft to read firewalls with: skipped)\n");
-	} else {
-		char t_id[64], t_ip[32], a_id[64], a_ip[32];
-
-		spawn_running(t_id, t_ip);
-		spawn_running(a_id, a_ip);
-		allow("allow", t_id, a_ip);
-		allow("allow", t_id, "10.99.0.7");
-		allow("allow", a_id, t_ip);
-		CHECK(fw_lets_in(t_id, a_ip) && fw_lets_in(t_id, "10.99.0.7"));
-		/* Disallowed and allowed again: listed once, taken out once. */
-		allow("disallow", t_id, a_ip);
-		CHECK(!fw_lets_in(t_id, a_ip));
-		allow("allow", t_id, a_ip);
-		allow("allow", t_id, a_ip);
-		destroy_gone(a_id);
-		CHECK(!fw_lets_in(t_id, a_ip));
-		CHECK(fw_lets_in(t_id, "10.99.0.7"));
-		destroy_gone(t_id);
+		return;
 	}
+	spawn_running(t_id, t_ip);
+	spawn_running(a_id, a_ip);
+	allow("allow", t_id, a_ip);
+	allow("allow", t_id, "10.99.0.7");
+	allow("allow", a_id, t_ip);
+	CHECK(fw_lets_in(t_id, a_ip) && fw_lets_in(t_id, "10.99.0.7"));
+	/* Disallowed and allowed again: listed once, taken out once. */
+	allow("disallow", t_id, a_ip);
+	CHECK(!fw_lets_in(t_id, a_ip));
+	allow("allow", t_id, a_ip);
+	allow("allow", t_id, a_ip);
+	destroy_gone(a_id);
+	CHECK(!fw_lets_in(t_id, a_ip));
+	CHECK(fw_lets_in(t_id, "10.99.0.7"));
+	destroy_gone(t_id);
+}
 
-	STEP("a second spawn reuses the cached layer; SIGTERM cleans up");
-	{
-		char id[64], ip[32];
+static void
+test_cached_layer(struct ctx *x)
+{
+	char id[64], ip[32];
 
-		spawn_running(id, ip);
-	}
+	spawn_running(id, ip);
+}
 
-	STEP("a node killed with SIGKILL cleans up when it comes back");
+static void
+test_sigkill(struct ctx *x)
+{
+	char path[600];
+	int st;
+
 	kill(g_node, SIGKILL);
 	CHECK(waitpid(g_node, &st, 0) == g_node);
+	node_start(x);
 	snprintf(path, sizeof path, "%s/node.log", g_tmp);
-	{
-		char state[600], key[600];
-		char *const na[] = { argv[2], "--state", state, "--endpoint",
-		    endpoint, "--location-key", key, "--name", "n1", "--init",
-		    argv[3], "-v", NULL };
-
-		snprintf(state, sizeof state, "%s/node", g_tmp);
-		snprintf(key, sizeof key, "%s/loc/location.pub", g_tmp);
-		g_node = start(path, na);
-	}
 	wait_log(path, "removed 1 containers left by an earlier run", 30);
 	wait_log(path, "removed 1 container networks left by an earlier run", 30);
 	WAIT(15000, g_ev.gone);
-	snprintf(path, sizeof path, "%s/node/containers", g_tmp);
+}
 
-	STEP("and a SIGTERM leaves nothing behind");
+static void
+test_sigterm(struct ctx *x)
+{
+	char path[600], cmd[4096];
+	tf_reply r;
+	tf_out o;
+	int st;
+
+	snprintf(path, sizeof path, "%s/node/containers", g_tmp);
 	g_ev.gone = false;
 	memset(&g_ev.state, 0, sizeof g_ev.state);
 	tf_out_init(&o, "spawn");
@@ -852,11 +923,76 @@ main(int argc, char **argv)
 	    "cut -d' ' -f2) && [ -n \"$b\" ] && ! ip link show \"$b\" "
 	    "2>/dev/null", path, path, g_tmp, g_ev.ctr, g_tmp);
 	CHECK(system(cmd) == 0);
+}
+
+/* In order: each step starts from where the one before left the node. */
+static const struct {
+	const char *name;
+	const char *what;
+	void (*fn)(struct ctx *);
+} node_tests[] = {
+	{ "daemons", "start a location and a node", test_daemons },
+	{ "account", "an account, a connection, an image", test_account },
+	{ "spawn", "layer fetched and checked, container runs with an "
+	    "address", test_spawn },
+	{ "logs", "backlog then live", test_logs },
+	{ "processes", "plain, stdin, failure", test_processes },
+	{ "pty", "a pty shell: size, resize, kill", test_pty },
+	{ "files", "put and fetch, with errors", test_files },
+	{ "tunnel", "a tunnel to httpd in the container", test_tunnel },
+	{ "allow", "firewall allow / disallow", test_allow },
+	{ "reboot", "with reset: pre-boot kept, written files gone, "
+	    "same ip", test_reboot },
+	{ "destroy", "logs end, container gone, nothing left on the "
+	    "node", test_destroy },
+	{ "volumes", "mount, snapshot, rollback, refuse to destroy "
+	    "in use", test_volumes },
+	{ "allowance_dies", "an allowance dies with the container it allowed",
+	    test_allowance_dies },
+	{ "cached_layer", "a second spawn reuses the cached layer; SIGTERM "
+	    "cleans up", test_cached_layer },
+	{ "sigkill", "a node killed with SIGKILL cleans up when it comes back",
+	    test_sigkill },
+	{ "sigterm", "and a SIGTERM leaves nothing behind", test_sigterm },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ctx x;
+	int port;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: test_node_daemon tf-location tf-node tf-init\n");
+		return 2;
+	}
+	if (geteuid() != 0 || system("command -v runc >/dev/null") != 0) {
+		printf("test_node_daemon: needs root and runc; skipped\n");
+		return 77;
+	}
+	tf_log_setup(getenv("TF_DEBUG") ? TF_LOG_DEBUG : TF_LOG_WARN,
+	    "test_node_daemon", NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	CHECK(sodium_init() >= 0);
+	snprintf(g_tmp, sizeof g_tmp, "/tmp/tf-node-daemon-XXXXXX");
+	CHECK(mkdtemp(g_tmp) != NULL);
+	memset(&x, 0, sizeof x);
+	x.loc_bin = argv[1];
+	x.node_bin = argv[2];
+	x.init_bin = argv[3];
+	port = 30000 + (int)(getpid() % 10000) * 2;
+	snprintf(x.endpoint, sizeof x.endpoint, "tcp://127.0.0.1:%d", port);
+	snprintf(x.addr, sizeof x.addr, "127.0.0.1:%d", port);
+
+	for (size_t i = 0; i < TF_ARRAY_LEN(node_tests); i++) {
+		STEP("%s: %s", node_tests[i].name, node_tests[i].what);
+		node_tests[i].fn(&x);
+	}
 
 	tf_conn_destroy(&g_conn);
 	tf_loop_destroy(&g_loop);
-	free(token);
-	free(pub);
+	free(x.token);
+	free(x.pub);
 	printf("test_node_daemon: ok\n");
 	finish(0);
 	return 0;
