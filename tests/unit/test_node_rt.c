@@ -548,6 +548,15 @@ read_long(const char *path)
 
 /* --- the tests ---------------------------------------------------------- */
 
+/* What the steps share.  They run in rt_tests[] order; the rt_* steps
+ * follow one container (main1) from spawn to destroy. */
+struct rt {
+	tloop l;
+	char init[4096];		/* tf-init, absolute */
+	ctr *c;				/* main1 */
+	tctr tc;
+};
+
 static const char *g_layers[2];
 
 static void
@@ -561,50 +570,45 @@ base_spec(ctr_spec *s, const char *id, const char *const *cmd)
 }
 
 static void
-test_main_container(tloop *l)
+test_main_spawn(struct rt *x)
 {
 	static const char *const cmd[] = { "sh", "-c",
 	    "echo hello-out; echo hello-err >&2; echo FOO=$FOO; "
 	    "echo cwd=$(pwd); exec sleep 1000", NULL };
 	static const char *const env[] = { "FOO=bar", NULL };
 	static const char *const img_env[] = { "FOO=image", "PATH=/bin", NULL };
-	ctr_file pre[] = {
+	static ctr_file pre[] = {
 		{ "/etc/preboot.txt", "pre-boot contents\n", 18 },
 		{ "deep/dir/pb2", "two", 3 },
 	};
-	const char *argv_echo[] = { "sh", "-c", "echo out; echo err >&2; exit 3",
-	    NULL };
-	const char *argv_cat[] = { "cat", NULL };
-	const char *argv_none[] = { "/nonexistent/prog", "x", NULL };
-	const char *argv_sleep[] = { "sleep", "1000", NULL };
-	tctr tc;
-	tproc tp, tp2;
+	tloop *l = &x->l;
+	tctr *tc = &x->tc;
 	ctr_spec s;
-	proc_spec ps;
-	tf_err err;
-	char *data, path[600];
 	ctr *c;
-	proc *p, *p2;
-	int rootfd;
 
-	STEP("spawn a container with env, workdir and pre-boot files");
 	base_spec(&s, "main1", cmd);
 	s.env = env;
 	s.image_env = img_env;
 	s.workdir = "/srv";
 	s.preboot = pre;
 	s.npreboot = 2;
-	c = spawn(l, &tc, &s);
-	WAIT(l, 20000, tc.state == CTR_RUNNING);
-	CHECK(tc.startup_ms >= 0);
-	WAIT(l, 10000, sbuf_has(&tc.out, "cwd=/srv"));
-	CHECK(sbuf_has(&tc.out, "hello-out"));
-	CHECK(sbuf_has(&tc.out, "FOO=bar"));
-	WAIT(l, 5000, sbuf_has(&tc.err, "hello-err"));
-	CHECK(!sbuf_has(&tc.out, "hello-err"));
-	CHECK(ctr_ring_used(ctr_backlog(c)) == tc.out.len + tc.err.len);
+	c = spawn(l, tc, &s);
+	WAIT(l, 20000, tc->state == CTR_RUNNING);
+	CHECK(tc->startup_ms >= 0);
+	WAIT(l, 10000, sbuf_has(&tc->out, "cwd=/srv"));
+	CHECK(sbuf_has(&tc->out, "hello-out"));
+	CHECK(sbuf_has(&tc->out, "FOO=bar"));
+	WAIT(l, 5000, sbuf_has(&tc->err, "hello-err"));
+	CHECK(!sbuf_has(&tc->out, "hello-err"));
+	CHECK(ctr_ring_used(ctr_backlog(c)) == tc->out.len + tc->err.len);
+	x->c = c;
+}
 
-	STEP("cgroup limits are applied");
+static void
+test_main_cgroups(struct rt *x)
+{
+	char path[600];
+
 	snprintf(path, sizeof path, "%s", cg_path("pids", g_cg, "main1/pids.max"));
 	if (access(path, F_OK) == 0) {
 		CHECK(read_long(path) == RT_DEFAULT_PIDS);
@@ -615,15 +619,29 @@ test_main_container(tloop *l)
 	} else {
 		printf("   (no cgroup v1 pids hierarchy; limits not checked)\n");
 	}
+}
 
-	STEP("layers: whiteout hides a file, upper layer wins");
+static void
+test_main_layers(struct rt *x)
+{
+	ctr *c = x->c;
+	tf_err err;
+	char *data;
+
 	data = fetch_all(c, "/etc/motd", &err);
 	CHECK(data != NULL && strcmp(data, "layer 2 motd\n") == 0);
 	free(data);
 	CHECK(fetch_all(c, "/etc/remove-me", &err) == NULL);
 	CHECK(strstr(err.msg, "no such file") != NULL);
+}
 
-	STEP("pre-boot files and fetch errors");
+static void
+test_main_preboot(struct rt *x)
+{
+	ctr *c = x->c;
+	tf_err err;
+	char *data;
+
 	data = fetch_all(c, "/etc/preboot.txt", &err);
 	CHECK(data != NULL && strcmp(data, "pre-boot contents\n") == 0);
 	free(data);
@@ -636,8 +654,17 @@ test_main_container(tloop *l)
 	CHECK(strstr(err.msg, "no such file") != NULL);
 	CHECK(fetch_all(c, "../../etc/passwd", &err) == NULL);
 	CHECK(strstr(err.msg, "escapes") != NULL);
+}
 
-	STEP("put in chunks (relative to the workdir), seen by a process");
+static void
+test_main_put(struct rt *x)
+{
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tproc tp;
+	tf_err err;
+	char *data;
+
 	CHECK(put_all(c, "x/y/file.txt", "chunked put works\n", 5, &err) == 0);
 	data = fetch_all(c, "/srv/x/y/file.txt", &err);
 	CHECK(data != NULL && strcmp(data, "chunked put works\n") == 0);
@@ -658,8 +685,18 @@ test_main_container(tloop *l)
 	data = fetch_all(c, "/dev/shm/s", &err);
 	CHECK(data != NULL && strcmp(data, "shm-data\n") == 0);
 	free(data);
+}
 
-	STEP("escape attempts through symlinks stay inside");
+static void
+test_main_escape(struct rt *x)
+{
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tproc tp;
+	tf_err err;
+	char *data;
+	char path[600];
+
 	run_proc(l, c, &tp, "ln", NULL, "ln -s / /tmp/rootlink && "
 	    "ln -s ../../../../../../../../tmp /tmp/up && "
 	    "ln -s /etc/motd /tmp/hn");
@@ -684,8 +721,22 @@ test_main_container(tloop *l)
 	CHECK(strstr(err.msg, "escapes") != NULL);
 	CHECK(put_all(c, "/etc", "x", 64, &err) == -1);
 	CHECK(strstr(err.msg, "is a directory") != NULL);
+}
 
-	STEP("processes: exit codes, stderr, stdin, command strings, errors");
+static void
+test_main_processes(struct rt *x)
+{
+	const char *argv_echo[] = { "sh", "-c", "echo out; echo err >&2; exit 3",
+	    NULL };
+	const char *argv_cat[] = { "cat", NULL };
+	const char *argv_none[] = { "/nonexistent/prog", "x", NULL };
+	const char *argv_sleep[] = { "sleep", "1000", NULL };
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tproc tp;
+	tf_err err;
+	proc *p;
+
 	run_proc(l, c, &tp, "p1", argv_echo, NULL);
 	WAIT(l, 10000, tp.exited);
 	CHECK(tp.started && tp.exit_code == 3 && tp.sig == 0);
@@ -729,8 +780,18 @@ test_main_container(tloop *l)
 	proc_pause(p, false);
 	WAIT(l, 10000, tp.exited);
 	CHECK(tp.out.len == 300000 && tp.exit_code == 0);
+}
 
-	STEP("pty shell: consoleSize, TERM, resize, exit code");
+static void
+test_main_pty(struct rt *x)
+{
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tproc tp;
+	proc_spec ps;
+	tf_err err;
+	proc *p;
+
 	memset(&ps, 0, sizeof ps);
 	memset(&tp, 0, sizeof tp);
 	ps.id = "tty1";
@@ -763,29 +824,53 @@ test_main_container(tloop *l)
 	CHECK(p != NULL);
 	WAIT(l, 10000, tp.exited);
 	CHECK(tp.exit_code == 0 && sbuf_has(&tp.out, "50 132"));
+}
 
-	STEP("reboot in place keeps the filesystem, kills processes");
+static void
+test_main_reboot(struct rt *x)
+{
+	const char *argv_sleep[] = { "sleep", "1000", NULL };
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tctr *tc = &x->tc;
+	tproc tp;
+	tproc tp2;
+	tf_err err;
+	char *data;
+	proc *p;
+	proc *p2;
+
 	CHECK(put_all(c, "/tmp/keep.txt", "kept\n", 64, &err) == 0);
 	p = run_proc(l, c, &tp, "longrun", argv_sleep, NULL);
 	p2 = run_proc(l, c, &tp2, "longrun2", NULL, "sleep 999");
 	WAIT(l, 10000, tp.started && tp2.started);
-	sbuf_clear(&tc.out);
-	tc.saw_running = false;
+	sbuf_clear(&tc->out);
+	tc->saw_running = false;
 	CHECK(ctr_reboot(c, false, &err) == 0);
-	CHECK(tc.state == CTR_SPAWNING);
-	WAIT(l, 20000, tc.state == CTR_RUNNING);
+	CHECK(tc->state == CTR_SPAWNING);
+	WAIT(l, 20000, tc->state == CTR_RUNNING);
 	WAIT(l, 10000, tp.exited && tp2.exited);
 	CHECK(tp.sig == SIGKILL && tp2.sig == SIGKILL);
-	WAIT(l, 10000, sbuf_has(&tc.out, "hello-out"));
+	WAIT(l, 10000, sbuf_has(&tc->out, "hello-out"));
 	data = fetch_all(c, "/tmp/keep.txt", &err);
 	CHECK(data != NULL && strcmp(data, "kept\n") == 0);
 	free(data);
 	(void)p;
 	(void)p2;
+}
 
-	STEP("reboot with reset: as booted, pre-boot files kept");
+static void
+test_main_reset(struct rt *x)
+{
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tctr *tc = &x->tc;
+	tf_err err;
+	char *data;
+	char path[600];
+
 	CHECK(ctr_reboot(c, true, &err) == 0);
-	WAIT(l, 20000, tc.state == CTR_RUNNING);
+	WAIT(l, 20000, tc->state == CTR_RUNNING);
 	CHECK(fetch_all(c, "/tmp/keep.txt", &err) == NULL);
 	CHECK(fetch_all(c, "/srv/x/y/file.txt", &err) == NULL);
 	data = fetch_all(c, "/etc/preboot.txt", &err);
@@ -796,14 +881,24 @@ test_main_container(tloop *l)
 	free(data);
 	snprintf(path, sizeof path, "%s/upper", ctr_dir(c));
 	CHECK(count_entries(path) <= 3);	/* only what runc made */
+}
 
-	STEP("destroy leaves nothing");
+static void
+test_main_destroy(struct rt *x)
+{
+	tloop *l = &x->l;
+	ctr *c = x->c;
+	tctr *tc = &x->tc;
+	tf_err err;
+	char path[600];
+	int rootfd;
+
 	snprintf(path, sizeof path, "%s", ctr_dir(c));
 	rootfd = ctr_root_open(c, &err);
 	CHECK(rootfd >= 0);
 	close(rootfd);
 	ctr_destroy(c);
-	WAIT(l, 20000, tc.state == CTR_DESTROYED);
+	WAIT(l, 20000, tc->state == CTR_DESTROYED);
 	CHECK(access(path, F_OK) != 0);
 	CHECK(mounts_under(path) == 0);
 	snprintf(path, sizeof path, "%s/runc/main1", g_state);
@@ -813,17 +908,17 @@ test_main_container(tloop *l)
 }
 
 static void
-test_sleep_wake(tloop *l)
+test_sleep_wake(struct rt *x)
 {
 	static const char *const cmd[] = { "sh", "-c",
 	    "echo woke-up; cat /tmp/before-wake; exec sleep 1000", NULL };
+	tloop *l = &x->l;
 	tctr tc;
 	tproc tp;
 	ctr_spec s;
 	tf_err err;
 	ctr *c;
 
-	STEP("spawn asleep: exec and put work, entrypoint waits for wake");
 	base_spec(&s, "sleeper", cmd);
 	s.sleep = true;
 	c = spawn(l, &tc, &s);
@@ -856,13 +951,14 @@ test_sleep_wake(tloop *l)
 /* The image's User, looked up in the container's own passwd and group
  * (here pre-boot files), runs the entrypoint and the processes. */
 static void
-test_user(tloop *l)
+test_user(struct rt *x)
 {
 	static const char *const cmd[] = { "sh", "-c",
 	    "echo ids=$(id -u):$(id -g); exec sleep 1000", NULL };
 	static const char passwd[] = "root:x:0:0::/root:/bin/sh\n"
 	    "app:x:1234:2345::/:/bin/sh\n";
 	static const char group[] = "root:x:0:\ngrp:x:3456:\n";
+	tloop *l = &x->l;
 	ctr_file pre[] = {
 		{ "/etc/passwd", passwd, sizeof passwd - 1 },
 		{ "/etc/group", group, sizeof group - 1 },
@@ -873,7 +969,6 @@ test_user(tloop *l)
 	tf_err err;
 	ctr *c;
 
-	STEP("the image's User runs the entrypoint and processes");
 	base_spec(&s, "userctr", cmd);
 	s.preboot = pre;
 	s.npreboot = 2;
@@ -904,18 +999,18 @@ test_user(tloop *l)
 }
 
 static void
-test_exits(tloop *l)
+test_exits(struct rt *x)
 {
 	static const char *const cmd42[] = { "sh", "-c", "echo bye; exit 42", NULL };
 	static const char *const cmdnone[] = { "/no/such/entrypoint", NULL };
 	static const char *const cmdquick[] = { "true", NULL };
+	tloop *l = &x->l;
 	const char *override[] = { "sh", "-c", "echo overridden", NULL };
 	tctr t1, t2, t3, t4;
 	ctr_spec s;
 	tf_err err;
 	ctr *c1, *c2, *c3, *c4;
 
-	STEP("exit codes, a missing entrypoint, a command override");
 	base_spec(&s, "exit42", cmd42);
 	c1 = spawn(l, &t1, &s);
 	base_spec(&s, "noentry", cmdnone);
@@ -954,8 +1049,16 @@ test_exits(tloop *l)
 	ctr_destroy(c4);
 	WAIT(l, 20000, t1.state == CTR_DESTROYED && t2.state == CTR_DESTROYED &&
 	    t3.state == CTR_DESTROYED && t4.state == CTR_DESTROYED);
+}
 
-	STEP("bad requests are refused cleanly");
+static void
+test_bad_requests(struct rt *x)
+{
+	static const char *const cmd42[] = { "sh", "-c", "echo bye; exit 42", NULL };
+	tloop *l = &x->l;
+	ctr_spec s;
+	tf_err err;
+
 	base_spec(&s, "../evil", cmd42);
 	CHECK(ctr_spawn(l->t, &s, &err) == NULL);
 	base_spec(&s, "noargs", NULL);
@@ -974,7 +1077,7 @@ test_exits(tloop *l)
 }
 
 static void
-test_limits(tloop *l)
+test_limits(struct rt *x)
 {
 	static const char *const hog[] = { "sh", "-c",
 	    "x=0123456789abcdef; while :; do x=$x$x; done", NULL };
@@ -982,12 +1085,12 @@ test_limits(tloop *l)
 	    "b() { b | b & }; b; sleep 1000", NULL };
 	static const char *const ok[] = { "sh", "-c", "echo still-fine; "
 	    "exec sleep 1000", NULL };
+	tloop *l = &x->l;
 	tctr th, tb, tk;
 	tproc tp;
 	ctr_spec s;
 	ctr *ch, *cb, *ck;
 
-	STEP("a memory hog and a fork bomb do not stop another container");
 	base_spec(&s, "hog", hog);
 	s.limits.memory_bytes = 32 << 20;
 	ch = spawn(l, &th, &s);
@@ -1038,15 +1141,15 @@ table_new(tloop *l, const char *state, const char *init, const char *cg)
 }
 
 static void
-test_crash_cleanup(const char *init)
+test_crash_cleanup(struct rt *x)
 {
+	const char *init = x->init;
 	static const char *const cmd[] = { "sh", "-c", "exec sleep 1000", NULL };
 	char state[600], path[4096];
 	tloop l2;
 	pid_t pid;
 	int st, n;
 
-	STEP("clean-up of containers left by a crashed node");
 	snprintf(state, sizeof state, "%s/crash-state", g_tmp);
 	pid = fork();
 	CHECK(pid >= 0);
@@ -1095,6 +1198,78 @@ test_crash_cleanup(const char *init)
 }
 
 static void
+test_shutdown(struct rt *x)
+{
+	static const char *const cmd[] = { "sleep", "1000", NULL };
+	tloop *l = &x->l;
+	char path[4096];
+	tctr t1;
+	tproc tp;
+	ctr_spec s;
+	ctr *c;
+
+	base_spec(&s, "atexit", cmd);
+	c = spawn(l, &t1, &s);
+	WAIT(l, 20000, t1.state == CTR_RUNNING);
+	run_proc(l, c, &tp, "p", NULL, "sleep 1000");
+	WAIT(l, 10000, tp.started);
+	ctr_table_reap(l->t);
+	ctr_table_destroy(&l->t);
+	CHECK(l->t == NULL);
+	CHECK(mounts_under(g_tmp) == 0);
+	snprintf(path, sizeof path, "%s/runc", g_state);
+	CHECK(count_entries(path) == 0);
+	snprintf(path, sizeof path, "%s/containers", g_state);
+	CHECK(count_entries(path) == 0);
+	snprintf(path, sizeof path, "%s/run", g_state);
+	CHECK(count_entries(path) == 0);
+	CHECK(count_subdirs(cg_path("memory", g_cg, "")) == 0);
+	CHECK(count_subdirs(cg_path("pids", g_cg, "")) == 0);
+}
+
+/* In order: the rt_* steps share one container, and shutdown ends the
+ * table the others used. */
+static const struct {
+	const char *name;
+	const char *what;
+	void (*fn)(struct rt *);
+} rt_tests[] = {
+	{ "spawn", "a container with env, workdir and pre-boot files",
+	    test_main_spawn },
+	{ "cgroups", "cgroup limits are applied", test_main_cgroups },
+	{ "layers", "a whiteout hides a file, the upper layer wins",
+	    test_main_layers },
+	{ "preboot", "pre-boot files and fetch errors", test_main_preboot },
+	{ "put", "put in chunks (relative to the workdir), seen by a process",
+	    test_main_put },
+	{ "escape", "escape attempts through symlinks stay inside",
+	    test_main_escape },
+	{ "processes", "exit codes, stderr, stdin, command strings, errors",
+	    test_main_processes },
+	{ "pty", "a pty shell: consoleSize, TERM, resize, exit code",
+	    test_main_pty },
+	{ "reboot", "reboot in place keeps the filesystem, kills processes",
+	    test_main_reboot },
+	{ "reset", "reboot with reset: as booted, pre-boot files kept",
+	    test_main_reset },
+	{ "destroy", "destroy leaves nothing", test_main_destroy },
+	{ "sleep_wake", "spawn asleep: exec and put work, the entrypoint "
+	    "waits for wake", test_sleep_wake },
+	{ "user", "the image's User runs the entrypoint and processes",
+	    test_user },
+	{ "exits", "exit codes, a missing entrypoint, a command override",
+	    test_exits },
+	{ "bad_requests", "bad requests are refused cleanly",
+	    test_bad_requests },
+	{ "limits", "a memory hog and a fork bomb do not stop another "
+	    "container", test_limits },
+	{ "shutdown", "shutdown with live containers and processes",
+	    test_shutdown },
+	{ "crash_cleanup", "clean-up of containers left by a crashed node",
+	    test_crash_cleanup },
+};
+
+static void
 fail_cleanup(void)
 {
 	char cmd[1200];
@@ -1113,16 +1288,15 @@ fail_cleanup(void)
 int
 main(int argc, char **argv)
 {
-	char tmpl[] = "/tmp/tf-node-rt-XXXXXX", l1[600], l2[600], state[600],
-	    init[4096];
+	char tmpl[] = "/tmp/tf-node-rt-XXXXXX", l1[600], l2[600], state[600];
 	sigset_t mask;
-	tloop l;
+	static struct rt x;		/* big (the loop's fd table) */
 
 	if (geteuid() != 0 || !in_path("runc")) {
 		printf("test_node_rt: needs root and runc; skipped\n");
 		return 77;
 	}
-	if (argc < 2 || realpath(argv[1], init) == NULL) {
+	if (argc < 2 || realpath(argv[1], x.init) == NULL) {
 		fprintf(stderr, "usage: test_node_rt <tf-init>\n");
 		return 2;
 	}
@@ -1146,47 +1320,15 @@ main(int argc, char **argv)
 	g_layers[0] = l1;
 	g_layers[1] = l2;
 
-	memset(&l, 0, sizeof l);
-	l.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	CHECK(l.sigfd >= 0);
-	table_new(&l, state, init, g_cg);
-	CHECK(ctr_table_cleanup(l.t) == 0);
+	x.l.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	CHECK(x.l.sigfd >= 0);
+	table_new(&x.l, state, x.init, g_cg);
+	CHECK(ctr_table_cleanup(x.l.t) == 0);
 
-	test_main_container(&l);
-	test_sleep_wake(&l);
-	test_user(&l);
-	test_exits(&l);
-	test_limits(&l);
-
-	STEP("shutdown with live containers and processes");
-	{
-		static const char *const cmd[] = { "sleep", "1000", NULL };
-		tctr t1;
-		tproc tp;
-		ctr_spec s;
-		ctr *c;
-
-		base_spec(&s, "atexit", cmd);
-		c = spawn(&l, &t1, &s);
-		WAIT(&l, 20000, t1.state == CTR_RUNNING);
-		run_proc(&l, c, &tp, "p", NULL, "sleep 1000");
-		WAIT(&l, 10000, tp.started);
-		ctr_table_reap(l.t);
-		ctr_table_destroy(&l.t);
-		CHECK(l.t == NULL);
+	for (size_t i = 0; i < TF_ARRAY_LEN(rt_tests); i++) {
+		STEP("%s: %s", rt_tests[i].name, rt_tests[i].what);
+		rt_tests[i].fn(&x);
 	}
-	CHECK(mounts_under(g_tmp) == 0);
-	snprintf(init, sizeof init, "%s/runc", state);
-	CHECK(count_entries(init) == 0);
-	snprintf(init, sizeof init, "%s/containers", state);
-	CHECK(count_entries(init) == 0);
-	snprintf(init, sizeof init, "%s/run", state);
-	CHECK(count_entries(init) == 0);
-	CHECK(count_subdirs(cg_path("memory", g_cg, "")) == 0);
-	CHECK(count_subdirs(cg_path("pids", g_cg, "")) == 0);
-
-	CHECK(realpath(argv[1], init) != NULL);
-	test_crash_cleanup(init);
 
 	CHECK(tf_rm_rf(g_tmp) == 0);
 	while (g_nbufs > 0)
