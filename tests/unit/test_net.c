@@ -55,6 +55,7 @@ struct test {
 	char id_a[32], id_b[32];
 	char ip_a[NET_IP_LEN], ip_b[NET_IP_LEN];
 	char ns_a[256], ns_b[256];
+	bool up;			/* the bridge is set up */
 };
 
 static void
@@ -637,14 +638,15 @@ test_timing(struct test *t)
 
 /* ---- the run, and the sweep after it ----------------------------------- */
 
-static int
-child_main(struct test *t, int report_fd)
+/* Bridge setup and teardown are steps of their own too: the tests
+ * between them use the bridge and the two addresses setup takes. */
+static void
+test_setup(struct test *t)
 {
 	struct net_ipam *ipam;
 	tf_err err;
-	int rc = -1, counts[2];
+	int rc = -1;
 
-	test_ipam(t);
 	/* A /24 of 10.253/16 that no interface of this host uses. */
 	for (int i = 0; i < 40 && rc != 0; i++) {
 		snprintf(t->subnet, sizeof t->subnet, "10.253.%d.0/24",
@@ -655,23 +657,54 @@ child_main(struct test *t, int report_fd)
 	}
 	check(t, rc == 0, "setup bridge %s with %s%s%s", t->bridge, t->subnet,
 	    rc ? ": " : "", rc ? err.msg : "");
-	if (rc == 0) {
-		ipam = net_ipam_new(t->subnet, &err);
-		net_ipam_gateway(ipam, t->gateway);
-		t->prefixlen = net_ipam_prefixlen(ipam);
-		net_ipam_alloc(ipam, t->ip_a, &err);
-		net_ipam_alloc(ipam, t->ip_b, &err);
-		net_ipam_destroy(&ipam);
-		test_validation(t);
-		test_bridge(t);
-		test_containers(t);
-		test_stale(t);
-		test_timing(t);
-		check(t, net_node_teardown(t->bridge, &err) == 0 &&
-		    if_nametoindex(t->bridge) == 0, "teardown removes %s",
-		    t->bridge);
-		check(t, net_node_teardown(t->bridge, &err) == 0,
-		    "teardown twice is fine");
+	t->up = rc == 0;
+	if (!t->up)
+		return;
+	ipam = net_ipam_new(t->subnet, &err);
+	net_ipam_gateway(ipam, t->gateway);
+	t->prefixlen = net_ipam_prefixlen(ipam);
+	net_ipam_alloc(ipam, t->ip_a, &err);
+	net_ipam_alloc(ipam, t->ip_b, &err);
+	net_ipam_destroy(&ipam);
+}
+
+static void
+test_teardown(struct test *t)
+{
+	tf_err err;
+
+	check(t, net_node_teardown(t->bridge, &err) == 0 &&
+	    if_nametoindex(t->bridge) == 0, "teardown removes %s", t->bridge);
+	check(t, net_node_teardown(t->bridge, &err) == 0,
+	    "teardown twice is fine");
+}
+
+/* In order; those after setup need the bridge it made. */
+static const struct {
+	const char *name;
+	void (*fn)(struct test *);
+	bool needs_bridge;
+} net_tests[] = {
+	{ "ipam", test_ipam, false },
+	{ "setup", test_setup, false },
+	{ "validation", test_validation, true },
+	{ "bridge", test_bridge, true },
+	{ "containers", test_containers, true },
+	{ "stale", test_stale, true },
+	{ "timing", test_timing, true },
+	{ "teardown", test_teardown, true },
+};
+
+static int
+child_main(struct test *t, int report_fd)
+{
+	int counts[2];
+
+	for (size_t i = 0; i < TF_ARRAY_LEN(net_tests); i++) {
+		if (net_tests[i].needs_bridge && !t->up)
+			continue;
+		printf("# %s\n", net_tests[i].name);
+		net_tests[i].fn(t);
 	}
 	counts[0] = t->passed;
 	counts[1] = t->failed;
