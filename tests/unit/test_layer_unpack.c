@@ -294,12 +294,131 @@ test_refused(const char *base, const char *what, const struct ent *ents,
 	free(outside);
 }
 
+/* Entries naming these stand for absolute paths into the test's own
+ * outside/ directory, which are known only at run time. */
+static const char ABS_OUTSIDE[] = "<base>/outside";
+static const char ABS_FILE[] = "<base>/outside/abs";
+
+/* Layers that must be refused, leaving outside/ and the destination
+ * untouched (test_refused checks both). */
+static const struct refusal {
+	const char *what;
+	struct ent e[2];
+	size_t n;
+} refusals[] = {
+	{ "a .. path", {
+		{ .name = "../escape", .type = AE_IFREG, .data = "x" },
+	    }, 1 },
+	{ "a .. path inside", {
+		{ .name = "ok/", .type = AE_IFDIR },
+		{ .name = "ok/../../escape", .type = AE_IFREG, .data = "x" },
+	    }, 2 },
+	{ "an absolute path", {
+		{ .name = ABS_FILE, .type = AE_IFREG, .data = "x" },
+	    }, 1 },
+	{ "a file through an absolute symlink", {
+		{ .name = "evil", .type = AE_IFLNK, .link = ABS_OUTSIDE },
+		{ .name = "evil/file", .type = AE_IFREG, .data = "x" },
+	    }, 2 },
+	{ "a file through a relative symlink", {
+		{ .name = "evil", .type = AE_IFLNK, .link = "../../outside" },
+		{ .name = "evil/file", .type = AE_IFREG, .data = "x" },
+	    }, 2 },
+	{ "a hard link out with ..", {
+		{ .name = "hl", .type = AE_IFREG,
+		  .hardlink = "../outside/secret" },
+	    }, 1 },
+	{ "a hard link through a symlink", {
+		{ .name = "lnk", .type = AE_IFLNK, .link = ABS_OUTSIDE },
+		{ .name = "hl", .type = AE_IFREG, .hardlink = "lnk/secret" },
+	    }, 2 },
+	{ "a whiteout through a symlink", {
+		{ .name = "wdir", .type = AE_IFLNK, .link = ABS_OUTSIDE },
+		{ .name = "wdir/.wh.secret", .type = AE_IFREG },
+	    }, 2 },
+	{ "an opaque marker through a symlink", {
+		{ .name = "odir", .type = AE_IFLNK, .link = ABS_OUTSIDE },
+		{ .name = "odir/.wh..wh..opq", .type = AE_IFREG },
+	    }, 2 },
+};
+
+static void
+test_good_plain(const char *base)
+{
+	test_good_layer(base, false);
+}
+
+static void
+test_good_gzip(const char *base)
+{
+	test_good_layer(base, true);
+}
+
+static void
+test_refusals(const char *base)
+{
+	char *p, *abs_name, *abs_target;
+
+	p = path_in(base, "outside");
+	CHECK(mkdir(p, 0755) == 0);
+	free(p);
+	p = path_in(base, "outside/secret");
+	CHECK(tf_write_file(p, "secret", 6, 0600) == 0);
+	free(p);
+	abs_name = tf_asprintf("%s/outside/abs", base);
+	abs_target = path_in(base, "outside");
+	for (size_t i = 0; i < TF_ARRAY_LEN(refusals); i++) {
+		struct ent e[2];
+
+		memcpy(e, refusals[i].e, sizeof e);
+		for (size_t j = 0; j < refusals[i].n; j++) {
+			if (e[j].name == ABS_FILE)
+				e[j].name = abs_name;
+			if (e[j].link == ABS_OUTSIDE)
+				e[j].link = abs_target;
+		}
+		test_refused(base, refusals[i].what, e, refusals[i].n);
+	}
+	free(abs_name);
+	free(abs_target);
+}
+
+/* Not a tar at all; a missing file. */
+static void
+test_junk(const char *base)
+{
+	char *p, *dest;
+	tf_err err;
+
+	p = path_in(base, "junk.tar");
+	CHECK(tf_write_file(p, "this is not a tar archive, not at all....",
+	    41, 0644) == 0);
+	dest = path_in(base, "junk");
+	CHECK(layer_unpack(p, dest, &err) == -1);
+	printf("  refused junk: %s\n", err.msg);
+	CHECK(!exists(base, "junk") && !exists(base, "junk.tmp"));
+	free(p);
+	p = path_in(base, "missing.tar");
+	CHECK(layer_unpack(p, dest, &err) == -1);
+	CHECK(!exists(base, "junk") && !exists(base, "junk.tmp"));
+	free(dest);
+	free(p);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(const char *base);
+} unpack_tests[] = {
+	{ "good", test_good_plain },
+	{ "good_gzip", test_good_gzip },
+	{ "refusals", test_refusals },
+	{ "junk", test_junk },
+};
+
 int
 main(void)
 {
-	char tmpl[] = "/tmp/tf-test-layer-unpack.XXXXXX", *base, *p;
-	char *abs_name, *abs_target;
-	tf_err err;
+	char tmpl[] = "/tmp/tf-test-layer-unpack.XXXXXX", *base;
 
 	if (geteuid() != 0) {
 		printf("test_layer_unpack: needs root, skipped\n");
@@ -310,112 +429,10 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	test_good_layer(base, false);
-	test_good_layer(base, true);
-
-	p = path_in(base, "outside");
-	CHECK(mkdir(p, 0755) == 0);
-	free(p);
-	p = path_in(base, "outside/secret");
-	CHECK(tf_write_file(p, "secret", 6, 0600) == 0);
-	free(p);
-	abs_name = tf_asprintf("%s/outside/abs", base);
-	abs_target = path_in(base, "outside");
-	{
-		const struct ent e[] = {
-			{ .name = "../escape", .type = AE_IFREG, .data = "x" },
-		};
-		test_refused(base, "a .. path", e, TF_ARRAY_LEN(e));
+	for (size_t i = 0; i < TF_ARRAY_LEN(unpack_tests); i++) {
+		printf("-- %s\n", unpack_tests[i].name);
+		unpack_tests[i].fn(base);
 	}
-	{
-		const struct ent e[] = {
-			{ .name = "ok/", .type = AE_IFDIR },
-			{ .name = "ok/../../escape", .type = AE_IFREG,
-			  .data = "x" },
-		};
-		test_refused(base, "a .. path inside", e, TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = abs_name, .type = AE_IFREG, .data = "x" },
-		};
-		test_refused(base, "an absolute path", e, TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "evil", .type = AE_IFLNK,
-			  .link = abs_target },
-			{ .name = "evil/file", .type = AE_IFREG, .data = "x" },
-		};
-		test_refused(base, "a file through an absolute symlink", e,
-		    TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "evil", .type = AE_IFLNK,
-			  .link = "../../outside" },
-			{ .name = "evil/file", .type = AE_IFREG, .data = "x" },
-		};
-		test_refused(base, "a file through a relative symlink", e,
-		    TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "hl", .type = AE_IFREG,
-			  .hardlink = "../outside/secret" },
-		};
-		test_refused(base, "a hard link out with ..", e,
-		    TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "lnk", .type = AE_IFLNK,
-			  .link = abs_target },
-			{ .name = "hl", .type = AE_IFREG,
-			  .hardlink = "lnk/secret" },
-		};
-		test_refused(base, "a hard link through a symlink", e,
-		    TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "wdir", .type = AE_IFLNK,
-			  .link = abs_target },
-			{ .name = "wdir/.wh.secret", .type = AE_IFREG },
-		};
-		test_refused(base, "a whiteout through a symlink", e,
-		    TF_ARRAY_LEN(e));
-	}
-	{
-		const struct ent e[] = {
-			{ .name = "odir", .type = AE_IFLNK,
-			  .link = abs_target },
-			{ .name = "odir/.wh..wh..opq", .type = AE_IFREG },
-		};
-		test_refused(base, "an opaque marker through a symlink", e,
-		    TF_ARRAY_LEN(e));
-	}
-
-	/* Not a tar at all; a missing file. */
-	p = path_in(base, "junk.tar");
-	CHECK(tf_write_file(p, "this is not a tar archive, not at all....",
-	    41, 0644) == 0);
-	{
-		char *dest = path_in(base, "junk");
-
-		CHECK(layer_unpack(p, dest, &err) == -1);
-		printf("  refused junk: %s\n", err.msg);
-		CHECK(!exists(base, "junk") && !exists(base, "junk.tmp"));
-		free(p);
-		p = path_in(base, "missing.tar");
-		CHECK(layer_unpack(p, dest, &err) == -1);
-		CHECK(!exists(base, "junk") && !exists(base, "junk.tmp"));
-		free(dest);
-	}
-	free(p);
-	free(abs_name);
-	free(abs_target);
-
 	CHECK(tf_rm_rf(base) == 0);
 	if (failures != 0) {
 		fprintf(stderr, "test_layer_unpack: %d failures\n", failures);
