@@ -248,6 +248,11 @@ tf_obj_as_str(const msgpack_object *o, char *buf, size_t size)
 {
 	if (o == NULL || o->type != MSGPACK_OBJECT_STR || o->via.str.size >= size)
 		return -1;
+	/* An empty str may have a NULL ptr: memchr/memcpy must not see it. */
+	if (o->via.str.size == 0) {
+		buf[0] = '\0';
+		return 0;
+	}
 	if (memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL)
 		return -1;
 	memcpy(buf, o->via.str.ptr, o->via.str.size);

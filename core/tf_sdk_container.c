@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tf_codec_spawn.h"
 #include "tf_sdk_private.h"
 
 #define PUT_WINDOW 4			/* chunks in flight per put */
@@ -191,7 +192,7 @@ sdk_spawn_cb(tf_conn *conn, const tf_msg *m, void *arg)
 {
 	tf_container *c = arg;
 	const tf_model_container *r;
-	char node[TF_MODEL_ID] = "";
+	tf_spawn_reply rep;
 
 	if (tf_msg_is_stream(m))
 		return;
@@ -201,17 +202,20 @@ sdk_spawn_cb(tf_conn *conn, const tf_msg *m, void *arg)
 		sdk_container_end(c);
 		return;
 	}
-	if (tf_msg_str(m, "container", c->id, sizeof c->id, true, NULL) != 0) {
+	if (tf_spawn_reply_unpack(m->params, &rep, NULL) != 0 ||
+	    strlen(rep.container) >= sizeof c->id) {
+		tf_spawn_reply_free(&rep);
 		snprintf(c->error, sizeof c->error, "the location's answer to "
 		    "spawn named no container");
 		c->state = TF_CTR_FAILED;
 		sdk_container_end(c);
 		return;
 	}
+	snprintf(c->id, sizeof c->id, "%s", rep.container);
 	c->accepted = true;
-	if (tf_msg_str(m, "node", node, sizeof node, false, NULL) == 0 &&
-	    node[0] != '\0')
-		c->node = sdk_node_get(c->loc, node);
+	if (rep.node[0] != '\0')
+		c->node = sdk_node_get(c->loc, rep.node);
+	tf_spawn_reply_free(&rep);
 	sdk_container_display(c);
 	tf_info("Spawning container: %s", c->id);
 	if (c->output != NULL)
@@ -281,16 +285,59 @@ sdk_spawn_validate(const tf_spawn_opts *o, tf_err *err)
 	return sdk_mounts_check(o->mounts, o->nmounts, err);
 }
 
+/* The spawn request (tf_codec_spawn.h) for the options given. */
+static void
+sdk_spawn_pack(const tf_node *node, const char *image,
+	       const tf_spawn_opts *opts, tf_out *o)
+{
+	tf_spawn_msg s = {
+		.image = image,
+		.node = node != NULL ? node->name : NULL,
+		.tag = opts->tag,
+		.env = opts->env,
+		.command = opts->command,
+		.n_preboot = opts->nfiles,
+		.sleep = opts->sleep,
+		.n_volumes = opts->nmounts,
+		.limits = {
+			.memory_mb = opts->limits.memory_mb,
+			.pids = opts->limits.pids,
+			.cpu_shares = opts->limits.cpu_shares,
+		},
+	};
+
+	while (s.env != NULL && s.env[s.n_env] != NULL)
+		s.n_env++;
+	while (s.command != NULL && s.command[s.n_command] != NULL)
+		s.n_command++;
+	s.preboot = tf_calloc(opts->nfiles + 1, sizeof *s.preboot);
+	for (size_t i = 0; i < opts->nfiles; i++) {
+		s.preboot[i].path = opts->files[i].path;
+		s.preboot[i].data = opts->files[i].data;
+		s.preboot[i].n_data = opts->files[i].len;
+	}
+	s.volumes = tf_calloc(opts->nmounts + 1, sizeof *s.volumes);
+	for (size_t i = 0; i < opts->nmounts; i++) {
+		const tf_mount *mt = &opts->mounts[i];
+
+		s.volumes[i].volume = mt->volume != NULL ? mt->volume->id :
+		    mt->name;
+		s.volumes[i].mountpoint = mt->mountpoint;
+	}
+	tf_out_init(o, "spawn");
+	tf_spawn_pack(&s, o);
+	free(s.preboot);
+	free(s.volumes);
+}
+
 static tf_container *
 sdk_spawn(tf_location *loc, tf_node *node, const char *image,
 	  const tf_spawn_opts *opts, tf_err *err)
 {
 	tf_spawn_opts def;
-	msgpack_packer *pk;
 	tf_container *c;
 	char use[TF_MODEL_TEXT];
 	tf_out o;
-	size_t n;
 
 	if (opts == NULL) {
 		memset(&def, 0, sizeof def);
@@ -310,68 +357,7 @@ sdk_spawn(tf_location *loc, tf_node *node, const char *image,
 		return NULL;
 	image = use;
 
-	tf_out_init(&o, "spawn");
-	tf_out_str(&o, "image", image);
-	if (node != NULL)
-		tf_out_str(&o, "node", node->name);
-	if (opts->tag != NULL && opts->tag[0] != '\0')
-		tf_out_str(&o, "tag", opts->tag);
-	if (opts->env != NULL) {
-		for (n = 0; opts->env[n] != NULL; n++)
-			;
-		pk = tf_out_key(&o, "env");
-		msgpack_pack_array(pk, n);
-		for (size_t i = 0; i < n; i++)
-			tf_pack_str(pk, opts->env[i]);
-	}
-	if (opts->command != NULL) {
-		for (n = 0; opts->command[n] != NULL; n++)
-			;
-		pk = tf_out_key(&o, "command");
-		msgpack_pack_array(pk, n);
-		for (size_t i = 0; i < n; i++)
-			tf_pack_str(pk, opts->command[i]);
-	}
-	if (opts->nfiles > 0) {
-		pk = tf_out_key(&o, "preboot");
-		msgpack_pack_array(pk, opts->nfiles);
-		for (size_t i = 0; i < opts->nfiles; i++) {
-			msgpack_pack_array(pk, 2);
-			tf_pack_str(pk, opts->files[i].path);
-			msgpack_pack_bin(pk, opts->files[i].len);
-			msgpack_pack_bin_body(pk, opts->files[i].data,
-			    opts->files[i].len);
-		}
-	}
-	if (opts->sleep)
-		tf_out_bool(&o, "sleep", true);
-	if (opts->nmounts > 0) {
-		pk = tf_out_key(&o, "volumes");
-		msgpack_pack_array(pk, opts->nmounts);
-		for (size_t i = 0; i < opts->nmounts; i++) {
-			const tf_mount *mt = &opts->mounts[i];
-
-			msgpack_pack_array(pk, 2);
-			tf_pack_str(pk, mt->volume != NULL ? mt->volume->id :
-			    mt->name);
-			tf_pack_str(pk, mt->mountpoint);
-		}
-	}
-	if (opts->limits.memory_mb > 0 || opts->limits.pids > 0 ||
-	    opts->limits.cpu_shares > 0) {
-		int k = (opts->limits.memory_mb > 0) + (opts->limits.pids > 0) +
-		    (opts->limits.cpu_shares > 0);
-
-		pk = tf_out_key(&o, "limits");
-		msgpack_pack_map(pk, (size_t)k);
-		if (opts->limits.memory_mb > 0)
-			tf_pack_kv_int(pk, "memory_mb", opts->limits.memory_mb);
-		if (opts->limits.pids > 0)
-			tf_pack_kv_int(pk, "pids", opts->limits.pids);
-		if (opts->limits.cpu_shares > 0)
-			tf_pack_kv_int(pk, "cpu_shares", opts->limits.cpu_shares);
-	}
-
+	sdk_spawn_pack(node, image, opts, &o);
 	c = sdk_container_new(loc);
 	c->node = node;
 	snprintf(c->image, sizeof c->image, "%s", image);

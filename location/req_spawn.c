@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "location.h"
+#include "tf_codec_spawn.h"
 #include "tf_json.h"
 #include "tf_log.h"
 
@@ -29,11 +30,9 @@ spawn_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 	loc_event_container_gone(loc, c);
 }
 
-#define SPAWN_MAX_VOLUMES 32
-
 struct spawn_mount {
 	char volume[LOC_ID_LEN];
-	char path[1024];
+	char path[TF_SPAWN_MAX_PATH + 1];
 };
 
 /* Normalises an absolute mount point in place: no "." or ".." parts, no
@@ -41,7 +40,7 @@ struct spawn_mount {
 static int
 spawn_mount_clean(char *path)
 {
-	char out[1024];
+	char out[TF_SPAWN_MAX_PATH + 1];
 	size_t n = 0;
 	char *save = NULL, *part;
 
@@ -82,27 +81,18 @@ spawn_nested(const char *a, const char *b)
 /* Checks the (volume, mountpoint) pairs, resolves tags to volume ids (the
  * node knows only ids) and picks the node the volumes live on. */
 static int
-spawn_volumes(struct location *loc, struct loc_session *s, const tf_msg *m,
-	      struct loc_node **node, struct spawn_mount *mounts, size_t *nmounts,
-	      tf_err *err)
+spawn_volumes(struct location *loc, struct loc_session *s,
+	      const tf_spawn_msg *sm, struct loc_node **node,
+	      struct spawn_mount *mounts, size_t *nmounts, tf_err *err)
 {
-	const msgpack_object_array *vols = NULL;
-	int rc = tf_obj_array(m->params, "volumes", &vols, SPAWN_MAX_VOLUMES,
-	    false, err);
-
 	*nmounts = 0;
-	if (rc < 0)
-		return -1;
-	for (uint32_t i = 0; vols != NULL && i < vols->size; i++) {
-		const msgpack_object *pair = &vols->ptr[i];
-		char id[LOC_ID_LEN + 80], mnt[1024];
+	for (size_t i = 0; i < sm->n_volumes; i++) {
+		const char *id = sm->volumes[i].volume;
+		char mnt[TF_SPAWN_MAX_PATH + 1];
 		struct loc_volume *v = NULL;
 		struct loc_node *vn;
 
-		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2 ||
-		    tf_obj_as_str(&pair->via.array.ptr[0], id, sizeof id) != 0 ||
-		    tf_obj_as_str(&pair->via.array.ptr[1], mnt, sizeof mnt) != 0)
-			return tf_err_set(err, "volumes must be [volume, mountpoint] pairs");
+		snprintf(mnt, sizeof mnt, "%s", sm->volumes[i].mountpoint);
 		for (size_t k = 0; k < loc->n_volumes; k++) {
 			struct loc_volume *cand = loc->volumes[k];
 			char both[LOC_ID_LEN + 90];
@@ -167,95 +157,140 @@ spawn_volume_events(struct location *loc, const struct loc_container *c)
 	}
 }
 
+/* The image's config and layers as stored, for the node.  *blob, *u and
+ * *layers hold what s borrows (msgpack borrows strings from the bytes). */
+static int
+spawn_image(struct location *loc, int64_t user, const char *image_id,
+	    tf_spawn_msg *s, char **blob, msgpack_unpacked *u, char ***layers,
+	    tf_err *err)
+{
+	sqlite3_stmt *st = loc_db_prepare(loc, "SELECT config, layers FROM "
+	    "images WHERE user_id=? AND image_id=?");
+	size_t k, len;
+	json_t *j, *l;
+
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_text(st, 2, image_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return tf_err_set(err, "image %s vanished", image_id);
+	}
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	*blob = tf_malloc(len + 1);
+	if (len > 0)
+		memcpy(*blob, sqlite3_column_blob(st, 0), len);
+	if (msgpack_unpack_next(u, *blob, len, NULL) == MSGPACK_UNPACK_SUCCESS)
+		s->config = &u->data;
+	j = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+	*layers = tf_calloc(json_array_size(j) + 1, sizeof **layers);
+	json_array_foreach(j, k, l)
+		(*layers)[s->n_layers++] = tf_strdup(json_is_string(l) ?
+		    json_string_value(l) : "");
+	s->layers = (const char *const *)*layers;
+	json_decref(j);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void
+spawn_strv_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
 int
 req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	  const tf_msg *m, tf_err *err)
 {
-	static const char *const skip[] = { "node", "user", "session", "image",
-	    "container", "layers", "config", "volumes", NULL };
-	struct spawn_mount mounts[SPAWN_MAX_VOLUMES];
+	struct spawn_mount mounts[TF_SPAWN_MAX_VOLUMES];
+	tf_spawn_mount fwd_mounts[TF_SPAWN_MAX_VOLUMES];
 	size_t nmounts = 0;
-	msgpack_packer *pk;
-	char image[128], image_id[80], nodename[64] = "", tag[80] = "";
+	char image_id[80];
 	struct loc_node *node = NULL;
 	struct loc_container *c;
-	sqlite3_stmt *st;
+	tf_spawn_msg sm, fwd;
 	msgpack_unpacked u;
+	char **layers = NULL, *blob = NULL;
 	struct loc_fwd *f;
 	tf_uuid uuid;
 	tf_out o;
+	bool found;
+	int rc = -1;
 
-	if (tf_msg_str(m, "image", image, sizeof image, true, err) != 0 ||
-	    tf_msg_str(m, "node", nodename, sizeof nodename, false, err) < 0 ||
-	    tf_msg_str(m, "tag", tag, sizeof tag, false, err) < 0)
+	if (tf_spawn_unpack(m->params, &sm, err) != 0)
 		return -1;
-	if (tag[0] != '\0' && !tf_tag_valid(tag))
-		return tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . only, "
-		    "at most 64, and not shaped like a uuid", tag);
-	if (tag[0] != '\0' && loc_tag_taken(loc, s->user_id, tag))
-		return tf_err_set(err, "the tag '%s' is already in use", tag);
-	if (loc_image_resolve(loc, s->user_id, image, image_id, sizeof image_id,
-	    err) != 0)
-		return -1;
-	if (nodename[0] != '\0') {
-		node = loc_node_by_name(loc, nodename);
-		if (node == NULL)
-			return tf_err_set(err, "no such node: %s", nodename);
+	if (sm.tag[0] != '\0' && !tf_tag_valid(sm.tag)) {
+		tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . only, "
+		    "at most 64, and not shaped like a uuid", sm.tag);
+		goto out;
 	}
-	if (spawn_volumes(loc, s, m, &node, mounts, &nmounts, err) != 0)
-		return -1;
+	if (sm.tag[0] != '\0' && loc_tag_taken(loc, s->user_id, sm.tag)) {
+		tf_err_set(err, "the tag '%s' is already in use", sm.tag);
+		goto out;
+	}
+	if (loc_image_resolve(loc, s->user_id, sm.image, image_id,
+	    sizeof image_id, err) != 0)
+		goto out;
+	if (sm.node[0] != '\0') {
+		node = loc_node_by_name(loc, sm.node);
+		if (node == NULL) {
+			tf_err_set(err, "no such node: %s", sm.node);
+			goto out;
+		}
+	}
+	if (spawn_volumes(loc, s, &sm, &node, mounts, &nmounts, err) != 0)
+		goto out;
 	if (node == NULL)
 		node = loc_node_best(loc);
-	if (node == NULL)
-		return tf_err_set(err, "no node is up at this location");
-	if (!node->up)
-		return tf_err_set(err, "node %s is down", node->name);
+	if (node == NULL) {
+		tf_err_set(err, "no node is up at this location");
+		goto out;
+	}
+	if (!node->up) {
+		tf_err_set(err, "node %s is down", node->name);
+		goto out;
+	}
 
+	/* What the node gets: the client's request with the volumes resolved
+	 * to ids, and what only the location knows added. */
 	tf_uuid_make(&uuid);
-	tf_out_init(&o, "spawn");
-	tf_out_copy(&o, m->params, skip);
-	tf_out_str(&o, "container", uuid.s);
-	pk = tf_out_key(&o, "volumes");
-	msgpack_pack_array(pk, nmounts);
+	fwd = sm;
+	fwd.node = NULL;
+	fwd.container = uuid.s;
 	for (size_t i = 0; i < nmounts; i++) {
-		msgpack_pack_array(pk, 2);
-		tf_pack_str(pk, mounts[i].volume);
-		tf_pack_str(pk, mounts[i].path);
+		fwd_mounts[i].volume = mounts[i].volume;
+		fwd_mounts[i].mountpoint = mounts[i].path;
 	}
-	tf_out_str(&o, "image", strcmp(image, ".") == 0 ? image_id : image);
-	tf_out_int(&o, "user", s->user_id);
-	tf_out_str(&o, "session", s->id);
-	st = loc_db_prepare(loc, "SELECT config, layers FROM images WHERE "
-	    "user_id=? AND image_id=?");
-	sqlite3_bind_int64(st, 1, s->user_id);
-	sqlite3_bind_text(st, 2, image_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		tf_out_fini(&o);
-		return tf_err_set(err, "image %s vanished", image_id);
-	}
+	fwd.volumes = fwd_mounts;
+	fwd.n_volumes = nmounts;
+	fwd.image = strcmp(sm.image, ".") == 0 ? image_id : sm.image;
+	fwd.user = s->user_id;
+	fwd.session = s->id;
+	fwd.config = NULL;
+	fwd.layers = NULL;
+	fwd.n_layers = 0;
 	msgpack_unpacked_init(&u);
-	if (msgpack_unpack_next(&u, sqlite3_column_blob(st, 0),
-	    (size_t)sqlite3_column_bytes(st, 0), NULL) == MSGPACK_UNPACK_SUCCESS)
-		msgpack_pack_object(tf_out_key(&o, "config"), u.data);
-	msgpack_unpacked_destroy(&u);
-	{
-		json_t *j = json_loads((const char *)sqlite3_column_text(st, 1),
-		    0, NULL);
-
-		tf_json_pack(tf_out_key(&o, "layers"), j != NULL ? j : json_array());
-		json_decref(j);
+	found = spawn_image(loc, s->user_id, image_id, &fwd, &blob, &u,
+	    &layers, err) == 0;
+	if (found) {
+		tf_out_init(&o, "spawn");
+		tf_spawn_pack(&fwd, &o);
 	}
-	sqlite3_finalize(st);
+	msgpack_unpacked_destroy(&u);
+	spawn_strv_free(layers);
+	free(blob);
+	if (!found)
+		goto out;
 
 	c = spawn_record(mounts, nmounts);
 	snprintf(c->id, sizeof c->id, "%s", uuid.s);
 	c->node_id = node->id;
 	c->user_id = s->user_id;
 	snprintf(c->session, sizeof c->session, "%s", s->id);
-	snprintf(c->tag, sizeof c->tag, "%s", tag);
-	snprintf(c->image, sizeof c->image, "%s",
-	    strcmp(image, ".") == 0 ? image_id : image);
+	snprintf(c->tag, sizeof c->tag, "%s", sm.tag);
+	snprintf(c->image, sizeof c->image, "%s", fwd.image);
 	snprintf(c->state, sizeof c->state, "spawning");
 	c->created = tf_wall_time();
 	LOC_PUSH(containers, c);
@@ -269,7 +304,10 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	tf_out_fini(&o);
 	tf_info("spawning %s (%s) on %s for %s", c->id, c->image, node->name,
 	    s->user_name);
-	return 0;
+	rc = 0;
+out:
+	tf_spawn_free(&sm);
+	return rc;
 }
 
 int

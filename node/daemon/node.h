@@ -33,6 +33,7 @@
 #include "ctr_container.h"
 #include "proc_exec.h"
 #include "rt_io.h"
+#include "tf_codec_spawn.h"
 #include "tf_conn.h"
 #include "tf_err.h"
 #include "tf_loop.h"
@@ -79,7 +80,8 @@ struct node_spawn {
 	uint8_t *params_raw;		/* a private copy of the params */
 	size_t params_len;
 	msgpack_unpacked params;
-	char **layers;			/* sha256 hex, base first */
+	tf_spawn_msg req;		/* unpacked from params */
+	char **layers;			/* req's, sha256 hex, base first */
 	size_t nlayers;
 	uint64_t t0_ms;
 	bool cancelled;			/* destroyed while waiting */

@@ -228,10 +228,10 @@ node_ctr_output_cb(ctr *c, int fd, const uint8_t *data, size_t len, void *arg)
 static void
 spawn_free(struct node_spawn *sp)
 {
+	tf_spawn_free(&sp->req);
 	if (sp->params_raw != NULL)
 		msgpack_unpacked_destroy(&sp->params);
 	free(sp->params_raw);
-	strv_free(sp->layers);
 	free(sp);
 }
 
@@ -260,96 +260,50 @@ spawn_find(struct node *n, const char *id)
 	return NULL;
 }
 
-/* The pre-boot files, [[path, bin], ...]. */
-static int
-spawn_preboot(const msgpack_object *params, ctr_file **out, size_t *nout,
-	      char ***paths, tf_err *err)
+/* The pre-boot files as the runtime takes them. */
+static ctr_file *
+spawn_preboot(const tf_spawn_msg *req)
 {
-	const msgpack_object_array *a = NULL;
-	size_t n = 0;
+	ctr_file *out = tf_calloc(req->n_preboot + 1, sizeof *out);
 
-	*out = NULL;
-	*nout = 0;
-	*paths = NULL;
-	if (tf_obj_array(params, "preboot", &a, 1024, false, err) < 0)
-		return -1;
-	if (a == NULL || a->size == 0)
-		return 0;
-	*out = tf_calloc(a->size, sizeof **out);
-	*paths = tf_calloc(a->size + 1, sizeof **paths);
-	for (uint32_t i = 0; i < a->size; i++) {
-		const msgpack_object *pair = &a->ptr[i], *p, *d;
-
-		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2)
-			return tf_err_set(err, "preboot must be [[path, data], ...]");
-		p = &pair->via.array.ptr[0];
-		d = &pair->via.array.ptr[1];
-		if (p->type != MSGPACK_OBJECT_STR ||
-		    (d->type != MSGPACK_OBJECT_BIN && d->type != MSGPACK_OBJECT_STR))
-			return tf_err_set(err, "preboot must be [[path, data], ...]");
-		(*paths)[n] = obj_strdup(p);
-		(*out)[n].path = (*paths)[n];
-		(*out)[n].data = d->type == MSGPACK_OBJECT_BIN ? d->via.bin.ptr :
-		    d->via.str.ptr;
-		(*out)[n].len = d->type == MSGPACK_OBJECT_BIN ? d->via.bin.size :
-		    d->via.str.size;
-		n++;
+	for (size_t i = 0; i < req->n_preboot; i++) {
+		out[i].path = req->preboot[i].path;
+		out[i].data = req->preboot[i].data;
+		out[i].len = req->preboot[i].n_data;
 	}
-	*nout = n;
-	return 0;
+	return out;
 }
 
-static int
-spawn_limits(const msgpack_object *params, rt_limits *l, tf_err *err)
+static void
+spawn_limits(const tf_spawn_limits *lim, rt_limits *l)
 {
-	const msgpack_object *lim = NULL;
-	int64_t v;
-
 	memset(l, 0, sizeof *l);
-	if (tf_obj_map(params, "limits", &lim, false, err) < 0)
-		return -1;
-	if (lim == NULL)
-		return 0;
-	if (tf_obj_int(lim, "memory_mb", &v, 4, 1 << 22, false, err) < 0)
-		return -1;
-	if (tf_obj_get(lim, "memory_mb") != NULL)
-		l->memory_bytes = (uint64_t)v << 20;
-	if (tf_obj_int(lim, "pids", &v, 8, 1 << 22, false, err) < 0)
-		return -1;
-	if (tf_obj_get(lim, "pids") != NULL)
-		l->pids = v;
-	if (tf_obj_int(lim, "cpu_shares", &v, 2, 262144, false, err) < 0)
-		return -1;
-	if (tf_obj_get(lim, "cpu_shares") != NULL)
-		l->cpu_shares = (uint64_t)v;
-	return 0;
+	l->memory_bytes = (uint64_t)lim->memory_mb << 20;
+	l->pids = lim->pids;
+	l->cpu_shares = (uint64_t)lim->cpu_shares;
 }
 
 /* Volumes live in <state>/volumes/<id>/data; [[volume, mountpoint]]. */
 static int
-spawn_volumes(struct node *n, const msgpack_object *params, rt_mount **out,
+spawn_volumes(struct node *n, const tf_spawn_msg *req, rt_mount **out,
 	      size_t *nout, char ***strs, tf_err *err)
 {
-	const msgpack_object_array *a = NULL;
 	size_t k = 0;
 
 	*out = NULL;
 	*nout = 0;
 	*strs = NULL;
-	if (tf_obj_array(params, "volumes", &a, 32, false, err) < 0)
-		return -1;
-	if (a == NULL || a->size == 0)
+	if (req->n_volumes == 0)
 		return 0;
-	*out = tf_calloc(a->size, sizeof **out);
-	*strs = tf_calloc(2 * a->size + 1, sizeof **strs);
-	for (uint32_t i = 0; i < a->size; i++) {
-		const msgpack_object *pair = &a->ptr[i];
-		char vol[NODE_ID_LEN], mnt[1024], *src;
+	*out = tf_calloc(req->n_volumes, sizeof **out);
+	*strs = tf_calloc(2 * req->n_volumes + 1, sizeof **strs);
+	for (size_t i = 0; i < req->n_volumes; i++) {
+		const char *vol = req->volumes[i].volume;
+		const char *mnt = req->volumes[i].mountpoint;
+		char *src;
 
-		if (pair->type != MSGPACK_OBJECT_ARRAY || pair->via.array.size != 2 ||
-		    tf_obj_as_str(&pair->via.array.ptr[0], vol, sizeof vol) != 0 ||
-		    tf_obj_as_str(&pair->via.array.ptr[1], mnt, sizeof mnt) != 0 ||
-		    mnt[0] != '/' || !rt_runc_id_valid(vol))
+		if (mnt[0] != '/' || strlen(vol) >= NODE_ID_LEN ||
+		    !rt_runc_id_valid(vol))
 			return tf_err_set(err, "volumes must be [[volume, "
 			    "/absolute/mountpoint], ...]");
 		src = tf_asprintf("%s/volumes/%s/data", n->state_dir, vol);
@@ -362,7 +316,7 @@ spawn_volumes(struct node *n, const msgpack_object *params, rt_mount **out,
 		(*out)[i].source = src;
 		(*out)[i].dest = (*strs)[k - 1];
 	}
-	*nout = a->size;
+	*nout = req->n_volumes;
 	return 0;
 }
 
@@ -370,13 +324,14 @@ spawn_volumes(struct node *n, const msgpack_object *params, rt_mount **out,
 static void
 spawn_run(struct node *n, struct node_spawn *sp)
 {
-	const msgpack_object *params = &sp->params.data, *config = NULL;
-	char **entrypoint = NULL, **cmd = NULL, **image_env = NULL, **env = NULL,
-	    **command = NULL, **layer_paths = NULL, **pre_paths = NULL,
-	    **vol_strs = NULL, *workdir = NULL, *user = NULL;
+	const tf_spawn_msg *req = &sp->req;
+	const msgpack_object *config = req->config;
+	char **entrypoint = NULL, **cmd = NULL, **image_env = NULL,
+	    **layer_paths = NULL, **vol_strs = NULL, *workdir = NULL,
+	    *user = NULL;
 	ctr_file *pre = NULL;
 	rt_mount *mounts = NULL;
-	size_t npre = 0, nmounts = 0, i;
+	size_t nmounts = 0, i;
 	struct node_ctr *nc = NULL;
 	ctr_spec spec;
 	tf_err err;
@@ -385,30 +340,25 @@ spawn_run(struct node *n, struct node_spawn *sp)
 
 	tf_err_clear(&err);
 	memset(&spec, 0, sizeof spec);
-	tf_obj_map(params, "config", &config, false, NULL);
 	if (obj_strv(config_get(config, "Entrypoint", "entrypoint"),
 	    "entrypoint", 4096, &entrypoint, &err) != 0 ||
 	    obj_strv(config_get(config, "Cmd", "cmd"), "cmd", 4096, &cmd,
 	    &err) != 0 ||
 	    obj_strv(config_get(config, "Env", "env"), "env", 4096, &image_env,
 	    &err) != 0 ||
-	    obj_strv(tf_obj_get(params, "env"), "env", 4096, &env, &err) != 0 ||
-	    obj_strv(tf_obj_get(params, "command"), "command", 4096, &command,
-	    &err) != 0 ||
-	    spawn_preboot(params, &pre, &npre, &pre_paths, &err) != 0 ||
-	    spawn_limits(params, &spec.limits, &err) != 0 ||
-	    spawn_volumes(n, params, &mounts, &nmounts, &vol_strs, &err) != 0)
+	    spawn_volumes(n, req, &mounts, &nmounts, &vol_strs, &err) != 0)
 		goto fail;
+	pre = spawn_preboot(req);
+	spawn_limits(&req->limits, &spec.limits);
 	workdir = obj_strdup(config_get(config, "WorkingDir", "workdir"));
 	user = obj_strdup(config_get(config, "User", "user"));
 
 	nc = tf_calloc(1, sizeof *nc);
 	snprintf(nc->id, sizeof nc->id, "%s", sp->id);
-	tf_obj_int(params, "user", &nc->user, 0, INT64_MAX, false, NULL);
-	tf_obj_str(params, "session", nc->session, sizeof nc->session, false,
-	    NULL);
-	tf_obj_str(params, "tag", nc->tag, sizeof nc->tag, false, NULL);
-	tf_obj_str(params, "image", nc->image, sizeof nc->image, false, NULL);
+	nc->user = req->user;
+	snprintf(nc->session, sizeof nc->session, "%s", req->session);
+	snprintf(nc->tag, sizeof nc->tag, "%s", req->tag);
+	snprintf(nc->image, sizeof nc->image, "%s", req->image);
 	nc->created = tf_wall_time();
 	nc->reported = CTR_SPAWNING;
 	for (i = 0; vol_strs != NULL && vol_strs[2 * i] != NULL &&
@@ -438,11 +388,11 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	spec.image_env = (const char *const *)image_env;
 	spec.workdir = workdir;
 	spec.user = user;
-	spec.env = (const char *const *)env;
-	spec.command = (const char *const *)command;
+	spec.env = req->env;
+	spec.command = req->command;
 	spec.preboot = pre;
-	spec.npreboot = npre;
-	tf_obj_bool(params, "sleep", &spec.sleep, false, NULL);
+	spec.npreboot = req->n_preboot;
+	spec.sleep = req->sleep;
 	spec.mounts = mounts;
 	spec.nmounts = nmounts;
 	spec.netns = nc->netns[0] != '\0' ? nc->netns : NULL;
@@ -471,10 +421,7 @@ out:
 	strv_free(entrypoint);
 	strv_free(cmd);
 	strv_free(image_env);
-	strv_free(env);
-	strv_free(command);
 	strv_free(layer_paths);
-	strv_free(pre_paths);
 	strv_free(vol_strs);
 	free(pre);
 	free(mounts);
@@ -532,44 +479,16 @@ node_spawn_layers_ready(struct node *n)
 	}
 }
 
-int
-node_cmd_spawn(struct node *n, const tf_msg *m, tf_err *err)
+/* The message goes away after this call: the spawn keeps a private copy
+ * of the params (and the request unpacked from it) for when the layers
+ * have arrived. */
+static struct node_spawn *
+spawn_new(const tf_msg *m, tf_err *err)
 {
-	const msgpack_object *layers;
-	struct node_spawn *sp;
+	struct node_spawn *sp = tf_calloc(1, sizeof *sp);
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
-	char id[NODE_ID_LEN];
 
-	if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0)
-		return -1;
-	if (!rt_runc_id_valid(id))
-		return tf_err_set(err, "bad container id: %s", id);
-	if (ctr_find(n->ctrs, id) != NULL || spawn_find(n, id) != NULL)
-		return tf_err_set(err, "container %s already exists", id);
-	layers = tf_obj_get(m->params, "layers");
-	if (layers == NULL || layers->type != MSGPACK_OBJECT_ARRAY ||
-	    layers->via.array.size > 500)
-		return tf_err_set(err, "layers must be a list of sha256 digests");
-
-	sp = tf_calloc(1, sizeof *sp);
-	sp->req_id = m->id;
-	sp->t0_ms = tf_now_ms();
-	snprintf(sp->id, sizeof sp->id, "%s", id);
-	if (obj_strv(layers, "layers", 500, &sp->layers, err) != 0) {
-		spawn_free(sp);
-		return -1;
-	}
-	for (sp->nlayers = 0; sp->layers[sp->nlayers] != NULL; sp->nlayers++) {
-		if (!node_sha_valid(sp->layers[sp->nlayers])) {
-			tf_err_set(err, "bad layer digest: %s",
-			    sp->layers[sp->nlayers]);
-			spawn_free(sp);
-			return -1;
-		}
-	}
-	/* The message goes away after this call: keep a private copy of
-	 * the params for when the layers have arrived. */
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	msgpack_pack_object(&pk, *m->params);
@@ -579,8 +498,54 @@ node_cmd_spawn(struct node *n, const tf_msg *m, tf_err *err)
 	if (msgpack_unpack_next(&sp->params, (const char *)sp->params_raw,
 	    sp->params_len, NULL) != MSGPACK_UNPACK_SUCCESS) {
 		spawn_free(sp);
-		return tf_err_set(err, "cannot copy the spawn request");
+		tf_err_set(err, "cannot copy the spawn request");
+		return NULL;
 	}
+	if (tf_spawn_unpack(&sp->params.data, &sp->req, err) != 0) {
+		spawn_free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+/* What only a node checks of a spawn: a new, valid id and the layers. */
+static int
+spawn_check(struct node *n, const tf_spawn_msg *req, tf_err *err)
+{
+	const char *id = req->container;
+
+	if (id[0] == '\0')
+		return tf_err_set(err, "missing parameter: container");
+	if (!rt_runc_id_valid(id))
+		return tf_err_set(err, "bad container id: %s", id);
+	if (ctr_find(n->ctrs, id) != NULL || spawn_find(n, id) != NULL)
+		return tf_err_set(err, "container %s already exists", id);
+	if (req->layers == NULL)
+		return tf_err_set(err, "layers must be a list of sha256 digests");
+	for (size_t i = 0; i < req->n_layers; i++) {
+		if (!node_sha_valid(req->layers[i]))
+			return tf_err_set(err, "bad layer digest: %s",
+			    req->layers[i]);
+	}
+	return 0;
+}
+
+int
+node_cmd_spawn(struct node *n, const tf_msg *m, tf_err *err)
+{
+	struct node_spawn *sp = spawn_new(m, err);
+
+	if (sp == NULL)
+		return -1;
+	if (spawn_check(n, &sp->req, err) != 0) {
+		spawn_free(sp);
+		return -1;
+	}
+	sp->layers = (char **)(uintptr_t)sp->req.layers;
+	sp->nlayers = sp->req.n_layers;
+	sp->req_id = m->id;
+	sp->t0_ms = tf_now_ms();
+	snprintf(sp->id, sizeof sp->id, "%s", sp->req.container);
 	sp->next = n->spawns;
 	n->spawns = sp;
 	tf_info("spawn %s: %zu layers", sp->id, sp->nlayers);

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_codec: every message family's codec packs a filled struct, unpacks
+ * it and packs it again to the same bytes; and its unpacker refuses what it
+ * must (wrong types, overlong strings, too many items, missing required
+ * fields) without undefined behaviour, and reads empty strings safely.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tf_codec.h"
+#include "tf_codec_spawn.h"
+
+#define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
+	__FILE__, __LINE__, #x); exit(1); } } while (0)
+
+static void
+roundtrip(const tf_codec *c, const void *v)
+{
+	tf_err err = { "" };
+
+	if (tf_codec_roundtrip(c, v, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", c->name, err.msg);
+		exit(1);
+	}
+}
+
+/* Unpacks params given as a msgpack map built by fill(). */
+typedef void (*fill_fn)(msgpack_packer *pk);
+
+static int
+unpack_built(const tf_codec *c, fill_fn fill, void *out, tf_err *err)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked keep;
+	int rc;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	fill(&pk);
+	rc = tf_codec_unpack_buf(c, sb.data, sb.size, &keep, out, err);
+	if (rc == 0)
+		tf_codec_free(c, out);
+	msgpack_unpacked_destroy(&keep);
+	msgpack_sbuffer_destroy(&sb);
+	return rc;
+}
+
+/* ---- spawn -------------------------------------------------------------- */
+
+static void
+test_spawn(void)
+{
+	static const char *const env[] = { "A=1", "B=", NULL };
+	static const char *const cmd[] = { "/bin/sh", "-c", "true", NULL };
+	static const char *const layers[] = { "ab", "cd", NULL };
+	tf_spawn_file pre[] = {
+		{ .path = "/etc/x", .data = (const uint8_t *)"x\0y", .n_data = 3 },
+		{ .path = "/empty", .data = NULL, .n_data = 0 },
+	};
+	tf_spawn_mount vols[] = { { .volume = "v1", .mountpoint = "/data" } };
+	msgpack_zone zone;
+	msgpack_object cfg;
+	tf_spawn_msg s = {
+		.image = "alpine", .node = "n1", .tag = "web",
+		.env = env, .n_env = 2, .command = cmd, .n_command = 3,
+		.preboot = pre, .n_preboot = 2, .sleep = true,
+		.volumes = vols, .n_volumes = 1,
+		.limits = { .memory_mb = 64, .pids = 100, .cpu_shares = 512 },
+		.container = "c1", .layers = layers, .n_layers = 2,
+		.user = 7, .session = "s1",
+	};
+	tf_spawn_reply r = { .container = "c1", .node = "n1" };
+
+	msgpack_zone_init(&zone, 256);
+	cfg.type = MSGPACK_OBJECT_MAP;
+	cfg.via.map.size = 0;
+	cfg.via.map.ptr = NULL;
+	s.config = &cfg;
+	roundtrip(&tf_spawn_codec, &s);
+	roundtrip(&tf_spawn_reply_codec, &r);
+	msgpack_zone_destroy(&zone);
+}
+
+static void
+spawn_empty_image(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "");
+	tf_pack_kv_str(pk, "tag", "");
+}
+
+static void
+spawn_no_image(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "tag", "x");
+}
+
+static void
+spawn_bad_env(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "a");
+	tf_pack_str(pk, "env");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_int(pk, 3);
+}
+
+static void
+spawn_bad_preboot(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "a");
+	tf_pack_str(pk, "preboot");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_array(pk, 1);
+	tf_pack_str(pk, "/x");
+}
+
+static void
+spawn_bad_limits(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "a");
+	tf_pack_str(pk, "limits");
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_int(pk, "memory_mb", 1);
+}
+
+static void
+spawn_long_tag(msgpack_packer *pk)
+{
+	char tag[200];
+
+	memset(tag, 't', sizeof tag - 1);
+	tag[sizeof tag - 1] = '\0';
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "a");
+	tf_pack_kv_str(pk, "tag", tag);
+}
+
+static void
+spawn_nul_image(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "image");
+	msgpack_pack_str(pk, 3);
+	msgpack_pack_str_body(pk, "a\0b", 3);
+}
+
+static void
+spawn_many_volumes(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "image", "a");
+	tf_pack_str(pk, "volumes");
+	msgpack_pack_array(pk, TF_SPAWN_MAX_VOLUMES + 1);
+	for (int i = 0; i <= TF_SPAWN_MAX_VOLUMES; i++) {
+		msgpack_pack_array(pk, 2);
+		tf_pack_str(pk, "v");
+		tf_pack_str(pk, "/m");
+	}
+}
+
+static void
+test_spawn_refused(void)
+{
+	tf_spawn_msg s;
+	tf_err err;
+
+	/* Empty strings are read safely (issue #17) and are not "absent". */
+	CHECK(unpack_built(&tf_spawn_codec, spawn_empty_image, &s, &err) == 0);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_no_image, &s, &err) != 0);
+	CHECK(strstr(err.msg, "image") != NULL);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_bad_env, &s, &err) != 0);
+	CHECK(strstr(err.msg, "env") != NULL);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_bad_preboot, &s, &err) != 0);
+	CHECK(strstr(err.msg, "preboot") != NULL);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_bad_limits, &s, &err) != 0);
+	CHECK(strstr(err.msg, "memory_mb") != NULL);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_long_tag, &s, &err) != 0);
+	CHECK(strstr(err.msg, "tag") != NULL);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_nul_image, &s, &err) != 0);
+	CHECK(unpack_built(&tf_spawn_codec, spawn_many_volumes, &s, &err) != 0);
+	CHECK(strstr(err.msg, "volumes") != NULL);
+	/* Not a map at all, and garbage bytes. */
+	{
+		msgpack_unpacked keep;
+		static const uint8_t garbage[] = { 0xdb, 0xff, 0xff, 0xff };
+		static const uint8_t one[] = { 0x01 };
+
+		CHECK(tf_codec_unpack_buf(&tf_spawn_codec, garbage,
+		    sizeof garbage, &keep, &s, &err) != 0);
+		msgpack_unpacked_destroy(&keep);
+		CHECK(tf_codec_unpack_buf(&tf_spawn_codec, one, sizeof one,
+		    &keep, &s, &err) != 0);
+		msgpack_unpacked_destroy(&keep);
+	}
+}
+
+int
+main(void)
+{
+	test_spawn();
+	test_spawn_refused();
+	printf("codec: all round trips and refusals ok\n");
+	return 0;
+}
