@@ -63,57 +63,77 @@ raise_later(void *arg)
 	return NULL;
 }
 
-int
-main(int argc, char **argv)
+/* What the steps share: the options of the session, and the session. */
+struct offline {
+	tf_location_opts lo;
+	tf_location *loc;
+};
+
+/* A location that does not answer: an error, not a hang. */
+static void
+test_unreachable(struct offline *x)
 {
 	tf_location_opts lo;
 	tf_location *loc;
 	tf_err err;
-	char *v = NULL, **keys = NULL, id[80], last[80];
-	int ports[8], n, rc;
 
-	tf_log_setup(getenv("V") ? TF_LOG_DEBUG : TF_LOG_WARN, "sdk_offline",
-	    stderr);
-
-	/* A location that does not answer: an error, not a hang. */
 	memset(&lo, 0, sizeof lo);
 	lo.address = "127.0.0.1:1";
 	lo.timeout_ms = 1500;
 	loc = tf_location_new(&lo, &err);
 	CHECK(loc == NULL && strstr(err.msg, "could not reach") != NULL,
 	    "an unreachable location is an error: %s", err.msg);
+}
 
-	memset(&lo, 0, sizeof lo);
-	lo.program = "sdk_offline";
-	loc = tf_location_new(&lo, &err);
-	CHECK(loc != NULL, "connect and receive the first offer%s%s",
-	    loc ? "" : ": ", loc ? "" : err.msg);
-	if (loc == NULL)
-		return 1;
-	CHECK(strcmp(tf_location_state(loc), "connected") == 0,
+static void
+test_connect(struct offline *x)
+{
+	tf_err err;
+
+	memset(&x->lo, 0, sizeof x->lo);
+	x->lo.program = "sdk_offline";
+	x->loc = tf_location_new(&x->lo, &err);
+	CHECK(x->loc != NULL, "connect and receive the first offer%s%s",
+	    x->loc ? "" : ": ", x->loc ? "" : err.msg);
+	if (x->loc == NULL)
+		return;
+	CHECK(strcmp(tf_location_state(x->loc), "connected") == 0,
 	    "state is connected");
-	CHECK(strlen(tf_location_session(loc)) == 22, "a session id");
+	CHECK(strlen(tf_location_session(x->loc)) == 22, "a session id");
+}
 
-	/* Key/value. */
-	{
-		const char *pairs[] = { "prod/db", "vol-1", "dev/db", "vol-2",
-		    "other", "x", NULL };
+static void
+test_kv(struct offline *x)
+{
+	const char *pairs[] = { "prod/db", "vol-1", "dev/db", "vol-2",
+	    "other", "x", NULL };
+	char *v = NULL, **keys = NULL;
+	tf_location *loc = x->loc;
+	tf_err err;
+	int rc;
 
-		CHECK(tf_kv_set(loc, pairs, &err) == 0, "kv_set of three pairs");
-		CHECK(tf_kv_get(loc, "prod/db", &v, &err) == 0 &&
-		    strcmp(v, "vol-1") == 0, "kv_get returns the value");
-		free(v);
-		CHECK(tf_kv_list(loc, "prod/", &keys, &err) == 0 &&
-		    keys[0] != NULL && strcmp(keys[0], "prod/db") == 0 &&
-		    keys[1] == NULL, "kv_list with a prefix");
-		tf_strv_free(keys);
-		CHECK(tf_kv_del(loc, "prod/db", &err) == 0, "kv_del");
-		rc = tf_kv_get(loc, "prod/db", &v, &err);
-		CHECK(rc == -1 && strstr(err.msg, "no such key") != NULL,
-		    "a deleted key is an error value: %s", err.msg);
-	}
+	CHECK(tf_kv_set(loc, pairs, &err) == 0, "kv_set of three pairs");
+	CHECK(tf_kv_get(loc, "prod/db", &v, &err) == 0 &&
+	    strcmp(v, "vol-1") == 0, "kv_get returns the value");
+	free(v);
+	CHECK(tf_kv_list(loc, "prod/", &keys, &err) == 0 &&
+	    keys[0] != NULL && strcmp(keys[0], "prod/db") == 0 &&
+	    keys[1] == NULL, "kv_list with a prefix");
+	tf_strv_free(keys);
+	CHECK(tf_kv_del(loc, "prod/db", &err) == 0, "kv_del");
+	rc = tf_kv_get(loc, "prod/db", &v, &err);
+	CHECK(rc == -1 && strstr(err.msg, "no such key") != NULL,
+	    "a deleted key is an error value: %s", err.msg);
+}
 
-	/* Images. */
+static void
+test_images(struct offline *x)
+{
+	tf_location *loc = x->loc;
+	char id[80], last[80];
+	int ports[8], n, rc;
+	tf_err err;
+
 	rc = tf_location_ensure_image_uploaded(loc, "busybox", NULL, NULL, id,
 	    sizeof id, &err);
 	CHECK(rc == 0 && strlen(id) == 64, "ensure_image_uploaded(busybox)%s%s",
@@ -134,20 +154,28 @@ main(int argc, char **argv)
 	    NULL, 0, &err);
 	CHECK(rc == -1 && strstr(err.msg, "unknown image") != NULL,
 	    "an unknown image is an error value: %s", err.msg);
+}
 
-	/* No node: errors, not crashes. */
+/* No node: errors, not crashes. */
+static void
+test_no_node(struct offline *x)
+{
+	tf_location *loc = x->loc;
+	tf_container *c;
+	tf_spawn_opts so;
+	tf_mount m[2] = { { NULL, "a", "/data" }, { NULL, "b", "/data/x" } };
+	tf_err err;
+	int rc;
+
 	CHECK(tf_location_best_node(loc, &err) == NULL &&
 	    strcmp(err.msg, "The location has no nodes") == 0,
 	    "best_node without nodes: %s", err.msg);
-	{
-		tf_container *c = tf_location_spawn(loc, "busybox", NULL, &err);
-
-		rc = c != NULL ? tf_container_wait_ready(c, 5000, &err) : -1;
-		CHECK(rc == -1 && strstr(err.msg, "no node") != NULL,
-		    "spawn without nodes fails with: %s", err.msg);
-		CHECK(c == NULL || tf_container_state(c) == TF_CTR_FAILED,
-		    "and the container handle says failed");
-	}
+	c = tf_location_spawn(loc, "busybox", NULL, &err);
+	rc = c != NULL ? tf_container_wait_ready(c, 5000, &err) : -1;
+	CHECK(rc == -1 && strstr(err.msg, "no node") != NULL,
+	    "spawn without nodes fails with: %s", err.msg);
+	CHECK(c == NULL || tf_container_state(c) == TF_CTR_FAILED,
+	    "and the container handle says failed");
 	CHECK(tf_location_volume(loc, "nope", &err) == NULL &&
 	    strstr(err.msg, "Can't find volume") != NULL,
 	    "an unknown volume: %s", err.msg);
@@ -155,69 +183,100 @@ main(int argc, char **argv)
 	    strstr(err.msg, "Tag names") != NULL, "a bad tag: %s", err.msg);
 	CHECK(tf_location_find_container(loc, "nothing-here", &err) == NULL,
 	    "find of nothing: %s", err.msg);
-	{
-		tf_spawn_opts so;
-		tf_mount m[2] = { { NULL, "a", "/data" }, { NULL, "b", "/data/x" } };
+	memset(&so, 0, sizeof so);
+	so.mounts = m;
+	so.nmounts = 2;
+	CHECK(tf_location_spawn(loc, "busybox", &so, &err) == NULL &&
+	    strstr(err.msg, "subtree") != NULL,
+	    "nested mount points: %s", err.msg);
+}
 
-		memset(&so, 0, sizeof so);
-		so.mounts = m;
-		so.nmounts = 2;
-		CHECK(tf_location_spawn(loc, "busybox", &so, &err) == NULL &&
-		    strstr(err.msg, "subtree") != NULL,
-		    "nested mount points: %s", err.msg);
+/* The loop on a thread of its own; stopping it disconnects. */
+static void
+test_thread(struct offline *x)
+{
+	tf_location *loc = x->loc;
+	struct thread_test t;
+	char *v = NULL;
+	int count = 0, rc;
+	tf_err err;
+
+	memset(&t, 0, sizeof t);
+	t.loc = loc;
+	CHECK(tf_location_thread_start(loc, &err) == 0,
+	    "thread_start");
+	CHECK(tf_kv_get(loc, "dev/db", &v, &err) == -1 &&
+	    strstr(err.msg, "tf_location_call") != NULL,
+	    "a direct call from a foreign thread is refused");
+	CHECK(tf_location_call(loc, job_kv, &t, &err) == 0 &&
+	    t.got == 1 && strcmp(t.value, "from-the-loop-thread") == 0,
+	    "tf_location_call runs blocking SDK calls on the loop "
+	    "thread");
+	for (int i = 0; i < 10; i++)
+		tf_location_post(loc, job_count, &count, &err);
+	tf_location_call(loc, job_count, &count, &err);
+	CHECK(__atomic_load_n(&count, __ATOMIC_SEQ_CST) == 11,
+	    "posted jobs run in order before a later call returns");
+	rc = tf_location_thread_stop(loc);
+	CHECK(rc == 0, "thread_stop joins (code %d)", rc);
+	CHECK(strcmp(tf_location_state(loc), "closed") == 0,
+	    "and the location is disconnected afterwards");
+	tf_location_destroy(&x->loc);
+}
+
+/* A signal ends tf_location_run, which disconnects. */
+static void
+test_signal(struct offline *x)
+{
+	pthread_t th;
+	tf_err err;
+	int rc;
+
+	x->loc = tf_location_new(&x->lo, &err);
+	CHECK(x->loc != NULL, "connect again");
+	if (x->loc == NULL)
+		return;
+	/* Before any thread starts, so that it inherits the mask. */
+	tf_location_catch_signals(x->loc, &err);
+	pthread_create(&th, NULL, raise_later, NULL);
+	rc = tf_location_sleep(x->loc, 5000);
+	CHECK(rc == -1 && tf_location_completed(x->loc),
+	    "SIGINT completes the location during tf_location_sleep");
+	rc = tf_location_run(x->loc, &err);
+	CHECK(rc == 128 + SIGINT, "run returns 128 + SIGINT (%d)", rc);
+	pthread_join(th, NULL);
+	tf_location_destroy(&x->loc);
+}
+
+/* In order; a failed connect ends the run (the others need it). */
+static const struct {
+	const char *name;
+	void (*fn)(struct offline *);
+} offline_tests[] = {
+	{ "unreachable", test_unreachable },
+	{ "connect", test_connect },
+	{ "kv", test_kv },
+	{ "images", test_images },
+	{ "no_node", test_no_node },
+	{ "thread", test_thread },
+	{ "signal", test_signal },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct offline x;
+
+	tf_log_setup(getenv("V") ? TF_LOG_DEBUG : TF_LOG_WARN, "sdk_offline",
+	    stderr);
+	memset(&x, 0, sizeof x);
+	for (size_t i = 0; i < sizeof offline_tests / sizeof offline_tests[0];
+	    i++) {
+		printf("# %s\n", offline_tests[i].name);
+		offline_tests[i].fn(&x);
+		if (offline_tests[i].fn == test_connect && x.loc == NULL)
+			return 1;
 	}
-
-	/* The loop on a thread of its own. */
-	{
-		struct thread_test t;
-		int count = 0;
-
-		memset(&t, 0, sizeof t);
-		t.loc = loc;
-		CHECK(tf_location_thread_start(loc, &err) == 0,
-		    "thread_start");
-		CHECK(tf_kv_get(loc, "dev/db", &v, &err) == -1 &&
-		    strstr(err.msg, "tf_location_call") != NULL,
-		    "a direct call from a foreign thread is refused");
-		CHECK(tf_location_call(loc, job_kv, &t, &err) == 0 &&
-		    t.got == 1 && strcmp(t.value, "from-the-loop-thread") == 0,
-		    "tf_location_call runs blocking SDK calls on the loop "
-		    "thread");
-		for (int i = 0; i < 10; i++)
-			tf_location_post(loc, job_count, &count, &err);
-		tf_location_call(loc, job_count, &count, &err);
-		CHECK(__atomic_load_n(&count, __ATOMIC_SEQ_CST) == 11,
-		    "posted jobs run in order before a later call returns");
-		rc = tf_location_thread_stop(loc);
-		CHECK(rc == 0, "thread_stop joins (code %d)", rc);
-		CHECK(strcmp(tf_location_state(loc), "closed") == 0,
-		    "and the location is disconnected afterwards");
-	}
-	tf_location_destroy(&loc);
-
-	/* A signal ends tf_location_run, which disconnects. */
-	loc = tf_location_new(&lo, &err);
-	CHECK(loc != NULL, "connect again");
-	if (loc != NULL) {
-		pthread_t th;
-		tf_container *c;
-
-		/* Make some work so that run does not return at once: a spawn
-		 * that cannot be placed fails, so use a sleep instead. */
-		c = NULL;
-		(void)c;
-		/* Before any thread starts, so that it inherits the mask. */
-		tf_location_catch_signals(loc, &err);
-		pthread_create(&th, NULL, raise_later, NULL);
-		rc = tf_location_sleep(loc, 5000);
-		CHECK(rc == -1 && tf_location_completed(loc),
-		    "SIGINT completes the location during tf_location_sleep");
-		rc = tf_location_run(loc, &err);
-		CHECK(rc == 128 + SIGINT, "run returns 128 + SIGINT (%d)", rc);
-		pthread_join(th, NULL);
-		tf_location_destroy(&loc);
-	}
-
 	printf("%d passed, %d failed\n", passes, fails);
 	return fails == 0 ? 0 : 1;
 }
