@@ -181,6 +181,7 @@ class Container(Taggable, _Connectable):
         def destroy():
             err = new_err()
             checked(lib.tf_container_destroy(self._c, err), err)
+            self._ended(0)	# at once, even if the news is still on its way
         self._loc._call(destroy)
 
     def _ended(self, exit_code):
