@@ -430,6 +430,27 @@ node_start(struct ctx *x)
 	g_node = start(path, na);
 }
 
+/* The second octet of a 10.N/16 that no interface of this host has an
+ * address in, starting from one derived from our pid: nodes of other
+ * tests running now must not share our bridge's subnet (tf-node refuses
+ * an overlapping one and runs containers without a network). */
+static int
+free_subnet(void)
+{
+	int start = (int)(getpid() % 100);
+
+	for (int i = 0; i < 100; i++) {
+		int n = 100 + (start + i) % 100;
+		char cmd[200];
+
+		snprintf(cmd, sizeof cmd, "ip -o -4 addr show | "
+		    "grep -q ' inet 10\\.%d\\.'", n);
+		if (system(cmd) != 0)
+			return n;
+	}
+	return 100 + start;
+}
+
 static void
 test_daemons(struct ctx *x)
 {
@@ -448,7 +469,7 @@ test_daemons(struct ctx *x)
 		    "run", NULL };
 
 		snprintf(state, sizeof state, "%s/loc", g_tmp);
-		snprintf(subnet, sizeof subnet, "10.%d", 100 + (int)(getpid() % 100));
+		snprintf(subnet, sizeof subnet, "10.%d", free_subnet());
 		g_loc = start(path, la);
 	}
 	wait_log(path, "ready", 10);
