@@ -226,7 +226,7 @@ tf_obj_get(const msgpack_object *map, const char *key)
 		const msgpack_object *k = &map->via.map.ptr[i].key;
 
 		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == klen &&
-		    memcmp(k->via.str.ptr, key, klen) == 0)
+		    (klen == 0 || memcmp(k->via.str.ptr, key, klen) == 0))
 			return &map->via.map.ptr[i].val;
 	}
 	return NULL;
@@ -505,8 +505,9 @@ tf_out_copy(tf_out *o, const msgpack_object *map, const char *const *skip)
 			continue;
 		for (size_t s = 0; skip != NULL && skip[s] != NULL; s++) {
 			if (kv->key.via.str.size == strlen(skip[s]) &&
+			    (kv->key.via.str.size == 0 ||
 			    memcmp(kv->key.via.str.ptr, skip[s],
-			    kv->key.via.str.size) == 0)
+			    kv->key.via.str.size) == 0))
 				skipped = true;
 		}
 		if (skipped)
@@ -837,6 +838,15 @@ tf_msg_test(bool verbose)
 		msg_test_decode_bad(deep, 45);
 	}
 	msgpack_sbuffer_destroy(&hdr);
+	/* An empty string, as a decoder may hand it over: no pointer. */
+	{
+		msgpack_object empty = { .type = MSGPACK_OBJECT_STR };
+
+		buf[0] = 'x';
+		assert(tf_obj_as_str(&empty, buf, sizeof buf) == 0 &&
+		    buf[0] == '\0');
+		free(tf_strndup(NULL, 0));
+	}
 	msg_test_salvage();
 	msg_test_out_size();
 }

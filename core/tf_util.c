@@ -61,7 +61,8 @@ tf_strndup(const char *s, size_t n)
 {
 	char *p = tf_malloc(n + 1);
 
-	memcpy(p, s, n);
+	if (n > 0)	/* s may be NULL for an empty msgpack string */
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }

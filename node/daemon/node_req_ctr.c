@@ -69,7 +69,8 @@ obj_strv(const msgpack_object *o, const char *what, size_t max, char ***out,
 		const msgpack_object *s = &o->via.array.ptr[i];
 
 		if (s->type != MSGPACK_OBJECT_STR ||
-		    memchr(s->via.str.ptr, '\0', s->via.str.size) != NULL) {
+		    (s->via.str.size > 0 &&
+		    memchr(s->via.str.ptr, '\0', s->via.str.size) != NULL)) {
 			strv_free(v);
 			return tf_err_set(err, "%s must be a list of strings", what);
 		}

@@ -295,7 +295,8 @@ node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
 			const msgpack_object *a = &argv_o->via.array.ptr[i];
 
 			if (a->type != MSGPACK_OBJECT_STR ||
-			    memchr(a->via.str.ptr, '\0', a->via.str.size)) {
+			    (a->via.str.size > 0 &&
+			    memchr(a->via.str.ptr, '\0', a->via.str.size))) {
 				tf_err_set(err, "argv must be a list of strings");
 				goto out;
 			}
@@ -308,7 +309,8 @@ node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
 			const msgpack_object *a = &env_o->via.array.ptr[i];
 
 			if (a->type != MSGPACK_OBJECT_STR ||
-			    memchr(a->via.str.ptr, '\0', a->via.str.size)) {
+			    (a->via.str.size > 0 &&
+			    memchr(a->via.str.ptr, '\0', a->via.str.size))) {
 				tf_err_set(err, "env must be a list of strings");
 				goto out;
 			}
