@@ -18,6 +18,7 @@
 
 #include "location.h"
 #include "tf_log.h"
+#include "tf_name.h"
 
 static const char *const fwd_skip_container[] = { "user", "session", "node",
     "container", NULL };
@@ -197,15 +198,24 @@ fwd_target(struct location *loc, struct loc_session *s, const tf_msg *m,
 {
 	char name[160];
 	struct loc_container *c;
+	int rc;
 
 	*tunnel = NULL;
-	if (tf_msg_str(m, "container", name, sizeof name, false, err) == 0) {
+	rc = tf_msg_name(m, "container", tf_name_container, name, sizeof name,
+	    false, err);
+	if (rc < 0)
+		return NULL;
+	if (rc == 0) {
 		c = loc_container_lookup(loc, s->user_id, s->admin, name);
 		if (c == NULL)
 			tf_err_set(err, "no such container: %s", name);
 		return c;
 	}
-	if (tf_msg_str(m, "tunnel", name, sizeof name, false, err) == 0) {
+	rc = tf_msg_name(m, "tunnel", tf_name_uuid, name, sizeof name, false,
+	    err);
+	if (rc < 0)
+		return NULL;
+	if (rc == 0) {
 		struct loc_tunnel *t = loc_tunnel_find(loc, name);
 
 		if (t == NULL || !loc_may_see(s, t->user_id)) {

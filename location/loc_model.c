@@ -98,7 +98,10 @@ loc_may_see(const struct loc_session *s, int64_t owner)
 	return s != NULL && (s->admin || s->user_id == owner);
 }
 
-/* Resolves a uuid, a tag, or "uuid:tag" among what the user may see. */
+/* Resolves a uuid, a tag, or "uuid:tag" among what the user may see.
+ * Names are checked by tf_name_container where the request comes in; an
+ * empty part is refused here all the same, since an empty key would match
+ * every container (docs/PROTOCOL.md "Names"). */
 struct loc_container *
 loc_container_lookup(struct location *loc, int64_t user_id, bool admin,
 		     const char *name)
@@ -119,6 +122,9 @@ loc_container_lookup(struct location *loc, int64_t user_id, bool admin,
 	} else {
 		snprintf(tag, sizeof tag, "%s", name);
 	}
+	if (colon != NULL ? uuid[0] == '\0' || tag[0] == '\0' :
+	    uuid[0] == '\0' && tag[0] == '\0')
+		return NULL;
 	/* The user's own containers first: an admin naming a tag means
 	 * theirs, and only then anyone's. */
 	for (int pass = 0; pass < (admin ? 2 : 1); pass++) {

@@ -10,6 +10,7 @@
 
 #include "location.h"
 #include "tf_log.h"
+#include "tf_name.h"
 
 #define KV_KEY_MAX 256
 #define KV_VALUE_MAX (1u << 20)
@@ -43,11 +44,14 @@ req_kv(struct location *loc, struct loc_session *s, struct loc_node *node,
 			msgpack_sbuffer sb;
 			msgpack_packer pk;
 
-			if (tf_obj_as_str(&kv->key, key, sizeof key) != 0 ||
-			    key[0] == '\0') {
+			if (tf_obj_as_str(&kv->key, key, sizeof key) != 0) {
 				loc_db_exec(loc, "ROLLBACK");
-				return tf_err_set(err, "keys must be 1 to %d byte strings",
-				    KV_KEY_MAX - 1);
+				return tf_err_set(err, "parameter pairs: keys must be "
+				    "strings of 1 to %d bytes", KV_KEY_MAX - 1);
+			}
+			if (tf_name_key("pairs", key, err) != 0) {
+				loc_db_exec(loc, "ROLLBACK");
+				return -1;
 			}
 			msgpack_sbuffer_init(&sb);
 			msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -75,7 +79,9 @@ req_kv(struct location *loc, struct loc_session *s, struct loc_node *node,
 		size_t n = 0;
 		msgpack_packer *pk;
 
-		if (tf_msg_str(m, "prefix", prefix, sizeof prefix, false, err) < 0)
+		/* An empty prefix lists every key: it selects, never acts. */
+		if (tf_msg_str(m, "prefix", prefix, sizeof prefix, false, err) < 0 ||
+		    (prefix[0] != '\0' && tf_name_key("prefix", prefix, err) != 0))
 			return -1;
 		snprintf(like, sizeof like, "%s", prefix);
 		st = loc_db_prepare(loc, "SELECT key FROM kv WHERE user_id=? AND "
@@ -95,7 +101,7 @@ req_kv(struct location *loc, struct loc_session *s, struct loc_node *node,
 		tf_out_fini(&o);
 		return 0;
 	}
-	if (tf_msg_str(m, "key", key, sizeof key, true, err) != 0)
+	if (tf_msg_name(m, "key", tf_name_key, key, sizeof key, true, err) != 0)
 		return -1;
 	if (strcmp(m->cmd, "kv_del") == 0) {
 		st = loc_db_prepare(loc, "DELETE FROM kv WHERE user_id=? AND key=?");
@@ -179,7 +185,8 @@ req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	struct loc_volume *v;
 	tf_out o;
 
-	if (tf_msg_str(m, "name", name, sizeof name, true, err) != 0)
+	if (tf_msg_name(m, "name", tf_name_container, name, sizeof name, true,
+	    err) != 0)
 		return -1;
 	c = loc_container_lookup(loc, s->user_id, s->admin, name);
 	v = c == NULL ? req_volume_lookup(loc, s, name) : NULL;
@@ -208,7 +215,8 @@ req_tunnel(struct location *loc, struct loc_session *s, struct loc_node *node,
 	int64_t port, localport = 0;
 	tf_out o;
 
-	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0)
+	if (tf_msg_name(m, "tunnel", tf_name_uuid, id, sizeof id, true,
+	    err) != 0)
 		return -1;
 	if (strcmp(m->cmd, "tunnel_close") == 0) {
 		t = loc_tunnel_find(loc, id);
@@ -226,11 +234,10 @@ req_tunnel(struct location *loc, struct loc_session *s, struct loc_node *node,
 		req_reply_empty(loc, s, m->id);
 		return 0;
 	}
-	if (!tf_uuid_valid(id))
-		return tf_err_set(err, "tunnel ids are 22-character uuids");
 	if (loc_tunnel_find(loc, id) != NULL)
 		return tf_err_set(err, "tunnel %s exists already", id);
-	if (tf_msg_str(m, "container", name, sizeof name, true, err) != 0 ||
+	if (tf_msg_name(m, "container", tf_name_container, name, sizeof name,
+	    true, err) != 0 ||
 	    tf_msg_int(m, "port", &port, 1, 65535, true, err) != 0 ||
 	    tf_msg_int(m, "localport", &localport, 0, 65535, false, err) < 0)
 		return -1;
@@ -318,12 +325,11 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	if (strcmp(m->cmd, "vol_create") == 0) {
 		tf_uuid u;
 
-		if (tf_msg_str(m, "tag", tag, sizeof tag, false, err) < 0 ||
-		    tf_msg_str(m, "node", nodename, sizeof nodename, false, err) < 0)
+		if (tf_msg_name(m, "tag", tf_name_tag, tag, sizeof tag, false,
+		    err) < 0 ||
+		    tf_msg_name(m, "node", tf_name_node, nodename,
+		    sizeof nodename, false, err) < 0)
 			return -1;
-		if (tag[0] && !tf_tag_valid(tag))
-			return tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . "
-			    "only, and not shaped like a uuid", tag);
 		if (tag[0] && loc_tag_taken(loc, s->user_id, tag))
 			return tf_err_set(err, "the tag '%s' is already in use", tag);
 		n = nodename[0] ? loc_node_by_name(loc, nodename) : loc_node_best(loc);
@@ -338,7 +344,8 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 		v->node_id = n->id;
 		LOC_PUSH(volumes, v);
 	} else {
-		if (tf_msg_str(m, "volume", name, sizeof name, true, err) != 0)
+		if (tf_msg_name(m, "volume", tf_name_volume, name, sizeof name,
+		    true, err) != 0)
 			return -1;
 		v = req_volume_lookup(loc, s, name);
 		if (v == NULL)

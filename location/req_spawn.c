@@ -15,6 +15,7 @@
 #include "tf_codec_spawn.h"
 #include "tf_json.h"
 #include "tf_log.h"
+#include "tf_name.h"
 
 static void
 spawn_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
@@ -200,6 +201,24 @@ spawn_strv_free(char **v)
 	free(v);
 }
 
+/* Every name the spawn carries, checked before anything is looked up:
+ * a node or tag that is there must be a valid one (an empty one is not
+ * "none"), and so must every volume's. */
+static int
+spawn_names(const tf_spawn_msg *sm, tf_err *err)
+{
+	if (TF_HAS(&tf_spawn_codec, sm, node) &&
+	    tf_name_node("node", sm->node, err) != 0)
+		return -1;
+	if (TF_HAS(&tf_spawn_codec, sm, tag) &&
+	    tf_name_tag("tag", sm->tag, err) != 0)
+		return -1;
+	for (size_t i = 0; i < sm->n_volumes; i++)
+		if (tf_name_volume("volumes", sm->volumes[i].volume, err) != 0)
+			return -1;
+	return 0;
+}
+
 int
 req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	  const tf_msg *m, tf_err *err)
@@ -221,11 +240,8 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 
 	if (tf_spawn_unpack(m->params, &sm, err) != 0)
 		return -1;
-	if (sm.tag[0] != '\0' && !tf_tag_valid(sm.tag)) {
-		tf_err_set(err, "invalid tag '%s': use 0-9 a-z - _ . only, "
-		    "at most 64, and not shaped like a uuid", sm.tag);
+	if (spawn_names(&sm, err) != 0)
 		goto out;
-	}
 	if (sm.tag[0] != '\0' && loc_tag_taken(loc, s->user_id, sm.tag)) {
 		tf_err_set(err, "the tag '%s' is already in use", sm.tag);
 		goto out;

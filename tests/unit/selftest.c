@@ -18,6 +18,7 @@
 #include "tf_log.h"
 #include "tf_loop.h"
 #include "tf_msg.h"
+#include "tf_name.h"
 #include "tf_util.h"
 #include "tf_image.h"
 #include "tf_model.h"
@@ -214,6 +215,7 @@ static const struct {
 } all_tests[] = {
 	{ "tf_loop", tf_loop_test },
 	{ "tf_msg", tf_msg_test },
+	{ "tf_name", tf_name_test },
 	{ "msg_wire", msg_wire_test },
 	{ "conn_oversize", conn_oversize_test },
 	{ "tf_keys", tf_keys_test },
