@@ -12,8 +12,10 @@
 #include "tf_util.h"
 #include "tui.h"
 
+/* Prints the keymap's problems (or "ok" when asked) on out; 1 when it has
+ * any or cannot be read. */
 static int
-tfcon_check_keymap(const char *keymap)
+tfcon_keymap_report(const char *keymap, FILE *out, bool say_ok)
 {
 	struct tui_keymap *km = tui_keymap_new();
 	tf_err err;
@@ -26,10 +28,10 @@ tfcon_check_keymap(const char *keymap)
 	} else {
 		n = tui_keymap_problems(km);
 		for (i = 0; i < n; i++)
-			printf("%s: %s\n", tui_keymap_path(km),
+			fprintf(out, "%s: %s\n", tui_keymap_path(km),
 			    tui_keymap_problem(km, i));
-		if (n == 0)
-			printf("%s: ok\n", tui_keymap_path(km));
+		if (n == 0 && say_ok)
+			fprintf(out, "%s: ok\n", tui_keymap_path(km));
 		rc = n > 0;
 	}
 	tui_keymap_destroy(&km);
@@ -48,7 +50,15 @@ main(int argc, char **argv)
 	if (tui_opts_parse(&t.opts, argc, argv) != 0)
 		return 2;
 	if (t.opts.check_keymap)
-		return tfcon_check_keymap(t.opts.keymap);
+		return tfcon_keymap_report(t.opts.keymap, stdout, true);
+	/* A keymap with two actions on one key (or a name we do not know)
+	 * would start a console that does not do what its user wrote:
+	 * refuse, before the terminal is taken, saying what to fix. */
+	if (tfcon_keymap_report(t.opts.keymap, stderr, false) != 0) {
+		fprintf(stderr, "tfcon: fix the keymap and start again "
+		    "(tfcon --check-keymap checks it)\n");
+		return 1;
+	}
 	tf_err_clear(&err);
 	if (tui_setup(&t, &err) != 0) {
 		tui_teardown(&t);

@@ -300,16 +300,9 @@ tui_setup(struct tui *t, tf_err *err)
 	    tui_signal_cb, t);
 	tf_loop_add_hook(t->loop, tui_before_sleep, t);
 	tf_loop_timer(t->loop, 1000, true, tui_tick_cb, t);
-	if (tui_keymap_problems(t->km) > 0) {
-		size_t i;
-
-		for (i = 0; i < tui_keymap_problems(t->km); i++)
-			tf_warn("keymap: %s", tui_keymap_problem(t->km, i));
-		tui_error(t, "keymap: %s%s", tui_keymap_problem(t->km, 0),
-		    tui_keymap_problems(t->km) > 1 ? " (more in the log)" : "");
-	} else
-		tui_message(t, "connecting to %s%s", con_client_location(t->cc),
-		    t->opts.readonly ? " (read-only)" : "");
+	/* A keymap with problems never gets here (tfcon.c refuses it). */
+	tui_message(t, "connecting to %s%s", con_client_location(t->cc),
+	    t->opts.readonly ? " (read-only)" : "");
 	t->dirty = true;
 	return 0;
 }

@@ -276,11 +276,10 @@ keymap_check(struct tui_keymap *km)
 			    !(km->b[i].action->ctx & km->b[j].action->ctx))
 				continue;
 			keymap_problem(km, "key %s is bound to both %s (%s) and "
-			    "%s (%s); %s wins",
+			    "%s (%s)",
 			    tui_key_name(km->b[i].key, name, sizeof name),
 			    km->b[i].action->name, km->b[i].where,
-			    km->b[j].action->name, km->b[j].where,
-			    km->b[j].action->name);
+			    km->b[j].action->name, km->b[j].where);
 		}
 	}
 }
@@ -325,7 +324,7 @@ tui_keymap_lookup(const struct tui_keymap *km, tui_key k, int ctx)
 {
 	size_t i;
 
-	/* Later bindings win, as the conflict report says. */
+	/* Later bindings win (tfcon refuses a keymap where that matters). */
 	for (i = km->n; i > 0; i--) {
 		if (km->b[i - 1].key == k && (km->b[i - 1].action->ctx & ctx))
 			return km->b[i - 1].action;
