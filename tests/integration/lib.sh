@@ -7,15 +7,29 @@ set -eu
 TFLOC=$BUILD/location/tf-location
 TFNODE=$BUILD/node/tf-node
 TFT=$(mktemp -d /tmp/tftest.XXXXXX)
-PORT=$((20000 + $$ % 20000))
-[ $((PORT % 2)) -eq 1 ] && PORT=$((PORT + 1))
-# The location listens on PORT and PORT+1 (enrolment); step past a pair
-# that something else (another test, a bench) already holds.
-while ss -Hltn "( sport = :$PORT or sport = :$((PORT + 1)) )" 2>/dev/null |
-	grep -q .; do
-	PORT=$((PORT + 2))
-done
-ENDPOINT=tcp://127.0.0.1:$PORT
+# port_pick [SALT]: sets PORT (even) and ENDPOINT.  The location listens
+# on PORT and PORT+1 (enrolment), tests use a few ports above (tunnels from
+# PORT+7, lib_sdk.sh's free_port from PORT+100).  All of them lie below
+# the kernel's ephemeral range, where any outgoing connection may take a
+# port after we looked; and a block that anything (another test, a bench,
+# a connection in any state) uses is stepped past.  A bind can still lose
+# a race with another test that picked the same block: tf_start_location
+# then picks again.
+port_pick() {
+	_pp_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "$_pp_lo" -gt 12000 ] || _pp_lo=32768
+	_pp_span=$(( (_pp_lo - 10000 - 400) / 2 ))
+	PORT=$((10000 + 2 * (($$ + ${1:-0} * 7919) % _pp_span)))
+	_pp_n=0
+	while ss -Htan "( sport >= :$PORT and sport <= :$((PORT + 9)) )" 2>/dev/null |
+		grep -q . && [ $_pp_n -lt "$_pp_span" ]; do
+		PORT=$((PORT + 10))
+		[ $((PORT + 200)) -lt "$_pp_lo" ] || PORT=10000
+		_pp_n=$((_pp_n + 1))
+	done
+	ENDPOINT=tcp://127.0.0.1:$PORT
+}
+port_pick
 PIDS=""
 FAILS=0
 PASSES=0
@@ -87,11 +101,27 @@ tf_start_location() {	# [extra args]
 	echo "--- start" >> "$TFT/loc.log"
 	# Each test's location hands out its own 10.X range, so tests (and a
 	# local location) on one machine never give two bridges one subnet.
-	"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "10.$((100 + $$ % 100))" \
-		"$@" run >>"$TFT/loc.log" 2>&1 &
-	LOC_PID=$!
-	PIDS="$PIDS $LOC_PID"
-	wait_for_count "$TFT/loc.log" '^ready' $((${STARTS:-0} + 1)) 10; STARTS=$((${STARTS:-0} + 1))
+	_sl_try=0
+	while :; do
+		"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "10.$((100 + $$ % 100))" \
+			"$@" run >>"$TFT/loc.log" 2>&1 &
+		LOC_PID=$!
+		PIDS="$PIDS $LOC_PID"
+		if wait_ready "$TFT/loc.log" '^ready' $((${STARTS:-0} + 1)) "$LOC_PID"; then
+			break
+		fi
+		# Lost a race for the port on the first start (no account names
+		# it yet): pick another block and try again.
+		_sl_try=$((_sl_try + 1))
+		if [ "${STARTS:-0}" -eq 0 ] && [ $_sl_try -lt 5 ] &&
+			tail -n 3 "$TFT/loc.log" | grep -q 'Address already in use'; then
+			echo "# port $PORT was taken meanwhile; picking another"
+			port_pick $_sl_try
+			continue
+		fi
+		return 1
+	done
+	STARTS=$((${STARTS:-0} + 1))
 }
 
 tf_stop_location() {
@@ -114,7 +144,7 @@ tf_start_node() {	# [NAME]
 		--location-key "$TFT/loc/location.pub" --name "$n" >>"$TFT/$n.log" 2>&1 &
 	NODE_PID=$!
 	PIDS="$PIDS $NODE_PID"
-	wait_for "$TFT/$n.log" 'ready' 30
+	wait_ready "$TFT/$n.log" 'ready' 1 "$NODE_PID"
 }
 
 as_user() {	# NAME command...
@@ -128,6 +158,28 @@ wait_for_count() {
 	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
 		i=$((i + 1))
 		if [ $i -gt $(($4 * 10)) ]; then
+			echo "# timed out waiting for '$2' x$3 in $1"; return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# wait_ready FILE PATTERN COUNT PID: until PATTERN occurs COUNT times in
+# FILE (a daemon said it is ready), or the daemon PID has exited (it will
+# never be), whichever comes first: a loaded machine makes a start slower,
+# never wrong.  The 300 s bound only stops a hung daemon hanging the suite.
+wait_ready() {
+	_wr_i=0
+	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
+		if ! kill -0 "$4" 2>/dev/null; then
+			# It may have said it just before it went.
+			[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+			echo "# $(basename "$1" .log) exited before '$2' x$3:"
+			tail -n 5 "$1" | sed 's/^/#   /'
+			return 1
+		fi
+		_wr_i=$((_wr_i + 1))
+		if [ $_wr_i -gt 3000 ]; then
 			echo "# timed out waiting for '$2' x$3 in $1"; return 1
 		fi
 		sleep 0.1

@@ -60,13 +60,13 @@ wait_bg() {
 
 # free_port: a port near ours that nothing listens on.  It is called as
 # $(free_port), in a subshell, so the last one handed out is kept in a
-# file; ports other tests (or daemons) listen on are skipped.
+# file; ports anything uses (a listener, a connection) are skipped.
 free_port() {
 	fp=$(cat "$TFT/freeport" 2>/dev/null || echo $((PORT + 100)))
 	while :; do
 		fp=$((fp + 1))
 		command -v ss >/dev/null || break
-		[ -z "$(ss -Hltn "sport = :$fp" 2>/dev/null)" ] && break
+		[ -z "$(ss -Htan "sport = :$fp" 2>/dev/null)" ] && break
 	done
 	echo $fp > "$TFT/freeport"
 	echo $fp
