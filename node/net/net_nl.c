@@ -5,6 +5,8 @@
  * whole interface setup is two datagrams.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +20,7 @@
 #include <linux/veth.h>
 
 #include "tf_err.h"
+#include "tf_util.h"
 #include "net_nl.h"
 
 /* Dumps of a few hundred links fit; a bigger answer arrives in more reads. */
@@ -233,15 +236,19 @@ nl_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Sends the dump request and receives the whole answer, up to
+ * NLMSG_DONE, into *out (one recv after another, each kept whole).
+ * Returns 0, 1 when the kernel flagged the dump as interrupted (links or
+ * addresses changed while it ran: NLM_F_DUMP_INTR), or -1. */
 static int
-nl_dump(struct net_nl *nl, struct nl_dump_ctx *ctx, const char *what,
-    tf_err *err)
+nl_dump_recv(struct net_nl *nl, struct nl_dump_ctx *ctx, uint32_t seq,
+    char **out, size_t *out_len)
 {
 	char buf[NL_RECV_BYTES];
 	struct nlmsghdr *nlh;
-	uint32_t seq = ++nl->seq;
+	bool done = false;
+	int intr = 0;
 	ssize_t n;
-	int rc;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (uint16_t)ctx->type;
@@ -259,14 +266,72 @@ nl_dump(struct net_nl *nl, struct nl_dump_ctx *ctx, const char *what,
 		ifa->ifa_family = AF_INET;
 	}
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return tf_err_errno(err, "%s", what);
-	do {
+		return -1;
+	*out = NULL;
+	*out_len = 0;
+	while (!done) {
+		int rest;
+
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof buf);
-		if (n < 0)
-			return tf_err_errno(err, "%s", what);
-		rc = mnl_cb_run(buf, (size_t)n, seq, nl->portid, nl_dump_cb,
-		    ctx);
-	} while (rc > MNL_CB_STOP);
+		if (n < 0) {
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		rest = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, rest);
+		    nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR)
+				done = true;
+		}
+		*out = tf_realloc(*out, *out_len + sizeof n + (size_t)n);
+		memcpy(*out + *out_len, &n, sizeof n);
+		memcpy(*out + *out_len + sizeof n, buf, (size_t)n);
+		*out_len += sizeof n + (size_t)n;
+	}
+	return intr;
+}
+
+/* A dump that ran while links or addresses changed (another node, other
+ * containers on this host) is flagged by the kernel and may have missed or
+ * doubled entries: it is read to its end and asked for again, and the
+ * callbacks see only a whole, consistent one. */
+static int
+nl_dump(struct net_nl *nl, struct nl_dump_ctx *ctx, const char *what,
+    tf_err *err)
+{
+	char *chunks = NULL;
+	size_t len = 0, off;
+	uint32_t seq = 0;
+	int rc = 1;
+
+	for (int tries = 0; rc == 1 && tries < 20; tries++) {
+		free(chunks);
+		seq = ++nl->seq;
+		rc = nl_dump_recv(nl, ctx, seq, &chunks, &len);
+	}
+	if (rc != 0) {
+		free(chunks);
+		if (rc == 1)
+			return tf_err_set(err, "%s: the kernel kept "
+			    "interrupting the dump", what);
+		return tf_err_errno(err, "%s", what);
+	}
+	rc = MNL_CB_OK;
+	for (off = 0; off < len && rc > MNL_CB_STOP;) {
+		ssize_t n;
+
+		memcpy(&n, chunks + off, sizeof n);
+		rc = mnl_cb_run(chunks + off + sizeof n, (size_t)n, seq,
+		    nl->portid, nl_dump_cb, ctx);
+		off += sizeof n + (size_t)n;
+	}
+	free(chunks);
 	if (rc < 0)
 		return tf_err_errno(err, "%s", what);
 	return 0;
