@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "con_backend.h"
+#include "con_demo.h"
 #include "tf_msg.h"
 #include "tui.h"
 
@@ -80,7 +81,7 @@ struct bench_result {
 static void
 bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 {
-	struct con_config cfg = { .demo = true, .name = "bench" };
+	struct con_config cfg = { .name = "bench" };
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	struct tui t;
@@ -94,7 +95,8 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 	t.model = tf_model_new();
 	t.km = tui_keymap_new();
 	if (tui_keymap_load(t.km, "default", &err) != 0 ||
-	    (t.cc = con_client_new(t.loop, t.model, &cfg, &err)) == NULL ||
+	    (t.cc = con_client_new(t.loop, t.model, &cfg, &con_demo_ops,
+	    &err)) == NULL ||
 	    tui_crt_init_headless(&t.crt, "xterm-256color", out, in,
 	    &err) != 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);

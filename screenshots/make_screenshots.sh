@@ -5,10 +5,14 @@
 # with xwd after tmux send-keys has driven the console to each state.
 #
 # usage: screenshots/make_screenshots.sh [TFCON] [OUTDIR]
-# needs: Xvfb, xterm, xwd, ImageMagick (convert), tmux.
+# needs: Xvfb, xterm, xwd, ImageMagick (convert), tmux.  Without TFCON it
+# builds ./build with the demo location (a test fixture, -Ddemo=true).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+if [ $# -eq 0 ] || [ -z "$1" ]; then
+	"$here/../scripts/setup.sh" build -Ddemo=true >/dev/null
+fi
 TFCON=${1:-$here/../build/tui/tfcon}
 OUT=${2:-$here}
 TFCON_ARGS=${TFCON_ARGS:---demo}

@@ -27,6 +27,10 @@ fi
 cd "$top"
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$@" >/dev/null
+elif [ $# -gt 0 ]; then
+	# An existing build keeps its options unless told otherwise (a test
+	# run turns the demo location on in a build made without it).
+	meson configure "$build" "$@" >/dev/null
 fi
 ninja -C "$build" >/dev/null || ninja -C "$build"
 echo "setup: built in $top/$build"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * con_backend: what con_client.c needs from the thing that carries its
- * messages.  con_conn.c implements it over tf_conn (a real location),
- * con_demo.c inside the process.  Both deliver answers to con_client_answer
+ * messages.  con_conn.c implements it over tf_conn (a real location); the
+ * demo location (tui/demo/, built with -Ddemo=true) inside the process.
+ * tui.c picks one from its table of backends.  Both deliver answers to con_client_answer
  * and pushes to con_client_push, so the console's code path above this line
  * is the same for both.
  */
@@ -31,6 +32,10 @@ struct con_req {
 
 struct con_backend_ops {
 	const char *name;
+	/* Makes the backend for cc; writes the location's name to location.
+	 * NULL (err set) when it cannot. */
+	void *(*open)(con_client *cc, const struct con_config *cfg,
+		      char *location, size_t location_size, tf_err *err);
 	/* Sends a request; answers go to con_client_answer(req, m).  Returns
 	 * the id, 0 on failure (err set). */
 	uint64_t (*request)(void *b, const char *cmd,
@@ -57,13 +62,7 @@ int con_client_send_params(con_client *cc, const char *cmd,
 tf_model *con_client_model(const con_client *cc);
 
 /* con_conn.c */
-void *con_conn_new(con_client *cc, const struct con_config *cfg,
-		   char *location, size_t location_size, tf_err *err);
 extern const struct con_backend_ops con_conn_ops;
-
-/* con_demo.c */
-void *con_demo_new(con_client *cc, const struct con_config *cfg, tf_err *err);
-extern const struct con_backend_ops con_demo_ops;
 
 /* con_params.c: builds a params map without knowing its size up front. */
 struct con_params {
@@ -94,8 +93,5 @@ const char *con_tunnel_id(const struct con_tunnel *t);
 bool con_tunnel_item(struct con_tunnel *t, const tf_msg *m);
 void con_tunnel_shut(struct con_tunnel *t);
 void con_tunnel_free(struct con_tunnel **t_p);
-
-/* con_json.c: JSON text (one value) to a msgpack object in unp. */
-int con_json_to_msgpack(const char *text, msgpack_sbuffer *sb, tf_err *err);
 
 #endif

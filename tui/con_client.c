@@ -55,22 +55,16 @@ static const char *const con_state_names[] = {
 
 con_client *
 con_client_new(tf_loop *loop, tf_model *model, const struct con_config *cfg,
-	       tf_err *err)
+	       const struct con_backend_ops *backend, tf_err *err)
 {
 	con_client *cc = tf_calloc(1, sizeof *cc);
 
 	cc->loop = loop;
 	cc->model = model;
 	cc->state = CON_CONNECTING;
-	if (cfg->demo) {
-		cc->ops = &con_demo_ops;
-		snprintf(cc->location, sizeof cc->location, "demo");
-		cc->backend = con_demo_new(cc, cfg, err);
-	} else {
-		cc->ops = &con_conn_ops;
-		cc->backend = con_conn_new(cc, cfg, cc->location,
-		    sizeof cc->location, err);
-	}
+	cc->ops = backend;
+	cc->backend = backend->open(cc, cfg, cc->location, sizeof cc->location,
+	    err);
 	if (cc->backend == NULL) {
 		free(cc);
 		return NULL;
@@ -172,12 +166,6 @@ con_client_rtt_ms(const con_client *cc)
 	if (cc->backend == NULL || cc->state != CON_UP)
 		return -1;
 	return cc->ops->rtt_ms(cc->backend);
-}
-
-bool
-con_client_is_demo(const con_client *cc)
-{
-	return cc->ops == &con_demo_ops;
 }
 
 tf_loop *

@@ -5,10 +5,11 @@
  * a message.  Pushes are applied to the tf_model given at creation; state
  * changes and "log" pushes are reported through one event callback.
  *
- * Two backends sit behind it (con_backend.h): con_conn.c speaks to a real
- * location through tf_conn; con_demo.c is a fake location inside the
- * process (a canned offer, optional feed file, simulated containers) so the
- * console can be developed, tested and photographed without one.
+ * A backend sits behind it (con_backend.h), chosen by tui.c: con_conn.c
+ * speaks to a real location through tf_conn; the demo location
+ * (tui/demo/con_demo.c, a test fixture built only with -Ddemo=true) is a
+ * fake location inside the process, so the console can be tested and
+ * photographed without one.
  *
  * Reply callbacks run from the loop, exactly once per request (also when the
  * client is destroyed: error "connection closed").  Stream callbacks stop
@@ -46,7 +47,6 @@ enum con_event {
 struct con_config {
 	const char *location;	/* NULL: the default location */
 	const char *endpoint;	/* overrides the account's endpoint */
-	bool demo;		/* in-process fake location */
 	const char *demo_feed;	/* demo: JSON lines of pushes, or NULL */
 	const char *name;	/* our name in hello: "tfcon" */
 };
@@ -70,8 +70,11 @@ struct con_stream_ops {
 		    int64_t signal);
 };
 
+struct con_backend_ops;
+/* backend: one of tui.c's table (con_conn_ops for a real location). */
 con_client *con_client_new(tf_loop *loop, tf_model *model,
-			   const struct con_config *cfg, tf_err *err);
+			   const struct con_config *cfg,
+			   const struct con_backend_ops *backend, tf_err *err);
 void con_client_destroy(con_client **self_p);
 void con_client_on_event(con_client *cc, con_event_fn fn, void *arg);
 
@@ -83,7 +86,6 @@ const char *con_client_user(const con_client *cc);
 bool con_client_admin(const con_client *cc);
 const char *con_client_session(const con_client *cc);
 int con_client_rtt_ms(const con_client *cc);
-bool con_client_is_demo(const con_client *cc);
 
 /* ---- one-shot requests: 0 sent (fn will be called), -1 not sent (err) -- */
 

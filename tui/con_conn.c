@@ -81,8 +81,8 @@ con_conn_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 	con_client_answer(arg, m);
 }
 
-void *
-con_conn_new(con_client *cc, const struct con_config *cfg, char *location,
+static void *
+con_conn_open(con_client *cc, const struct con_config *cfg, char *location,
 	     size_t location_size, tf_err *err)
 {
 	struct con_conn *b;
@@ -175,6 +175,7 @@ con_conn_destroy(void *bp)
 
 const struct con_backend_ops con_conn_ops = {
 	.name = "location",
+	.open = con_conn_open,
 	.request = con_conn_request,
 	.send = con_conn_send,
 	.forget = con_conn_forget,

@@ -63,7 +63,8 @@ main(int argc, char **argv)
 	if (tui_setup(&t, &err) != 0) {
 		tui_teardown(&t);
 		fprintf(stderr, "tfcon: %s\n", err.msg);
-		if (!t.opts.demo && strstr(err.msg, "account") != NULL)
+		if (!t.opts.demo && tui_have_demo() &&
+		    strstr(err.msg, "account") != NULL)
 			fprintf(stderr, "tfcon: try 'tfcon --demo' to see the "
 			    "console without a location\n");
 		return 1;

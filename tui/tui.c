@@ -16,9 +16,66 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "con_backend.h"
 #include "tf_log.h"
 #include "tf_util.h"
 #include "tui.h"
+#ifdef TFCON_DEMO
+#include "con_demo.h"
+#endif
+
+/* The console's backends: the first whose option is set serves it; the
+ * last (a real location) needs none.  The demo location is a test fixture,
+ * present only in a tfcon built with meson -Ddemo=true. */
+struct tui_backend {
+	const char *name;
+	bool (*wanted)(const struct tui_opts *o);
+	const struct con_backend_ops *ops;
+};
+
+#ifdef TFCON_DEMO
+static bool
+tui_wants_demo(const struct tui_opts *o)
+{
+	return o->demo;
+}
+#endif
+
+static const struct tui_backend tui_backends[] = {
+#ifdef TFCON_DEMO
+	{ "demo", tui_wants_demo, &con_demo_ops },
+#endif
+	{ "location", NULL, &con_conn_ops },
+};
+
+bool
+tui_have_demo(void)
+{
+	size_t i;
+
+	for (i = 0; i < TF_ARRAY_LEN(tui_backends); i++)
+		if (strcmp(tui_backends[i].name, "demo") == 0)
+			return true;
+	return false;
+}
+
+/* The backend the options ask for, or NULL (err set). */
+static const struct con_backend_ops *
+tui_backend_pick(const struct tui_opts *o, tf_err *err)
+{
+	size_t i;
+
+	if (o->demo && !tui_have_demo()) {
+		tf_err_set(err, "this tfcon was built without the demo location "
+		    "(--demo is a test fixture: build with meson -Ddemo=true)");
+		return NULL;
+	}
+	for (i = 0; i < TF_ARRAY_LEN(tui_backends); i++)
+		if (tui_backends[i].wanted == NULL ||
+		    tui_backends[i].wanted(o))
+			return tui_backends[i].ops;
+	return NULL;
+}
 
 void
 tui_dirty(struct tui *t)
@@ -274,21 +331,23 @@ tui_setup(struct tui *t, tf_err *err)
 	struct con_config cfg = {
 		.location = t->opts.location,
 		.endpoint = t->opts.endpoint,
-		.demo = t->opts.demo,
 		.demo_feed = t->opts.demo_feed,
 		.name = "tfcon",
 	};
+	const struct con_backend_ops *backend;
 	FILE *log = tui_open_log(t->opts.log_file);
 
 	tf_log_setup(t->opts.log_level, "tfcon", log);
 	tf_info("tfcon starting (pid %d)", (int)getpid());
+	if ((backend = tui_backend_pick(&t->opts, err)) == NULL)
+		return -1;
 	t->km = tui_keymap_new();
 	if (tui_keymap_load_default(t->km, t->opts.keymap, err) != 0)
 		return -1;
 	t->loop = tf_loop_new();
 	t->model = tf_model_new();
 	tf_model_listen(t->model, tui_model_cb, t);
-	t->cc = con_client_new(t->loop, t->model, &cfg, err);
+	t->cc = con_client_new(t->loop, t->model, &cfg, backend, err);
 	if (t->cc == NULL)
 		return -1;
 	con_client_on_event(t->cc, tui_con_event_cb, t);

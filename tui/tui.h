@@ -348,6 +348,8 @@ void tui_error(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int tui_run(struct tui *t);
 int tui_setup(struct tui *t, tf_err *err);
+/* True when this tfcon has the demo location (built with -Ddemo=true). */
+bool tui_have_demo(void);
 void tui_teardown(struct tui *t);
 
 /* tui_opts.c */

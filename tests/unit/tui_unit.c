@@ -2,9 +2,9 @@
 /*
  * tui_unit: self-tests of the console's parts that need no terminal: the
  * model (tf_model_test), the log ring, key names, keymap loading and clash
- * reports, the JSON->msgpack demo feed path and the client's params
- * builder.  Run all, or one by name: tui_unit [model|logbuf|keys|keymap|
- * params].
+ * reports, the client's params builder and, in a build with the demo
+ * location, its JSON->msgpack feed path.  Run all, or one by name:
+ * tui_unit [model|logbuf|keys|keymap|params|json].
  */
 #include <assert.h>
 #include <locale.h>
@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "con_backend.h"
+#ifdef TFCON_DEMO
+#include "con_demo.h"
+#endif
 #include "tf_msg.h"
 #include "tui.h"
 
@@ -106,27 +109,15 @@ unit_keymap(void)
 	printf(" * tui_keymap: OK\n");
 }
 
+#ifdef TFCON_DEMO
+/* The demo location's feed path: JSON lines become msgpack pushes. */
 static void
-unit_params(void)
+unit_json(void)
 {
-	struct con_params p;
-	const msgpack_object *o;
 	msgpack_sbuffer sb;
 	msgpack_unpacked unp;
-	char s[32];
 	int64_t v;
 	tf_err err;
-
-	con_params_init(&p);
-	con_params_str(&p, "container", "abc");
-	con_params_int(&p, "rows", 24);
-	con_params_bool(&p, "tty", true);
-	o = con_params_done(&p);
-	assert(o != NULL && o->type == MSGPACK_OBJECT_MAP && o->via.map.size == 3);
-	assert(tf_obj_str(o, "container", s, sizeof s, true, NULL) == 0);
-	assert(strcmp(s, "abc") == 0);
-	assert(tf_obj_int(o, "rows", &v, 0, 100, true, NULL) == 0 && v == 24);
-	con_params_fini(&p);
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_unpacked_init(&unp);
@@ -139,7 +130,29 @@ unit_params(void)
 	assert(con_json_to_msgpack("{bad json", &sb, &err) == -1);
 	msgpack_unpacked_destroy(&unp);
 	msgpack_sbuffer_destroy(&sb);
-	printf(" * con_params, con_json: OK\n");
+	printf(" * con_json: OK\n");
+}
+#endif
+
+static void
+unit_params(void)
+{
+	struct con_params p;
+	const msgpack_object *o;
+	char s[32];
+	int64_t v;
+
+	con_params_init(&p);
+	con_params_str(&p, "container", "abc");
+	con_params_int(&p, "rows", 24);
+	con_params_bool(&p, "tty", true);
+	o = con_params_done(&p);
+	assert(o != NULL && o->type == MSGPACK_OBJECT_MAP && o->via.map.size == 3);
+	assert(tf_obj_str(o, "container", s, sizeof s, true, NULL) == 0);
+	assert(strcmp(s, "abc") == 0);
+	assert(tf_obj_int(o, "rows", &v, 0, 100, true, NULL) == 0 && v == 24);
+	con_params_fini(&p);
+	printf(" * con_params: OK\n");
 }
 
 static const struct {
@@ -151,6 +164,9 @@ static const struct {
 	{ "keys", unit_keys },
 	{ "keymap", unit_keymap },
 	{ "params", unit_params },
+#ifdef TFCON_DEMO
+	{ "json", unit_json },
+#endif
 };
 
 int

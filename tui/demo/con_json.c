@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "con_backend.h"
+#include "con_demo.h"
 
 #define CON_JSON_DEPTH 32
 

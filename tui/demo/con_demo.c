@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * con_demo: a fake location inside the console, for development, tmux tests
- * and screenshots when no location is running (tfcon --demo).  It speaks
+ * con_demo: a fake location inside the console, for tmux tests, benches
+ * and screenshots when no location is running (tfcon --demo).  A test
+ * fixture: built into tfcon only with meson -Ddemo=true.  It speaks
  * the same messages as docs/PROTOCOL.md through con_backend.h, so everything
  * above con_client runs exactly as against a real location.
  *
@@ -25,6 +26,7 @@
 #include <time.h>
 
 #include "con_backend.h"
+#include "con_demo.h"
 #include "tf_log.h"
 #include "tf_util.h"
 
@@ -1379,11 +1381,13 @@ demo_feed_load(struct con_demo *d, const char *path, tf_err *err)
 	return 0;
 }
 
-void *
-con_demo_new(con_client *cc, const struct con_config *cfg, tf_err *err)
+static void *
+demo_open(con_client *cc, const struct con_config *cfg, char *location,
+	  size_t location_size, tf_err *err)
 {
 	struct con_demo *d = tf_calloc(1, sizeof *d);
 
+	snprintf(location, location_size, "demo");
 	d->cc = cc;
 	d->loop = con_client_loop(cc);
 	d->rand = 20;
@@ -1432,6 +1436,7 @@ demo_forget(void *bp, uint64_t id)
 
 const struct con_backend_ops con_demo_ops = {
 	.name = "demo",
+	.open = demo_open,
 	.request = demo_request,
 	.send = demo_send_cmd,
 	.forget = demo_forget,
