@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tf_systemd.h"
 #include "tf.h"
 #include "tf_util.h"
 
@@ -75,6 +76,15 @@ static const char usage_text[] =
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
 "      --local ADDR       connect to ADDR (host[:port]) instead of resolving\n"
 "                         the location's name\n"
+"      --systemd [[USER@]HOST]\n"
+"                         do not run now: install this command line as a\n"
+"                         systemd service, on HOST over ssh (a system unit\n"
+"                         run as USER, linked in with sudo) or, with no\n"
+"                         host, as a user unit here (systemctl --user);\n"
+"                         -f files are copied beside the unit and the\n"
+"                         image is uploaded first.  Write the host as\n"
+"                         --systemd=HOST when it has no USER@\n"
+"      --identity FILE    the ssh identity for --systemd\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -94,6 +104,8 @@ static const char usage_text[] =
 "  7  the image could not be pushed or the container could not start\n"
 "  8  a tunnel could not be made (e.g. the local port is in use)\n"
 "  9  a volume given with -m does not exist\n"
+" 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
+" 11  --systemd wrote the unit but systemctl could not start it\n"
 "\n"
 "See tf(1), tfcache(1), tfvolumes(1) and docs/SDK.md.\n";
 
@@ -111,7 +123,10 @@ struct tf_opts {
 	int (*ports)[2];
 	size_t nports;
 	const char *image;
+	int image_index;		/* argv[image_index] is image */
 	char **command;
+	bool systemd;
+	struct tf_systemd sd;
 };
 
 struct tf_run {
@@ -270,7 +285,7 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
-	    OPT_VERSION };
+	    OPT_VERSION, OPT_SYSTEMD, OPT_IDENTITY };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -287,6 +302,8 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "systemd", optional_argument, NULL, OPT_SYSTEMD },
+		{ "identity", required_argument, NULL, OPT_IDENTITY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rc;
@@ -319,6 +336,18 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
+		case OPT_SYSTEMD:
+			o->systemd = true;
+			o->sd.target = optarg;
+			/* The original's "--systemd user@server", as a
+			 * separate word: a host has an @, an image not. */
+			if (optarg == NULL && optind < argc &&
+			    strchr(argv[optind], '@') != NULL)
+				o->sd.target = argv[optind++];
+			if (o->sd.target != NULL && o->sd.target[0] == '\0')
+				return usage_error("%s", "--systemd=: no host");
+			break;
+		case OPT_IDENTITY: o->sd.identity = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h':
@@ -343,6 +372,9 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		return usage_error("%s", "-v and -q together make no sense");
 	if (optind >= argc)
 		return usage_error("%s", "no image given");
+	if (o->sd.identity != NULL && (!o->systemd || o->sd.target == NULL))
+		return usage_error("%s", "--identity is for --systemd HOST");
+	o->image_index = optind;
 	o->image = argv[optind];
 	o->command = argc > optind + 1 ? &argv[optind + 1] : NULL;
 	return 0;
@@ -562,6 +594,40 @@ out:
 	return rc;
 }
 
+/* --systemd: upload the image now (a service should not fail at boot on
+ * an image only this machine has), then write and install the unit for
+ * this command line.  "." is pinned to the image it means today. */
+static int
+install_service(struct tf_opts *o, int argc, char **argv)
+{
+	tf_location_opts lo;
+	tf_location *loc;
+	char id[128];
+	tf_err err;
+
+	memset(&lo, 0, sizeof lo);
+	lo.location = o->location;
+	lo.address = o->address;
+	lo.program = "tf";
+	lo.timeout_ms = 30000;
+	loc = tf_location_new(&lo, &err);
+	if (loc == NULL) {
+		tf_error("Failed while connecting to location: %s", err.msg);
+		return TF_EXIT_CONNECT;
+	}
+	if (tf_location_ensure_image_uploaded(loc, o->image, NULL, NULL, id,
+	    sizeof id, &err) != 0) {
+		tf_error("Failed while uploading the image: %s", err.msg);
+		tf_location_destroy(&loc);
+		return TF_EXIT_SPAWN;
+	}
+	tf_location_destroy(&loc);
+	if (strcmp(o->image, ".") == 0)
+		argv[o->image_index] = id;
+	return tf_systemd_install(&o->sd, argv[o->image_index],
+	    o->interactive, argc, argv);
+}
+
 static void
 opts_free(struct tf_opts *o)
 {
@@ -618,7 +684,7 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
 		    TF_LOG_INFO, "tf", stderr);
-		rc = run(&o);
+		rc = o.systemd ? install_service(&o, argc, argv) : run(&o);
 	}
 	opts_free(&o);
 	return rc;

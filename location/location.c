@@ -19,6 +19,7 @@
 #include <zmq.h>
 
 #include "location.h"
+#include "tf_daemon.h"
 #include "tf_log.h"
 
 int loc_volumes_load(struct location *loc);
@@ -49,9 +50,15 @@ static const char usage_text[] =
 "                      destroying its containers and tunnels (default 120)\n"
 "      --timeout SECS  a peer silent this long is down (default 5)\n"
 "      --subnet A.B    containers get A.B.<node>.x addresses (default 10.220)\n"
+"      --log FILE      log to FILE instead of stderr; SIGHUP reopens it\n"
 "  -v, --verbose       debug logging\n"
 "  -q, --quiet         errors only\n"
 "  -h, --help          this text\n"
+"\n"
+"Signals: SIGTERM and SIGINT stop it cleanly (containers keep running on\n"
+"their nodes and are found again at the next start); SIGHUP reopens the\n"
+"log file.  Under systemd it tells the manager when it is ready\n"
+"(Type=notify).\n"
 "\n"
 "Exit status: 0 on a clean stop (SIGTERM or SIGINT), 1 on a startup\n"
 "error, 2 on bad usage.\n";
@@ -160,14 +167,39 @@ location_load_state(struct location *loc)
 		location_node_known(loc, loc->volumes[i]->node_id, now);
 }
 
+/* The state is in SQLite, written as it changes, and the allow-list is
+ * read from it at each handshake: SIGHUP has only the log to reopen. */
+static void
+location_reload(struct location *loc)
+{
+	tf_err err;
+
+	tf_daemon_reloading();
+	if (loc->opt.log_path != NULL &&
+	    tf_daemon_log_open(loc->opt.log_path, &err) != 0)
+		tf_error("%s", err.msg);
+	tf_info("SIGHUP: log reopened");
+	tf_daemon_ready("serving");
+}
+
 static int
 location_signal_cb(tf_loop *loop, int fd, int events, void *arg)
 {
+	struct location *loc = arg;
 	struct signalfd_siginfo si;
 
-	if (read(fd, &si, sizeof si) == sizeof si)
+	(void)loop;
+	(void)events;
+	while (read(fd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGHUP) {
+			location_reload(loc);
+			continue;
+		}
 		tf_info("signal %u: stopping", si.ssi_signo);
-	return -1;
+		tf_daemon_stopping();
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -203,6 +235,7 @@ location_run(struct location *loc, tf_err *err)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -218,6 +251,7 @@ location_run(struct location *loc, tf_err *err)
 	/* Scripts wait for this line. */
 	printf("ready\n");
 	fflush(stdout);
+	tf_daemon_ready("serving");
 	tf_loop_run(loc->loop);
 
 	close(sfd);
@@ -262,6 +296,7 @@ main(int argc, char **argv)
 		{ "grace", required_argument, NULL, 'g' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "subnet", required_argument, NULL, 'n' },
+		{ "log", required_argument, NULL, 'L' },
 		{ "admin", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -290,6 +325,7 @@ main(int argc, char **argv)
 		case 'g': loc.opt.grace_ms = (uint32_t)(atof(optarg) * 1000); break;
 		case 't': loc.opt.timeout_ms = (uint32_t)(atof(optarg) * 1000); break;
 		case 'n': loc.opt.subnet_base = optarg; break;
+		case 'L': loc.opt.log_path = optarg; break;
 		case 'a': admin = true; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
@@ -304,6 +340,11 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
+	if (loc.opt.log_path != NULL &&
+	    tf_daemon_log_open(loc.opt.log_path, &err) != 0) {
+		fprintf(stderr, "tf-location: %s\n", err.msg);
+		return 1;
+	}
 	tf_log_setup(level, "tf-location", stderr);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "tf-location: libsodium failed to start\n");

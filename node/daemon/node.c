@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "node.h"
+#include "tf_daemon.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 
@@ -48,8 +49,15 @@ static const char usage[] =
 "                       keep volumes on a btrfs file system in a SIZE\n"
 "                       (e.g. 2G) loop file in the state directory, so\n"
 "                       snapshots are instant; without it they are copies\n"
+"      --log FILE       log to FILE instead of stderr; SIGHUP reopens it\n"
 "  -v, --verbose        debug logging\n"
-"  -q, --quiet          errors only\n";
+"  -q, --quiet          errors only\n"
+"  -h, --help           this text\n"
+"signals: SIGTERM and SIGINT stop the node in order: its containers are\n"
+"destroyed and the location tells their owners; SIGHUP reopens the log\n"
+"file.  A node that dies instead (SIGKILL, a crash) leaves its containers\n"
+"to the next start, which reconciles them.  Under systemd it tells the\n"
+"manager once it has reached the location (Type=notify).\n";
 
 /* --- rt_io over tf_loop ------------------------------------------------- */
 
@@ -102,7 +110,23 @@ void
 node_stop(struct node *n, const char *why)
 {
 	tf_info("stopping: %s", why);
+	tf_daemon_stopping();
 	tf_loop_stop(n->loop);
+}
+
+/* Everything else the node knows comes from the location or from the
+ * kernel as it goes: SIGHUP has only the log to reopen. */
+static void
+node_reload(struct node *n)
+{
+	tf_err err;
+
+	tf_daemon_reloading();
+	if (n->opt.log_path != NULL &&
+	    tf_daemon_log_open(n->opt.log_path, &err) != 0)
+		tf_error("%s", err.msg);
+	tf_info("SIGHUP: log reopened");
+	tf_daemon_ready(n->ready_said ? "serving" : "connecting");
 }
 
 static int
@@ -120,7 +144,7 @@ node_signal_cb(tf_loop *loop, int fd, int events, void *arg)
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			node_stop(n, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 		else if (si.ssi_signo == SIGHUP)
-			tf_info("SIGHUP ignored");
+			node_reload(n);
 	}
 	if (chld)
 		ctr_table_sigchld(n->ctrs);
@@ -178,6 +202,7 @@ node_state_cb(tf_conn *c, tf_conn_state st, const char *why, void *arg)
 			/* Scripts and tests wait for this line. */
 			tf_info("ready");
 			n->ready_said = true;
+			tf_daemon_ready("serving");
 		}
 		break;
 	case TF_CONN_DOWN:
@@ -421,6 +446,7 @@ main(int argc, char **argv)
 		{ "bridge", required_argument, NULL, 'B' },
 		{ "no-net", no_argument, NULL, 'N' },
 		{ "btrfs-volumes", required_argument, NULL, 'V' },
+		{ "log", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -457,6 +483,7 @@ main(int argc, char **argv)
 		case 'B': n.opt.bridge = optarg; break;
 		case 'N': n.opt.no_net = true; break;
 		case 'V': n.opt.btrfs_volumes = optarg; break;
+		case 'L': n.opt.log_path = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -468,6 +495,11 @@ main(int argc, char **argv)
 	if (optind < argc) {
 		fputs(usage, stderr);
 		return 2;
+	}
+	if (n.opt.log_path != NULL &&
+	    tf_daemon_log_open(n.opt.log_path, &err) != 0) {
+		fprintf(stderr, "tf-node: %s\n", err.msg);
+		return 1;
 	}
 	tf_log_setup(level, "tf-node", stderr);
 	if (sodium_init() < 0) {

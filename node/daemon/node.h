@@ -55,6 +55,7 @@ struct node_options {
 	const char *btrfs_volumes;	/* size of a btrfs loop file for
 					 * volumes, or NULL */
 	uint32_t stats_ms;
+	const char *log_path;		/* --log: reopened on SIGHUP */
 };
 
 /* One fd watched for the runtime (rt_io), indexed by fd. */
