@@ -218,6 +218,16 @@ unit_write(const char *path, const char *name, const char *tf_path,
 	    "[Service]\nWorkingDirectory=%s\n", name, workdir);
 	if (who != NULL)
 		fprintf(f, "User=%s\nGroup=%s\n", who->user, who->group);
+	else if (getenv("TF_DIR") != NULL) {
+		/* A user unit runs with this user's account: the one this
+		 * tf would have used. */
+		char *env = tf_asprintf("TF_DIR=%s", getenv("TF_DIR"));
+
+		fputs("Environment=", f);
+		exec_word(f, env);
+		fputc('\n', f);
+		free(env);
+	}
 	fputs("ExecStart=", f);
 	exec_word(f, tf_path);
 	for (int i = 1; i < argc; i++) {

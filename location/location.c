@@ -174,12 +174,12 @@ location_reload(struct location *loc)
 {
 	tf_err err;
 
-	tf_daemon_reloading();
+	tf_daemon_reloading(&loc->notify);
 	if (loc->opt.log_path != NULL &&
 	    tf_daemon_log_open(loc->opt.log_path, &err) != 0)
 		tf_error("%s", err.msg);
 	tf_info("SIGHUP: log reopened");
-	tf_daemon_ready("serving");
+	tf_daemon_ready(&loc->notify, "serving");
 }
 
 static int
@@ -196,7 +196,7 @@ location_signal_cb(tf_loop *loop, int fd, int events, void *arg)
 			continue;
 		}
 		tf_info("signal %u: stopping", si.ssi_signo);
-		tf_daemon_stopping();
+		tf_daemon_stopping(&loc->notify);
 		return -1;
 	}
 	return 0;
@@ -251,7 +251,7 @@ location_run(struct location *loc, tf_err *err)
 	/* Scripts wait for this line. */
 	printf("ready\n");
 	fflush(stdout);
-	tf_daemon_ready("serving");
+	tf_daemon_ready(&loc->notify, "serving");
 	tf_loop_run(loc->loop);
 
 	close(sfd);
@@ -346,6 +346,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	tf_log_setup(level, "tf-location", stderr);
+	tf_daemon_notify_open(&loc.notify);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "tf-location: libsodium failed to start\n");
 		return 1;

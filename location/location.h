@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tf_daemon.h"
 #include "tf_err.h"
 #include "tf_keys.h"
 #include "tf_loop.h"
@@ -156,6 +157,7 @@ struct location {
 	void *enrol;
 	void *zap;
 	tf_keypair keys;
+	tf_notify notify;		/* systemd's, if it started us */
 	uint64_t next_fwd_id;
 	uint64_t hk_timer;
 	LOC_ARRAY(struct loc_session *, sessions);

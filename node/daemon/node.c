@@ -110,7 +110,7 @@ void
 node_stop(struct node *n, const char *why)
 {
 	tf_info("stopping: %s", why);
-	tf_daemon_stopping();
+	tf_daemon_stopping(&n->notify);
 	tf_loop_stop(n->loop);
 }
 
@@ -121,12 +121,12 @@ node_reload(struct node *n)
 {
 	tf_err err;
 
-	tf_daemon_reloading();
+	tf_daemon_reloading(&n->notify);
 	if (n->opt.log_path != NULL &&
 	    tf_daemon_log_open(n->opt.log_path, &err) != 0)
 		tf_error("%s", err.msg);
 	tf_info("SIGHUP: log reopened");
-	tf_daemon_ready(n->ready_said ? "serving" : "connecting");
+	tf_daemon_ready(&n->notify, n->ready_said ? "serving" : "connecting");
 }
 
 static int
@@ -202,7 +202,7 @@ node_state_cb(tf_conn *c, tf_conn_state st, const char *why, void *arg)
 			/* Scripts and tests wait for this line. */
 			tf_info("ready");
 			n->ready_said = true;
-			tf_daemon_ready("serving");
+			tf_daemon_ready(&n->notify, "serving");
 		}
 		break;
 	case TF_CONN_DOWN:
@@ -502,6 +502,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	tf_log_setup(level, "tf-node", stderr);
+	tf_daemon_notify_open(&n.notify);
 	if (sodium_init() < 0) {
 		tf_error("libsodium failed to initialise");
 		return 1;

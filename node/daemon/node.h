@@ -34,6 +34,7 @@
 #include "proc_exec.h"
 #include "rt_io.h"
 #include "tf_codec_spawn.h"
+#include "tf_daemon.h"
 #include "tf_conn.h"
 #include "tf_err.h"
 #include "tf_loop.h"
@@ -135,6 +136,7 @@ struct node_stream {
 
 struct node {
 	struct node_options opt;
+	tf_notify notify;		/* systemd's, if it started us */
 	tf_loop *loop;
 	tf_conn *conn;
 	ctr_table *ctrs;
