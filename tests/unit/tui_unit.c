@@ -6,6 +6,8 @@
  * location, its JSON->msgpack feed path.  Run all, or one by name:
  * tui_unit [model|logbuf|keys|keymap|params|json].
  */
+/* The checks are the test: never compiled out. */
+#undef NDEBUG
 #include <assert.h>
 #include <locale.h>
 #include <stdio.h>
