@@ -22,7 +22,7 @@ mkdir -p "$TFT/src"
 	ok "dpkg-buildpackage -b -us -uc" ||
 	{ tail -n 30 "$TFT/build.log" | sed 's/^/#   /'; not_ok "dpkg-buildpackage -b -us -uc"; finish; }
 
-for p in tf-location tf-node tfcon tf-tools libtf0 libtf-dev; do
+for p in tf-location tf-node tfcon tf-tools libtf0 libtf-dev python3-tfnz; do
 	check "package $p was built" sh -c "ls '$TFT'/${p}_*.deb >/dev/null 2>&1"
 done
 deb() { ls "$TFT"/"$1"_*.deb | head -n 1; }
@@ -80,4 +80,11 @@ out=$("$R/usr/bin/tf" -q busybox echo hi 2>&1) || true
 check "the packaged tf runs busybox echo hi" [ "$out" = "hi" ]
 check "the packaged tfcon answers --help" sh -c \
 	"'$R/usr/bin/tfcon' --help | grep -q tfcon"
+out=$(PYTHONPATH=$R/usr/lib/python3/dist-packages python3 -c '
+from tfnz.location import Location
+loc = Location(quiet=True)
+ctr = loc.best_node().spawn_container("busybox", sleep=True)
+print(ctr.run_process("echo hi from python")[0].decode().strip())
+loc.disconnect()' 2>"$TFT/python.err") || true
+check "the packaged tfnz runs a process in a container" [ "$out" = "hi from python" ]
 finish
