@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "node.h"
+#include "tf_codec_hosts.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 
@@ -44,6 +45,9 @@ static const char usage[] =
 "      --init PATH      tf-init (default: next to tf-node)\n"
 "      --bridge NAME    the containers' bridge (default derived from --state)\n"
 "      --no-net         give containers no network\n"
+"      --advertise ADDR this host's address on the network between nodes\n"
+"                       (an address of one of its interfaces): containers\n"
+"                       reach other nodes' containers over VXLAN from it\n"
 "      --btrfs-volumes SIZE\n"
 "                       keep volumes on a btrfs file system in a SIZE\n"
 "                       (e.g. 2G) loop file in the state directory, so\n"
@@ -154,6 +158,7 @@ node_hello_fn(tf_conn *c, tf_out *hello, void *arg)
 {
 	(void)c;
 	node_hello_containers(arg, hello);
+	node_hosts_hello(arg, hello);
 }
 
 static void
@@ -173,6 +178,7 @@ node_state_cb(tf_conn *c, tf_conn_state st, const char *why, void *arg)
 		}
 		n->welcomed = true;
 		node_net_welcome(n);
+		node_hosts_start(n);
 		node_stats_send(n);
 		if (!n->ready_said) {
 			/* Scripts and tests wait for this line. */
@@ -420,6 +426,7 @@ main(int argc, char **argv)
 		{ "init", required_argument, NULL, 'I' },
 		{ "bridge", required_argument, NULL, 'B' },
 		{ "no-net", no_argument, NULL, 'N' },
+		{ "advertise", required_argument, NULL, 'A' },
 		{ "btrfs-volumes", required_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -456,6 +463,7 @@ main(int argc, char **argv)
 		case 'I': n.opt.init_path = optarg; break;
 		case 'B': n.opt.bridge = optarg; break;
 		case 'N': n.opt.no_net = true; break;
+		case 'A': n.opt.advertise = optarg; break;
 		case 'V': n.opt.btrfs_volumes = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
@@ -470,6 +478,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tf_log_setup(level, "tf-node", stderr);
+	if (n.opt.advertise != NULL && !tf_codec_ipv4_valid(n.opt.advertise)) {
+		tf_error("--advertise %s: not an IPv4 address", n.opt.advertise);
+		return 2;
+	}
 	if (sodium_init() < 0) {
 		tf_error("libsodium failed to initialise");
 		return 1;
