@@ -3,7 +3,7 @@
 # test_gc, test_recovery): lib.sh's private location and node, the test
 # images, and running a program so that its ok/not ok lines count here.
 # Source it.  PROG_RUN, when set, is a command prefix for the programs
-# (lib-hosts.sh runs them on a simulated host).
+# (lib_hosts.sh runs them on a simulated host).
 . "$(dirname "$0")/lib.sh"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PROG=$BUILD/tests/prog

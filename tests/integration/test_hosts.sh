@@ -1,5 +1,5 @@
 #!/bin/sh
-# A location of many hosts (issue 14) on simulated hosts (lib-hosts.sh):
+# A location of many hosts (issue 14) on simulated hosts (lib_hosts.sh):
 # the location on host 0, node1 and node2 on hosts 1 and 2, each node in
 # its own network namespace with its own underlay address.  Nodes show
 # their address in the offer and carry container traffic over the VXLAN
@@ -7,7 +7,7 @@
 # containers of every node; allow/disallow work across nodes with real
 # HTTP (nginx on one node, wget on the other) and an allowance dies with
 # the other node's container.  Exit 77 without root, runc or vxlan.
-. "$(dirname "$0")/lib-hosts.sh"
+. "$(dirname "$0")/lib_hosts.sh"
 hosts_setup 3 --timeout 2
 
 out=$(as_client alice "$BUILD/cli/tfresources" --compact)
