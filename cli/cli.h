@@ -37,6 +37,9 @@ int cli_wait_offer(struct cli_conn *cc, tf_reply *offer, int timeout_ms);
 tf_location *cli_location_open(const char *prog, const char *location,
 			       const char *address);
 
+/* "true"/"yes"/"1" -> 1, "false"/"no"/"0" -> 0, else -1. */
+int cli_bool(const char *s);
+
 /* "tf account LOCATION TOKEN [ADDRESS]": creates and saves an account. */
 int cli_account_create(const char *prog, const char *location,
 		       const char *token, const char *address);

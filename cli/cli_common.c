@@ -120,3 +120,15 @@ cli_account_create(const char *prog, const char *location, const char *token,
 	printf("Created OK for: %s\n", location);
 	return 0;
 }
+
+int
+cli_bool(const char *s)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 ||
+	    strcmp(s, "1") == 0)
+		return 1;
+	if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 ||
+	    strcmp(s, "0") == 0)
+		return 0;
+	return -1;
+}

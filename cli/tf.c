@@ -46,10 +46,12 @@ static const char usage_text[] =
 "same port on 127.0.0.1 (see --offset and -p).\n"
 "\n"
 "IMAGE is an image name or id the location knows, '.' for the image you\n"
-"pushed last, or a local OCI layout / docker-save archive (a path, or a\n"
-"name found as $TF_IMAGES/NAME or ./build/images/NAME), which is pushed\n"
-"first if the location lacks any of its layers.  COMMAND replaces the\n"
-"image's entrypoint and command.\n"
+"pushed last, a local OCI layout / docker-save archive (a path, or a\n"
+"name found as $TF_IMAGES/NAME or ./build/images/NAME), or an image\n"
+"skopeo reads (docker://REGISTRY/REPO:TAG, oci:, oci-archive:,\n"
+"docker-archive:, containers-storage:), pulled first; each is pushed if\n"
+"the location lacks any of its layers.  COMMAND replaces the image's\n"
+"entrypoint and command.\n"
 "\n"
 "Options:\n"
 "  -e, --env NAME=VALUE   set an environment variable (repeatable); a bare\n"
@@ -85,6 +87,11 @@ static const char usage_text[] =
 "                         image is uploaded first.  Write the host as\n"
 "                         --systemd=HOST when it has no USER@\n"
 "      --identity FILE    the ssh identity for --systemd\n"
+"      --creds USER:PASS  registry credentials for a docker:// IMAGE\n"
+"      --authfile FILE    registry auth file (default: skopeo's, e.g.\n"
+"                         ~/.docker/config.json)\n"
+"      --tls-verify BOOL  check the registry's TLS (default: true, but\n"
+"                         false for a loopback registry, as docker does)\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -127,6 +134,8 @@ struct tf_opts {
 	char **command;
 	bool systemd;
 	struct tf_systemd sd;
+	const char *creds, *authfile;
+	int tls_verify;
 };
 
 struct tf_run {
@@ -285,7 +294,8 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
-	    OPT_VERSION, OPT_SYSTEMD, OPT_IDENTITY };
+	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
+	    OPT_IDENTITY };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -298,6 +308,9 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
+		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{ "tls-verify", required_argument, NULL, OPT_TLS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -348,6 +361,14 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 				return usage_error("%s", "--systemd=: no host");
 			break;
 		case OPT_IDENTITY: o->sd.identity = optarg; break;
+		case OPT_CREDS: o->creds = optarg; break;
+		case OPT_AUTHFILE: o->authfile = optarg; break;
+		case OPT_TLS:
+			o->tls_verify = cli_bool(optarg);
+			if (o->tls_verify < 0)
+				return usage_error("--tls-verify %s: true or "
+				    "false", optarg);
+			break;
 		case 'v': o->verbose = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h':
@@ -512,6 +533,7 @@ run(struct tf_opts *o)
 	}
 	if (tf_location_catch_signals(r.loc, &err) != 0)
 		tf_warn("%s", err.msg);
+	tf_location_set_registry(r.loc, o->creds, o->authfile, o->tls_verify);
 
 	for (size_t i = 0; i < o->nmounts; i++) {
 		o->mounts[i].volume = tf_location_volume(r.loc, o->mounts[i].name,
@@ -680,6 +702,7 @@ main(int argc, char **argv)
 		    0 : 1;
 	}
 	memset(&o, 0, sizeof o);
+	o.tls_verify = -1;
 	rc = parse_args(&o, argc, argv);
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :

@@ -2,8 +2,10 @@
 /*
  * tfcache: pushes images to a 20ft location: an OCI image layout or a
  * docker-save archive (directory or tarball), given as a path or as a bare
- * name found under $TF_IMAGES or ./build/images.  Only layers the location
- * lacks are uploaded; progress goes to standard error.
+ * name found under $TF_IMAGES or ./build/images, or an image skopeo reads
+ * (docker://REGISTRY/REPO:TAG and the other transports), pulled first.
+ * Only layers the location lacks are uploaded; progress (bytes and rate)
+ * goes to standard error.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "cli.h"
 #include "tf.h"
+#include "tf_util.h"
 
 static const char usage_text[] =
 "Usage: tfcache [OPTIONS] IMAGE...\n"
@@ -19,12 +22,18 @@ static const char usage_text[] =
 "Pushes each IMAGE to the location so that containers can be spawned from\n"
 "it (tf IMAGE, or tf . for the last one pushed).  IMAGE is a path to an OCI\n"
 "image layout directory, an OCI layout tarball or a `docker save` archive\n"
-"(either form, tarball or extracted), or a bare name looked up as\n"
+"(either form, tarball or extracted), a bare name looked up as\n"
 "$TF_IMAGES/NAME and then ./build/images/NAME (scripts/build_images.sh\n"
-"makes busybox, nginx, env-test and ends-test there).  Layers are sent\n"
-"once: a layer the location already has (from any user) is skipped.\n"
-"A bare name the location already knows, with no local copy, is accepted\n"
-"as it is.\n"
+"makes busybox, nginx, env-test, ends-test, debian, postgres, redis and\n"
+"python there), or an image skopeo reads: docker://REGISTRY/REPO:TAG,\n"
+"oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF],\n"
+"containers-storage:NAME.  Those are pulled first (linux/amd64 from a\n"
+"multi-arch index; gzip or zstd layers) into a cache that keeps every\n"
+"layer once ($TF_IMAGE_CACHE/pulled, /var/cache/20ft-images/pulled for\n"
+"root, else ~/.cache/20ft/pulled), and are known at the location as\n"
+"REGISTRY/REPO:TAG.  Layers are sent once: a layer the location already\n"
+"has (from any user) is skipped.  A bare name the location already\n"
+"knows, with no local copy, is accepted as it is.\n"
 "\n"
 "On success each image's id is printed on standard output as\n"
 "'NAME: ID'.\n"
@@ -32,6 +41,14 @@ static const char usage_text[] =
 "Options:\n"
 "      --location NAME  a location other than the default one\n"
 "      --local ADDR     connect to ADDR (host[:port]) instead\n"
+"      --creds USER:PASS\n"
+"                       registry credentials (else the auth file's)\n"
+"      --authfile FILE  registry auth file in docker's format (default:\n"
+"                       $REGISTRY_AUTH_FILE, containers/auth.json,\n"
+"                       ~/.docker/config.json)\n"
+"      --tls-verify BOOL\n"
+"                       check the registry's TLS certificate (default:\n"
+"                       true, but false for a loopback registry)\n"
 "  -q, --quiet          no progress, errors only\n"
 "  -v, --verbose        debug messages\n"
 "  -h, --help           this text\n"
@@ -42,41 +59,79 @@ static const char usage_text[] =
 struct progress {
 	bool tty;
 	bool quiet;
-	char last[64];
+	char last[64];		/* the layer on the tty's last line */
+	char layer[64];		/* the layer being pushed */
+	uint64_t start_ms, done, next_report_ms;
 };
+
+/* One layer's line: on a terminal redrawn in place, otherwise every few
+ * seconds and once at the end of the layer. */
+static void
+progress_line(struct progress *p, const char *what, uint64_t done,
+	      uint64_t total, bool end)
+{
+	uint64_t now = tf_now_ms(), ms = now - p->start_ms;
+	double rate = ms > 0 ? (double)done / 1e3 / (double)ms : 0.0;
+
+	if (p->tty) {
+		fprintf(stderr, "\r%s: %.1f MB pushed, %.1f MB/s   ", what,
+		    (double)done / 1e6, rate);
+		snprintf(p->last, sizeof p->last, "%s", what);
+		if (end) {
+			fputc('\n', stderr);
+			p->last[0] = '\0';
+		}
+	} else if (end || now >= p->next_report_ms) {
+		fprintf(stderr, "%s: %.1f MB pushed, %.1f MB/s%s\n", what,
+		    (double)done / 1e6, rate, end ? "" : "...");
+		p->next_report_ms = now + 2000;
+	}
+	(void)total;
+}
 
 static void
 on_progress(const char *what, uint64_t done, uint64_t total, void *arg)
 {
 	struct progress *p = arg;
 
-	if (p->quiet || strcmp(what, "image") == 0)
+	if (p->quiet)
 		return;
-	if (p->tty) {
-		if (total > 0)
-			fprintf(stderr, "\r%s: %.1f of %.1f MB   ", what,
-			    (double)done / 1e6, (double)total / 1e6);
-		else
-			fprintf(stderr, "\r%s: %.1f MB   ", what,
-			    (double)done / 1e6);
-		snprintf(p->last, sizeof p->last, "%s", what);
+	/* A new layer, or the end ("image"): close the one before. */
+	if (p->layer[0] != '\0' && strcmp(what, p->layer) != 0) {
+		progress_line(p, p->layer, p->done, 0, true);
+		p->layer[0] = '\0';
 	}
+	if (strcmp(what, "image") == 0)
+		return;
+	if (p->layer[0] == '\0') {
+		snprintf(p->layer, sizeof p->layer, "%s", what);
+		p->start_ms = tf_now_ms();
+		p->next_report_ms = p->start_ms + 2000;
+	}
+	p->done = done;
+	progress_line(p, what, done, total, false);
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { OPT_LOCATION = 256, OPT_LOCAL };
+	enum { OPT_LOCATION = 256, OPT_LOCAL, OPT_CREDS, OPT_AUTHFILE,
+	    OPT_TLS };
 	static const struct option longopts[] = {
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
+		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{ "tls-verify", required_argument, NULL, OPT_TLS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *location = NULL, *address = NULL;
-	struct progress prog = { isatty(STDERR_FILENO), false, "" };
+	const char *creds = NULL, *authfile = NULL;
+	struct progress prog = { .tty = isatty(STDERR_FILENO) };
+	int tls_verify = -1;
 	bool verbose = false;
 	tf_location *loc;
 	int ch, rc = 0;
@@ -85,6 +140,16 @@ main(int argc, char **argv)
 		switch (ch) {
 		case OPT_LOCATION: location = optarg; break;
 		case OPT_LOCAL: address = optarg; break;
+		case OPT_CREDS: creds = optarg; break;
+		case OPT_AUTHFILE: authfile = optarg; break;
+		case OPT_TLS:
+			tls_verify = cli_bool(optarg);
+			if (tls_verify < 0) {
+				fprintf(stderr, "tfcache: --tls-verify %s: "
+				    "true or false\n", optarg);
+				return 2;
+			}
+			break;
 		case 'q': prog.quiet = true; break;
 		case 'v': verbose = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -100,14 +165,19 @@ main(int argc, char **argv)
 	loc = cli_location_open("tfcache", location, address);
 	if (loc == NULL)
 		return 5;
+	tf_location_set_registry(loc, creds, authfile, tls_verify);
 	for (int i = optind; i < argc; i++) {
 		char id[80];
 		tf_err err;
+		int r;
 
-		if (tf_location_push_image(loc, argv[i], on_progress, &prog, id,
-		    sizeof id, &err) != 0) {
+		r = tf_location_push_image(loc, argv[i], on_progress, &prog,
+		    id, sizeof id, &err);
+		on_progress("image", 0, 0, &prog);
+		if (r != 0) {
 			if (prog.last[0] != '\0')
 				fputc('\n', stderr);
+			prog.last[0] = '\0';
 			fprintf(stderr, "tfcache: %s: %s\n", argv[i], err.msg);
 			rc = 1;
 			continue;

@@ -409,6 +409,7 @@ model_parse_node(tf_model_node *n, const msgpack_object *o)
 	rec_int(o, "containers", &n->containers);
 	rec_double(o, "load1", &n->load1);
 	rec_str(o, "subnet", n->subnet, sizeof n->subnet);
+	rec_str(o, "address", n->address, sizeof n->address);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "tf_image.h"
+#include "tf_registry.h"
 #include "tf_sdk_private.h"
 
 #define UPLOAD_WINDOW 8			/* chunks in flight (2 MiB) */
@@ -309,6 +310,55 @@ sdk_image_known(tf_location *loc, const char *id)
 	return false;
 }
 
+/* ---- images from registries -------------------------------------------- */
+
+void
+tf_location_set_registry(tf_location *loc, const char *creds,
+			 const char *authfile, int tls_verify)
+{
+	free(loc->reg_creds);
+	free(loc->reg_authfile);
+	loc->reg_creds = creds != NULL ? tf_strdup(creds) : NULL;
+	loc->reg_authfile = authfile != NULL ? tf_strdup(authfile) : NULL;
+	loc->reg_tls_verify = tls_verify;
+}
+
+/* Pulls ref with skopeo while the loop keeps the connection alive;
+ * returns the OCI layout to push from and the image's name in it, or
+ * NULL. */
+static char *
+sdk_image_pull(tf_location *loc, const char *ref, char **name_out,
+	       tf_err *err)
+{
+	tf_registry_opts opts = {
+		.creds = loc->reg_creds,
+		.authfile = loc->reg_authfile,
+		.tls_verify = loc->reg_tls_verify,
+		.quiet = tf_log_level() < TF_LOG_INFO,
+	};
+	tf_registry_pull *pull;
+	uint64_t bytes = 0, ms = 0;
+	char *layout = NULL;
+
+	tf_info("Pulling %s", ref);
+	pull = tf_registry_pull_start(loc->loop, ref, &opts, err);
+	if (pull == NULL)
+		return NULL;
+	/* A pull of a big image takes as long as the network needs. */
+	if (sdk_wait_until(loc, tf_registry_pull_done, pull, SDK_NO_TIMEOUT,
+	    "skopeo", err) != 0) {
+		tf_registry_pull_finish(&pull, NULL, NULL, NULL, NULL, NULL);
+		return NULL;
+	}
+	if (tf_registry_pull_finish(&pull, &layout, name_out, &bytes, &ms,
+	    err) != 0)
+		return NULL;
+	tf_info("Pulled %s: %.1f MB new in %.2f s (%.1f MB/s)", ref,
+	    (double)bytes / 1e6, (double)ms / 1e3,
+	    ms > 0 ? (double)bytes / 1e3 / (double)ms : 0.0);
+	return layout;
+}
+
 /* ---- ensure / push ----------------------------------------------------- */
 
 static int
@@ -329,7 +379,7 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 {
 	const msgpack_object_array *missing = NULL;
 	const char **names;
-	char *local, *base = NULL;
+	char *local, *base = NULL, *inner = NULL;
 	msgpack_packer *pk;
 	tf_image *img;
 	size_t nlayers, nnames, nmissing = 0;
@@ -341,7 +391,14 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 		id_out[0] = '\0';
 	if (sdk_check(loc, err) != 0)
 		return -1;
-	local = sdk_image_local(image);
+	if (tf_registry_is_ref(image)) {
+		local = sdk_image_pull(loc, image, &inner, err);
+		if (local == NULL)
+			return -1;
+		base = tf_registry_name(image);
+	} else {
+		local = sdk_image_local(image);
+	}
 	if (local == NULL) {
 		char id[80] = "";
 		tf_err e2;
@@ -364,8 +421,10 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 			snprintf(id_out, id_size, "%s", id);
 		return 0;
 	}
-	img = tf_image_open(local, NULL, err);
+	img = tf_image_open(local, inner, err);
+	free(inner);
 	if (img == NULL) {
+		free(base);
 		free(local);
 		return -1;
 	}
@@ -412,7 +471,9 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 		rc = 0;
 		goto out;
 	}
-	nnames = tf_image_names(img, &names);
+	/* A pulled image is known by its reference, not by the name in the
+	 * cache's layout. */
+	nnames = base != NULL ? 0 : tf_image_names(img, &names);
 	tf_out_init(&o, "image_put");
 	tf_out_str(&o, "image", tf_image_id(img));
 	pk = tf_out_key(&o, "names");
@@ -421,7 +482,8 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 		for (size_t i = 0; i < nnames; i++)
 			tf_pack_str(pk, names[i]);
 	} else {
-		base = sdk_image_basename(local);
+		if (base == NULL)
+			base = sdk_image_basename(local);
 		msgpack_pack_array(pk, 1);
 		tf_pack_str(pk, base);
 	}
@@ -477,7 +539,8 @@ sdk_image_check(tf_location *loc, const char *image, char *use_out,
 
 	if (image == NULL || image[0] == '\0')
 		return tf_err_set(err, "no image given");
-	is_path = strchr(image, '/') != NULL;
+	/* A reference is replaced by the id, as a path is. */
+	is_path = strchr(image, '/') != NULL || tf_registry_is_ref(image);
 	snprintf(use_out, use_size, "%s", image);
 	if (strcmp(image, ".") == 0)
 		return 0;
@@ -489,11 +552,13 @@ sdk_image_check(tf_location *loc, const char *image, char *use_out,
 			return 0;
 		}
 	}
-	local = sdk_image_local(image);
-	if (local == NULL)
-		return 0;
-	is_path = is_path || strcmp(local, image) == 0;
-	free(local);
+	if (!tf_registry_is_ref(image)) {
+		local = sdk_image_local(image);
+		if (local == NULL)
+			return 0;
+		is_path = is_path || strcmp(local, image) == 0;
+		free(local);
+	}
 	if (sdk_image_push(loc, image, false, NULL, NULL, id, sizeof id,
 	    err) != 0)
 		return -1;

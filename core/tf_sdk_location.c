@@ -13,6 +13,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "tf_sdk_private.h"
 
 /* ---- pushes and the model ----------------------------------------------- */
@@ -270,6 +272,7 @@ tf_location_new(const tf_location_opts *opts, tf_err *err)
 		break;
 	}
 	loc = tf_calloc(1, sizeof *loc);
+	loc->reg_tls_verify = -1;
 	loc->sigfd = -1;
 	loc->efd = -1;
 	loc->winch_fd = -1;
@@ -576,6 +579,10 @@ tf_location_destroy(tf_location **loc_p)
 	free(loc->volumes);
 	free(loc->nodes);
 	free(loc->ensured);
+	if (loc->reg_creds != NULL)
+		sodium_memzero(loc->reg_creds, strlen(loc->reg_creds));
+	free(loc->reg_creds);
+	free(loc->reg_authfile);
 	if (loc->efd >= 0) {
 		tf_loop_del_fd(loc->loop, loc->efd);
 		close(loc->efd);

@@ -180,6 +180,9 @@ struct tf_location {
 	/* Image ids the location has for us (from the offer and image
 	 * events; kept here because tf_model's ids are too short for them). */
 	SDK_ARRAY(char *, images);
+	/* Registry credentials for docker:// images (tf_location_set_registry). */
+	char *reg_creds, *reg_authfile;
+	int reg_tls_verify;
 
 	/* Signals through a signalfd. */
 	int sigfd;

@@ -182,8 +182,9 @@ loc_tag_taken(struct location *loc, int64_t user_id, const char *tag)
 void
 loc_pack_node(msgpack_packer *pk, const struct loc_node *n)
 {
-	msgpack_pack_map(pk, 11);
+	msgpack_pack_map(pk, 12);
 	tf_pack_kv_str(pk, "node", n->name);
+	tf_pack_kv_str(pk, "address", n->address);
 	tf_pack_kv_int(pk, "id", n->id);
 	tf_pack_kv_str(pk, "state", n->up ? "up" : "down");
 	tf_pack_kv_int(pk, "cpus", n->cpus);

@@ -314,6 +314,7 @@ void
 loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
+	loc_hosts_ip_gone(loc, c);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }

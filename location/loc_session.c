@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "location.h"
+#include "tf_codec_hosts.h"
 #include "tf_log.h"
 
 static void
@@ -170,6 +171,14 @@ session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 	    loc->opt.subnet_base, (long long)(node_id % 250 + 1));
 	memcpy(n->rid, m->rid, m->rid_len);
 	n->rid_len = m->rid_len;
+	n->address[0] = '\0';
+	if (tf_msg_str(m, "address", n->address, sizeof n->address, false,
+	    NULL) == 1 || !tf_codec_ipv4_valid(n->address)) {
+		if (n->address[0] != '\0')
+			tf_warn("node %s advertises a bad address \"%s\": no "
+			    "overlay for it", n->name, n->address);
+		n->address[0] = '\0';
+	}
 	if (!n->up)
 		tf_info("node %s is up", n->name);
 	n->up = true;
@@ -187,6 +196,7 @@ session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 	tf_out_fini(&o);
 	loc_event_node(loc, n);
 	session_node_containers(loc, n, m);
+	loc_hosts_push_peers(loc);
 }
 
 void
@@ -247,6 +257,7 @@ loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 	}
 	loc_event_node(loc, n);
 	loc_event_gone(loc, -1, "node_gone", "node", n->name);
+	loc_hosts_push_peers(loc);
 }
 
 /* Only nodes known from the database before their hello (after a restart)

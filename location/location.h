@@ -64,6 +64,7 @@ struct loc_node {
 	uint64_t last_rx_ms;
 	char subnet[32];
 	char gateway[32];
+	char address[16];		/* underlay (--advertise), "" if none */
 	int64_t cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers;
 	double load1;
 };
@@ -263,6 +264,10 @@ void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer 
 void loc_session_collect(struct location *, struct loc_session *, const char *why);
 void loc_node_gone(struct location *, struct loc_node *, const char *why);
 int loc_housekeeping(tf_loop *, uint64_t, void *);
+
+/* loc_hosts.c */
+void loc_hosts_push_peers(struct location *);
+void loc_hosts_ip_gone(struct location *, const struct loc_container *);
 
 /* loc_dispatch.c */
 int loc_router_cb(tf_loop *, void *, void *);

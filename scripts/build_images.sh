@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # build_images.sh: builds the small OCI image layouts that the tests and
-# examples run (busybox, nginx, env-test, ends-test) from files already on
-# this Debian host, with no registry and no docker.
+# examples run (busybox, nginx, env-test, ends-test, unpack-test) from files
+# already on this Debian host, with no registry and no docker.  The images
+# built from Debian's archive (debian, postgres, redis, python) are made by
+# scripts/build_debian_images.sh.
 #
 #   scripts/build_images.sh [options] [OUTDIR]
 #
@@ -22,7 +24,11 @@
 # org.opencontainers.image.ref.name annotation.  Every image starts with
 # the same busybox base layer, so its digest is shared (uploaded once); the
 # others add one layer each.  ends-test's layer also deletes /etc/motd of
-# the base with a whiteout, so running it exercises whiteout handling.
+# the base with a whiteout, so running it exercises whiteout handling;
+# unpack-test has two more layers, the second of which removes files and a
+# directory of the first with whiteouts, hides a directory's old content
+# with an opaque marker and adds hard links and symlinks; its command
+# checks them all and prints "unpack-test: ok".
 #
 # Layers are reproducible (sorted names, mtime 0, owner 0, gzip -n), so the
 # same inputs give the same digests on every run and every machine with the
@@ -45,7 +51,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 NGINX_HTML=/usr/share/nginx/html/index.html
 NGINX_MIME=/etc/nginx/mime.types
 
-IMAGES="busybox nginx env-test ends-test"
+IMAGES="busybox nginx env-test ends-test unpack-test"
 PATH_ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The date in every config and history entry: fixed, for reproducibility.
 EPOCH_DATE="1970-01-01T00:00:00Z"
@@ -295,6 +301,49 @@ stage_endstest() {
 	printf 'ends-test\n' >"$root/etc/ends-test"
 }
 
+# unpack-test's middle layer: what the top layer then changes.
+stage_unpack_mid() {
+	local root=$1
+	mkdir -p "$root/data/dir" "$root/data/opq/sub" "$root/data/gone-dir"
+	printf 'a\n' >"$root/data/dir/a"
+	printf 'b\n' >"$root/data/dir/b"
+	printf 'old\n' >"$root/data/opq/old"
+	printf 'old\n' >"$root/data/opq/sub/old"
+	printf 'f\n' >"$root/data/gone-dir/f"
+}
+
+# unpack-test's top layer: whiteouts of a file and a directory, an opaque
+# directory, a hard link pair, symlinks to a file and to a directory.
+stage_unpack_top() {
+	local root=$1
+	mkdir -p "$root/data/dir" "$root/data/opq" "$root/usr/local/bin"
+	: >"$root/data/dir/.wh.a"
+	: >"$root/data/.wh.gone-dir"
+	: >"$root/data/opq/.wh..wh..opq"
+	printf 'new\n' >"$root/data/opq/new"
+	printf 'hard\n' >"$root/data/hl1"
+	ln "$root/data/hl1" "$root/data/hl2"
+	ln -s dir/b "$root/data/sl"
+	ln -s dir "$root/data/sld"
+	cat >"$root/usr/local/bin/unpack-check" <<-'EOF'
+	#!/bin/sh
+	bad=0
+	no() { echo "unpack-test: $*"; bad=1; }
+	[ -e /data/dir/a ] && no "whiteout of /data/dir/a not applied"
+	[ "$(cat /data/dir/b)" = b ] || no "/data/dir/b lost"
+	[ -e /data/gone-dir ] && no "whiteout of the directory /data/gone-dir not applied"
+	[ -e /data/opq/old ] || [ -e /data/opq/sub ] && no "opaque /data/opq shows the lower layer"
+	[ "$(cat /data/opq/new)" = new ] || no "/data/opq/new missing"
+	[ "$(stat -c %i /data/hl1)" = "$(stat -c %i /data/hl2)" ] || no "hl1 and hl2 are not one file"
+	[ "$(stat -c %h /data/hl1)" = 2 ] || no "hl1 has $(stat -c %h /data/hl1) links, not 2"
+	[ "$(readlink /data/sl)" = dir/b ] && [ "$(cat /data/sl)" = b ] || no "symlink sl wrong"
+	[ "$(readlink /data/sld)" = dir ] && [ -f /data/sld/b ] || no "symlink sld wrong"
+	[ $bad = 0 ] && echo "unpack-test: ok"
+	exit $bad
+	EOF
+	chmod 0755 "$root/usr/local/bin/unpack-check"
+}
+
 # ---------------------------------------------------------------------------
 # Inputs and stamps
 
@@ -424,6 +473,9 @@ build_image() {
 		cmd=$(json_strings /usr/local/bin/envserver)
 		env=$(json_strings "$PATH_ENV" "TF_IMAGE=env-test")
 		ports='"ExposedPorts":{"80/tcp":{}},' ;;
+	unpack-test)
+		extra_stage="stage_unpack_mid stage_unpack_top"
+		cmd=$(json_strings /usr/local/bin/unpack-check) ;;
 	ends-test)
 		extra_stage=stage_endstest
 		cmd=$(json_strings /bin/sh -c \
@@ -436,14 +488,18 @@ build_image() {
 	cp "$WORK/base.tar.gz" "$LAYOUT/blobs/sha256/$BASE_DIGEST"
 	diffs+=("$BASE_DIFF"); digests+=("$BASE_DIGEST"); sizes+=("$BASE_SIZE")
 	history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build_images.sh: busybox base\"}")
-	if [ -n "$extra_stage" ]; then
-		say "$name: layer 2 ($name)"
+	local stage n=1
+	for stage in $extra_stage; do
+		n=$((n + 1))
+		say "$name: layer $n ($stage)"
+		rm -rf "$WORK/stage-$name"
 		mkdir -p "$WORK/stage-$name"
-		"$extra_stage" "$WORK/stage-$name"
-		make_layer "$WORK/stage-$name" "$name-top"
+		"$stage" "$WORK/stage-$name"
+		make_layer "$WORK/stage-$name" "$name-$n"
+		rm -rf "$WORK/stage-$name"
 		diffs+=("$LAYER_DIFF"); digests+=("$LAYER_DIGEST"); sizes+=("$LAYER_SIZE")
-		history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build_images.sh: $name\"}")
-	fi
+		history+=("{\"created\":\"$EPOCH_DATE\",\"created_by\":\"build_images.sh: $name $stage\"}")
+	done
 
 	local i diff_ids="" layers="" hist=""
 	for i in "${!diffs[@]}"; do

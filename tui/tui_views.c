@@ -71,6 +71,7 @@ CELL(node_mem)
 CELL(node_paging) { TF_UNUSED(t); snprintf(buf, size, "%.0f/s", ((const tf_model_node *)rec)->paging); }
 CELL(node_ctrs) { TF_UNUSED(t); snprintf(buf, size, "%lld", (long long)((const tf_model_node *)rec)->containers); }
 CELL(node_load) { TF_UNUSED(t); snprintf(buf, size, "%.2f", ((const tf_model_node *)rec)->load1); }
+CELL(node_address) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->address[0] != '\0' ? ((const tf_model_node *)rec)->address : "-"); }
 CELL(node_subnet) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->subnet); }
 CELL(node_id) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->id); }
 
@@ -129,6 +130,7 @@ static const struct tui_column node_cols[] = {
 	{ "PAGING", 7, 8, 0, true, node_paging, node_cmp_paging, node_paging_color },
 	{ "CTRS", 4, 5, 0, true, node_ctrs, node_cmp_ctrs, NULL },
 	{ "LOAD", 5, 6, 1, true, node_load, node_cmp_load, NULL },
+	{ "ADDRESS", 7, 15, 2, false, node_address, NULL, NULL },
 	{ "SUBNET", 14, 18, 2, false, node_subnet, NULL, NULL },
 	{ "ID", 22, 22, 3, false, node_id, NULL, NULL },
 };

@@ -26,6 +26,7 @@
 
 #include "node.h"
 #include "tf_daemon.h"
+#include "tf_codec_hosts.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 
@@ -45,6 +46,9 @@ static const char usage[] =
 "      --init PATH      tf-init (default: next to tf-node)\n"
 "      --bridge NAME    the containers' bridge (default derived from --state)\n"
 "      --no-net         give containers no network\n"
+"      --advertise ADDR this host's address on the network between nodes\n"
+"                       (an address of one of its interfaces): containers\n"
+"                       reach other nodes' containers over VXLAN from it\n"
 "      --btrfs-volumes SIZE\n"
 "                       keep volumes on a btrfs file system in a SIZE\n"
 "                       (e.g. 2G) loop file in the state directory, so\n"
@@ -178,6 +182,7 @@ node_hello_fn(tf_conn *c, tf_out *hello, void *arg)
 {
 	(void)c;
 	node_hello_containers(arg, hello);
+	node_hosts_hello(arg, hello);
 }
 
 static void
@@ -197,6 +202,7 @@ node_state_cb(tf_conn *c, tf_conn_state st, const char *why, void *arg)
 		}
 		n->welcomed = true;
 		node_net_welcome(n);
+		node_hosts_start(n);
 		node_stats_send(n);
 		if (!n->ready_said) {
 			/* Scripts and tests wait for this line. */
@@ -445,6 +451,7 @@ main(int argc, char **argv)
 		{ "init", required_argument, NULL, 'I' },
 		{ "bridge", required_argument, NULL, 'B' },
 		{ "no-net", no_argument, NULL, 'N' },
+		{ "advertise", required_argument, NULL, 'A' },
 		{ "btrfs-volumes", required_argument, NULL, 'V' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -482,6 +489,7 @@ main(int argc, char **argv)
 		case 'I': n.opt.init_path = optarg; break;
 		case 'B': n.opt.bridge = optarg; break;
 		case 'N': n.opt.no_net = true; break;
+		case 'A': n.opt.advertise = optarg; break;
 		case 'V': n.opt.btrfs_volumes = optarg; break;
 		case 'L': n.opt.log_path = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
@@ -503,6 +511,10 @@ main(int argc, char **argv)
 	}
 	tf_log_setup(level, "tf-node", stderr);
 	tf_daemon_notify_open(&n.notify);
+	if (n.opt.advertise != NULL && !tf_codec_ipv4_valid(n.opt.advertise)) {
+		tf_error("--advertise %s: not an IPv4 address", n.opt.advertise);
+		return 2;
+	}
 	if (sodium_init() < 0) {
 		tf_error("libsodium failed to initialise");
 		return 1;

@@ -16,6 +16,7 @@
  *                       wake, ctr_status reports, put/fetch, the hello's
  *                       container list
  *   node_req_net.c      bridge, addresses, firewall allow/disallow, tunnels
+ *   node_hosts.c        the overlay to other nodes: peers, ip_gone
  *   node_req_vol.c      volumes: create, destroy, snapshot, rollback
  *   node_stream.c       logs and process streams: credit, ack, unsub, proc_*
  *   node_layer_cache.c  the layer cache: layer_get, sha256 check, unpack
@@ -52,6 +53,7 @@ struct node_options {
 	const char *runc;
 	const char *init_path;
 	const char *bridge;		/* NULL: derived from the state dir */
+	const char *advertise;		/* underlay address, or NULL */
 	bool no_net;			/* containers get no network */
 	const char *btrfs_volumes;	/* size of a btrfs loop file for
 					 * volumes, or NULL */
@@ -161,6 +163,12 @@ struct node {
 	struct net_ipam *ipam;
 	struct node_tunnel *tunnels;
 
+	/* node_hosts.c: the overlay to other nodes (--advertise). */
+	bool overlay_up;
+	char overlay_dev[16];
+	struct tf_peers *peers_have;	/* entries the device holds */
+	struct tf_peers *peers_want;	/* the location's latest peers */
+
 	struct node_spawn *spawns;
 	struct node_layer *layer_jobs;
 	node_layers_fn layers_changed;	/* a fetch finished or failed */
@@ -251,6 +259,16 @@ void node_tunnels_reap(struct node *n);
 void node_tunnels_reset(struct node *n);
 void node_net_ctrs_down(struct node *n);
 void node_net_stop(struct node *n);
+/* Takes ip (a container of another node that has gone) out of every
+ * firewall here; -1 if some firewall may still let it in. */
+int node_net_ip_gone(struct node *n, const char *ip);
+
+/* node_hosts.c */
+void node_hosts_hello(struct node *n, tf_out *hello);
+void node_hosts_start(struct node *n);
+void node_hosts_stop(struct node *n);
+int node_cmd_peers(struct node *n, const tf_msg *m, tf_err *err);
+int node_cmd_ip_gone(struct node *n, const tf_msg *m, tf_err *err);
 
 /* node_req_vol.c */
 int node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err);

@@ -43,6 +43,8 @@ static const struct node_cmd node_cmds[] = {
 	{ "vol_destroy",  node_cmd_vol },
 	{ "vol_snapshot", node_cmd_vol },
 	{ "vol_rollback", node_cmd_vol },
+	{ "peers",        node_cmd_peers },
+	{ "ip_gone",      node_cmd_ip_gone },
 	{ NULL, NULL },
 };
 

@@ -216,7 +216,8 @@ allowed_clear(struct node_ctr *nc)
 
 struct allowed_revoke {
 	struct node *n;
-	const struct node_ctr *gone;
+	const struct node_ctr *gone;	/* NULL: a container of another node */
+	const char *ip_str;
 	struct in_addr ip;
 	int failed;
 };
@@ -232,9 +233,10 @@ revoke_one(ctr *c, void *arg)
 		return;
 	/* A container without a namespace has no firewall to fix. */
 	if (nc->netns[0] != '\0' &&
-	    net_ctr_disallow(nc->id, r->n->bridge, r->gone->ip, &err) != 0) {
+	    net_ctr_disallow(nc->id, r->n->bridge, r->ip_str, &err) != 0) {
 		tf_warn("container %s still lets in %s (container %s, gone): "
-		    "%s", nc->id, r->gone->ip, r->gone->id, err.msg);
+		    "%s", nc->id, r->ip_str, r->gone != NULL ? r->gone->id :
+		    "of another node", err.msg);
 		r->failed++;
 		return;
 	}
@@ -246,9 +248,20 @@ revoke_one(ctr *c, void *arg)
 static int
 allowed_revoke_all(struct node *n, const struct node_ctr *gone)
 {
-	struct allowed_revoke r = { .n = n, .gone = gone };
+	struct allowed_revoke r = { .n = n, .gone = gone, .ip_str = gone->ip };
 
 	if (n->ctrs == NULL || net_ip_parse(gone->ip, &r.ip, NULL) != 0)
+		return 0;
+	ctr_table_foreach(n->ctrs, revoke_one, &r);
+	return r.failed > 0 ? -1 : 0;
+}
+
+int
+node_net_ip_gone(struct node *n, const char *ip)
+{
+	struct allowed_revoke r = { .n = n, .ip_str = ip };
+
+	if (n->ctrs == NULL || net_ip_parse(ip, &r.ip, NULL) != 0)
 		return 0;
 	ctr_table_foreach(n->ctrs, revoke_one, &r);
 	return r.failed > 0 ? -1 : 0;
@@ -756,6 +769,7 @@ node_net_stop(struct node *n)
 	for (t = n->tunnels; t != NULL; t = t->next)
 		tunnel_end(t, false);
 	node_tunnels_reap(n);
+	node_hosts_stop(n);
 	if (n->net_up && net_node_teardown(n->bridge, &err) != 0)
 		tf_warn("bridge %s: %s", n->bridge, err.msg);
 	net_ipam_destroy(&n->ipam);

@@ -15,8 +15,9 @@
  * Traffic between containers of the bridge and between the node and its
  * containers stays on the bridge: no forwarding, no NAT and no host
  * firewall rule is needed, and none is made; host sysctls are not touched.
- * (Containers reaching other nodes' containers would need routes and
- * ip_forward on the hosts; that is not built yet.)
+ * Containers reach other nodes' containers over the overlay of
+ * net_overlay.h (tf-node --advertise), which adds the routes and turns on
+ * forwarding for the bridge and the VXLAN device only.
  *
  * Names: bridge names are 1 to 15 of [A-Za-z0-9_]; container ids are 1 to
  * 64 of [A-Za-z0-9_.-] (a tf_uuid fits).  A container's namespace is

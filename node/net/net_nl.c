@@ -17,7 +17,9 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/neighbour.h>
 #include <linux/veth.h>
+#include <arpa/inet.h>
 
 #include "tf_err.h"
 #include "tf_util.h"
@@ -595,6 +597,145 @@ net_nl_batch_route_default(struct net_nl *nl, struct net_nl_batch *b,
 	mnl_attr_put_u32(nlh, RTA_GATEWAY, gateway.s_addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	nl_batch_done(b, nlh);
+}
+
+/* ---- the overlay: a VXLAN device, routes, neighbours, FDB --------------- */
+
+void
+net_nl_batch_vxlan_add(struct net_nl *nl, struct net_nl_batch *b,
+    const char *name, uint32_t vni, struct in_addr local, int lower,
+    uint16_t port, const uint8_t *mac, const char *what)
+{
+	struct nlmsghdr *nlh = nl_batch_put(nl, b, RTM_NEWLINK,
+	    NLM_F_CREATE | NLM_F_EXCL, what);
+	struct ifinfomsg *ifm;
+	struct nlattr *linkinfo, *data;
+
+	if (nlh == NULL)
+		return;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (mac != NULL)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VXLAN_ID, vni);
+	mnl_attr_put_u32(nlh, IFLA_VXLAN_LOCAL, local.s_addr);
+	/* With the lower link given, the kernel sizes the MTU to it (minus
+	 * the 50 bytes of encapsulation) and sends from it. */
+	if (lower > 0)
+		mnl_attr_put_u32(nlh, IFLA_VXLAN_LINK, (uint32_t)lower);
+	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(port));
+	/* Peers are told by the location, never learnt from traffic. */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	nl_batch_done(b, nlh);
+}
+
+static void
+nl_batch_route(struct net_nl *nl, struct net_nl_batch *b, uint16_t type,
+    int index, struct in_addr dst, int prefixlen, struct in_addr gateway,
+    const char *what)
+{
+	struct nlmsghdr *nlh = nl_batch_put(nl, b, type,
+	    type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_REPLACE : 0, what);
+	struct rtmsg *rtm;
+
+	if (nlh == NULL)
+		return;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (unsigned char)prefixlen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	/* The gateway is the peer's VXLAN end, reachable on the device
+	 * itself although no subnet of the device holds it. */
+	rtm->rtm_flags = RTNH_F_ONLINK;
+	mnl_attr_put_u32(nlh, RTA_DST, dst.s_addr);
+	if (type == RTM_NEWROUTE)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, gateway.s_addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
+	if (type == RTM_DELROUTE)
+		b->optional[b->count] = true;
+	nl_batch_done(b, nlh);
+}
+
+void
+net_nl_batch_route_add(struct net_nl *nl, struct net_nl_batch *b, int index,
+    struct in_addr dst, int prefixlen, struct in_addr gateway,
+    const char *what)
+{
+	nl_batch_route(nl, b, RTM_NEWROUTE, index, dst, prefixlen, gateway,
+	    what);
+}
+
+void
+net_nl_batch_route_del(struct net_nl *nl, struct net_nl_batch *b, int index,
+    struct in_addr dst, int prefixlen, const char *what)
+{
+	struct in_addr none = { 0 };
+
+	nl_batch_route(nl, b, RTM_DELROUTE, index, dst, prefixlen, none, what);
+}
+
+/* A permanent neighbour entry: family AF_INET maps an IPv4 address to a
+ * MAC (ARP), AF_BRIDGE with NTF_SELF maps a MAC to the VXLAN endpoint
+ * that has it (the device's FDB). */
+static void
+nl_batch_neigh(struct net_nl *nl, struct net_nl_batch *b, uint16_t type,
+    uint8_t family, int index, const uint8_t *mac, struct in_addr ip,
+    const char *what)
+{
+	struct nlmsghdr *nlh = nl_batch_put(nl, b, type,
+	    type == RTM_NEWNEIGH ? NLM_F_CREATE | NLM_F_REPLACE : 0, what);
+	struct ndmsg *ndm;
+
+	if (nlh == NULL)
+		return;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof *ndm);
+	ndm->ndm_family = family;
+	ndm->ndm_ifindex = index;
+	ndm->ndm_state = NUD_PERMANENT;
+	ndm->ndm_flags = family == AF_BRIDGE ? NTF_SELF : 0;
+	if (family == AF_BRIDGE || type == RTM_NEWNEIGH)
+		mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	mnl_attr_put_u32(nlh, NDA_DST, ip.s_addr);
+	if (type == RTM_DELNEIGH)
+		b->optional[b->count] = true;
+	nl_batch_done(b, nlh);
+}
+
+void
+net_nl_batch_neigh_add(struct net_nl *nl, struct net_nl_batch *b, int index,
+    struct in_addr ip, const uint8_t *mac, const char *what)
+{
+	nl_batch_neigh(nl, b, RTM_NEWNEIGH, AF_INET, index, mac, ip, what);
+}
+
+void
+net_nl_batch_neigh_del(struct net_nl *nl, struct net_nl_batch *b, int index,
+    struct in_addr ip, const char *what)
+{
+	nl_batch_neigh(nl, b, RTM_DELNEIGH, AF_INET, index, NULL, ip, what);
+}
+
+void
+net_nl_batch_fdb_add(struct net_nl *nl, struct net_nl_batch *b, int index,
+    const uint8_t *mac, struct in_addr dst, const char *what)
+{
+	nl_batch_neigh(nl, b, RTM_NEWNEIGH, AF_BRIDGE, index, mac, dst, what);
+}
+
+void
+net_nl_batch_fdb_del(struct net_nl *nl, struct net_nl_batch *b, int index,
+    const uint8_t *mac, struct in_addr dst, const char *what)
+{
+	nl_batch_neigh(nl, b, RTM_DELNEIGH, AF_BRIDGE, index, mac, dst, what);
 }
 
 int

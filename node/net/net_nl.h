@@ -107,6 +107,32 @@ void net_nl_batch_addr_del(struct net_nl *nl, struct net_nl_batch *b,
 void net_nl_batch_route_default(struct net_nl *nl, struct net_nl_batch *b,
     int index, struct in_addr gateway, const char *what);
 
+/* The overlay (net_overlay.c).  A VXLAN device with id vni, sending from
+ * local on UDP port over the link lower (0: the kernel picks), learning
+ * nothing from traffic, created down. */
+void net_nl_batch_vxlan_add(struct net_nl *nl, struct net_nl_batch *b,
+    const char *name, uint32_t vni, struct in_addr local, int lower,
+    uint16_t port, const uint8_t *mac, const char *what);
+/* dst/prefixlen via gateway on link index (onlink: the gateway need not be
+ * in a subnet of the link), added or replaced; deleting a route that is
+ * not there is not an error. */
+void net_nl_batch_route_add(struct net_nl *nl, struct net_nl_batch *b,
+    int index, struct in_addr dst, int prefixlen, struct in_addr gateway,
+    const char *what);
+void net_nl_batch_route_del(struct net_nl *nl, struct net_nl_batch *b,
+    int index, struct in_addr dst, int prefixlen, const char *what);
+/* A permanent ARP entry ip -> mac on link index (added or replaced). */
+void net_nl_batch_neigh_add(struct net_nl *nl, struct net_nl_batch *b,
+    int index, struct in_addr ip, const uint8_t *mac, const char *what);
+void net_nl_batch_neigh_del(struct net_nl *nl, struct net_nl_batch *b,
+    int index, struct in_addr ip, const char *what);
+/* A permanent FDB entry of a VXLAN device: frames for mac go to the
+ * endpoint dst. */
+void net_nl_batch_fdb_add(struct net_nl *nl, struct net_nl_batch *b,
+    int index, const uint8_t *mac, struct in_addr dst, const char *what);
+void net_nl_batch_fdb_del(struct net_nl *nl, struct net_nl_batch *b,
+    int index, const uint8_t *mac, struct in_addr dst, const char *what);
+
 /* Sends the batch and waits for every acknowledgement.  Returns 0, or -1
  * with err naming the first step that failed and errno set to its error. */
 int net_nl_batch_send(struct net_nl *nl, struct net_nl_batch *b,

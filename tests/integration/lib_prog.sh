@@ -2,7 +2,8 @@
 # (test_net, test_tunnels, test_volumes, test_kv_tags, test_visibility,
 # test_gc, test_recovery): lib.sh's private location and node, the test
 # images, and running a program so that its ok/not ok lines count here.
-# Source it.
+# Source it.  PROG_RUN, when set, is a command prefix for the programs
+# (lib_hosts.sh runs them on a simulated host).
 . "$(dirname "$0")/lib.sh"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PROG=$BUILD/tests/prog
@@ -61,7 +62,7 @@ prog() {
 	RUNS=$((RUNS + 1))
 	_p_o=$TFT/run$RUNS-$_p_n.out
 	_p_rc=0
-	"$PROG/$_p_n" "$@" > "$_p_o" 2> "$_p_o.err" || _p_rc=$?
+	${PROG_RUN:-} "$PROG/$_p_n" "$@" > "$_p_o" 2> "$_p_o.err" || _p_rc=$?
 	prog_count "$_p_o" "$_p_n" "$_p_rc"
 }
 
@@ -69,7 +70,7 @@ prog() {
 # output is $TFT/TAG.out, its pid $TFT/TAG.pid (and in PIDS).
 prog_bg() {
 	_b_t=$1; _b_n=$2; shift 2
-	"$PROG/$_b_n" "$@" > "$TFT/$_b_t.out" 2> "$TFT/$_b_t.out.err" &
+	${PROG_RUN:-} "$PROG/$_b_n" "$@" > "$TFT/$_b_t.out" 2> "$TFT/$_b_t.out.err" &
 	echo $! > "$TFT/$_b_t.pid"
 	echo "$_b_n" > "$TFT/$_b_t.name"
 	PIDS="$PIDS $!"

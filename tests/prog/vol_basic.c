@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "prog.h"
+#include "tf_util.h"
 
 static tf_container *
 spawn_with(tf_location *loc, tf_node *node, tf_volume *v, const char *name,
@@ -97,54 +98,71 @@ raw_spawn(tf_conn *raw, const char *const *pairs, char *why, size_t size)
 	snprintf(why, size, "%s", err.msg);
 }
 
-int
-main(void)
+/* What the steps share, in vol_tests[] order. */
+struct vol {
+	tf_location *loc, *other;
+	tf_node *node;
+	tf_volume *v, *u;		/* tagged tag; untagged */
+	char tag[64], name[128];	/* name: uuid:tag */
+};
+
+static void
+test_create(struct vol *x)
 {
-	tf_location *loc = prog_connect("vol_basic"), *other;
-	tf_node *node = prog_node(loc), *vnode;
-	tf_volume *v, *u, *found;
-	tf_container *a, *b;
 	const tf_model_volume *mv;
-	char tag[64], name[128], why[512], *s;
-	tf_conn *raw;
 	tf_err err;
+
+	snprintf(x->tag, sizeof x->tag, "vol-%d", (int)getpid());
+	x->v = tf_location_create_volume(x->loc, x->node, x->tag, &err);
+	if (x->v == NULL)
+		prog_bail(&x->loc, "create_volume", &err);
+	prog_check(strlen(tf_volume_id(x->v)) == 22 &&
+	    strcmp(tf_volume_tag(x->v), x->tag) == 0 && tf_volume_exists(x->v),
+	    "create_volume with a tag: %s", tf_volume_display_name(x->v));
+	snprintf(x->name, sizeof x->name, "%s:%s", tf_volume_id(x->v), x->tag);
+	prog_check(strcmp(tf_volume_display_name(x->v), x->name) == 0,
+	    "its display name is uuid:tag");
+	prog_check(tf_volume_node(x->v) == x->node,
+	    "it lives on the node asked for");
+	x->u = tf_location_create_volume(x->loc, NULL, NULL, &err);
+	prog_check(x->u != NULL && strcmp(tf_volume_display_name(x->u),
+	    tf_volume_id(x->u)) == 0 && tf_volume_tag(x->u)[0] == '\0',
+	    "create_volume without a tag or node: %s", x->u ?
+	    tf_volume_display_name(x->u) : err.msg);
+
+	mv = tf_model_volume_find(tf_location_model(x->loc),
+	    tf_volume_id(x->v));
+	prog_check(mv != NULL && strcmp(mv->tag, x->tag) == 0,
+	    "the volume is in this session's offer with its tag");
+	x->other = tf_location_new(&(tf_location_opts){
+	    .program = "vol_basic2" }, &err);
+	if (x->other == NULL)
+		prog_bail(&x->loc, "a second session", &err);
+	mv = tf_model_volume_find(tf_location_model(x->other),
+	    tf_volume_id(x->v));
+	prog_check(mv != NULL && strcmp(mv->tag, x->tag) == 0 && mv->node[0],
+	    "and in another session's (node %s)", mv ? mv->node : "?");
+}
+
+/* Data persists across containers; mounts by handle, tag, uuid,
+ * uuid:tag. */
+static void
+test_persist(struct vol *x)
+{
+	tf_location *loc = x->loc, *other = x->other;
+	tf_node *node = x->node;
+	tf_volume *v = x->v;
+	const tf_model_volume *mv;
+	tf_container *a, *b;
+	tf_err err;
+	char *s;
 	int rc;
 
-	snprintf(tag, sizeof tag, "vol-%d", (int)getpid());
-	v = tf_location_create_volume(loc, node, tag, &err);
-	if (v == NULL)
-		prog_bail(&loc, "create_volume", &err);
-	prog_check(strlen(tf_volume_id(v)) == 22 &&
-	    strcmp(tf_volume_tag(v), tag) == 0 && tf_volume_exists(v),
-	    "create_volume with a tag: %s", tf_volume_display_name(v));
-	snprintf(name, sizeof name, "%s:%s", tf_volume_id(v), tag);
-	prog_check(strcmp(tf_volume_display_name(v), name) == 0,
-	    "its display name is uuid:tag");
-	prog_check(tf_volume_node(v) == node, "it lives on the node asked for");
-	u = tf_location_create_volume(loc, NULL, NULL, &err);
-	prog_check(u != NULL && strcmp(tf_volume_display_name(u),
-	    tf_volume_id(u)) == 0 && tf_volume_tag(u)[0] == '\0',
-	    "create_volume without a tag or node: %s", u ?
-	    tf_volume_display_name(u) : err.msg);
-
-	mv = tf_model_volume_find(tf_location_model(loc), tf_volume_id(v));
-	prog_check(mv != NULL && strcmp(mv->tag, tag) == 0,
-	    "the volume is in this session's offer with its tag");
-	other = tf_location_new(&(tf_location_opts){ .program = "vol_basic2" },
-	    &err);
-	if (other == NULL)
-		prog_bail(&loc, "a second session", &err);
-	mv = tf_model_volume_find(tf_location_model(other), tf_volume_id(v));
-	prog_check(mv != NULL && strcmp(mv->tag, tag) == 0 && mv->node[0],
-	    "and in another session's (node %s)", mv ? mv->node : "?");
-
-	/* Data persists across containers; mounts by handle, tag, uuid,
-	 * uuid:tag. */
 	a = spawn_with(loc, node, v, NULL, "/data", &err);
 	prog_check(a != NULL, "spawn with the volume at /data%s%s",
 	    a ? "" : ": ", a ? "" : err.msg);
 	if (a == NULL)
-		prog_bail(&loc, "spawn", &err);
+		prog_bail(&x->loc, "spawn", &err);
 	rc = tf_container_put(a, "/data/hello", "persist", 7, 0, &err);
 	rc |= prog_sh(a, "mkdir -p /data/dir && echo more > /data/dir/more", NULL);
 	prog_check(rc == 0, "write files into it (put and a process)");
@@ -161,7 +179,7 @@ main(void)
 	rc = tf_container_destroy(a, &err);
 	prog_check(rc == 0, "destroy the first container");
 
-	b = spawn_with(loc, node, NULL, tag, "/mnt/v", &err);
+	b = spawn_with(loc, node, NULL, x->tag, "/mnt/v", &err);
 	s = fetch_str(b, "/mnt/v/hello");
 	prog_check(b != NULL && strcmp(s, "persist") == 0,
 	    "a new container mounting it by tag sees the data: '%s'", s);
@@ -175,7 +193,7 @@ main(void)
 	prog_check(b != NULL && strcmp(s, "persist") == 0, "by uuid");
 	free(s);
 	tf_container_destroy(b, &err);
-	b = spawn_with(loc, node, NULL, name, "/y", &err);
+	b = spawn_with(loc, node, NULL, x->name, "/y", &err);
 	s = fetch_str(b, "/y/hello");
 	prog_check(b != NULL && strcmp(s, "persist") == 0, "by uuid:tag");
 	free(s);
@@ -190,88 +208,132 @@ main(void)
 	tf_container_destroy(b, &err);
 	b = spawn_with(loc, node, NULL, "no-such-volume", "/x", &err);
 	prog_check(b == NULL, "mounting an unknown volume fails: %s", err.msg);
+}
 
-	/* node_and_volume. */
-	{
-		tf_volume *nv = NULL;
+static void
+test_node_and_volume(struct vol *x)
+{
+	tf_node *vnode = NULL;
+	tf_volume *nv = NULL, *found;
+	tf_err err;
+	int rc;
 
-		vnode = NULL;
-		rc = tf_location_node_and_volume(loc, tf_volume_id(v), &vnode,
-		    &nv, &err);
-		prog_check(rc == 0 && vnode == node && nv == v,
-		    "node_and_volume(uuid) gives its node and the volume");
-		rc = tf_location_node_and_volume(loc, tag, &vnode, &nv, &err);
-		prog_check(rc == 0 && vnode == node && nv == v,
-		    "node_and_volume(tag) too");
-		rc = tf_location_node_and_volume(loc, "nothing-like-it", &vnode,
-		    &nv, &err);
-		prog_check(rc == -1, "node_and_volume of an unknown one: %s",
-		    err.msg);
-		found = tf_location_volume(other, tag, &err);
-		prog_check(found != NULL && strcmp(tf_volume_id(found),
-		    tf_volume_id(v)) == 0, "another session finds it by tag");
-	}
+	rc = tf_location_node_and_volume(x->loc, tf_volume_id(x->v), &vnode,
+	    &nv, &err);
+	prog_check(rc == 0 && vnode == x->node && nv == x->v,
+	    "node_and_volume(uuid) gives its node and the volume");
+	rc = tf_location_node_and_volume(x->loc, x->tag, &vnode, &nv, &err);
+	prog_check(rc == 0 && vnode == x->node && nv == x->v,
+	    "node_and_volume(tag) too");
+	rc = tf_location_node_and_volume(x->loc, "nothing-like-it", &vnode,
+	    &nv, &err);
+	prog_check(rc == -1, "node_and_volume of an unknown one: %s",
+	    err.msg);
+	found = tf_location_volume(x->other, x->tag, &err);
+	prog_check(found != NULL && strcmp(tf_volume_id(found),
+	    tf_volume_id(x->v)) == 0, "another session finds it by tag");
+}
 
-	/* Mount points. */
-	{
-		tf_mount m[2] = { { v, NULL, "/data" }, { u, NULL, "/data/sub" } };
-		tf_spawn_opts so = { .mounts = m, .nmounts = 2, .sleep = true };
+/* Mount points the SDK and the location itself refuse. */
+static void
+test_mount_points(struct vol *x)
+{
+	const char *v = tf_volume_id(x->v), *u = tf_volume_id(x->u);
+	tf_mount m[2] = { { x->v, NULL, "/data" }, { x->u, NULL, "/data/sub" } };
+	tf_spawn_opts so = { .mounts = m, .nmounts = 2, .sleep = true };
+	tf_container *b;
+	char why[512];
+	tf_conn *raw;
+	tf_err err;
 
-		b = tf_node_spawn_container(node, "busybox", &so, &err);
-		prog_check(b == NULL, "the SDK refuses nested mount points: %s",
-		    b ? "it spawned" : err.msg);
-	}
-	raw = prog_raw_connect(loc, NULL);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/data",
-	    tf_volume_id(u), "/data/sub", NULL }, why, sizeof why);
+	b = tf_node_spawn_container(x->node, "busybox", &so, &err);
+	prog_check(b == NULL, "the SDK refuses nested mount points: %s",
+	    b ? "it spawned" : err.msg);
+	raw = prog_raw_connect(x->loc, NULL);
+	raw_spawn(raw, (const char *const[]){ v, "/data", u, "/data/sub",
+	    NULL }, why, sizeof why);
 	prog_check(strstr(why, "nested") != NULL,
 	    "the location refuses nested mount points too: %s", why);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/data/sub",
-	    tf_volume_id(u), "/data", NULL }, why, sizeof why);
+	raw_spawn(raw, (const char *const[]){ v, "/data/sub", u, "/data",
+	    NULL }, why, sizeof why);
 	prog_check(strstr(why, "nested") != NULL,
 	    "in either order: %s", why);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/data",
-	    tf_volume_id(u), "/data", NULL }, why, sizeof why);
+	raw_spawn(raw, (const char *const[]){ v, "/data", u, "/data", NULL },
+	    why, sizeof why);
 	prog_check(why[0] != '\0', "the same mount point twice: %s", why);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/a",
-	    tf_volume_id(v), "/b", NULL }, why, sizeof why);
+	raw_spawn(raw, (const char *const[]){ v, "/a", v, "/b", NULL },
+	    why, sizeof why);
 	prog_check(why[0] != '\0', "one volume at two mount points: %s", why);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "data", NULL },
+	raw_spawn(raw, (const char *const[]){ v, "data", NULL },
 	    why, sizeof why);
 	prog_check(why[0] != '\0', "a relative mount point: %s", why);
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/", NULL },
+	raw_spawn(raw, (const char *const[]){ v, "/", NULL },
 	    why, sizeof why);
 	prog_check(why[0] != '\0', "a volume over the root: %s",
 	    why[0] ? why : "accepted");
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/a",
-	    tf_volume_id(u), "/b/../a/c", NULL }, why, sizeof why);
+	raw_spawn(raw, (const char *const[]){ v, "/a", u, "/b/../a/c", NULL },
+	    why, sizeof why);
 	prog_check(why[0] != '\0', "nested through '..' (/a and /b/../a/c): %s",
 	    why[0] ? why : "accepted");
-	raw_spawn(raw, (const char *const[]){ tf_volume_id(v), "/a/",
-	    tf_volume_id(u), "/a/c", NULL }, why, sizeof why);
+	raw_spawn(raw, (const char *const[]){ v, "/a/", u, "/a/c", NULL },
+	    why, sizeof why);
 	prog_check(why[0] != '\0', "nested with a trailing slash (/a/ and "
 	    "/a/c): %s", why[0] ? why : "accepted");
 	tf_conn_destroy(&raw);
+}
 
-	/* Destroy: then gone, then refused. */
+/* Destroy: then gone, then refused. */
+static void
+test_destroy(struct vol *x)
+{
+	tf_location *loc = x->loc, *other = x->other;
+	tf_volume *v = x->v;
+	tf_container *b;
+	tf_err err;
+	int rc;
+
 	rc = tf_location_destroy_volume(loc, v, &err);
 	prog_check(rc == 0, "destroy_volume once nothing mounts it%s%s",
 	    rc ? ": " : "", rc ? err.msg : "");
 	prog_check(!tf_volume_exists(v), "the handle says it is gone");
 	rc = tf_location_destroy_volume(loc, v, &err);
 	prog_check(rc == -1, "destroying it again is an error: %s", err.msg);
-	prog_check(tf_location_volume(loc, tag, &err) == NULL,
+	prog_check(tf_location_volume(loc, x->tag, &err) == NULL,
 	    "its tag finds nothing now: %s", err.msg);
 	prog_check(prog_wait(other, volume_gone, (void *[]){ other, v }, 5000),
 	    "and other sessions hear it is gone");
-	b = spawn_with(loc, node, NULL, tf_volume_id(v), "/x", &err);
+	b = spawn_with(loc, x->node, NULL, tf_volume_id(v), "/x", &err);
 	prog_check(b == NULL, "a destroyed volume cannot be mounted: %s",
 	    err.msg);
 	prog_check(tf_location_volume(loc, "no-such-volume", &err) == NULL,
 	    "an unknown volume: %s", err.msg);
-	rc = tf_location_destroy_volume(loc, u, &err);
+	rc = tf_location_destroy_volume(loc, x->u, &err);
 	prog_check(rc == 0, "destroy the untagged one");
-	tf_location_destroy(&other);
-	tf_location_destroy(&loc);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct vol *);
+} vol_tests[] = {
+	{ "create", test_create },
+	{ "persist", test_persist },
+	{ "node_and_volume", test_node_and_volume },
+	{ "mount_points", test_mount_points },
+	{ "destroy", test_destroy },
+};
+
+int
+main(void)
+{
+	struct vol x = { 0 };
+
+	x.loc = prog_connect("vol_basic");
+	x.node = prog_node(x.loc);
+	for (size_t i = 0; i < TF_ARRAY_LEN(vol_tests); i++) {
+		prog_note("%s", vol_tests[i].name);
+		vol_tests[i].fn(&x);
+	}
+	tf_location_destroy(&x.other);
+	tf_location_destroy(&x.loc);
 	return prog_finish();
 }

@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "tf_call.h"
+#include "tf_codec_hosts.h"
 #include "tf_conn.h"
 #include "tf_keys.h"
 #include "tf_log.h"
@@ -24,6 +25,7 @@
 #include "tf_util.h"
 #include "tf_image.h"
 #include "tf_model.h"
+#include "tf_registry.h"
 
 /* A kv_set whose one value makes the header len bytes with id 0, and more
  * with any other id. */
@@ -222,6 +224,8 @@ static const struct {
 	{ "conn_oversize", conn_oversize_test },
 	{ "tf_keys", tf_keys_test },
 	{ "tf_model", tf_model_test },
+	{ "tf_registry", tf_registry_test },
+	{ "tf_codec_hosts", tf_codec_hosts_test },
 	{ "tf_image", tf_image_test },
 };
 

@@ -181,8 +181,12 @@ typedef void (*tf_progress_fn)(const char *what, uint64_t done,
 
 /*
  * Makes sure the location has image: a path to an OCI image layout or a
- * docker-save archive (directory or tarball), or a bare name looked up as
- * $TF_IMAGES/NAME then ./build/images/NAME.  Missing layers are uploaded
+ * docker-save archive (directory or tarball), a bare name looked up as
+ * $TF_IMAGES/NAME then ./build/images/NAME, or a reference skopeo reads
+ * (docker://REGISTRY/REPO:TAG, oci:, oci-archive:, docker-archive:,
+ * containers-storage:, dir:), pulled first into the pull cache (see
+ * tf_registry.h; linux/amd64 from a multi-arch index) and known at the
+ * location by its name (REGISTRY/REPO:TAG).  Missing layers are uploaded
  * (layers_missing, layer_put in 256 KiB chunks, image_put); logs "No layers
  * need uploading for: X" when none is missing.  When no local copy exists
  * and the location already knows image (a name, id or "."), that is
@@ -197,6 +201,11 @@ int tf_location_ensure_image_uploaded(tf_location *loc, const char *image,
 int tf_location_push_image(tf_location *loc, const char *image,
 			   tf_progress_fn progress, void *arg, char *id_out,
 			   size_t id_size, tf_err *err);
+/* Credentials for docker:// images: creds "USER:PASSWORD" (or NULL),
+ * authfile an auth file in docker's format (NULL: skopeo's default),
+ * tls_verify 1, 0 or -1 (off for loopback registries only).  Copied. */
+void tf_location_set_registry(tf_location *loc, const char *creds,
+			      const char *authfile, int tls_verify);
 /* The id of the image most recently pushed to this location by this user
  * (what "." means in tf_node_spawn and `tf .`). */
 int tf_location_last_image(tf_location *loc, char *id_out, size_t id_size,

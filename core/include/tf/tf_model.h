@@ -60,6 +60,7 @@ typedef struct tf_model_node {
 	int64_t containers;
 	double load1;
 	char subnet[48];
+	char address[48];		/* underlay (tf-node --advertise), "" */
 } tf_model_node;
 
 typedef enum tf_model_ctr_state {

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * loc_hosts: the location's part in a location of many hosts.  Each node
+ * that advertises an underlay address (tf-node --advertise) is told the
+ * other up nodes' addresses and subnets (`peers`, the full set each time,
+ * so a node that missed one message is right again after the next), and
+ * every node hears of a container address that has gone on another node
+ * (`ip_gone`), so that an allowance dies with its container across nodes
+ * exactly as on one.  The codec is core/tf_codec_hosts.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "location.h"
+#include "tf_codec_hosts.h"
+#include "tf_log.h"
+
+static bool
+hosts_is_peer(const struct loc_node *n)
+{
+	return n->up && n->address[0] != '\0' && n->subnet[0] != '\0';
+}
+
+void
+loc_hosts_push_peers(struct location *loc)
+{
+	tf_peers *all = tf_calloc(1, sizeof *all), *p;
+
+	for (size_t i = 0; i < loc->n_nodes && all->n < TF_PEERS_MAX; i++) {
+		const struct loc_node *n = loc->nodes[i];
+		tf_peer *e = &all->peer[all->n];
+
+		if (!hosts_is_peer(n))
+			continue;
+		snprintf(e->node, sizeof e->node, "%s", n->name);
+		snprintf(e->address, sizeof e->address, "%s", n->address);
+		snprintf(e->subnet, sizeof e->subnet, "%s", n->subnet);
+		all->n++;
+	}
+	/* Each node gets everyone but itself. */
+	p = tf_calloc(1, sizeof *p);
+	for (size_t i = 0; i < loc->n_nodes; i++) {
+		const struct loc_node *n = loc->nodes[i];
+		tf_out o;
+
+		if (!hosts_is_peer(n))
+			continue;
+		p->n = 0;
+		for (size_t k = 0; k < all->n; k++)
+			if (strcmp(all->peer[k].node, n->name) != 0)
+				p->peer[p->n++] = all->peer[k];
+		tf_out_init(&o, "peers");
+		tf_codec_peers_pack(&o, p);
+		loc_send(loc, n->rid, n->rid_len, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+	}
+	free(p);
+	free(all);
+}
+
+void
+loc_hosts_ip_gone(struct location *loc, const struct loc_container *c)
+{
+	if (c->ip[0] == '\0' || !tf_codec_ipv4_valid(c->ip))
+		return;
+	for (size_t i = 0; i < loc->n_nodes; i++) {
+		const struct loc_node *n = loc->nodes[i];
+		tf_out o;
+
+		/* Its own node takes it out of its firewalls itself. */
+		if (!n->up || n->id == c->node_id)
+			continue;
+		tf_out_init(&o, "ip_gone");
+		tf_codec_ip_gone_pack(&o, c->ip);
+		loc_send(loc, n->rid, n->rid_len, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+	}
+}

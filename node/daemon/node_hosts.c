@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * node_hosts: the node's part in a location of many hosts.  With
+ * --advertise ADDR the node says its underlay address in its hello, makes
+ * the overlay device once its bridge is up (net_overlay.h), and keeps the
+ * device's peer entries equal to the latest `peers` the location sent:
+ * entries of peers that went are withdrawn, new peers added.  The data
+ * path stays in the kernel; only these few netlink requests are ours.
+ *
+ * `ip_gone` (a container of another node has gone) takes that address out
+ * of every firewall here, as the node does for its own containers.
+ *
+ * When the location is out of reach the entries stay as they were: the
+ * containers' traffic does not depend on the location being up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_overlay.h"
+#include "node.h"
+#include "tf_codec_hosts.h"
+#include "tf_log.h"
+
+static bool
+hosts_same(const tf_peer *a, const tf_peer *b)
+{
+	return strcmp(a->node, b->node) == 0 &&
+	    strcmp(a->address, b->address) == 0 &&
+	    strcmp(a->subnet, b->subnet) == 0;
+}
+
+static bool
+hosts_listed(const tf_peers *set, const tf_peer *p)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (hosts_same(&set->peer[i], p))
+			return true;
+	return false;
+}
+
+/* Makes the device's entries match n->peers_want. */
+static void
+hosts_apply(struct node *n)
+{
+	tf_peers *have = n->peers_have, *want = n->peers_want;
+	tf_peers *next;
+	tf_err err;
+
+	if (!n->overlay_up || want == NULL)
+		return;
+	next = tf_calloc(1, sizeof *next);
+	for (size_t i = 0; i < have->n; i++) {
+		const tf_peer *p = &have->peer[i];
+
+		if (hosts_listed(want, p)) {
+			next->peer[next->n++] = *p;
+			continue;
+		}
+		if (net_overlay_peer(n->overlay_dev, p->address, p->subnet,
+		    false, &err) != 0)
+			tf_warn("withdrawing node %s (%s, %s): %s", p->node,
+			    p->address, p->subnet, err.msg);
+		else
+			tf_info("node %s withdrawn: no route to %s via %s any "
+			    "more", p->node, p->subnet, p->address);
+	}
+	for (size_t i = 0; i < want->n; i++) {
+		const tf_peer *p = &want->peer[i];
+
+		if (hosts_listed(next, p))
+			continue;
+		if (strcmp(p->subnet, n->subnet) == 0) {
+			tf_warn("node %s claims this node's subnet %s: ignored",
+			    p->node, p->subnet);
+			continue;
+		}
+		if (net_overlay_peer(n->overlay_dev, p->address, p->subnet,
+		    true, &err) != 0) {
+			tf_warn("adding node %s (%s, %s): %s", p->node,
+			    p->address, p->subnet, err.msg);
+			continue;
+		}
+		tf_info("node %s added: %s via %s", p->node, p->subnet,
+		    p->address);
+		next->peer[next->n++] = *p;
+	}
+	free(n->peers_have);
+	n->peers_have = next;
+}
+
+void
+node_hosts_hello(struct node *n, tf_out *hello)
+{
+	if (n->opt.advertise != NULL)
+		tf_out_str(hello, "address", n->opt.advertise);
+}
+
+void
+node_hosts_start(struct node *n)
+{
+	tf_err err;
+
+	if (n->opt.advertise == NULL || n->overlay_up || !n->net_up)
+		return;
+	net_overlay_dev_name(n->bridge, n->overlay_dev);
+	if (net_overlay_setup(n->overlay_dev, n->bridge, n->opt.advertise,
+	    n->subnet, &err) != 0) {
+		tf_warn("no overlay to other nodes: %s", err.msg);
+		return;
+	}
+	if (n->peers_have == NULL)
+		n->peers_have = tf_calloc(1, sizeof *n->peers_have);
+	n->peers_have->n = 0;
+	n->overlay_up = true;
+	tf_info("overlay %s up: VXLAN %d from %s port %d", n->overlay_dev,
+	    NET_OVERLAY_VNI, n->opt.advertise, NET_OVERLAY_PORT);
+	hosts_apply(n);
+}
+
+void
+node_hosts_stop(struct node *n)
+{
+	tf_err err;
+
+	if (n->overlay_up && net_overlay_teardown(n->overlay_dev, &err) != 0)
+		tf_warn("overlay %s: %s", n->overlay_dev, err.msg);
+	n->overlay_up = false;
+	free(n->peers_have);
+	free(n->peers_want);
+	n->peers_have = n->peers_want = NULL;
+}
+
+int
+node_cmd_peers(struct node *n, const tf_msg *m, tf_err *err)
+{
+	tf_peers *want = tf_calloc(1, sizeof *want);
+
+	if (tf_codec_peers_unpack(m->params, want, err) != 0) {
+		free(want);
+		return -1;
+	}
+	free(n->peers_want);
+	n->peers_want = want;
+	hosts_apply(n);
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
+
+int
+node_cmd_ip_gone(struct node *n, const tf_msg *m, tf_err *err)
+{
+	char ip[TF_PEER_IP];
+
+	if (tf_codec_ip_gone_unpack(m->params, ip, err) != 0)
+		return -1;
+	if (node_net_ip_gone(n, ip) != 0)
+		return tf_err_set(err, "a firewall may still let in %s", ip);
+	return node_reply(n, m->id, NULL, NULL, 0);
+}
