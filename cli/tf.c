@@ -618,7 +618,7 @@ out:
 
 /* --systemd: upload the image now (a service should not fail at boot on
  * an image only this machine has), then write and install the unit for
- * this command line.  "." is pinned to the image it means today. */
+ * this command line. */
 static int
 install_service(struct tf_opts *o, int argc, char **argv)
 {
@@ -637,6 +637,7 @@ install_service(struct tf_opts *o, int argc, char **argv)
 		tf_error("Failed while connecting to location: %s", err.msg);
 		return TF_EXIT_CONNECT;
 	}
+	tf_location_set_registry(loc, o->creds, o->authfile, o->tls_verify);
 	if (tf_location_ensure_image_uploaded(loc, o->image, NULL, NULL, id,
 	    sizeof id, &err) != 0) {
 		tf_error("Failed while uploading the image: %s", err.msg);
@@ -644,7 +645,12 @@ install_service(struct tf_opts *o, int argc, char **argv)
 		return TF_EXIT_SPAWN;
 	}
 	tf_location_destroy(&loc);
-	if (strcmp(o->image, ".") == 0)
+	/* A bare name stays a name, so the service runs what the location
+	 * calls it at each start.  Anything else (".", a path here, a
+	 * registry) is the image uploaded now: the service needs neither
+	 * this machine's files nor the registry and its credentials. */
+	if (strcmp(o->image, ".") == 0 || strchr(o->image, '/') != NULL ||
+	    strchr(o->image, ':') != NULL)
 		argv[o->image_index] = id;
 	return tf_systemd_install(&o->sd, argv[o->image_index],
 	    o->interactive, argc, argv);

@@ -35,7 +35,7 @@ extern char **environ;
 static const char *const opts_with_value[] = {
 	"-e", "--env", "-f", "--file", "-m", "--mount", "-p", "--publish",
 	"--offset", "--tag", "--node", "--location", "--local", "--identity",
-	NULL,
+	"--creds", "--authfile", "--tls-verify", NULL,
 };
 
 static bool
@@ -233,6 +233,15 @@ unit_write(const char *path, const char *name, const char *tf_path,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		/* Options end at the image, as for tf's getopt ("+"): the
+		 * image and its command go as they are. */
+		if (a[0] != '-' || strcmp(a, "--") == 0) {
+			for (; i < argc; i++) {
+				fputc(' ', f);
+				exec_word(f, argv[i]);
+			}
+			break;
+		}
 		if (strcmp(a, "--systemd") == 0) {
 			if (i + 1 < argc && strchr(argv[i + 1], '@') != NULL)
 				i++;
@@ -241,10 +250,18 @@ unit_write(const char *path, const char *name, const char *tf_path,
 		if (strncmp(a, "--systemd=", 10) == 0 ||
 		    strncmp(a, "--identity=", 11) == 0)
 			continue;
-		if (strcmp(a, "--identity") == 0) {
+		if (strcmp(a, "--identity") == 0 || strcmp(a, "--creds") == 0 ||
+		    strcmp(a, "--authfile") == 0 ||
+		    strcmp(a, "--tls-verify") == 0) {
 			i++;
 			continue;
 		}
+		/* The image is uploaded already: the unit carries no
+		 * registry secrets. */
+		if (strncmp(a, "--creds=", 8) == 0 ||
+		    strncmp(a, "--authfile=", 11) == 0 ||
+		    strncmp(a, "--tls-verify=", 13) == 0)
+			continue;
 		fputc(' ', f);
 		if ((strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0) &&
 		    i + 1 < argc) {

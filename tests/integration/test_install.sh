@@ -173,7 +173,7 @@ export HOME=$TFT/home
 mkdir -p "$HOME"
 echo "hello from the unit" > "$TFT/msg.txt"
 rc=0
-"$bindir/tf" --systemd -f "$TFT/msg.txt:/msg.txt" busybox cat /msg.txt \
+"$bindir/tf" --systemd -f "$TFT/msg.txt:/msg.txt" busybox sort -f /msg.txt \
 	>"$TFT/sd.out" 2>"$TFT/sd.err" || rc=$?
 unit=$HOME/.config/systemd/user/tf-busybox.service
 check "tf --systemd writes the user unit" [ -f "$unit" ]
