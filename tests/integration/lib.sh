@@ -96,14 +96,30 @@ wait_for() {
 	done
 }
 
+# subnet_pick: sets TEST_SUBNET to the first 10.N (N from 100 + $$ % 100
+# on) that no interface of this host has an address in.  tf-node refuses a
+# bridge whose subnet overlaps another's and runs its containers without a
+# network, so a test must not be handed the range of a node that another
+# test (or a local location) runs at the same time.
+subnet_pick() {
+	_sp_i=0
+	while [ $_sp_i -lt 100 ]; do
+		_sp_n=$((100 + ($$ + _sp_i) % 100))
+		ip -o -4 addr show 2>/dev/null | grep -q " inet 10\.$_sp_n\." || break
+		_sp_i=$((_sp_i + 1))
+	done
+	TEST_SUBNET=10.$_sp_n
+}
+
 tf_start_location() {	# [extra args]
 	[ -f "$TFT/loc/location.key" ] || "$TFLOC" --state "$TFT/loc" init >/dev/null
 	echo "--- start" >> "$TFT/loc.log"
-	# Each test's location hands out its own 10.X range, so tests (and a
-	# local location) on one machine never give two bridges one subnet.
+	# Each test's location hands out its own 10.X range (the same one on
+	# every restart), so two bridges on one machine never share a subnet.
+	[ -n "${TEST_SUBNET:-}" ] || subnet_pick
 	_sl_try=0
 	while :; do
-		"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "10.$((100 + $$ % 100))" \
+		"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "$TEST_SUBNET" \
 			"$@" run >>"$TFT/loc.log" 2>&1 &
 		LOC_PID=$!
 		PIDS="$PIDS $LOC_PID"
