@@ -7,6 +7,10 @@
  *   bench-sdkops spawn  N             spawn + wait_ready, N times
  *   bench-sdkops exec   N             run_process("true"), N times
  *   bench-sdkops tunnel N BYTES SRV   N transfers of BYTES through a tunnel
+ *   bench-sdkops tunnel-thread N BYTES SRV
+ *                                     the same with the loop on a thread of
+ *                                     its own (tf_location_thread_start) and
+ *                                     the main thread writing, as tfnz does
  *
  * Each prints one "sample VALUE" line per measurement (ms, or MB/s for
  * tunnel).  Connecting, image checks and making the containers that exec
@@ -108,7 +112,7 @@ out:
 
 static void
 bench_tunnel(tf_location **loc, tf_node *node, int n, long long bytes,
-	     const char *srv_file)
+	     const char *srv_file, bool threaded)
 {
 	tf_spawn_opts o = { .command = srv_cmd, .sleep = true,
 			    .no_image_check = true };
@@ -140,15 +144,21 @@ bench_tunnel(tf_location **loc, tf_node *node, int n, long long bytes,
 	if (t == NULL)
 		die(loc, "attach_tunnel", &err);
 	buf = calloc(1, CHUNK);
+	if (threaded && tf_location_thread_start(*loc, &err) != 0)
+		die(loc, "thread_start", &err);
 	for (int i = 0; i < n; i++) {
 		struct transfer tr = { tf_tunnel_localport(t), bytes, buf, 0, 0 };
 		pthread_t th;
 		double t0 = bench_now_ms();
 
-		pthread_create(&th, NULL, transfer_main, &tr);
-		while (!__atomic_load_n(&tr.done, __ATOMIC_ACQUIRE))
-			tf_location_sleep(*loc, 5);
-		pthread_join(th, NULL);
+		if (threaded) {
+			transfer_main(&tr);
+		} else {
+			pthread_create(&th, NULL, transfer_main, &tr);
+			while (!__atomic_load_n(&tr.done, __ATOMIC_ACQUIRE))
+				tf_location_sleep(*loc, 5);
+			pthread_join(th, NULL);
+		}
 		if (tr.failed) {
 			fprintf(stderr, "bench-sdkops: a transfer failed\n");
 			exit(1);
@@ -204,7 +214,9 @@ main(int argc, char **argv)
 			tf_run_result_fini(&r);
 		}
 	} else if (strcmp(argv[1], "tunnel") == 0 && argc >= 5) {
-		bench_tunnel(&loc, node, n, atoll(argv[3]), argv[4]);
+		bench_tunnel(&loc, node, n, atoll(argv[3]), argv[4], false);
+	} else if (strcmp(argv[1], "tunnel-thread") == 0 && argc >= 5) {
+		bench_tunnel(&loc, node, n, atoll(argv[3]), argv[4], true);
 	} else {
 		fprintf(stderr, "bench-sdkops: unknown bench %s\n", argv[1]);
 		tf_location_destroy(&loc);
