@@ -17,6 +17,16 @@ prog_images() {
 		skip "cannot build the test images (scripts/build_images.sh)"
 }
 
+# prog_debian_images: the images from Debian's archive (debian, postgres,
+# redis, python): built on a machine's first run (minutes), then taken
+# from the cache.
+prog_debian_images() {
+	"$TOP/scripts/build_debian_images.sh" -q "$TF_IMAGES" > "$TFT/debian-images.log" 2>&1 || {
+		tail -n 5 "$TFT/debian-images.log" | sed 's/^/#   /'
+		not_ok "scripts/build_debian_images.sh built the images"
+	}
+}
+
 # prog_setup [LOCATION ARGS...]: root, runc and images; a location with
 # those arguments, a node, and the account alice (TF_DIR) with the test
 # images pushed.
