@@ -6,7 +6,9 @@ set -eu
 : "${BUILD:?BUILD must name the build directory}"
 TFLOC=$BUILD/location/tf-location
 TFNODE=$BUILD/node/tf-node
-TFT=$(mktemp -d /tmp/tftest.XXXXXX)
+# Under $TMPDIR: scripts/test.sh gives each run of the suite its own, and
+# counts what is left under it at the end as leftovers.
+TFT=$(mktemp -d "${TMPDIR:-/tmp}/tftest.XXXXXX")
 # port_pick [SALT]: sets PORT (even) and ENDPOINT.  The location listens
 # on PORT and PORT+1 (enrolment), tests use a few ports above (tunnels from
 # PORT+7, lib_sdk.sh's free_port from PORT+100).  All of them lie below
@@ -160,6 +162,10 @@ tf_start_node() {	# [NAME]
 		--location-key "$TFT/loc/location.pub" --name "$n" >>"$TFT/$n.log" 2>&1 &
 	NODE_PID=$!
 	PIDS="$PIDS $NODE_PID"
+	# The node names its bridge, namespaces and cgroup after a hash of
+	# its state directory: the suite's leftover check looks for those.
+	[ -z "${TF_SUITE_MADE:-}" ] ||
+		echo "node $(fnv1a "$(realpath "$TFT/$n")")" >> "$TF_SUITE_MADE"
 	wait_ready "$TFT/$n.log" 'ready' 1 "$NODE_PID"
 }
 
@@ -200,4 +206,13 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
+}
+
+# fnv1a STRING: the 32-bit FNV-1a hash tf-node names things with, in hex.
+fnv1a() {
+	_fh=2166136261
+	for _fb in $(printf %s "$1" | od -An -v -tu1); do
+		_fh=$(( ((_fh ^ _fb) * 16777619) & 4294967295 ))
+	done
+	printf '%08x\n' "$_fh"
 }
