@@ -2,13 +2,15 @@
 /*
  * fuzz_msg: a message header as every program reads it from the wire
  * (tf_msg_decode: msgpack [cmd, id, params]), then the typed accessors
- * the location's handlers use on its params, the name validators, and
- * the msgpack → JSON conversion (tf_json_from_obj) the SDK applies to
- * replies.
+ * the location's handlers use on its params, the name validators, the
+ * message codecs (core/tf_codec_*.c: unpacked, and what unpacks packed
+ * again), and the msgpack → JSON conversion (tf_json_from_obj) the SDK
+ * applies to replies.
  */
 #include <string.h>
 
 #include "fuzz.h"
+#include "tf_codec_spawn.h"
 #include "tf_json.h"
 #include "tf_log.h"
 #include "tf_msg.h"
@@ -53,6 +55,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tf_obj_bin(m.params, keys[k], &p, &n, 1u << 20, false, &err);
 		tf_obj_array(m.params, keys[k], &arr, 64, false, &err);
 		tf_obj_map(m.params, keys[k], &map, false, &err);
+	}
+	{
+		tf_spawn_msg sm;
+		tf_spawn_reply sr;
+		tf_out o;
+
+		if (tf_spawn_unpack(m.params, &sm, &err) == 0) {
+			tf_out_init(&o, "spawn");
+			tf_spawn_pack(&sm, &o);
+			tf_out_fini(&o);
+			tf_spawn_free(&sm);
+		}
+		if (tf_spawn_reply_unpack(m.params, &sr, &err) == 0)
+			tf_spawn_reply_free(&sr);
 	}
 	j = tf_json_from_obj(m.params);
 	json_decref(j);
