@@ -26,7 +26,7 @@ command -v clang >/dev/null ||
 	{ echo "fuzz: needs clang and libclang-rt-14-dev (scripts/setup.sh installs them)" >&2; exit 1; }
 if [ ! -f "$build/build.ninja" ]; then
 	# Warnings are gcc's business (the ordinary build keeps -Werror).
-	CC=clang meson setup "$build" "$top" -Dfuzz=true -Dwerror=false \
+	CC=clang meson setup "$build" "$top" -Dfuzz=true -Ddemo=true -Dwerror=false \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 targets=""

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * fuzz_json: JSON bodies: text the console turns into messages
- * (con_json_to_msgpack: demo feeds, canned offers), and JSON that the
- * location stores and hands on as msgpack (tf_json_pack, then back with
- * tf_json_from_obj, as image configs travel).
+ * fuzz_json: JSON bodies: JSON that the location stores and hands on as
+ * msgpack (tf_json_pack, then back with tf_json_from_obj, as image
+ * configs travel), and in a build with the demo location (-Ddemo=true)
+ * the text it turns into messages (con_json_to_msgpack: demo feeds).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "con_backend.h"
+#ifdef FUZZ_HAVE_DEMO
+#include "con_demo.h"
+#endif
 #include "fuzz.h"
 #include "tf_json.h"
 #include "tf_log.h"
@@ -24,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 
 	tf_log_setup(TF_LOG_ERROR, "fuzz_json", NULL);
+#ifdef FUZZ_HAVE_DEMO
 	text = malloc(size + 1);
 	if (text == NULL)
 		return 0;
@@ -33,6 +36,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	con_json_to_msgpack(text, &sb, &err);
 	msgpack_sbuffer_destroy(&sb);
 	free(text);
+#else
+	(void)text;
+	(void)err;
+#endif
 
 	j = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
 	if (j == NULL)
