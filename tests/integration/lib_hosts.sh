@@ -20,7 +20,7 @@
 # Source it, then hosts_setup N (or hosts_up N, hosts_start_location,
 # hosts_start_node NAME I by hand).  tests/prog programs (prog, prog_bg of
 # lib_prog.sh) run on host 0.
-. "$(dirname "$0")/lib_prog.sh"
+. "${TF_INTEGRATION_DIR:-$(dirname "$0")}/lib_prog.sh"
 
 HID=tfh${TFT##*.}
 UNDERLAY=192.168.77

@@ -4,8 +4,8 @@
 # images, and running a program so that its ok/not ok lines count here.
 # Source it.  PROG_RUN, when set, is a command prefix for the programs
 # (lib_hosts.sh runs them on a simulated host).
-. "$(dirname "$0")/lib.sh"
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "${TF_INTEGRATION_DIR:-$(dirname "$0")}/lib.sh"
+TOP=$(cd "${TF_INTEGRATION_DIR:-$(dirname "$0")}/../.." && pwd)
 PROG=$BUILD/tests/prog
 export TF_IMAGES=${TF_IMAGES:-$BUILD/images}
 export TF_STEPS=$TFT/steps
