@@ -291,7 +291,7 @@ req_image_put(struct location *loc, struct loc_session *s,
 	    tf_obj_array(m->params, "names", &names, 64, true, err) != 0 ||
 	    tf_obj_array(m->params, "layers", &layers, 512, true, err) != 0 ||
 	    tf_obj_map(m->params, "config", &config, true, err) != 0 ||
-	    tf_msg_str(m, "origin", origin, sizeof origin, false, err) != 0)
+	    tf_msg_str(m, "origin", origin, sizeof origin, false, err) < 0)
 		return -1;
 	for (uint32_t i = 0; i < layers->size; i++) {
 		char sha[72];
