@@ -127,6 +127,28 @@ wait_log(const char *path, const char *needle, int seconds)
 	finish(1);
 }
 
+/* Waits until needle occurs n times in the log at path (a restarted
+ * daemon appends to the log of the one before). */
+static void
+wait_log_n(const char *path, const char *needle, int n, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		char *s = tf_read_file(path, NULL, 16 << 20);
+		int found = 0;
+
+		for (const char *p = s; p != NULL && (p = strstr(p, needle)) != NULL;
+		    p += strlen(needle))
+			found++;
+		free(s);
+		if (found >= n)
+			return;
+		usleep(100000);
+	}
+	fprintf(stderr, "timed out waiting for '%s' x%d in %s\n", needle, n,
+	    path);
+	finish(1);
+}
+
 /* --- events and streams --------------------------------------------------- */
 
 typedef struct ev_state {
@@ -912,6 +934,9 @@ test_sigkill(struct ctx *x)
 	snprintf(path, sizeof path, "%s/node.log", g_tmp);
 	wait_log(path, "removed 1 containers left by an earlier run", 30);
 	wait_log(path, "removed 1 container networks left by an earlier run", 30);
+	/* Back at the location before the next step spawns on it (its
+	 * sweep may take a while on a loaded host). */
+	wait_log_n(path, "tf-node: ready", 2, 60);
 	WAIT(15000, g_ev.gone);
 }
 
