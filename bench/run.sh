@@ -8,7 +8,8 @@
 #
 #   bench/run.sh [-B BUILD] [-q] [-o FILE] [BENCH ...]
 #
-#   BENCH       spawn, exec, tunnel (default: all three)
+#   BENCH       spawn, exec, tunnel, python (default: all four; python
+#               is tfnz against the C SDK, bench/bench_python.sh)
 #   -B BUILD    the meson build directory (default $BUILD, else ./build)
 #   -q          quick: fewer samples, 128 MiB through the tunnel (~1 min)
 #   -o FILE     also write the summary table to FILE
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-BENCHES=${*:-spawn exec tunnel}
+BENCHES=${*:-spawn exec tunnel python}
 BUILD=$(cd "$BUILD" && pwd)
 export BUILD
 TF_IMAGES=${TF_IMAGES:-$BUILD/images}
@@ -49,7 +50,10 @@ BBIN=${BENCH_BIN:-$BUILD/bench}
 for b in $BENCHES; do
 	case "$b" in
 	spawn|exec|tunnel) ;;
-	*) echo "run.sh: unknown bench: $b (spawn, exec, tunnel)" >&2; exit 2 ;;
+	python) [ -x "$BBIN/bench-sdkops" ] ||
+		{ echo "run.sh: $BBIN/bench-sdkops is not built" >&2; exit 1; }
+		continue ;;
+	*) echo "run.sh: unknown bench: $b (spawn, exec, tunnel, python)" >&2; exit 2 ;;
 	esac
 	[ -x "$BBIN/bench-$b" ] || { echo "run.sh: $BBIN/bench-$b is not built" \
 	    "(ninja -C $BUILD bench/bench-$b)" >&2; exit 1; }
@@ -112,7 +116,11 @@ one_bench() {
 		exec) set -- -s "$NODE_STATE" "$@" ;;
 		tunnel) set -- --cpu "location=$BLOC_PID" --cpu "node=$BNODE_PID" "$@" ;;
 		esac
-		"$BBIN/bench-$name" "$@" &
+		if [ "$name" = python ]; then
+			"$here/bench_python.sh" "$@" &
+		else
+			"$BBIN/bench-$name" "$@" &
+		fi
 		BPROG=$!
 		wait "$BPROG" || rc=$?
 		BPROG=
@@ -139,6 +147,9 @@ for b in $BENCHES; do
 		tunnel)
 			if [ $QUICK = 1 ]; then set -- -b 128M -r 200; else set --; fi
 			one_bench tunnel "$@" ${BENCH_TUNNEL_ARGS:-} || echo $? >"$RES.rc" ;;
+		python)
+			if [ $QUICK = 1 ]; then set -- -r 2 -n 3 -b 33554432; else set --; fi
+			one_bench python "$@" ${BENCH_PYTHON_ARGS:-} || echo $? >"$RES.rc" ;;
 		esac
 	} 2>&1 | tee "$RES.$b" | grep -v '^summary|' || true
 	[ "$(cat "$RES.rc")" = 0 ] || failed="$failed $b"

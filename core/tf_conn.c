@@ -159,6 +159,10 @@ conn_open_socket(tf_conn *c, tf_err *err)
 	int zero = 0, one = 1, hwm = 100000;
 	int ivl = 100 + (int)randombytes_uniform(100);	/* jitter */
 	int ivl_max = CONN_RETRY_MAX_MS;
+	/* A connect whose SYN went into a dead link would otherwise wait out
+	 * the kernel's SYN back-off (up to a minute) once the link is back:
+	 * give it up and start a fresh one on the reconnect interval. */
+	int connect_timeout = CONN_RETRY_MAX_MS;
 	int64_t maxmsg = TF_MAXMSGSIZE;
 
 	c->sock = zmq_socket(c->ctx, ZMQ_DEALER);
@@ -168,6 +172,8 @@ conn_open_socket(tf_conn *c, tf_err *err)
 	zmq_setsockopt(c->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
 	zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
 	zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
+	zmq_setsockopt(c->sock, ZMQ_CONNECT_TIMEOUT, &connect_timeout,
+	    sizeof connect_timeout);
 	zmq_setsockopt(c->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(c->sock, ZMQ_RCVHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(c->sock, ZMQ_IMMEDIATE, &one, sizeof one);

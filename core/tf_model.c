@@ -502,6 +502,7 @@ model_parse_image(tf_model_image *im, const msgpack_object *o)
 		im->layers = layers->via.array.size;
 	rec_int(o, "size", &im->size);
 	rec_double(o, "created", &im->created);
+	rec_str(o, "origin", im->origin, sizeof im->origin);
 }
 
 /* Applies one record of a kind; the id key is the kind's wire name. */

@@ -492,6 +492,8 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 	for (size_t i = 0; i < nlayers; i++)
 		tf_pack_str(pk, tf_image_layer_digest(img, i));
 	sdk_pack_config(tf_out_key(&o, "config"), tf_image_config_json(img));
+	/* Where it came from, for the console's Images view. */
+	tf_out_str(&o, "origin", tf_registry_is_ref(image) ? image : local);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err) != 0)
 		goto out;
 	if (progress != NULL)

@@ -10,7 +10,8 @@
  *     shell.stdin(b'ps faxu\n')
  *     time.sleep(1)
  *
- * (alpine -> busybox.)
+ * (alpine is the busybox image under alpine's name: scripts/build_images.sh;
+ * busybox's ps takes no options.)
  */
 #include "example.h"
 
@@ -35,7 +36,7 @@ main(void)
 	node = tf_location_best_node(loc, &err);
 	if (node == NULL)
 		example_fail(&loc, "best_node", &err);
-	container = tf_node_spawn_container(node, "busybox", &so, &err);
+	container = tf_node_spawn_container(node, "alpine", &so, &err);
 	if (container == NULL)
 		example_fail(&loc, "spawn_container", &err);
 	shell = tf_container_spawn_shell(container, NULL, &po, &err);

@@ -25,8 +25,8 @@
  *     db.allow_connection_from(app)
  *     signal.pause()
  *
- * The "database" is busybox's httpd serving the volume on port 5432, so
- * the app can check it: wget http://$db:5432/ from the app container.
+ * The database is the postgres image (scripts/build_debian_images.sh) with
+ * its data directory on the volume, mounted at /db as in the seed.
  *
  * Usage: tf_service [--prod] IMAGE
  */
@@ -91,11 +91,10 @@ main(int argc, char **argv)
 		tf_mount mounts[] = { { vol, NULL, "/db" } };
 		tf_spawn_opts dbo = {
 			.mounts = mounts, .nmounts = 1,
-			.command = (const char *const[]){ "/bin/httpd", "-f",
-			    "-p", "5432", "-h", "/db", NULL },
+			.env = (const char *const[]){ "PGDATA=/db/pgdata", NULL },
 		};
 
-		db = tf_node_spawn_container(node, "busybox", &dbo, &err);
+		db = tf_node_spawn_container(node, "postgres", &dbo, &err);
 		if (db == NULL)
 			example_fail(&loc, "spawn_container(db)", &err);
 	}

@@ -28,7 +28,7 @@ static const char loc_db_schema[] =
     "  name TEXT, created REAL);"
     "CREATE TABLE IF NOT EXISTS images(user_id INTEGER, image_id TEXT,"
     "  names TEXT, layers TEXT, config BLOB, size INTEGER, created REAL,"
-    "  PRIMARY KEY(user_id, image_id));"
+    "  origin TEXT DEFAULT '', PRIMARY KEY(user_id, image_id));"
     "CREATE TABLE IF NOT EXISTS layers(sha TEXT PRIMARY KEY, size INTEGER);"
     "CREATE TABLE IF NOT EXISTS kv(user_id INTEGER, key TEXT, value BLOB,"
     "  PRIMARY KEY(user_id, key));"
@@ -55,6 +55,11 @@ loc_db_open(struct location *loc, tf_err *err)
 		sqlite3_free(msg);
 		return -1;
 	}
+	/* Where an image came from (a path or a registry reference) was
+	 * added later: a state dir from before gets the column now; on a
+	 * new one this fails harmlessly (it exists). */
+	(void)sqlite3_exec(loc->db, "ALTER TABLE images ADD COLUMN origin TEXT "
+	    "DEFAULT ''", NULL, NULL, NULL);
 	return 0;
 }
 

@@ -167,8 +167,21 @@ dispatch_node(struct location *loc, const tf_msg *m, const struct loc_peer *peer
 	n = loc_node_find(loc, peer->id);
 	if (n == NULL || !n->up || n->rid_len != m->rid_len ||
 	    memcmp(n->rid, m->rid, m->rid_len) != 0) {
-		tf_send_error(loc->router, m->rid, m->rid_len, m->id,
-		    "no session: say hello first");
+		/* A node we took for down (its link was cut for longer than
+		 * the timeout, but not long enough for it to notice) is
+		 * talking again on its old connection: it must say hello,
+		 * so that its containers are reconciled, rather than have
+		 * every message refused while it believes all is well. */
+		tf_out o;
+
+		tf_out_init(&o, "bye");
+		tf_out_str(&o, "reason", "the location took this node for "
+		    "down: say hello again");
+		loc_send(loc, m->rid, m->rid_len, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+		if (m->id != 0 && !tf_msg_is_answer(m))
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "no session: say hello first");
 		return;
 	}
 	n->last_rx_ms = tf_now_ms();

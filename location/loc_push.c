@@ -81,10 +81,10 @@ loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 		bool all)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc, all ?
-	    "SELECT image_id, names, layers, size, created, user_id FROM images "
-	    "ORDER BY created" :
-	    "SELECT image_id, names, layers, size, created, user_id FROM images "
-	    "WHERE user_id=?1 ORDER BY created");
+	    "SELECT image_id, names, layers, size, created, user_id, origin "
+	    "FROM images ORDER BY created" :
+	    "SELECT image_id, names, layers, size, created, user_id, origin "
+	    "FROM images WHERE user_id=?1 ORDER BY created");
 	size_t n = 0;
 
 	if (!all)
@@ -94,7 +94,7 @@ loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 	sqlite3_reset(st);
 	msgpack_pack_array(pk, n);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		msgpack_pack_map(pk, 6);
+		msgpack_pack_map(pk, 7);
 		tf_pack_kv_str(pk, "image", (const char *)sqlite3_column_text(st, 0));
 		tf_pack_str(pk, "names");
 		loc_pack_json_text(pk, (const char *)sqlite3_column_text(st, 1));
@@ -103,6 +103,8 @@ loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 		tf_pack_kv_int(pk, "size", sqlite3_column_int64(st, 3));
 		tf_pack_kv_double(pk, "created", sqlite3_column_double(st, 4));
 		tf_pack_kv_int(pk, "user", sqlite3_column_int64(st, 5));
+		tf_pack_kv_str(pk, "origin", sqlite3_column_text(st, 6) != NULL ?
+		    (const char *)sqlite3_column_text(st, 6) : "");
 	}
 	sqlite3_finalize(st);
 }
@@ -323,7 +325,7 @@ void
 loc_event_image(struct location *loc, int64_t user_id, const char *image_id)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc,
-	    "SELECT names, layers, size, created FROM images "
+	    "SELECT names, layers, size, created, origin FROM images "
 	    "WHERE user_id=? AND image_id=?");
 	tf_out o;
 
@@ -339,6 +341,8 @@ loc_event_image(struct location *loc, int64_t user_id, const char *image_id)
 		tf_out_int(&o, "size", sqlite3_column_int64(st, 2));
 		tf_out_double(&o, "created", sqlite3_column_double(st, 3));
 		tf_out_int(&o, "user", user_id);
+		tf_out_str(&o, "origin", sqlite3_column_text(st, 4) != NULL ?
+		    (const char *)sqlite3_column_text(st, 4) : "");
 		loc_push_owner(loc, user_id, &o);
 		tf_out_fini(&o);
 	}

@@ -278,7 +278,7 @@ int
 req_image_put(struct location *loc, struct loc_session *s,
 	      struct loc_node *node, const tf_msg *m, tf_err *err)
 {
-	char image[80], *names_text, *layers_text;
+	char image[80], origin[512] = "", *names_text, *layers_text;
 	const msgpack_object_array *names, *layers;
 	const msgpack_object *config;
 	msgpack_sbuffer sb;
@@ -290,7 +290,8 @@ req_image_put(struct location *loc, struct loc_session *s,
 	if (tf_msg_str(m, "image", image, sizeof image, true, err) != 0 ||
 	    tf_obj_array(m->params, "names", &names, 64, true, err) != 0 ||
 	    tf_obj_array(m->params, "layers", &layers, 512, true, err) != 0 ||
-	    tf_obj_map(m->params, "config", &config, true, err) != 0)
+	    tf_obj_map(m->params, "config", &config, true, err) != 0 ||
+	    tf_msg_str(m, "origin", origin, sizeof origin, false, err) < 0)
 		return -1;
 	for (uint32_t i = 0; i < layers->size; i++) {
 		char sha[72];
@@ -318,7 +319,8 @@ req_image_put(struct location *loc, struct loc_session *s,
 	names_text = req_json_text(tf_obj_get(m->params, "names"));
 	layers_text = req_json_text(tf_obj_get(m->params, "layers"));
 	st = loc_db_prepare(loc, "INSERT OR REPLACE INTO images(user_id, image_id,"
-	    " names, layers, config, size, created) VALUES(?,?,?,?,?,?,?)");
+	    " names, layers, config, size, created, origin) "
+	    "VALUES(?,?,?,?,?,?,?,?)");
 	sqlite3_bind_int64(st, 1, s->user_id);
 	sqlite3_bind_text(st, 2, image, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, names_text, -1, SQLITE_TRANSIENT);
@@ -326,6 +328,7 @@ req_image_put(struct location *loc, struct loc_session *s,
 	sqlite3_bind_blob(st, 5, sb.data, (int)sb.size, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 6, size);
 	sqlite3_bind_double(st, 7, tf_wall_time());
+	sqlite3_bind_text(st, 8, origin, -1, SQLITE_TRANSIENT);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(names_text);

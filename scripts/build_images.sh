@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # build_images.sh: builds the small OCI image layouts that the tests and
-# examples run (busybox, nginx, env-test, ends-test, unpack-test) from files
-# already on this Debian host, with no registry and no docker.  The images
-# built from Debian's archive (debian, postgres, redis, python) are made by
-# scripts/build_debian_images.sh.
+# examples run (busybox, alpine, nginx, env-test, ends-test, unpack-test)
+# from files already on this Debian host, with no registry and no docker.
+# The images built from Debian's archive (debian, postgres, redis, python)
+# are made by scripts/build_debian_images.sh.
 #
 #   scripts/build_images.sh [options] [OUTDIR]
 #
@@ -28,7 +28,10 @@
 # unpack-test has two more layers, the second of which removes files and a
 # directory of the first with whiteouts, hides a directory's old content
 # with an opaque marker and adds hard links and symlinks; its command
-# checks them all and prints "unpack-test: ok".
+# checks them all and prints "unpack-test: ok".  alpine is the busybox
+# image under its own name (its config's title differs, so it has an id of
+# its own and its one layer is busybox's): the seeds run alpine for its
+# shell and small tools, which busybox has too; there is no musl or apk.
 #
 # Layers are reproducible (sorted names, mtime 0, owner 0, gzip -n), so the
 # same inputs give the same digests on every run and every machine with the
@@ -51,7 +54,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 NGINX_HTML=/usr/share/nginx/html/index.html
 NGINX_MIME=/etc/nginx/mime.types
 
-IMAGES="busybox nginx env-test ends-test unpack-test"
+IMAGES="busybox alpine nginx env-test ends-test unpack-test"
 PATH_ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The date in every config and history entry: fixed, for reproducibility.
 EPOCH_DATE="1970-01-01T00:00:00Z"
@@ -460,7 +463,7 @@ build_image() {
 
 	env=$(json_strings "$PATH_ENV")
 	case "$name" in
-	busybox)
+	busybox|alpine)
 		cmd=$(json_strings /bin/sh) ;;
 	nginx)
 		extra_stage=stage_nginx

@@ -366,6 +366,7 @@ CELL(img_age)
 	else
 		tui_fmt_age(tf_wall_time() - im->created, buf, size);
 }
+CELL(img_origin) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_image *)rec)->origin); }
 CMP(img_cmp_layers) { return views_cmp_double((double)((const tf_model_image *)a)->layers, (double)((const tf_model_image *)b)->layers); }
 CMP(img_cmp_size) { return views_cmp_double((double)((const tf_model_image *)a)->size, (double)((const tf_model_image *)b)->size); }
 CMP(img_cmp_age) { return views_cmp_double(-((const tf_model_image *)a)->created, -((const tf_model_image *)b)->created); }
@@ -376,6 +377,7 @@ static const struct tui_column img_cols[] = {
 	{ "LAYERS", 6, 6, 0, true, img_layers, img_cmp_layers, NULL },
 	{ "SIZE", 7, 8, 0, true, img_size, img_cmp_size, NULL },
 	{ "AGE", 7, 8, 0, true, img_age, img_cmp_age, NULL },
+	{ "ORIGIN", 12, 40, 2, false, img_origin, NULL, NULL },
 	{ "ALL NAMES", 12, 0, 1, false, img_names, NULL, NULL },
 };
 

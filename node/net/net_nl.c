@@ -299,10 +299,32 @@ nl_dump_recv(struct net_nl *nl, struct nl_dump_ctx *ctx, uint32_t seq,
 	return intr;
 }
 
-/* A dump that ran while links or addresses changed (another node, other
- * containers on this host) is flagged by the kernel and may have missed or
- * doubled entries: it is read to its end and asked for again, and the
- * callbacks see only a whole, consistent one. */
+/* Clears the interrupted mark on every message of a dump, so that libmnl
+ * hands them to the callback (it fails at a marked one). */
+static void
+nl_dump_unmark(char *chunks, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int rest;
+
+		memcpy(&n, chunks + off, sizeof n);
+		rest = (int)n;
+		for (nlh = (struct nlmsghdr *)(chunks + off + sizeof n);
+		    mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest))
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+		off += sizeof n + (size_t)n;
+	}
+}
+
+/* A dump that ran while links or addresses changed (other nodes and
+ * containers on this host) is marked by the kernel and may have missed or
+ * doubled entries.  It is read to its end (libmnl alone would stop at the
+ * mark and leave the rest on the socket) and asked for again; on a host
+ * whose links never rest, the last one is used as it is: every caller is
+ * a sweep that runs again until it finds nothing, and takes an entry seen
+ * twice or gone meanwhile. */
 static int
 nl_dump(struct net_nl *nl, struct nl_dump_ctx *ctx, const char *what,
     tf_err *err)
@@ -312,18 +334,18 @@ nl_dump(struct net_nl *nl, struct nl_dump_ctx *ctx, const char *what,
 	uint32_t seq = 0;
 	int rc = 1;
 
-	for (int tries = 0; rc == 1 && tries < 20; tries++) {
+	for (int tries = 0; rc == 1 && tries < 5; tries++) {
 		free(chunks);
+		chunks = NULL;
 		seq = ++nl->seq;
 		rc = nl_dump_recv(nl, ctx, seq, &chunks, &len);
 	}
-	if (rc != 0) {
+	if (rc < 0) {
 		free(chunks);
-		if (rc == 1)
-			return tf_err_set(err, "%s: the kernel kept "
-			    "interrupting the dump", what);
 		return tf_err_errno(err, "%s", what);
 	}
+	if (rc == 1)
+		nl_dump_unmark(chunks, len);
 	rc = MNL_CB_OK;
 	for (off = 0; off < len && rc > MNL_CB_STOP;) {
 		ssize_t n;

@@ -346,6 +346,14 @@ class Location:
             return found
         return TaggedCollection(self._call(externals))
 
+    def endpoint_for(self, fqdn):
+        """The web endpoint that serves fqdn: there are none here (no web
+        endpoints yet, docs/PYTHON.md), so always ValueError."""
+        for domain, endpoint in self.endpoints.items():
+            if fqdn.endswith(domain):
+                return endpoint
+        raise ValueError("There is no endpoint capable of serving: " + fqdn)
+
     @property
     def tunnels(self):
         return {t.uuid: t for t in list(self._tunnels.values())

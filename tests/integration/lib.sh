@@ -6,7 +6,9 @@ set -eu
 : "${BUILD:?BUILD must name the build directory}"
 TFLOC=$BUILD/location/tf-location
 TFNODE=$BUILD/node/tf-node
-TFT=$(mktemp -d /tmp/tftest.XXXXXX)
+# Under $TMPDIR: scripts/test.sh gives each run of the suite its own, and
+# counts what is left under it at the end as leftovers.
+TFT=$(mktemp -d "${TMPDIR:-/tmp}/tftest.XXXXXX")
 # port_pick [SALT]: sets PORT (even) and ENDPOINT.  The location listens
 # on PORT and PORT+1 (enrolment), tests use a few ports above (tunnels from
 # PORT+7, lib_sdk.sh's free_port from PORT+100).  All of them lie below
@@ -96,14 +98,30 @@ wait_for() {
 	done
 }
 
+# subnet_pick: sets TEST_SUBNET to the first 10.N (N from 100 + $$ % 100
+# on) that no interface of this host has an address in.  tf-node refuses a
+# bridge whose subnet overlaps another's and runs its containers without a
+# network, so a test must not be handed the range of a node that another
+# test (or a local location) runs at the same time.
+subnet_pick() {
+	_sp_i=0
+	while [ $_sp_i -lt 100 ]; do
+		_sp_n=$((100 + ($$ + _sp_i) % 100))
+		ip -o -4 addr show 2>/dev/null | grep -q " inet 10\.$_sp_n\." || break
+		_sp_i=$((_sp_i + 1))
+	done
+	TEST_SUBNET=10.$_sp_n
+}
+
 tf_start_location() {	# [extra args]
 	[ -f "$TFT/loc/location.key" ] || "$TFLOC" --state "$TFT/loc" init >/dev/null
 	echo "--- start" >> "$TFT/loc.log"
-	# Each test's location hands out its own 10.X range, so tests (and a
-	# local location) on one machine never give two bridges one subnet.
+	# Each test's location hands out its own 10.X range (the same one on
+	# every restart), so two bridges on one machine never share a subnet.
+	[ -n "${TEST_SUBNET:-}" ] || subnet_pick
 	_sl_try=0
 	while :; do
-		"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "10.$((100 + $$ % 100))" \
+		"$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" --subnet "$TEST_SUBNET" \
 			"$@" run >>"$TFT/loc.log" 2>&1 &
 		LOC_PID=$!
 		PIDS="$PIDS $LOC_PID"
@@ -144,6 +162,10 @@ tf_start_node() {	# [NAME]
 		--location-key "$TFT/loc/location.pub" --name "$n" >>"$TFT/$n.log" 2>&1 &
 	NODE_PID=$!
 	PIDS="$PIDS $NODE_PID"
+	# The node names its bridge, namespaces and cgroup after a hash of
+	# its state directory: the suite's leftover check looks for those.
+	[ -z "${TF_SUITE_MADE:-}" ] ||
+		echo "node $(fnv1a "$(realpath "$TFT/$n")")" >> "$TF_SUITE_MADE"
 	wait_ready "$TFT/$n.log" 'ready' 1 "$NODE_PID"
 }
 
@@ -184,4 +206,13 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
+}
+
+# fnv1a STRING: the 32-bit FNV-1a hash tf-node names things with, in hex.
+fnv1a() {
+	_fh=2166136261
+	for _fb in $(printf %s "$1" | od -An -v -tu1); do
+		_fh=$(( ((_fh ^ _fb) * 16777619) & 4294967295 ))
+	done
+	printf '%08x\n' "$_fh"
 }

@@ -20,7 +20,7 @@
 # Source it, then hosts_setup N (or hosts_up N, hosts_start_location,
 # hosts_start_node NAME I by hand).  tests/prog programs (prog, prog_bg of
 # lib_prog.sh) run on host 0.
-. "$(dirname "$0")/lib_prog.sh"
+. "${TF_INTEGRATION_DIR:-$(dirname "$0")}/lib_prog.sh"
 
 HID=tfh${TFT##*.}
 UNDERLAY=192.168.77
@@ -34,6 +34,22 @@ hosts_cleanup() {
 	[ -n "${_hosts_cleaned:-}" ] && return 0
 	_hosts_cleaned=1
 	tf_stop_all
+	# Whatever still runs on a host (the namespaces are ours, so is
+	# everything in them) goes before its namespace.
+	for h in $HOSTS; do
+		for p in $(ip netns pids "$h" 2>/dev/null); do
+			kill "$p" 2>/dev/null || true
+		done
+	done
+	for h in $HOSTS; do
+		_hc_i=0
+		while [ -n "$(ip netns pids "$h" 2>/dev/null)" ] && [ $_hc_i -lt 100 ]; do
+			sleep 0.1; _hc_i=$((_hc_i + 1))
+		done
+		for p in $(ip netns pids "$h" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null || true
+		done
+	done
 	for h in $HOSTS; do ip netns del "$h" 2>/dev/null || true; done
 	ip netns del "${HID}ul" 2>/dev/null || true
 	tf_cleanup
@@ -82,7 +98,7 @@ hosts_setup() {
 	[ -x "$PROG/hosts_net" ] || skip "tests/prog not built"
 	prog_images
 	hosts_up "$_hs_n"
-	PROG_RUN="nsenter --net=/run/netns/$(host_ns 0)"
+	PROG_RUN="nsenter --net=$(host_net 0)"
 	hosts_start_location "$@"
 	hosts_add_user alice
 	export TF_DIR=$TFT/acct-alice
@@ -95,7 +111,11 @@ hosts_setup() {
 		not_ok "tfcache of the test images"
 }
 
-# in_host I command...: runs command on host I.
+# in_host I command...: runs command on host I (in the foreground: a
+# function run with & is a subshell whose pid is not the program's; start
+# daemons with "nsenter --net=$(host_net I) command &" so that $! is the
+# program itself, as nsenter execs it).
+host_net() { echo "/run/netns/$(host_ns "$1")"; }
 in_host() {
 	_ih=$1; shift
 	nsenter --net=/run/netns/"$(host_ns "$_ih")" "$@"
@@ -104,7 +124,7 @@ in_host() {
 hosts_start_location() {	# [extra args]
 	[ -f "$TFT/loc/location.key" ] || "$TFLOC" --state "$TFT/loc" init >/dev/null
 	echo "--- start" >> "$TFT/loc.log"
-	in_host 0 "$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" \
+	nsenter --net="$(host_net 0)" "$TFLOC" --state "$TFT/loc" --bind "$ENDPOINT" \
 		--subnet "10.$((100 + $$ % 100))" "$@" run >>"$TFT/loc.log" 2>&1 &
 	LOC_PID=$!
 	PIDS="$PIDS $LOC_PID"
@@ -129,13 +149,14 @@ hosts_start_node() {
 	fi
 	echo "--- start" >> "$TFT/$_hn.log"
 	_hs=$(grep -c -- '^--- start' "$TFT/$_hn.log")
-	in_host "$_hi" "$TFNODE" --state "$TFT/$_hn" --endpoint "$ENDPOINT" \
+	nsenter --net="$(host_net "$_hi")" "$TFNODE" --state "$TFT/$_hn" \
+		--endpoint "$ENDPOINT" \
 		--location-key "$TFT/loc/location.pub" --name "$_hn" \
 		--advertise "$(host_addr "$_hi")" >>"$TFT/$_hn.log" 2>&1 &
 	NODE_PID=$!
 	eval "${_hn}_PID=$NODE_PID"
 	PIDS="$PIDS $NODE_PID"
-	wait_for_count "$TFT/$_hn.log" 'ready' "$_hs" 30
+	wait_for_count "$TFT/$_hn.log" 'tf-node: ready$' "$_hs" 30
 }
 
 # as_client NAME command...: a client of account NAME on host 0.
@@ -156,4 +177,47 @@ hosts_partition() {
 hosts_heal() {
 	ip -n "$(host_ns "$1")" route del blackhole "$(host_addr "$2")/32"
 	ip -n "$(host_ns "$2")" route del blackhole "$(host_addr "$1")/32"
+}
+
+# node_field NAME KEY: a field of node NAME's record in the offer in $out
+# (tfresources --compact: keys sorted, no nested maps in a node record).
+node_field() {
+	echo "$out" | tr '}' '\n' | grep "\"node\":\"$1\"" |
+		grep '"subnet"' |
+		sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" | head -n 1
+}
+offer() { out=$(as_client alice "$BUILD/cli/tfresources" --compact); }
+
+# route_to I SUBNET: host I routes SUBNET over its overlay device.
+route_to() { ip -n "$(host_ns "$1")" route show "$2" | grep -q 'dev tfx'; }
+# wait_route I SUBNET present|absent SECONDS
+wait_route() {
+	_wr_i=0
+	while :; do
+		if route_to "$1" "$2"; then [ "$3" = present ] && return 0
+		else [ "$3" = absent ] && return 0; fi
+		_wr_i=$((_wr_i + 1))
+		[ $_wr_i -gt $(($4 * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# pair_start TAG SERVER_NODE CLIENT_NODE: hosts_pair in the background,
+# with steps of its own in $TF_STEPS/TAG; waits until it is ready.
+pair_start() {
+	mkdir -p "$TF_STEPS/$1"
+	TF_STEPS=$TF_STEPS/$1 $PROG_RUN "$PROG/hosts_pair" "$2" "$3" \
+		> "$TFT/$1.out" 2> "$TFT/$1.out.err" &
+	echo $! > "$TFT/$1.pid"
+	echo hosts_pair > "$TFT/$1.name"
+	PIDS="$PIDS $!"
+	wait_for "$TFT/$1.out" '^# ready' 120 || not_ok "$1 is ready"
+}
+# expect TAG K ok|fail|end: step sK of a hosts_pair program (written
+# whole before it appears, as the program reads it when it appears).
+expect() {
+	echo "$3" > "$TF_STEPS/$1/.s$2"
+	mv "$TF_STEPS/$1/.s$2" "$TF_STEPS/$1/s$2"
+	wait_for "$TFT/$1.out" "^# done s$2\$" 60 ||
+		not_ok "$1 finished step s$2"
 }

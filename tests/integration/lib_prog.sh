@@ -4,8 +4,8 @@
 # images, and running a program so that its ok/not ok lines count here.
 # Source it.  PROG_RUN, when set, is a command prefix for the programs
 # (lib_hosts.sh runs them on a simulated host).
-. "$(dirname "$0")/lib.sh"
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "${TF_INTEGRATION_DIR:-$(dirname "$0")}/lib.sh"
+TOP=$(cd "${TF_INTEGRATION_DIR:-$(dirname "$0")}/../.." && pwd)
 PROG=$BUILD/tests/prog
 export TF_IMAGES=${TF_IMAGES:-$BUILD/images}
 export TF_STEPS=$TFT/steps
@@ -15,6 +15,16 @@ RUNS=0
 prog_images() {
 	"$TOP/scripts/build_images.sh" -q "$TF_IMAGES" >/dev/null 2>&1 ||
 		skip "cannot build the test images (scripts/build_images.sh)"
+}
+
+# prog_debian_images: the images from Debian's archive (debian, postgres,
+# redis, python): built on a machine's first run (minutes), then taken
+# from the cache.
+prog_debian_images() {
+	"$TOP/scripts/build_debian_images.sh" -q "$TF_IMAGES" > "$TFT/debian-images.log" 2>&1 || {
+		tail -n 5 "$TFT/debian-images.log" | sed 's/^/#   /'
+		not_ok "scripts/build_debian_images.sh built the images"
+	}
 }
 
 # prog_setup [LOCATION ARGS...]: root, runc and images; a location with

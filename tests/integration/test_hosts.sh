@@ -10,13 +10,7 @@
 . "$(dirname "$0")/lib_hosts.sh"
 hosts_setup 3 --timeout 2
 
-out=$(as_client alice "$BUILD/cli/tfresources" --compact)
-# node_field NAME KEY: a field of node NAME's record in the offer (the
-# records' keys come sorted, and a node record has no nested maps).
-node_field() {
-	echo "$out" | tr '}' '\n' | grep "\"node\":\"$1\"" |
-		sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" | head -n 1
-}
+offer
 for i in 1 2; do
 	a=$(node_field node$i address)
 	check "node$i is in the offer with its underlay address ($a)" \
@@ -24,18 +18,6 @@ for i in 1 2; do
 done
 sub1=$(node_field node1 subnet)
 sub2=$(node_field node2 subnet)
-# route_to I SUBNET: host I routes SUBNET over its overlay device.
-route_to() { ip -n "$(host_ns "$1")" route show "$2" | grep -q 'dev tfx'; }
-wait_route() {	# I SUBNET present|absent SECONDS
-	_wr_i=0
-	while :; do
-		if route_to "$1" "$2"; then [ "$3" = present ] && return 0
-		else [ "$3" = absent ] && return 0; fi
-		_wr_i=$((_wr_i + 1))
-		[ $_wr_i -gt $(($4 * 10)) ] && return 1
-		sleep 0.1
-	done
-}
 check "node1 routes node2's subnet $sub2 over the overlay" wait_route 1 "$sub2" present 10
 check "node2 routes node1's subnet $sub1 over the overlay" wait_route 2 "$sub1" present 10
 

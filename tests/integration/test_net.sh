@@ -12,7 +12,9 @@ prog net_addr
 prog net_firewall
 prog net_stale
 
-# The seeds' "Multi-container Applications" example, as shipped.
+# The seeds' "Multi-container Applications" example, as shipped: its
+# client is the debian image.
+prog_debian_images
 out=$("$BUILD/examples/multi_container" 2>"$TFT/multi.err") || true
 check "multi_container example: nothing before allow_connection_from" \
 	sh -c "echo '$out' | grep -qx 'Before -->'"

@@ -18,6 +18,15 @@ sdk_images() {
 		skip "cannot build the test images (scripts/build_images.sh)"
 }
 
+# The images from Debian's archive (debian, postgres, ...) that some seeds
+# name: built on a machine's first run (minutes), then from the cache.
+sdk_debian_images() {
+	"$TOP/scripts/build_debian_images.sh" -q "$TF_IMAGES" > "$TFT/debian-images.log" 2>&1 || {
+		tail -n 5 "$TFT/debian-images.log" | sed 's/^/#   /'
+		not_ok "scripts/build_debian_images.sh built the images"
+	}
+}
+
 sdk_setup() {	# [node]
 	if [ "${1:-}" = node ]; then
 		need_root_runc

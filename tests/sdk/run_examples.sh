@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib_sdk.sh"
 
 sdk_setup node
+sdk_debian_images
 cd "$TFT"
 cat > "$TFT/browser" <<EOB
 #!/bin/sh

@@ -25,7 +25,7 @@ if [ -z "$TFCON" ] || [ ! -x "$TFCON" ]; then
 fi
 TFCON_TEST_ARGS=${TFCON_TEST_ARGS:---demo}
 TUI_SOCK=tfcontest$$
-TUI_DIR=$(mktemp -d /tmp/tfcon-test.XXXXXX)
+TUI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tfcon-test.XXXXXX")
 TUI_NAME=$(basename "$0" .sh)
 export XDG_CONFIG_HOME="$TUI_DIR/config"
 export XDG_STATE_HOME="$TUI_DIR/state"

@@ -418,13 +418,16 @@ static const struct {
 int
 main(void)
 {
-	char tmpl[] = "/tmp/tf-test-layer-unpack.XXXXXX", *base;
+	char tmpl[512], *base;
 
 	if (geteuid() != 0) {
 		printf("test_layer_unpack: needs root, skipped\n");
 		return 77;
 	}
 	tf_log_setup(TF_LOG_WARN, "test_layer_unpack", stderr);
+	/* Under $TMPDIR, where scripts/test.sh looks for leftovers. */
+	snprintf(tmpl, sizeof tmpl, "%s/tf-test-layer-unpack.XXXXXX",
+	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if ((base = mkdtemp(tmpl)) == NULL) {
 		perror("mkdtemp");
 		return 1;

@@ -271,11 +271,13 @@ static void
 test_ipam(struct test *t)
 {
 	struct net_ipam *ipam, *copy;
-	char ip[NET_IP_LEN], gw[NET_IP_LEN], path[] = "/tmp/test_net_XXXXXX";
+	char ip[NET_IP_LEN], gw[NET_IP_LEN], path[512];
 	struct in_addr a;
 	tf_err err;
 	int len, fd;
 
+	snprintf(path, sizeof path, "%s/test_net_XXXXXX",
+	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ipam = net_ipam_new("10.253.7.0/24", &err);
 	check(t, ipam != NULL, "ipam: new /24");
 	if (ipam == NULL)

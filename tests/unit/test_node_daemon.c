@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,7 +43,7 @@
 #define STEP(...) do { printf("-- "); printf(__VA_ARGS__); printf("\n"); \
 	fflush(stdout); } while (0)
 
-static char g_tmp[64];
+static char g_tmp[160];
 static pid_t g_loc = -1, g_node = -1;
 static tf_loop *g_loop;
 static tf_conn *g_conn;
@@ -122,6 +124,28 @@ wait_log(const char *path, const char *needle, int seconds)
 		usleep(100000);
 	}
 	fprintf(stderr, "timed out waiting for '%s' in %s\n", needle, path);
+	finish(1);
+}
+
+/* Waits until needle occurs n times in the log at path (a restarted
+ * daemon appends to the log of the one before). */
+static void
+wait_log_n(const char *path, const char *needle, int n, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		char *s = tf_read_file(path, NULL, 16 << 20);
+		int found = 0;
+
+		for (const char *p = s; p != NULL && (p = strstr(p, needle)) != NULL;
+		    p += strlen(needle))
+			found++;
+		free(s);
+		if (found >= n)
+			return;
+		usleep(100000);
+	}
+	fprintf(stderr, "timed out waiting for '%s' x%d in %s\n", needle, n,
+	    path);
 	finish(1);
 }
 
@@ -910,6 +934,9 @@ test_sigkill(struct ctx *x)
 	snprintf(path, sizeof path, "%s/node.log", g_tmp);
 	wait_log(path, "removed 1 containers left by an earlier run", 30);
 	wait_log(path, "removed 1 container networks left by an earlier run", 30);
+	/* Back at the location before the next step spawns on it (its
+	 * sweep may take a while on a loaded host). */
+	wait_log_n(path, "tf-node: ready", 2, 60);
 	WAIT(15000, g_ev.gone);
 }
 
@@ -977,6 +1004,32 @@ static const struct {
 	{ "sigterm", "and a SIGTERM leaves nothing behind", test_sigterm },
 };
 
+/* An even port whose pair is free now, below the kernel's ephemeral
+ * range (from 32768), where any outgoing connection could take it between
+ * this check and the location's bind. */
+static int
+test_port_pair(void)
+{
+	for (int i = 0; i < 5000; i++) {
+		int port = 12000 + (int)((getpid() + i * 7) % 10000) * 2, ok = 1;
+
+		for (int k = 0; k < 2 && ok; k++) {
+			struct sockaddr_in a = { .sin_family = AF_INET,
+			    .sin_port = htons((uint16_t)(port + k)),
+			    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+			int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+			ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+			if (fd >= 0)
+				close(fd);
+		}
+		if (ok)
+			return port;
+	}
+	return 12000;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -995,13 +1048,14 @@ main(int argc, char **argv)
 	    "test_node_daemon", NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	CHECK(sodium_init() >= 0);
-	snprintf(g_tmp, sizeof g_tmp, "/tmp/tf-node-daemon-XXXXXX");
+	snprintf(g_tmp, sizeof g_tmp, "%s/tf-node-daemon-XXXXXX",
+	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	CHECK(mkdtemp(g_tmp) != NULL);
 	memset(&x, 0, sizeof x);
 	x.loc_bin = argv[1];
 	x.node_bin = argv[2];
 	x.init_bin = argv[3];
-	port = 30000 + (int)(getpid() % 10000) * 2;
+	port = test_port_pair();
 	snprintf(x.endpoint, sizeof x.endpoint, "tcp://127.0.0.1:%d", port);
 	snprintf(x.addr, sizeof x.addr, "127.0.0.1:%d", port);
 

@@ -1288,7 +1288,7 @@ fail_cleanup(void)
 int
 main(int argc, char **argv)
 {
-	char tmpl[] = "/tmp/tf-node-rt-XXXXXX", l1[600], l2[600], state[600];
+	char tmpl[300], l1[600], l2[600], state[600];
 	sigset_t mask;
 	static struct rt x;		/* big (the loop's fd table) */
 
@@ -1308,6 +1308,8 @@ main(int argc, char **argv)
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
+	snprintf(tmpl, sizeof tmpl, "%s/tf-node-rt-XXXXXX",
+	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	g_tmp = mkdtemp(tmpl);
 	CHECK(g_tmp != NULL);
 	snprintf(g_cg, sizeof g_cg, "/tf-test-%d", (int)getpid());

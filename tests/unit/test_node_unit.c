@@ -121,7 +121,7 @@ test_clean(void)
 static void
 test_xfer(void)
 {
-	char tmpl[] = "/tmp/tf-node-unit-XXXXXX", path[300], buf[64];
+	char tmpl[300], path[300], buf[64];
 	const char *root;
 	fs_xfer *x = fs_xfer_new();
 	uint64_t size = 0;
@@ -129,6 +129,8 @@ test_xfer(void)
 	ssize_t n;
 	int rootfd;
 
+	snprintf(tmpl, sizeof tmpl, "%s/tf-node-unit-XXXXXX",
+	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	root = mkdtemp(tmpl);
 	CHECK(root != NULL);
 	snprintf(path, sizeof path, "%s/root", root);

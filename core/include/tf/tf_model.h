@@ -122,6 +122,7 @@ typedef struct tf_model_image {
 	int64_t layers;
 	int64_t size;			/* bytes */
 	double created;
+	char origin[TF_MODEL_TEXT];	/* path or registry reference pushed */
 } tf_model_image;
 
 typedef enum tf_model_proc_state {
