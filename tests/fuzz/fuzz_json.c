@@ -12,6 +12,7 @@
 #include "con_demo.h"
 #endif
 #include "fuzz.h"
+#include "tf_err.h"
 #include "tf_json.h"
 #include "tf_log.h"
 
