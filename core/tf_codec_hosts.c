@@ -1,17 +1,38 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * tf_codec_hosts: pack and unpack "peers" and "ip_gone" (tf_codec_hosts.h),
- * with a round-trip self test.
+ * tf_codec_hosts: the field tables of the hosts family and the checks of
+ * its addresses (tf_codec_hosts.h).
  */
 #include <arpa/inet.h>
-#include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tf_codec_hosts.h"
-#include "tf_log.h"
-#include "tf_util.h"
+
+static const tf_field peer_fields[] = {
+	TF_F_STR(tf_peer, node, TF_PEER_NAME - 1, TF_FF_REQUIRED),
+	TF_F_STR(tf_peer, address, TF_PEER_IP - 1, TF_FF_REQUIRED),
+	TF_F_STR(tf_peer, subnet, TF_PEER_CIDR - 1, TF_FF_REQUIRED),
+};
+static const tf_codec peer_codec =
+	TF_CODEC(tf_peer, "peers item", peer_fields, false);
+
+/* Not required: an empty list (the last other node went) is the message
+ * that withdraws everything, and it is sent as []. */
+static const tf_field peers_fields[] = {
+	TF_F_LIST(tf_peers_msg, peers, TF_PEERS_MAX, &peer_codec, 0),
+};
+const tf_codec tf_peers_codec =
+	TF_CODEC(tf_peers_msg, "peers", peers_fields, false);
+
+static const tf_field ip_gone_fields[] = {
+	TF_F_STR(tf_ip_gone_msg, ip, TF_PEER_IP - 1, TF_FF_REQUIRED),
+};
+const tf_codec tf_ip_gone_codec =
+	TF_CODEC(tf_ip_gone_msg, "ip_gone", ip_gone_fields, false);
+
+TF_CODEC_DEFINE(tf_peers, tf_peers_msg, tf_peers_codec)
+TF_CODEC_DEFINE(tf_ip_gone, tf_ip_gone_msg, tf_ip_gone_codec)
 
 bool
 tf_codec_ipv4_valid(const char *s)
@@ -44,199 +65,28 @@ tf_codec_cidr_valid(const char *s)
 	return (ntohl(a.s_addr) & host) == 0;
 }
 
-static bool
-codec_name_valid(const char *s)
-{
-	if (s[0] == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x21 || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
-}
-
-void
-tf_codec_peers_pack(tf_out *o, const tf_peers *p)
-{
-	msgpack_packer *pk = tf_out_key(o, "peers");
-
-	msgpack_pack_array(pk, (uint32_t)p->n);
-	for (size_t i = 0; i < p->n; i++) {
-		msgpack_pack_map(pk, 3);
-		tf_pack_kv_str(pk, "node", p->peer[i].node);
-		tf_pack_kv_str(pk, "address", p->peer[i].address);
-		tf_pack_kv_str(pk, "subnet", p->peer[i].subnet);
-	}
-}
-
 int
-tf_codec_peers_unpack(const msgpack_object *params, tf_peers *out,
-		      tf_err *err)
+tf_peers_check(const tf_peers_msg *m, tf_err *err)
 {
-	const msgpack_object_array *list;
+	for (size_t i = 0; i < m->n_peers; i++) {
+		const tf_peer *p = &m->peers[i];
 
-	out->n = 0;
-	if (tf_obj_array(params, "peers", &list, TF_PEERS_MAX, true, err) != 0)
-		return -1;
-	for (uint32_t i = 0; i < list->size; i++) {
-		const msgpack_object *r = &list->ptr[i];
-		tf_peer *p = &out->peer[out->n];
-
-		if (r->type != MSGPACK_OBJECT_MAP)
-			return tf_err_set(err, "peers[%u] is not a map", i);
-		if (tf_obj_str(r, "node", p->node, sizeof p->node, true,
-		    err) != 0 ||
-		    tf_obj_str(r, "address", p->address, sizeof p->address,
-		    true, err) != 0 ||
-		    tf_obj_str(r, "subnet", p->subnet, sizeof p->subnet, true,
-		    err) != 0)
-			return -1;
-		if (!codec_name_valid(p->node))
-			return tf_err_set(err, "peers[%u]: bad node name", i);
+		if (p->node[0] == '\0')
+			return tf_err_set(err, "peers[%zu]: no node name", i);
 		if (!tf_codec_ipv4_valid(p->address))
-			return tf_err_set(err, "peers[%u]: bad address \"%s\"",
+			return tf_err_set(err, "peers[%zu]: bad address \"%s\"",
 			    i, p->address);
 		if (!tf_codec_cidr_valid(p->subnet))
-			return tf_err_set(err, "peers[%u]: bad subnet \"%s\"",
+			return tf_err_set(err, "peers[%zu]: bad subnet \"%s\"",
 			    i, p->subnet);
-		out->n++;
 	}
 	return 0;
-}
-
-void
-tf_codec_ip_gone_pack(tf_out *o, const char *ip)
-{
-	tf_out_str(o, "ip", ip);
 }
 
 int
-tf_codec_ip_gone_unpack(const msgpack_object *params, char ip[TF_PEER_IP],
-			tf_err *err)
+tf_ip_gone_check(const tf_ip_gone_msg *m, tf_err *err)
 {
-	if (tf_obj_str(params, "ip", ip, TF_PEER_IP, true, err) != 0)
-		return -1;
-	if (!tf_codec_ipv4_valid(ip))
-		return tf_err_set(err, "bad address \"%s\"", ip);
+	if (!tf_codec_ipv4_valid(m->ip))
+		return tf_err_set(err, "ip_gone: bad address \"%s\"", m->ip);
 	return 0;
-}
-
-/* --- self test ----------------------------------------------------------- */
-
-/* Packs o's header as tf_out_send does and decodes it again, as a
- * receiver would; *hdr backs m until it is destroyed. */
-static void
-codec_roundtrip(tf_out *o, tf_msg *m, msgpack_sbuffer *hdr)
-{
-	msgpack_packer pk;
-	tf_err err;
-
-	msgpack_sbuffer_init(hdr);
-	msgpack_packer_init(&pk, hdr, msgpack_sbuffer_write);
-	msgpack_pack_array(&pk, 3);
-	tf_pack_str(&pk, o->cmd);
-	msgpack_pack_uint64(&pk, 0);
-	msgpack_pack_map(&pk, o->n);
-	msgpack_sbuffer_write(hdr, o->params.data, o->params.size);
-	memset(m, 0, sizeof *m);
-	assert(tf_msg_decode(m, hdr->data, hdr->size, &err) == 0);
-}
-
-static void
-codec_done(tf_out *o, tf_msg *m, msgpack_sbuffer *hdr)
-{
-	tf_msg_fini(m);
-	tf_out_fini(o);
-	msgpack_sbuffer_destroy(hdr);
-}
-
-static void
-codec_peers_bad(const char *node, const char *address, const char *subnet)
-{
-	tf_peers *p = tf_calloc(1, sizeof *p), *q = tf_calloc(1, sizeof *q);
-	msgpack_sbuffer hdr;
-	tf_out o;
-	tf_msg m;
-	tf_err err;
-
-	p->n = 1;
-	snprintf(p->peer[0].node, sizeof p->peer[0].node, "%s", node);
-	snprintf(p->peer[0].address, sizeof p->peer[0].address, "%s", address);
-	snprintf(p->peer[0].subnet, sizeof p->peer[0].subnet, "%s", subnet);
-	tf_out_init(&o, "peers");
-	tf_codec_peers_pack(&o, p);
-	codec_roundtrip(&o, &m, &hdr);
-	assert(tf_codec_peers_unpack(m.params, q, &err) == -1);
-	codec_done(&o, &m, &hdr);
-	free(p);
-	free(q);
-}
-
-void
-tf_codec_hosts_test(bool verbose)
-{
-	tf_peers *p = tf_calloc(1, sizeof *p), *q = tf_calloc(1, sizeof *q);
-	char ip[TF_PEER_IP];
-	msgpack_sbuffer hdr;
-	tf_out o;
-	tf_msg m;
-	tf_err err;
-
-	if (verbose)
-		tf_info("tf_codec_hosts_test");
-	/* Empty, one, the most: each comes back as it went. */
-	for (size_t n = 0; n <= TF_PEERS_MAX; n += n < 2 ? 1 : TF_PEERS_MAX - 2) {
-		p->n = n;
-		for (size_t i = 0; i < n; i++) {
-			snprintf(p->peer[i].node, sizeof p->peer[i].node,
-			    "node%zu", i);
-			snprintf(p->peer[i].address, sizeof p->peer[i].address,
-			    "192.168.%zu.%zu", i / 200, i % 200 + 1);
-			snprintf(p->peer[i].subnet, sizeof p->peer[i].subnet,
-			    "10.220.%zu.0/24", i);
-		}
-		tf_out_init(&o, "peers");
-		tf_codec_peers_pack(&o, p);
-		codec_roundtrip(&o, &m, &hdr);
-		assert(strcmp(m.cmd, "peers") == 0);
-		assert(tf_codec_peers_unpack(m.params, q, &err) == 0);
-		assert(q->n == p->n);
-		assert(memcmp(q->peer, p->peer, n * sizeof p->peer[0]) == 0);
-		tf_msg_fini(&m);
-		tf_out_fini(&o);
-	}
-	/* Bad fields are refused. */
-	codec_peers_bad("", "192.168.1.1", "10.1.1.0/24");
-	codec_peers_bad("a b", "192.168.1.1", "10.1.1.0/24");
-	codec_peers_bad("n", "192.168.1", "10.1.1.0/24");
-	codec_peers_bad("n", "host.example", "10.1.1.0/24");
-	codec_peers_bad("n", "192.168.1.1", "10.1.1.1/24");
-	codec_peers_bad("n", "192.168.1.1", "10.1.1.0/31");
-	codec_peers_bad("n", "192.168.1.1", "10.1.1.0");
-	codec_peers_bad("n", "192.168.1.1", "10.1.1.0/x");
-	/* A missing list, or one that is not a list of maps. */
-	tf_out_init(&o, "peers");
-	codec_roundtrip(&o, &m, &hdr);
-	assert(tf_codec_peers_unpack(m.params, q, &err) == -1);
-	codec_done(&o, &m, &hdr);
-	tf_out_init(&o, "peers");
-	msgpack_pack_array(tf_out_key(&o, "peers"), 1);
-	msgpack_pack_int(&o.pk, 7);
-	codec_roundtrip(&o, &m, &hdr);
-	assert(tf_codec_peers_unpack(m.params, q, &err) == -1);
-	codec_done(&o, &m, &hdr);
-
-	tf_out_init(&o, "ip_gone");
-	tf_codec_ip_gone_pack(&o, "10.220.3.7");
-	codec_roundtrip(&o, &m, &hdr);
-	assert(tf_codec_ip_gone_unpack(m.params, ip, &err) == 0);
-	assert(strcmp(ip, "10.220.3.7") == 0);
-	codec_done(&o, &m, &hdr);
-	tf_out_init(&o, "ip_gone");
-	tf_codec_ip_gone_pack(&o, "10.220.3.777");
-	codec_roundtrip(&o, &m, &hdr);
-	assert(tf_codec_ip_gone_unpack(m.params, ip, &err) == -1);
-	codec_done(&o, &m, &hdr);
-	free(p);
-	free(q);
 }

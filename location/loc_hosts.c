@@ -25,43 +25,43 @@ hosts_is_peer(const struct loc_node *n)
 void
 loc_hosts_push_peers(struct location *loc)
 {
-	tf_peers *all = tf_calloc(1, sizeof *all), *p;
+	tf_peer *all = tf_calloc(TF_PEERS_MAX, sizeof *all);
+	tf_peer *mine = tf_calloc(TF_PEERS_MAX, sizeof *mine);
+	size_t nall = 0;
 
-	for (size_t i = 0; i < loc->n_nodes && all->n < TF_PEERS_MAX; i++) {
+	for (size_t i = 0; i < loc->n_nodes && nall < TF_PEERS_MAX; i++) {
 		const struct loc_node *n = loc->nodes[i];
-		tf_peer *e = &all->peer[all->n];
 
 		if (!hosts_is_peer(n))
 			continue;
-		snprintf(e->node, sizeof e->node, "%s", n->name);
-		snprintf(e->address, sizeof e->address, "%s", n->address);
-		snprintf(e->subnet, sizeof e->subnet, "%s", n->subnet);
-		all->n++;
+		all[nall++] = (tf_peer){ .node = n->name,
+		    .address = n->address, .subnet = n->subnet };
 	}
 	/* Each node gets everyone but itself. */
-	p = tf_calloc(1, sizeof *p);
 	for (size_t i = 0; i < loc->n_nodes; i++) {
 		const struct loc_node *n = loc->nodes[i];
+		tf_peers_msg p = { .peers = mine };
 		tf_out o;
 
 		if (!hosts_is_peer(n))
 			continue;
-		p->n = 0;
-		for (size_t k = 0; k < all->n; k++)
-			if (strcmp(all->peer[k].node, n->name) != 0)
-				p->peer[p->n++] = all->peer[k];
+		for (size_t k = 0; k < nall; k++)
+			if (strcmp(all[k].node, n->name) != 0)
+				mine[p.n_peers++] = all[k];
 		tf_out_init(&o, "peers");
-		tf_codec_peers_pack(&o, p);
+		tf_peers_pack(&p, &o);
 		loc_send(loc, n->rid, n->rid_len, &o, 0, NULL, 0);
 		tf_out_fini(&o);
 	}
-	free(p);
+	free(mine);
 	free(all);
 }
 
 void
 loc_hosts_ip_gone(struct location *loc, const struct loc_container *c)
 {
+	tf_ip_gone_msg g = { .ip = c->ip };
+
 	if (c->ip[0] == '\0' || !tf_codec_ipv4_valid(c->ip))
 		return;
 	for (size_t i = 0; i < loc->n_nodes; i++) {
@@ -72,7 +72,7 @@ loc_hosts_ip_gone(struct location *loc, const struct loc_container *c)
 		if (!n->up || n->id == c->node_id)
 			continue;
 		tf_out_init(&o, "ip_gone");
-		tf_codec_ip_gone_pack(&o, c->ip);
+		tf_ip_gone_pack(&g, &o);
 		loc_send(loc, n->rid, n->rid_len, &o, 0, NULL, 0);
 		tf_out_fini(&o);
 	}

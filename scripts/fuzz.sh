@@ -31,7 +31,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 targets=""
 for n in $names; do targets="$targets tests/fuzz_$n"; done
-ninja -C "$build" $targets >/dev/null
+ninja -C "$build" $targets >/dev/null || ninja -C "$build" $targets
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tffuzz.XXXXXX")

@@ -166,8 +166,8 @@ struct node {
 	/* node_hosts.c: the overlay to other nodes (--advertise). */
 	bool overlay_up;
 	char overlay_dev[16];
-	struct tf_peers *peers_have;	/* entries the device holds */
-	struct tf_peers *peers_want;	/* the location's latest peers */
+	struct node_peers *peers_have;	/* entries the device holds */
+	struct node_peers *peers_want;	/* the location's latest peers */
 
 	struct node_spawn *spawns;
 	struct node_layer *layer_jobs;

@@ -13,6 +13,7 @@
  * When the location is out of reach the entries stay as they were: the
  * containers' traffic does not depend on the location being up.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,21 @@
 #include "tf_codec_hosts.h"
 #include "tf_log.h"
 
+/* The node's own copy of a peer (the codec's strings live only as long
+ * as the message). */
+struct node_peer {
+	char node[TF_PEER_NAME];
+	char address[TF_PEER_IP];
+	char subnet[TF_PEER_CIDR];
+};
+
+struct node_peers {
+	size_t n;
+	struct node_peer peer[TF_PEERS_MAX];
+};
+
 static bool
-hosts_same(const tf_peer *a, const tf_peer *b)
+hosts_same(const struct node_peer *a, const struct node_peer *b)
 {
 	return strcmp(a->node, b->node) == 0 &&
 	    strcmp(a->address, b->address) == 0 &&
@@ -30,7 +44,7 @@ hosts_same(const tf_peer *a, const tf_peer *b)
 }
 
 static bool
-hosts_listed(const tf_peers *set, const tf_peer *p)
+hosts_listed(const struct node_peers *set, const struct node_peer *p)
 {
 	for (size_t i = 0; i < set->n; i++)
 		if (hosts_same(&set->peer[i], p))
@@ -42,15 +56,15 @@ hosts_listed(const tf_peers *set, const tf_peer *p)
 static void
 hosts_apply(struct node *n)
 {
-	tf_peers *have = n->peers_have, *want = n->peers_want;
-	tf_peers *next;
+	struct node_peers *have = n->peers_have, *want = n->peers_want;
+	struct node_peers *next;
 	tf_err err;
 
 	if (!n->overlay_up || want == NULL)
 		return;
 	next = tf_calloc(1, sizeof *next);
 	for (size_t i = 0; i < have->n; i++) {
-		const tf_peer *p = &have->peer[i];
+		const struct node_peer *p = &have->peer[i];
 
 		if (hosts_listed(want, p)) {
 			next->peer[next->n++] = *p;
@@ -65,7 +79,7 @@ hosts_apply(struct node *n)
 			    "more", p->node, p->subnet, p->address);
 	}
 	for (size_t i = 0; i < want->n; i++) {
-		const tf_peer *p = &want->peer[i];
+		const struct node_peer *p = &want->peer[i];
 
 		if (hosts_listed(next, p))
 			continue;
@@ -133,12 +147,26 @@ node_hosts_stop(struct node *n)
 int
 node_cmd_peers(struct node *n, const tf_msg *m, tf_err *err)
 {
-	tf_peers *want = tf_calloc(1, sizeof *want);
+	tf_peers_msg msg;
+	struct node_peers *want;
 
-	if (tf_codec_peers_unpack(m->params, want, err) != 0) {
-		free(want);
+	if (tf_peers_unpack(m->params, &msg, err) != 0)
+		return -1;
+	if (tf_peers_check(&msg, err) != 0) {
+		tf_peers_free(&msg);
 		return -1;
 	}
+	want = tf_calloc(1, sizeof *want);
+	for (size_t i = 0; i < msg.n_peers; i++) {
+		struct node_peer *p = &want->peer[want->n++];
+
+		snprintf(p->node, sizeof p->node, "%s", msg.peers[i].node);
+		snprintf(p->address, sizeof p->address, "%s",
+		    msg.peers[i].address);
+		snprintf(p->subnet, sizeof p->subnet, "%s",
+		    msg.peers[i].subnet);
+	}
+	tf_peers_free(&msg);
 	free(n->peers_want);
 	n->peers_want = want;
 	hosts_apply(n);
@@ -148,10 +176,17 @@ node_cmd_peers(struct node *n, const tf_msg *m, tf_err *err)
 int
 node_cmd_ip_gone(struct node *n, const tf_msg *m, tf_err *err)
 {
+	tf_ip_gone_msg g;
 	char ip[TF_PEER_IP];
 
-	if (tf_codec_ip_gone_unpack(m->params, ip, err) != 0)
+	if (tf_ip_gone_unpack(m->params, &g, err) != 0)
 		return -1;
+	if (tf_ip_gone_check(&g, err) != 0) {
+		tf_ip_gone_free(&g);
+		return -1;
+	}
+	snprintf(ip, sizeof ip, "%s", g.ip);
+	tf_ip_gone_free(&g);
 	if (node_net_ip_gone(n, ip) != 0)
 		return tf_err_set(err, "a firewall may still let in %s", ip);
 	return node_reply(n, m->id, NULL, NULL, 0);

@@ -15,7 +15,6 @@
 #include <zmq.h>
 
 #include "tf_call.h"
-#include "tf_codec_hosts.h"
 #include "tf_conn.h"
 #include "tf_keys.h"
 #include "tf_log.h"
@@ -225,7 +224,6 @@ static const struct {
 	{ "tf_keys", tf_keys_test },
 	{ "tf_model", tf_model_test },
 	{ "tf_registry", tf_registry_test },
-	{ "tf_codec_hosts", tf_codec_hosts_test },
 	{ "tf_image", tf_image_test },
 };
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tf_codec.h"
+#include "tf_codec_hosts.h"
 #include "tf_codec_spawn.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
@@ -204,11 +205,112 @@ test_spawn_refused(void)
 	}
 }
 
+/* ---- hosts -------------------------------------------------------------- */
+
+static void
+test_hosts(void)
+{
+	tf_peer peers[TF_PEERS_MAX];
+	char names[TF_PEERS_MAX][16], addrs[TF_PEERS_MAX][16];
+	char subnets[TF_PEERS_MAX][24];
+	tf_peers_msg none = { 0 }, one, most;
+	tf_ip_gone_msg g = { .ip = "10.220.3.7" };
+	tf_err err;
+
+	for (size_t i = 0; i < TF_PEERS_MAX; i++) {
+		snprintf(names[i], sizeof names[i], "node%zu", i);
+		snprintf(addrs[i], sizeof addrs[i], "192.168.%zu.%zu", i / 200,
+		    i % 200 + 1);
+		snprintf(subnets[i], sizeof subnets[i], "10.220.%zu.0/24", i);
+		peers[i] = (tf_peer){ .node = names[i], .address = addrs[i],
+		    .subnet = subnets[i] };
+	}
+	one = (tf_peers_msg){ .peers = peers, .n_peers = 1 };
+	most = (tf_peers_msg){ .peers = peers, .n_peers = TF_PEERS_MAX };
+	roundtrip(&tf_peers_codec, &none);
+	roundtrip(&tf_peers_codec, &one);
+	roundtrip(&tf_peers_codec, &most);
+	roundtrip(&tf_ip_gone_codec, &g);
+	CHECK(tf_peers_check(&most, &err) == 0);
+	CHECK(tf_ip_gone_check(&g, &err) == 0);
+}
+
+static void peers_none(msgpack_packer *pk) { msgpack_pack_map(pk, 0); }
+
+static void
+peers_not_maps(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "peers");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_int(pk, 7);
+}
+
+static void
+peers_too_many(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "peers");
+	msgpack_pack_array(pk, TF_PEERS_MAX + 1);
+	for (int i = 0; i <= TF_PEERS_MAX; i++) {
+		msgpack_pack_map(pk, 3);
+		tf_pack_kv_str(pk, "node", "n");
+		tf_pack_kv_str(pk, "address", "192.168.1.1");
+		tf_pack_kv_str(pk, "subnet", "10.1.1.0/24");
+	}
+}
+
+static void
+peers_long_address(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "peers");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "node", "n");
+	tf_pack_kv_str(pk, "address", "192.168.100.100.1");
+	tf_pack_kv_str(pk, "subnet", "10.1.1.0/24");
+}
+
+static void
+test_hosts_refused(void)
+{
+	static const char *const bad[][3] = {
+		{ "", "192.168.1.1", "10.1.1.0/24" },
+		{ "n", "192.168.1", "10.1.1.0/24" },
+		{ "n", "host.example", "10.1.1.0/24" },
+		{ "n", "192.168.1.1", "10.1.1.1/24" },
+		{ "n", "192.168.1.1", "10.1.1.0/31" },
+		{ "n", "192.168.1.1", "10.1.1.0" },
+		{ "n", "192.168.1.1", "10.1.1.0/x" },
+	};
+	tf_ip_gone_msg g = { .ip = "10.220.3.777" };
+	tf_peers_msg s;
+	tf_err err;
+
+	/* No list is no peers (as []); anything else wrong is refused. */
+	CHECK(unpack_built(&tf_peers_codec, peers_none, &s, &err) == 0);
+	CHECK(unpack_built(&tf_peers_codec, peers_not_maps, &s, &err) != 0);
+	CHECK(unpack_built(&tf_peers_codec, peers_too_many, &s, &err) != 0);
+	CHECK(unpack_built(&tf_peers_codec, peers_long_address, &s,
+	    &err) != 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		tf_peer p = { .node = bad[i][0], .address = bad[i][1],
+		    .subnet = bad[i][2] };
+		tf_peers_msg m = { .peers = &p, .n_peers = 1 };
+
+		CHECK(tf_peers_check(&m, &err) != 0);
+	}
+	CHECK(tf_ip_gone_check(&g, &err) != 0);
+}
+
 int
 main(void)
 {
 	test_spawn();
 	test_spawn_refused();
+	test_hosts();
+	test_hosts_refused();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;
 }

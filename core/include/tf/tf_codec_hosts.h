@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * tf_codec_hosts: the messages that make a location of many hosts (see
- * docs/PROTOCOL.md "Many hosts"), written once for the location (which
- * packs them) and the node (which unpacks them).
+ * The hosts family (docs/PROTOCOL.md, "Many hosts"): what makes a location
+ * of many hosts, packed by the location and unpacked by the node.  See
+ * tf_codec.h for the conventions.
  *
  *   peers   {peers: [{node, address, subnet}]}   location -> node, id 0
  *           the full set of the other up nodes that advertise an underlay
@@ -11,51 +11,51 @@
  *           a container address that has gone on another node: no
  *           firewall may let it in any more.
  *
- * Every field is checked on unpack: an address is a dotted IPv4 address,
- * a subnet a.b.c.d/n (8..30) with its host bits zero, a node name 1..63
- * printable characters.
+ * The tables check types and sizes; tf_peers_check / tf_ip_gone_check
+ * check what a table cannot say: an address is a dotted IPv4 address, a
+ * subnet a.b.c.d/n (8..30) with its host bits zero.
  */
 #ifndef TF_CODEC_HOSTS_H
 #define TF_CODEC_HOSTS_H
 
-#include <msgpack.h>
-#include <stdbool.h>
-#include <stddef.h>
-
-#include "tf_err.h"
-#include "tf_msg.h"
+#include "tf_codec.h"
 
 #define TF_PEERS_MAX 250	/* the location hands out 250 subnets */
-#define TF_PEER_NAME 64
-#define TF_PEER_IP 16		/* "255.255.255.255" */
+#define TF_PEER_NAME 64		/* node names: at most 63 bytes */
+#define TF_PEER_IP 16		/* "255.255.255.255" and its NUL */
 #define TF_PEER_CIDR 32		/* "255.255.255.255/32", with room */
 
 typedef struct tf_peer {
-	char node[TF_PEER_NAME];
-	char address[TF_PEER_IP];	/* underlay address (--advertise) */
-	char subnet[TF_PEER_CIDR];	/* its containers' subnet */
+	uint64_t has;
+	const char *node;
+	const char *address;		/* underlay address (--advertise) */
+	const char *subnet;		/* its containers' subnet */
 } tf_peer;
 
-typedef struct tf_peers {
-	size_t n;
-	tf_peer peer[TF_PEERS_MAX];
-} tf_peers;
+typedef struct tf_peers_msg {
+	uint64_t has;
+	tf_peer *peers;
+	size_t n_peers;
+} tf_peers_msg;
 
-/* Adds the params of a "peers" message to o (after tf_out_init). */
-void tf_codec_peers_pack(tf_out *o, const tf_peers *p);
-/* 0 with *out filled, or -1 with err naming the bad field. */
-int tf_codec_peers_unpack(const msgpack_object *params, tf_peers *out,
-			  tf_err *err);
+typedef struct tf_ip_gone_msg {
+	uint64_t has;
+	const char *ip;
+} tf_ip_gone_msg;
 
-void tf_codec_ip_gone_pack(tf_out *o, const char *ip);
-int tf_codec_ip_gone_unpack(const msgpack_object *params,
-			    char ip[TF_PEER_IP], tf_err *err);
+extern const tf_codec tf_peers_codec;
+extern const tf_codec tf_ip_gone_codec;
 
-/* Checks used on unpack, for callers that take the same fields elsewhere
- * (the node's --advertise, the location's hello). */
+TF_CODEC_DECLARE(tf_peers, tf_peers_msg);
+TF_CODEC_DECLARE(tf_ip_gone, tf_ip_gone_msg);
+
+/* 0, or -1 with err naming the bad field. */
+int tf_peers_check(const tf_peers_msg *m, tf_err *err);
+int tf_ip_gone_check(const tf_ip_gone_msg *m, tf_err *err);
+
+/* The checks, for callers that take the same fields elsewhere (the
+ * node's --advertise, the address in a node's hello). */
 bool tf_codec_ipv4_valid(const char *s);
 bool tf_codec_cidr_valid(const char *s);
-
-void tf_codec_hosts_test(bool verbose);
 
 #endif
