@@ -134,11 +134,11 @@ run_argv(char *const argv[], bool quiet)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* ssh [-i identity] target -- command (one string for the remote shell). */
-static int
-ssh_run(const struct tf_systemd *sd, const char *command)
+/* ssh [-i identity] target -- command (one string for the remote shell),
+ * into argv (room for 10). */
+static void
+ssh_argv(const struct tf_systemd *sd, const char *command, char **argv)
 {
-	char *argv[10];
 	int n = 0;
 
 	argv[n++] = "ssh";
@@ -152,6 +152,14 @@ ssh_run(const struct tf_systemd *sd, const char *command)
 	argv[n++] = "--";
 	argv[n++] = (char *)command;
 	argv[n] = NULL;
+}
+
+static int
+ssh_run(const struct tf_systemd *sd, const char *command)
+{
+	char *argv[10];
+
+	ssh_argv(sd, command, argv);
 	return run_argv(argv, false);
 }
 
@@ -389,23 +397,13 @@ ssh_capture(const struct tf_systemd *sd, const char *command, char *buf,
 	    size_t size)
 {
 	char *argv[10];
-	int n = 0, pipefd[2], st, rc;
+	int pipefd[2], st, rc;
 	posix_spawn_file_actions_t fa;
 	size_t got = 0;
 	ssize_t r;
 	pid_t pid;
 
-	argv[n++] = "ssh";
-	argv[n++] = "-o";
-	argv[n++] = "BatchMode=yes";
-	if (sd->identity != NULL) {
-		argv[n++] = "-i";
-		argv[n++] = (char *)sd->identity;
-	}
-	argv[n++] = (char *)sd->target;
-	argv[n++] = "--";
-	argv[n++] = (char *)command;
-	argv[n] = NULL;
+	ssh_argv(sd, command, argv);
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return -1;
 	posix_spawn_file_actions_init(&fa);
