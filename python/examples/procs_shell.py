@@ -1,5 +1,4 @@
 # Additional Processes: launching a shell (the seed's program).
-# Changed: image 'alpine' -> 'busybox', which this machine has.
 import time
 import sys
 from tfnz.location import Location
@@ -11,7 +10,7 @@ def dc(obj, data):
 
 
 node = Location().best_node()
-container = node.spawn_container('busybox', sleep=True).wait_until_ready()
+container = node.spawn_container('alpine', sleep=True).wait_until_ready()
 shell = container.spawn_shell(data_callback=dc)
 time.sleep(2)
 shell.stdin(b'ps faxu\n')

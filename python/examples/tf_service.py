@@ -1,6 +1,5 @@
 #!/usr/local/bin/python3
 # Deploying to Production: the best way (the seed's program).
-# Changed: image 'postgres' -> 'nginx' (no postgres image on this machine; the program only spawns it).
 import signal
 import logging
 import argparse
@@ -27,7 +26,7 @@ logging.info("Starting our-tf-service " +
               "on the development environment."))
 logging.info("Using webserver image: " + args.image)
 
-db = node.spawn_container("nginx", volumes=[(vol, '/db')])
+db = node.spawn_container("postgres", volumes=[(vol, '/db')])
 app = node.spawn_container(args.image,
                            pre_boot_files=[('/etc/webapp.cfg', 'db=' + db.ip)])
 db.allow_connection_from(app)

@@ -317,6 +317,20 @@ def test_kv(loc):
         loc.node_and_volume(vol.uuid)
 
 
+def test_postgresql(loc, node):
+    from tfnz.components.postgresql import Postgresql
+    vol = loc.create_volume()
+    pg = Postgresql(node, vol, password='pytest-pw')
+    assert pg.wait_until_ready(timeout=240) is pg and pg.is_ready()
+    assert pg.ensure_database('pytest') is True
+    assert pg.ensure_database('pytest') is False
+    assert pg.ip == pg.ctr.ip				# a Container otherwise
+    out, err, rc = pg.run_process('psql -U postgres -tA -c "SELECT 6 * 7"')
+    assert (out, rc) == (b'42\n', 0)
+    node.destroy_container(pg.ctr)
+    loc.destroy_volume(vol)
+
+
 GC_PROGRAM = '''
 import signal, sys
 from tfnz.location import Location

@@ -13,7 +13,7 @@ docs/PYTHON.md says what differs from the original and why.
 import re
 
 __all__ = ['Taggable', 'TaggedCollection', 'location', 'node', 'container',
-           'process', 'tunnel', 'volume', 'docker']
+           'process', 'tunnel', 'volume', 'docker', 'components']
 
 _UUID_ALPHABET = re.compile(
     r'\A[23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz]{22}\Z')

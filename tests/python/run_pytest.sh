@@ -14,6 +14,7 @@ ls "$BUILD"/python/tfnz/_tf*.so >/dev/null 2>&1 || skip "tfnz is not built"
 "$PY" -c 'import pytest' 2>/dev/null || skip "needs python3-pytest"
 
 sdk_setup node
+sdk_debian_images	# debian, postgres: some seeds name them
 export TFPY_TMP=$TFT PYTHONPATH=$BUILD/python PYTHONUNBUFFERED=1
 export TFPY_EXAMPLES=$TOP/python/examples TFPY_BUILD=$BUILD TFPY_PORT=$PORT
 export TFPY_PYTHON=$PY PYTHONDONTWRITEBYTECODE=1
