@@ -80,7 +80,7 @@ sdk_check(tf_location *loc, tf_err *err)
 		return tf_err_set(err, "this SDK call was made from a thread that "
 		    "does not run the location's loop: hand it over with "
 		    "tf_location_call()");
-	if (loc->disconnected || loc->conn == NULL)
+	if (loc->disconnected || !sdk_connected(loc))
 		return tf_err_set(err, "disconnected from %s", loc->name);
 	if (loc->conn_failed)
 		return tf_err_set(err, "%s", loc->conn_error);
@@ -166,20 +166,24 @@ uint64_t
 sdk_request(tf_location *loc, tf_out *o, const void *bulk, size_t len,
 	    tf_conn_reply_fn fn, void *arg)
 {
-	if (loc->conn == NULL || loc->disconnected) {
+	if (!sdk_connected(loc) || loc->disconnected) {
 		tf_out_fini(o);
 		return 0;
 	}
+	if (loc->transport != NULL)
+		return sdk_transport_request(loc, o, bulk, len, fn, arg);
 	return tf_conn_request(loc->conn, o, bulk, len, fn, arg);
 }
 
 int
 sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len)
 {
-	if (loc->conn == NULL || loc->disconnected) {
+	if (!sdk_connected(loc) || loc->disconnected) {
 		tf_out_fini(o);
 		return -1;
 	}
+	if (loc->transport != NULL)
+		return sdk_transport_send(loc, o, bulk, len);
 	return tf_conn_send(loc->conn, o, bulk, len);
 }
 
@@ -219,8 +223,7 @@ sdk_call(tf_location *loc, tf_out *o, const void *bulk, size_t len,
 	if (id == 0)
 		return tf_err_set(err, "not connected to %s", loc->name);
 	if (sdk_wait(loc, &w.done, timeout_ms, what, err) != 0) {
-		if (loc->conn != NULL)
-			tf_conn_forget(loc->conn, id);
+		sdk_forget(loc, id);
 		if (out != NULL && w.done)
 			tf_reply_fini(out);
 		return -1;

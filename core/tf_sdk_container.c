@@ -66,6 +66,26 @@ sdk_container_from_model(tf_location *loc, const tf_model_container *r)
 	return c;
 }
 
+tf_container *
+sdk_container_for_id(tf_location *loc, const char *id, tf_err *err)
+{
+	const tf_model_container *r;
+	tf_container *c = sdk_container_by_id(loc, id);
+
+	if (c != NULL)
+		return c;
+	r = tf_model_container_find(loc->model, id);
+	if (r == NULL) {
+		tf_err_set(err, "no container %s at %s", id, loc->name);
+		return NULL;
+	}
+	c = sdk_container_from_model(loc, r);
+	/* The location collects this session's containers when we leave;
+	 * one we only named is not ours to destroy on the way out. */
+	c->external = true;
+	return c;
+}
+
 void
 sdk_container_free(tf_container *c)
 {
@@ -257,7 +277,7 @@ sdk_mounts_check(const tf_mount *mounts, size_t n, tf_err *err)
 	return 0;
 }
 
-static int
+int
 sdk_spawn_validate(const tf_spawn_opts *o, tf_err *err)
 {
 	if (o->tag != NULL && o->tag[0] != '\0' && !tf_tag_valid(o->tag))
@@ -285,14 +305,15 @@ sdk_spawn_validate(const tf_spawn_opts *o, tf_err *err)
 	return sdk_mounts_check(o->mounts, o->nmounts, err);
 }
 
-/* The spawn request (tf_codec_spawn.h) for the options given. */
-static void
-sdk_spawn_pack(const tf_node *node, const char *image,
-	       const tf_spawn_opts *opts, tf_out *o)
+/* The spawn request (tf_codec_spawn.h) for the options given; node NULL
+ * or "": the location picks. */
+void
+sdk_spawn_pack(tf_out *o, const char *node, const char *image,
+	       const tf_spawn_opts *opts)
 {
 	tf_spawn_msg s = {
 		.image = image,
-		.node = node != NULL ? node->name : NULL,
+		.node = node != NULL && node[0] != '\0' ? node : NULL,
 		.tag = opts->tag,
 		.env = opts->env,
 		.command = opts->command,
@@ -357,7 +378,8 @@ sdk_spawn(tf_location *loc, tf_node *node, const char *image,
 		return NULL;
 	image = use;
 
-	sdk_spawn_pack(node, image, opts, &o);
+	sdk_spawn_pack(&o, node != NULL ? node->name : NULL, image, opts);
+
 	c = sdk_container_new(loc);
 	c->node = node;
 	snprintf(c->image, sizeof c->image, "%s", image);
@@ -751,8 +773,8 @@ sdk_put(tf_container *c, const char *path, const uint8_t *data, size_t len,
 	/* Every answer must be in before w goes out of scope. */
 	if (w.outstanding > 0 && sdk_wait_until(c->loc, sdk_put_drained, &w,
 	    SDK_CALL_TIMEOUT_MS, "put to finish", rc == 0 ? err : NULL) != 0) {
-		for (size_t i = 0; i < ids_arr.n_ids && c->loc->conn; i++)
-			tf_conn_forget(c->loc->conn, ids_arr.ids[i]);
+		for (size_t i = 0; i < ids_arr.n_ids; i++)
+			sdk_forget(c->loc, ids_arr.ids[i]);
 		free(ids_arr.ids);
 		return -1;
 	}

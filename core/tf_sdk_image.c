@@ -271,8 +271,8 @@ sdk_upload_layer(tf_location *loc, tf_image *img, size_t i,
 	free(u.held);
 	if (u.outstanding > 0 && sdk_wait_until(loc, sdk_upload_drained, &u,
 	    120000, "the location to store a layer", NULL) != 0) {
-		for (size_t k = 0; k < u.ids.n_ids && loc->conn != NULL; k++)
-			tf_conn_forget(loc->conn, u.ids.ids[k]);
+		for (size_t k = 0; k < u.ids.n_ids; k++)
+			sdk_forget(loc, u.ids.ids[k]);
 		if (!u.failed) {
 			u.failed = true;
 			snprintf(u.error, sizeof u.error, "no answer from the "

@@ -138,23 +138,35 @@ static void
 sdk_push_cb(tf_conn *conn, const tf_msg *m, void *arg)
 {
 	tf_location *loc = arg;
-	tf_err err;
-	int rc;
 
 	if (m->id != 0) {
 		tf_conn_reply_error(conn, m->id, "%s is not served by clients",
 		    m->cmd);
 		return;
 	}
+	sdk_push(loc, m);
+}
+
+void
+sdk_push(tf_location *loc, const tf_msg *m)
+{
+	tf_err err;
+	int rc;
+
 	if (strcmp(m->cmd, "log") == 0) {
 		char level[16] = "info", text[1024] = "";
+		bool error;
 
 		tf_msg_str(m, "level", level, sizeof level, false, NULL);
 		tf_msg_str(m, "text", text, sizeof text, false, NULL);
-		if (strcmp(level, "error") == 0)
+		error = strcmp(level, "error") == 0;
+		if (error)
 			tf_error("%s: %s", loc->name, text);
 		else
 			tf_info("%s: %s", loc->name, text);
+		if (loc->ev_fn != NULL)
+			loc->ev_fn(loc, error ? TF_EVENT_LOG_ERROR :
+			    TF_EVENT_LOG_INFO, text, loc->ev_arg);
 		return;
 	}
 	rc = tf_model_apply(loc->model, m->cmd, m->params, &err);
@@ -207,16 +219,41 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 	tf_location *loc = arg;
 	const msgpack_object *w;
 	bool resumed = false;
+	static const tf_status map[] = {
+		[TF_CONN_CONNECTING] = TF_STATUS_CONNECTING,
+		[TF_CONN_UP] = TF_STATUS_UP,
+		[TF_CONN_DOWN] = TF_STATUS_DOWN,
+		[TF_CONN_REFUSED] = TF_STATUS_REFUSED,
+		[TF_CONN_CLOSED] = TF_STATUS_CLOSED,
+	};
 
+	if (st == TF_CONN_UP && (w = tf_conn_welcome(conn)) != NULL) {
+		tf_obj_bool(w, "resumed", &resumed, false, NULL);
+		/* user_name is the person; user (an id) only on old
+		 * locations. */
+		if (tf_obj_str(w, "user_name", loc->user, sizeof loc->user,
+		    false, NULL) != 0 || loc->user[0] == '\0')
+			tf_obj_str(w, "user", loc->user, sizeof loc->user, false,
+			    NULL);
+		tf_obj_str(w, "session", loc->session, sizeof loc->session,
+		    false, NULL);
+		tf_obj_bool(w, "admin", &loc->admin, false, NULL);
+	}
+	sdk_status_set(loc, map[st], why, resumed);
+}
+
+void
+sdk_status_set(tf_location *loc, tf_status st, const char *why, bool resumed)
+{
+	if (st == loc->status && (why == NULL || *why == '\0'))
+		return;
+	loc->status = st;
 	switch (st) {
-	case TF_CONN_DOWN:
+	case TF_STATUS_DOWN:
 		tf_warn("Lost the connection to %s (%s); reconnecting", loc->name,
 		    why != NULL ? why : "no reason");
 		break;
-	case TF_CONN_UP:
-		w = tf_conn_welcome(conn);
-		if (w != NULL)
-			tf_obj_bool(w, "resumed", &resumed, false, NULL);
+	case TF_STATUS_UP:
 		if (loc->offered)
 			tf_info("Reconnected to %s (%s)", loc->name, resumed ?
 			    "session resumed" : "a new session: the old one "
@@ -226,7 +263,7 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 		if (loc->offered && !resumed)
 			loc->new_session = true;
 		break;
-	case TF_CONN_REFUSED:
+	case TF_STATUS_REFUSED:
 		loc->conn_failed = true;
 		snprintf(loc->conn_error, sizeof loc->conn_error, "%s: %s",
 		    loc->name, why != NULL ? why : "refused");
@@ -239,6 +276,9 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 	default:
 		break;
 	}
+	if (loc->ev_fn != NULL)
+		loc->ev_fn(loc, TF_EVENT_STATE, why != NULL ? why : "",
+		    loc->ev_arg);
 }
 
 /* ---- connecting -------------------------------------------------------- */
@@ -288,6 +328,21 @@ tf_location_new(const tf_location_opts *opts, tf_err *err)
 		loc->loop = tf_loop_new();
 		loc->own_loop = true;
 	}
+	loc->ev_fn = opts->on_event;
+	loc->ev_arg = opts->on_event_arg;
+	loc->status = TF_STATUS_CONNECTING;
+	if (opts->transport != NULL) {
+		/* A stand-in location: no account, no socket. */
+		loc->transport = opts->transport;
+		loc->transport_arg = opts->transport_arg;
+		snprintf(loc->name, sizeof loc->name, "%s", opts->location ?
+		    opts->location : opts->transport->name);
+		tf_info("Connecting to: %s (%s transport)", loc->name,
+		    opts->transport->name);
+		if (opts->no_wait)
+			return loc;
+		goto wait;
+	}
 	if (tf_account_load(&loc->acct, opts->location, err) != 0)
 		goto fail;
 	snprintf(loc->name, sizeof loc->name, "%s", loc->acct.location);
@@ -306,7 +361,9 @@ tf_location_new(const tf_location_opts *opts, tf_err *err)
 	tf_conn_on_push(loc->conn, sdk_push_cb, loc);
 	tf_conn_on_state(loc->conn, sdk_state_cb, loc);
 	tf_debug("Message loop started");
-
+	if (opts->no_wait)
+		return loc;
+wait:
 	timeout = opts->timeout_ms > 0 ? opts->timeout_ms : 60000;
 	end = tf_now_ms() + (uint64_t)timeout;
 	while (!loc->offered) {
@@ -317,7 +374,7 @@ tf_location_new(const tf_location_opts *opts, tf_err *err)
 			goto fail;
 		}
 		if (now >= end) {
-			if (tf_conn_get_state(loc->conn) != TF_CONN_UP)
+			if (loc->status != TF_STATUS_UP)
 				tf_err_set(err, "could not reach %s at %s within "
 				    "%d s (is the location running, and is the "
 				    "address right?)", loc->name,
@@ -336,6 +393,7 @@ tf_location_new(const tf_location_opts *opts, tf_err *err)
 fail:
 	loc->disconnected = true;
 	tf_conn_destroy(&loc->conn);
+	sdk_transport_close(loc);
 	tf_location_destroy(&loc);
 	return NULL;
 }
@@ -358,12 +416,17 @@ const char *tf_location_name(const tf_location *loc) { return loc->name; }
 const char *
 tf_location_session(const tf_location *loc)
 {
+	if (loc->transport != NULL)
+		return loc->session;
 	return loc->conn != NULL ? tf_conn_session(loc->conn) : "";
 }
 
 const char *
 tf_location_state(const tf_location *loc)
 {
+	if (loc->transport != NULL && !loc->disconnected)
+		return loc->status == TF_STATUS_UP ? "connected" :
+		    tf_status_name(loc->status);
 	if (loc->conn == NULL)
 		return loc->conn_failed ? "refused" : "closed";
 	return tf_conn_state_name(tf_conn_get_state(loc->conn));
@@ -533,12 +596,17 @@ tf_location_disconnect(tf_location *loc)
 	}
 	loc->disconnecting = true;
 	sdk_terminal_close(loc);
-	if (loc->conn != NULL && !loc->conn_failed) {
+	if (sdk_connected(loc) && !loc->conn_failed) {
 		sdk_tunnels_close_all(loc);
 		sdk_disconnect_containers(loc);
 	}
 	tf_info("Disconnecting: %s", loc->name);
+	/* tf_conn answers what is outstanding ("!"); a transport does not,
+	 * so the async calls left hear it here. */
 	tf_conn_destroy(&loc->conn);
+	sdk_transport_close(loc);
+	sdk_async_close_all(loc);
+	loc->status = TF_STATUS_CLOSED;
 	loc->disconnected = true;
 	loc->disconnecting = false;
 }
@@ -553,9 +621,11 @@ tf_location_destroy(tf_location **loc_p)
 	if (__atomic_load_n(&loc->thread_running, __ATOMIC_ACQUIRE) &&
 	    !pthread_equal(pthread_self(), loc->thread))
 		tf_location_thread_stop(loc);
-	if (!loc->disconnected && loc->conn != NULL)
+	if (!loc->disconnected && sdk_connected(loc))
 		tf_location_disconnect(loc);
 	tf_conn_destroy(&loc->conn);
+	sdk_transport_close(loc);
+	sdk_async_close_all(loc);
 	sdk_uncatch_signals(loc);
 	sdk_process_unhook(loc);
 	for (size_t i = 0; i < loc->n_processes; i++)

@@ -130,6 +130,9 @@ struct tf_tunnel {
 	 * has the tunnel (verify); if not (it restarted) it is asked for
 	 * again once the container's node is up (restoring). */
 	bool verify, restoring;
+	/* Opened by tf_async_tunnel_open: told once when ready or failed. */
+	tf_done_fn ready_fn;
+	void *ready_arg;
 	uint64_t restore_after_ms;	/* a failed restore waits till then */
 	char error[TF_ERR_LEN];
 	uint32_t next_conn;
@@ -164,6 +167,19 @@ struct tf_location {
 	char conn_error[TF_ERR_LEN];
 	tf_node_fn new_node;
 	void *new_node_arg;
+
+	/* Event-driven use (tf_sdk_async.c, tf_sdk_stream.c): a transport
+	 * stands in for tf_conn in test fixtures; status and welcome are
+	 * kept here for both. */
+	const tf_transport_ops *transport;
+	void *transport_arg;
+	tf_status status;
+	char user[128];
+	char session[TF_MODEL_ID];
+	bool admin;
+	tf_event_fn ev_fn;
+	void *ev_arg;
+	struct sdk_async *asyncs;	/* calls waiting for an answer */
 
 	SDK_ARRAY(tf_node *, nodes);
 	SDK_ARRAY(tf_container *, containers);
@@ -224,6 +240,26 @@ bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
 
 /* tf_sdk_location.c */
 tf_node *sdk_node_get(tf_location *loc, const char *name);
+/* A push from the location (tf_conn or a transport). */
+void sdk_push(tf_location *loc, const tf_msg *m);
+/* The connection changed state; welcome may be NULL. */
+void sdk_status_set(tf_location *loc, tf_status st, const char *why,
+		    bool resumed);
+
+/* tf_sdk_transport.c */
+bool sdk_connected(const tf_location *loc);
+uint64_t sdk_transport_request(tf_location *loc, tf_out *o, const void *bulk,
+			       size_t len, tf_conn_reply_fn fn, void *arg);
+int sdk_transport_send(tf_location *loc, tf_out *o, const void *bulk,
+		       size_t len);
+/* No answer to id is wanted any more (tf_conn or transport). */
+void sdk_forget(tf_location *loc, uint64_t id);
+void sdk_transport_close(tf_location *loc);
+
+/* tf_sdk_async.c */
+struct sdk_async;
+/* Every call still waiting hears "connection closed". */
+void sdk_async_close_all(tf_location *loc);
 
 /* tf_sdk_container.c */
 tf_container *sdk_container_by_id(tf_location *loc, const char *id);
@@ -238,6 +274,14 @@ tf_volume *sdk_volume_get(tf_location *loc, const tf_model_volume *r);
 void sdk_volumes_resync(tf_location *loc);
 void sdk_container_free(tf_container *c);
 void sdk_volume_free(tf_volume *v);
+int sdk_spawn_validate(const tf_spawn_opts *o, tf_err *err);
+/* Packs a spawn request (node name may be NULL: the location picks). */
+void sdk_spawn_pack(tf_out *o, const char *node, const char *image,
+		    const tf_spawn_opts *opts);
+/* A handle for a container of the model, made if needed; a handle made
+ * here is not this program's to destroy at disconnect. */
+tf_container *sdk_container_for_id(tf_location *loc, const char *id,
+				   tf_err *err);
 
 /* tf_sdk_image.c */
 int sdk_image_check(tf_location *loc, const char *image, char *use_out,
@@ -260,5 +304,10 @@ void sdk_tunnels_reconnected(tf_location *loc);
 void sdk_tunnels_offer(tf_location *loc);
 void sdk_tunnels_restore(tf_location *loc);
 void sdk_tunnel_gone(tf_location *loc, const char *id, const char *why);
+/* A tunnel that does not wait for its container; fn hears it ready. */
+tf_tunnel *sdk_tunnel_open_async(tf_container *c, int port, int localport,
+				 tf_done_fn fn, void *arg, tf_err *err);
+tf_tunnel *sdk_tunnel_by_id(tf_location *loc, const char *id);
+void sdk_tunnel_stop(tf_tunnel *t);
 
 #endif

@@ -496,8 +496,8 @@ sdk_process_unhook(tf_location *loc)
 void
 sdk_process_free(tf_process *p)
 {
-	if (p->req != 0 && p->loc->conn != NULL)
-		tf_conn_forget(p->loc->conn, p->req);
+	if (p->req != 0)
+		sdk_forget(p->loc, p->req);
 	sdk_buf_free(&p->out);
 	sdk_buf_free(&p->err);
 	sdk_buf_free(&p->reply);
@@ -509,7 +509,7 @@ tf_process_release(tf_process *p)
 {
 	if (p == NULL || p->released)
 		return;
-	if (!p->done && p->loc->conn != NULL && !p->loc->disconnected)
+	if (!p->done && sdk_connected(p->loc) && !p->loc->disconnected)
 		tf_process_kill(p, SIGKILL, NULL);
 	p->released = true;
 	sdk_buf_free(&p->out);
@@ -552,8 +552,8 @@ sdk_processes_container_gone(tf_container *c)
 
 		if (p->ctr != c || p->done)
 			continue;
-		if (p->req != 0 && loc->conn != NULL)
-			tf_conn_forget(loc->conn, p->req);
+		if (p->req != 0)
+			sdk_forget(loc, p->req);
 		if (p->error[0] == '\0')
 			snprintf(p->error, sizeof p->error, "container %s is "
 			    "gone", c->id);

@@ -255,6 +255,19 @@ sdk_accept_cb(tf_loop *loop, int fd, int events, void *arg)
 
 /* ---- the tunnel stream ------------------------------------------------ */
 
+/* An async opener hears once: ready (error NULL) or why not. */
+static void
+sdk_tunnel_report(tf_tunnel *t, const char *error,
+		  const msgpack_object *params)
+{
+	tf_done_fn fn = t->ready_fn;
+
+	if (fn == NULL)
+		return;
+	t->ready_fn = NULL;
+	fn(t->ready_arg, error, params);
+}
+
 static void
 sdk_tunnel_shut(tf_tunnel *t)
 {
@@ -272,6 +285,8 @@ sdk_tunnel_shut(tf_tunnel *t)
 		t->listen_fd = -1;
 	}
 	t->closed = true;
+	sdk_tunnel_report(t, t->error[0] ? t->error :
+	    "the tunnel closed before it was ready", NULL);
 }
 
 static void
@@ -294,6 +309,7 @@ sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
 			for (size_t i = 0; i < t->n_conns; i++)
 				if (!t->conns[i]->dead)
 					sdk_tconn_open(t->conns[i]);
+			sdk_tunnel_report(t, NULL, m->params);
 		}
 		return;
 	}
@@ -424,7 +440,7 @@ sdk_tunnel_request(tf_tunnel *t)
 
 static tf_tunnel *
 sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
-	       bool listen_local, tf_err *err)
+	       bool listen_local, bool wait, tf_err *err)
 {
 	tf_location *loc = c->loc;
 	tf_tunnel *t;
@@ -434,7 +450,7 @@ sdk_tunnel_new(tf_container *c, int port, int localport, const char *bind_addr,
 		tf_err_set(err, "ports are 1 to 65535 (local 0: any)");
 		return NULL;
 	}
-	if (tf_container_wait_ready(c, 0, err) != 0)
+	if (wait && tf_container_wait_ready(c, 0, err) != 0)
 		return NULL;
 	t = tf_calloc(1, sizeof *t);
 	t->loc = loc;
@@ -473,7 +489,7 @@ tf_container_attach_tunnel(tf_container *c, int port, int localport,
 {
 	if (sdk_check(c->loc, err) != 0)
 		return NULL;
-	return sdk_tunnel_new(c, port, localport, bind_addr, true, err);
+	return sdk_tunnel_new(c, port, localport, bind_addr, true, true, err);
 }
 
 static void
@@ -483,13 +499,13 @@ sdk_tunnel_close(tf_tunnel *t, bool tell)
 
 	if (t->closed)
 		return;
-	if (tell && t->loc->conn != NULL) {
+	if (tell && sdk_connected(t->loc)) {
 		tf_out_init(&o, "tunnel_close");
 		tf_out_str(&o, "tunnel", t->id);
 		sdk_send(t->loc, &o, NULL, 0);
 	}
-	if (t->req != 0 && t->loc->conn != NULL)
-		tf_conn_forget(t->loc->conn, t->req);
+	if (t->req != 0)
+		sdk_forget(t->loc, t->req);
 	t->req = 0;
 	sdk_tunnel_shut(t);
 	if (t->error[0] == '\0')
@@ -565,8 +581,8 @@ sdk_tunnel_lost(tf_tunnel *t)
 			sdk_tconn_close(k, false);
 		}
 	}
-	if (t->req != 0 && t->loc->conn != NULL)
-		tf_conn_forget(t->loc->conn, t->req);
+	if (t->req != 0)
+		sdk_forget(t->loc, t->req);
 	t->req = 0;
 	t->ready = false;
 	t->restoring = true;
@@ -637,11 +653,44 @@ sdk_tunnel_gone(tf_location *loc, const char *id, const char *why)
 		    "this tunnel%s%s", why[0] ? ": " : "", why);
 		tf_warn("Tunnel onto %s (%d -> %d) is gone: %s", t->ctr->id,
 		    t->localport, t->port, t->error);
-		if (t->req != 0 && loc->conn != NULL)
-			tf_conn_forget(loc->conn, t->req);
+		if (t->req != 0)
+			sdk_forget(loc, t->req);
 		t->req = 0;
 		sdk_tunnel_shut(t);
 	}
+}
+
+/* ---- event-driven use (tf_async_tunnel_*) ------------------------------- */
+
+tf_tunnel *
+sdk_tunnel_open_async(tf_container *c, int port, int localport,
+		      tf_done_fn fn, void *arg, tf_err *err)
+{
+	tf_tunnel *t = sdk_tunnel_new(c, port, localport, NULL, true, false,
+	    err);
+
+	if (t != NULL) {
+		t->ready_fn = fn;
+		t->ready_arg = arg;
+	}
+	return t;
+}
+
+tf_tunnel *
+sdk_tunnel_by_id(tf_location *loc, const char *id)
+{
+	for (size_t i = 0; i < loc->n_tunnels; i++)
+		if (strcmp(loc->tunnels[i]->id, id) == 0 &&
+		    !loc->tunnels[i]->closed)
+			return loc->tunnels[i];
+	return NULL;
+}
+
+/* Stops accepting and relaying now; the location is told separately. */
+void
+sdk_tunnel_stop(tf_tunnel *t)
+{
+	sdk_tunnel_close(t, false);
 }
 
 int tf_tunnel_localport(const tf_tunnel *t) { return t->localport; }
@@ -684,7 +733,7 @@ tf_container_wait_tcp(tf_container *c, int port, int timeout_ms, tf_err *err)
 
 	if (sdk_check(c->loc, err) != 0)
 		return -1;
-	t = sdk_tunnel_new(c, port, 0, NULL, false, err);
+	t = sdk_tunnel_new(c, port, 0, NULL, false, true, err);
 	if (t == NULL)
 		return -1;
 	snprintf(what, sizeof what, "port %d to accept connections", port);

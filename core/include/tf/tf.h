@@ -46,10 +46,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tf_conn.h"
 #include "tf_err.h"
 #include "tf_log.h"
 #include "tf_loop.h"
 #include "tf_model.h"
+#include "tf_msg.h"
 
 #define TF_SDK_VERSION "0.1.0"
 
@@ -73,6 +75,19 @@ typedef enum tf_log_mode {
 
 typedef void (*tf_node_fn)(tf_location *loc, tf_node *node, void *arg);
 
+/* What an event-driven program hears (tf_location_on_event): the
+ * connection changed state (text: why, may be ""), or the location sent a
+ * "log" push for people to read. */
+typedef enum tf_event {
+	TF_EVENT_STATE,
+	TF_EVENT_LOG_INFO,
+	TF_EVENT_LOG_ERROR,
+} tf_event;
+typedef void (*tf_event_fn)(tf_location *loc, tf_event ev, const char *text,
+			    void *arg);
+
+struct tf_transport_ops;
+
 typedef struct tf_location_opts {
 	const char *location;	/* account name; NULL: ~/.20ft/default_location */
 	const char *address;	/* host[:port] or tcp://... to connect to
@@ -85,6 +100,16 @@ typedef struct tf_location_opts {
 	/* Called for every node that appears after the first offer. */
 	tf_node_fn new_node;
 	void *new_node_arg;
+	/* Return as soon as the connection is started, without waiting for
+	 * the first offer (event-driven programs; see below). */
+	bool no_wait;
+	/* Connection states and log pushes, from the start. */
+	tf_event_fn on_event;
+	void *on_event_arg;
+	/* A stand-in for the location (test fixtures, see Transports);
+	 * NULL: the account's location over CurveZMQ. */
+	const struct tf_transport_ops *transport;
+	void *transport_arg;
 } tf_location_opts;
 
 /* Connects with the saved account and waits for the first resource offer.
@@ -495,6 +520,153 @@ void tf_strv_free(char **v);
  * same user) by uuid, tag or uuid:tag. */
 tf_container *tf_location_find_container(tf_location *loc, const char *name,
 					 tf_err *err);
+
+/* ==== Event-driven programs ========================================== */
+
+/*
+ * A program with its own poll loop (the console tfcon) passes that loop in
+ * tf_location_opts with no_wait set, and never calls a blocking helper on
+ * its interface path: it hears the connection through on_event, reads the
+ * live offer from tf_location_model, and acts with the calls below, which
+ * return at once and report later through callbacks run from the loop.
+ * They name objects by id (any record of the model, so an admin acts on
+ * other sessions' objects too).
+ */
+typedef enum tf_status {
+	TF_STATUS_CONNECTING,
+	TF_STATUS_UP,
+	TF_STATUS_DOWN,			/* lost; reconnecting */
+	TF_STATUS_REFUSED,
+	TF_STATUS_CLOSED,
+} tf_status;
+
+void tf_location_on_event(tf_location *loc, tf_event_fn fn, void *arg);
+tf_status tf_location_status(const tf_location *loc);
+/* "connecting", "up", "down", "refused", "closed". */
+const char *tf_status_name(tf_status st);
+/* From the location's welcome: the user's name ("" before), admin. */
+const char *tf_location_user(const tf_location *loc);
+bool tf_location_is_admin(const tf_location *loc);
+/* The last heartbeat's round trip, -1 unknown or not up. */
+int tf_location_rtt_ms(const tf_location *loc);
+
+/* An answer: error NULL on success, reply the answer's params (may be NULL
+ * on failure).  Called exactly once per accepted call: also when the
+ * location does not answer within 30 s ("no answer ...") and when the
+ * location is destroyed first ("connection closed"). */
+typedef void (*tf_done_fn)(void *arg, const char *error,
+			   const msgpack_object *reply);
+
+/* The calls return 0 when sent (fn will hear the answer), -1 (err) when
+ * not.  node NULL or "": the location picks; opts as tf_node_spawn's (its
+ * output and on_end are not used: open a stream for output). */
+int tf_async_spawn(tf_location *loc, const char *node, const char *image,
+		   const tf_spawn_opts *opts, tf_done_fn fn, void *arg,
+		   tf_err *err);
+int tf_async_destroy(tf_location *loc, const char *container, tf_done_fn fn,
+		     void *arg, tf_err *err);
+int tf_async_reboot(tf_location *loc, const char *container, bool reset,
+		    tf_done_fn fn, void *arg, tf_err *err);
+int tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
+		  void *arg, tf_err *err);
+/* Opens (allow) or closes the container's firewall to ip. */
+int tf_async_allow(tf_location *loc, const char *container, const char *ip,
+		   bool allow, tf_done_fn fn, void *arg, tf_err *err);
+/* A tunnel 127.0.0.1:localport (0: a free port, put in *localport_out) to
+ * container:port, relayed as tf_container_attach_tunnel's; fn hears when
+ * the tunnel is ready (or why it failed). */
+int tf_async_tunnel_open(tf_location *loc, const char *container, int port,
+			 int localport, int *localport_out, tf_done_fn fn,
+			 void *arg, tf_err *err);
+/* Closes any tunnel by id (ours stop accepting at once). */
+int tf_async_tunnel_close(tf_location *loc, const char *tunnel,
+			  tf_done_fn fn, void *arg, tf_err *err);
+/* node, tag NULL or "": the location picks / no tag. */
+int tf_async_volume_create(tf_location *loc, const char *node,
+			   const char *tag, tf_done_fn fn, void *arg,
+			   tf_err *err);
+typedef enum tf_volume_op {
+	TF_VOLUME_DESTROY,
+	TF_VOLUME_SNAPSHOT,
+	TF_VOLUME_ROLLBACK,
+} tf_volume_op;
+int tf_async_volume(tf_location *loc, tf_volume_op op, const char *volume,
+		    tf_done_fn fn, void *arg, tf_err *err);
+/* Signals a process by id (one this program did not start, too); there is
+ * no answer. */
+int tf_async_kill(tf_location *loc, const char *container,
+		  const char *process, int sig);
+
+/*
+ * Streams: a container's console output, or a process with its output.
+ * Callbacks run from the loop until the stream ends (end, exactly once)
+ * or its owner closes it (none after tf_stream_close).  Processes started
+ * here are recorded in the model (TF_MODEL_PROC) and follow the stream.
+ */
+typedef struct tf_stream tf_stream;
+typedef struct tf_stream_ops {
+	void (*started)(void *arg);
+	/* fd 1 or 2; data is borrowed for the call. */
+	void (*data)(void *arg, int fd, const uint8_t *data, size_t len);
+	/* The sender dropped this many bytes (we fell behind). */
+	void (*dropped)(void *arg, uint64_t bytes);
+	/* Final: error NULL on a normal end; exit_code/signal -1 if none. */
+	void (*end)(void *arg, const char *error, int64_t exit_code,
+		    int64_t signal);
+} tf_stream_ops;
+
+/* Console output (backlog first).  NULL (err) when not sent. */
+tf_stream *tf_stream_logs(tf_location *loc, const char *container,
+			  const tf_stream_ops *ops, void *arg, tf_err *err);
+/* Runs command with /bin/sh -c, or argv (argc > 0) directly; tty gives it
+ * a pseudo-terminal of rows x cols (a shell). */
+tf_stream *tf_stream_process(tf_location *loc, const char *container,
+			     const char *command, const char *const *argv,
+			     size_t argc, bool tty, int rows, int cols,
+			     const tf_stream_ops *ops, void *arg, tf_err *err);
+const char *tf_stream_process_id(const tf_stream *s);	/* "" for logs */
+const char *tf_stream_container(const tf_stream *s);
+bool tf_stream_ended(const tf_stream *s);
+int tf_stream_write(tf_stream *s, const void *data, size_t len);
+int tf_stream_close_stdin(tf_stream *s);
+int tf_stream_resize(tf_stream *s, int rows, int cols);
+int tf_stream_signal(tf_stream *s, int sig);
+/* Data is acknowledged as it arrives, unless a consumer with its own
+ * bounded queue (a terminal pane) acknowledges what it really consumed. */
+void tf_stream_set_manual_ack(tf_stream *s, bool manual);
+void tf_stream_ack(tf_stream *s, size_t bytes);
+/* Stops the callbacks at once and ends the stream (unsubscribes, or hangs
+ * up a running process).  Nulls the caller's pointer. */
+void tf_stream_close(tf_stream **s_p);
+
+/* ==== Transports (test fixtures) ====================================== */
+
+/*
+ * A stand-in for a location inside the process (tfcon's demo location, a
+ * test of a program's interface): the SDK hands it every message it would
+ * send, and it answers through the reply function it was given (conn is
+ * NULL), pushes with tf_transport_push and reports its state with
+ * tf_transport_state, all from the loop.
+ */
+typedef struct tf_transport_ops {
+	const char *name;
+	/* Sends a request; returns its id (not 0), 0 when not sent. */
+	uint64_t (*request)(void *t, const char *cmd,
+			    const msgpack_object *params, const void *bulk,
+			    size_t bulk_len, tf_conn_reply_fn fn, void *fn_arg);
+	/* A message without answer (ack, unsub, stdin, tcp data ...). */
+	int (*send)(void *t, const char *cmd, const msgpack_object *params,
+		    const void *bulk, size_t bulk_len);
+	/* No answer to id is wanted any more. */
+	void (*forget)(void *t, uint64_t id);
+	int (*rtt_ms)(void *t);
+	/* Frees the transport; answers it still owes are not delivered. */
+	void (*destroy)(void *t);
+} tf_transport_ops;
+
+void tf_transport_push(tf_location *loc, const tf_msg *m);
+void tf_transport_state(tf_location *loc, tf_status st, const char *why,
+			const char *user, const char *session, bool admin);
 
 /* ==== Interactive terminal bridge (tf -ti) =========================== */
 
