@@ -20,7 +20,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "con_backend.h"
 #include "con_demo.h"
 #include "tf_msg.h"
 #include "tui.h"
@@ -81,7 +80,7 @@ struct bench_result {
 static void
 bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 {
-	struct con_config cfg = { .name = "bench" };
+	tf_location_opts base;
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	struct tui t;
@@ -92,11 +91,15 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 	memset(&t, 0, sizeof t);
 	t.opts.log_lines = 1000;
 	t.loop = tf_loop_new();
-	t.model = tf_model_new();
 	t.km = tui_keymap_new();
+	memset(&base, 0, sizeof base);
+	base.loop = t.loop;
+	base.program = "bench";
+	/* The demo location's model; the loop never runs, so the bench's
+	 * pushes are all it holds. */
 	if (tui_keymap_load(t.km, "default", &err) != 0 ||
-	    (t.cc = con_client_new(t.loop, t.model, &cfg, &con_demo_ops,
-	    &err)) == NULL ||
+	    (t.loc = con_demo_location(&base, NULL, &err)) == NULL ||
+	    (t.model = tf_location_model(t.loc)) == NULL ||
 	    tui_crt_init_headless(&t.crt, "xterm-256color", out, in,
 	    &err) != 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
@@ -135,9 +138,9 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 
 	msgpack_sbuffer_destroy(&sb);
 	tui_screen_fini(&t);
-	con_client_destroy(&t.cc);
+	t.model = NULL;
+	tf_location_destroy(&t.loc);
 	tui_crt_fini(&t.crt);
-	tf_model_destroy(&t.model);
 	tf_loop_destroy(&t.loop);
 	tui_keymap_destroy(&t.km);
 }

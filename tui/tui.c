@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "con_backend.h"
 #include "tf_log.h"
 #include "tf_util.h"
 #include "tui.h"
@@ -25,13 +24,25 @@
 #endif
 
 /* The console's backends: the first whose option is set serves it; the
- * last (a real location) needs none.  The demo location is a test fixture,
- * present only in a tfcon built with meson -Ddemo=true. */
+ * last (a real location) needs none.  Each makes the SDK location the
+ * console talks to; the demo location is a test fixture, present only in a
+ * tfcon built with meson -Ddemo=true. */
 struct tui_backend {
 	const char *name;
 	bool (*wanted)(const struct tui_opts *o);
-	const struct con_backend_ops *ops;
+	tf_location *(*open)(struct tui *t, const tf_location_opts *base,
+			     tf_err *err);
 };
+
+static tf_location *
+tui_open_location(struct tui *t, const tf_location_opts *base, tf_err *err)
+{
+	tf_location_opts opts = *base;
+
+	opts.location = t->opts.location;
+	opts.address = t->opts.endpoint;
+	return tf_location_new(&opts, err);
+}
 
 #ifdef TFCON_DEMO
 static bool
@@ -39,13 +50,19 @@ tui_wants_demo(const struct tui_opts *o)
 {
 	return o->demo;
 }
+
+static tf_location *
+tui_open_demo(struct tui *t, const tf_location_opts *base, tf_err *err)
+{
+	return con_demo_location(base, t->opts.demo_feed, err);
+}
 #endif
 
 static const struct tui_backend tui_backends[] = {
 #ifdef TFCON_DEMO
-	{ "demo", tui_wants_demo, &con_demo_ops },
+	{ "demo", tui_wants_demo, tui_open_demo },
 #endif
-	{ "location", NULL, &con_conn_ops },
+	{ "location", NULL, tui_open_location },
 };
 
 bool
@@ -60,7 +77,7 @@ tui_have_demo(void)
 }
 
 /* The backend the options ask for, or NULL (err set). */
-static const struct con_backend_ops *
+static const struct tui_backend *
 tui_backend_pick(const struct tui_opts *o, tf_err *err)
 {
 	size_t i;
@@ -73,7 +90,7 @@ tui_backend_pick(const struct tui_opts *o, tf_err *err)
 	for (i = 0; i < TF_ARRAY_LEN(tui_backends); i++)
 		if (tui_backends[i].wanted == NULL ||
 		    tui_backends[i].wanted(o))
-			return tui_backends[i].ops;
+			return &tui_backends[i];
 	return NULL;
 }
 
@@ -81,6 +98,16 @@ void
 tui_dirty(struct tui *t)
 {
 	t->dirty = true;
+}
+
+const char *
+tui_describe_container(const tf_model_container *c, char *buf, size_t size)
+{
+	if (c->tag[0] != '\0')
+		snprintf(buf, size, "%.8s:%s", c->id, c->tag);
+	else
+		snprintf(buf, size, "%.8s", c->id);
+	return buf;
 }
 
 static int
@@ -260,27 +287,27 @@ tui_model_cb(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id,
 }
 
 static void
-tui_con_event_cb(void *arg, enum con_event ev, const char *text)
+tui_event_cb(tf_location *loc, tf_event ev, const char *text, void *arg)
 {
 	struct tui *t = arg;
-	enum con_state st = con_client_state(t->cc);
+	tf_status st = tf_location_status(loc);
 
 	switch (ev) {
-	case CON_EV_STATE:
-		if (st == CON_UP)
+	case TF_EVENT_STATE:
+		if (st == TF_STATUS_UP)
 			tui_message(t, "connected to %s as %s",
-			    con_client_location(t->cc), con_client_user(t->cc));
-		else if (st == CON_DOWN)
+			    tf_location_name(loc), tf_location_user(loc));
+		else if (st == TF_STATUS_DOWN)
 			tui_error(t, "connection lost%s%s; reconnecting",
 			    *text ? ": " : "", text);
-		else if (st == CON_REFUSED)
+		else if (st == TF_STATUS_REFUSED)
 			tui_error(t, "the location refused this account%s%s",
 			    *text ? ": " : "", text);
 		break;
-	case CON_EV_LOG_INFO:
+	case TF_EVENT_LOG_INFO:
 		tui_message(t, "%s", text);
 		break;
-	case CON_EV_LOG_ERROR:
+	case TF_EVENT_LOG_ERROR:
 		tui_error(t, "%s", text);
 		break;
 	}
@@ -328,13 +355,14 @@ tui_tick_cb(tf_loop *loop, uint64_t id, void *arg)
 int
 tui_setup(struct tui *t, tf_err *err)
 {
-	struct con_config cfg = {
-		.location = t->opts.location,
-		.endpoint = t->opts.endpoint,
-		.demo_feed = t->opts.demo_feed,
-		.name = "tfcon",
+	tf_location_opts base = {
+		.logging = TF_LOGGING_UNCHANGED,
+		.program = "tfcon",
+		.no_wait = true,
+		.on_event = tui_event_cb,
+		.on_event_arg = t,
 	};
-	const struct con_backend_ops *backend;
+	const struct tui_backend *backend;
 	FILE *log = tui_open_log(t->opts.log_file);
 
 	tf_log_setup(t->opts.log_level, "tfcon", log);
@@ -345,12 +373,12 @@ tui_setup(struct tui *t, tf_err *err)
 	if (tui_keymap_load_default(t->km, t->opts.keymap, err) != 0)
 		return -1;
 	t->loop = tf_loop_new();
-	t->model = tf_model_new();
-	tf_model_listen(t->model, tui_model_cb, t);
-	t->cc = con_client_new(t->loop, t->model, &cfg, backend, err);
-	if (t->cc == NULL)
+	base.loop = t->loop;
+	t->loc = backend->open(t, &base, err);
+	if (t->loc == NULL)
 		return -1;
-	con_client_on_event(t->cc, tui_con_event_cb, t);
+	t->model = tf_location_model(t->loc);
+	tf_model_listen(t->model, tui_model_cb, t);
 	if (tui_crt_init(&t->crt, t->opts.mouse, t->colors_forced_off, err) != 0)
 		return -1;
 	tui_screen_init(t);
@@ -360,7 +388,7 @@ tui_setup(struct tui *t, tf_err *err)
 	tf_loop_add_hook(t->loop, tui_before_sleep, t);
 	tf_loop_timer(t->loop, 1000, true, tui_tick_cb, t);
 	/* A keymap with problems never gets here (tfcon.c refuses it). */
-	tui_message(t, "connecting to %s%s", con_client_location(t->cc),
+	tui_message(t, "connecting to %s%s", tf_location_name(t->loc),
 	    t->opts.readonly ? " (read-only)" : "");
 	t->dirty = true;
 	return 0;
@@ -376,16 +404,16 @@ tui_run(struct tui *t)
 void
 tui_teardown(struct tui *t)
 {
-	/* Streams end before the client goes, and the client before the
-	 * screen, whose reply callbacks may still show messages. */
+	/* Streams end before the location goes, and the location before
+	 * the screen, whose reply callbacks may still show messages. */
 	if (t->crt.active)
 		tui_screen_fini(t);
 	tui_shell_fini(t);
-	con_client_destroy(&t->cc);
-	tui_crt_fini(&t->crt);
 	if (t->model != NULL)
 		tf_model_unlisten(t->model, tui_model_cb, t);
-	tf_model_destroy(&t->model);
+	t->model = NULL;
+	tf_location_destroy(&t->loc);
+	tui_crt_fini(&t->crt);
 	tf_loop_destroy(&t->loop);
 	tui_keymap_destroy(&t->km);
 	tf_info("tfcon finished");

@@ -7,7 +7,9 @@
  * Layering: tui_crt owns curses; panels (list, log, shell, dialogs) are
  * structs with an ops table; tui_screen owns layout, focus, overlays and the
  * draw pass; keys go through the keymap to the action table; actions and
- * dialogs talk to the location only through con_client.
+ * dialogs talk to the location only through the SDK (tf.h, its
+ * "Event-driven programs" calls), whose location tui.c picks from its
+ * table of backends.
  */
 #ifndef TUI_H
 #define TUI_H
@@ -21,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "con_client.h"
+#include "tf.h"
 #include "tf_err.h"
 #include "tf_loop.h"
 #include "tf_model.h"
@@ -224,8 +226,8 @@ struct tui_screen {
 struct tui {
 	struct tui_opts opts;
 	tf_loop *loop;
-	tf_model *model;
-	con_client *cc;
+	tf_model *model;		/* the location's (borrowed) */
+	tf_location *loc;		/* the SDK's location: model, calls */
 	struct tui_crt crt;
 	struct tui_keymap *km;
 	struct tui_screen scr;
@@ -342,6 +344,9 @@ void tui_message_draw(struct tui *t, WINDOW *w, int y, int cols);
 
 /* tui.c */
 void tui_dirty(struct tui *t);
+/* "abcd1234" or "abcd1234:tag": a container as people read it. */
+const char *tui_describe_container(const tf_model_container *c, char *buf,
+				   size_t size);
 void tui_message(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, const char *fmt, ...)
@@ -583,7 +588,8 @@ static inline uint64_t tui_logbuf_end(const struct tui_logbuf *b)
 void tui_logbuf_test(void);
 
 /* tui_logpane.c */
-/* Opens a log pane fed by con_logs (container) or con_proc (command). */
+/* Opens a log pane fed by tf_stream_logs (container) or tf_stream_process
+ * (command). */
 struct tui_panel *tui_logpane_open_logs(struct tui *t, const char *container);
 struct tui_panel *tui_logpane_open_proc(struct tui *t, const char *container,
 					const char *command);

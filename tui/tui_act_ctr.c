@@ -3,7 +3,8 @@
  * tui_act_ctr: actions on containers (and the destroy action, which means
  * "the selected thing" in every view): spawn, destroy with a confirmation,
  * reboot, reset, wake, logs, run a process, shell, processes.  Requests go
- * through con_client; answers come back as a message line.
+ * through the SDK's event-driven calls; answers come back as a message
+ * line.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -144,21 +145,21 @@ act_destroy_cb(struct tui *t, bool ok, void *arg)
 	case TUI_VIEW_CONTAINERS:
 		tui_message(t, "destroying %s", d->name);
 		rep = tui_act_report_arg(t, "destroy %s", d->name);
-		ACT_SEND(t, con_destroy(t->cc, d->id, tui_act_report, rep,
+		ACT_SEND(t, tf_async_destroy(t->loc, d->id, tui_act_report, rep,
 		    &err_), rep);
 		break;
 	case TUI_VIEW_VOLUMES:
 		rep = tui_act_report_arg(t, "destroy volume %s", d->name);
-		ACT_SEND(t, con_vol_op(t->cc, "vol_destroy", d->id,
+		ACT_SEND(t, tf_async_volume(t->loc, TF_VOLUME_DESTROY, d->id,
 		    tui_act_report, rep, &err_), rep);
 		break;
 	case TUI_VIEW_TUNNELS:
 		rep = tui_act_report_arg(t, "close tunnel %s", d->name);
-		ACT_SEND(t, con_tunnel_close(t->cc, d->id, tui_act_report, rep,
+		ACT_SEND(t, tf_async_tunnel_close(t->loc, d->id, tui_act_report, rep,
 		    &err_), rep);
 		break;
 	case TUI_VIEW_PROCS:
-		if (con_proc_kill(t->cc, d->container, d->id, SIGTERM) != 0)
+		if (tf_async_kill(t->loc, d->container, d->id, SIGTERM) != 0)
 			tui_error(t, "stop %s: not connected", d->name);
 		else
 			tui_message(t, "sent SIGTERM to %s", d->name);
@@ -197,7 +198,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 		if ((c = tui_act_target(t, arg, "destroy")) == NULL)
 			break;
 		snprintf(d->id, sizeof d->id, "%s", c->id);
-		con_describe_container(c, d->name, sizeof d->name);
+		tui_describe_container(c, d->name, sizeof d->name);
 		snprintf(text, sizeof text, "Destroy container %s (%s, image %s, "
 		    "node %s)?  Its processes and tunnels go with it.", d->name,
 		    tf_model_ctr_state_name(c->state), c->image,
@@ -256,7 +257,7 @@ act_reset_cb(struct tui *t, bool ok, void *arg)
 		return;
 	}
 	rep = tui_act_report_arg(t, "reset %s", d->name);
-	ACT_SEND(t, con_reboot(t->cc, d->id, true, tui_act_report, rep, &err_),
+	ACT_SEND(t, tf_async_reboot(t->loc, d->id, true, tui_act_report, rep, &err_),
 	    rep);
 	tui_message(t, "resetting %s", d->name);
 }
@@ -270,9 +271,9 @@ tui_act_reboot(struct tui *t, const char *arg)
 
 	if (c == NULL)
 		return TUI_R_REDRAW;
-	con_describe_container(c, name, sizeof name);
+	tui_describe_container(c, name, sizeof name);
 	rep = tui_act_report_arg(t, "reboot %s", name);
-	ACT_SEND(t, con_reboot(t->cc, c->id, false, tui_act_report, rep,
+	ACT_SEND(t, tf_async_reboot(t->loc, c->id, false, tui_act_report, rep,
 	    &err_), rep);
 	tui_message(t, "rebooting %s", name);
 	return TUI_R_REDRAW;
@@ -289,7 +290,7 @@ tui_act_reset(struct tui *t, const char *arg)
 		return TUI_R_REDRAW;
 	d = tf_calloc(1, sizeof *d);
 	snprintf(d->id, sizeof d->id, "%s", c->id);
-	con_describe_container(c, d->name, sizeof d->name);
+	tui_describe_container(c, d->name, sizeof d->name);
 	snprintf(text, sizeof text, "Reboot %s with its filesystem reset to "
 	    "the image %s?  Changes made inside it are lost.", d->name,
 	    c->image);
@@ -307,9 +308,9 @@ tui_act_wake(struct tui *t, const char *arg)
 
 	if (c == NULL)
 		return TUI_R_REDRAW;
-	con_describe_container(c, name, sizeof name);
+	tui_describe_container(c, name, sizeof name);
 	rep = tui_act_report_arg(t, "wake %s", name);
-	ACT_SEND(t, con_wake(t->cc, c->id, tui_act_report, rep, &err_), rep);
+	ACT_SEND(t, tf_async_wake(t->loc, c->id, tui_act_report, rep, &err_), rep);
 	return TUI_R_REDRAW;
 }
 
@@ -363,7 +364,7 @@ tui_act_exec(struct tui *t, const char *arg)
 		return TUI_R_REDRAW;
 	}
 	snprintf(label, sizeof label, "run in %s: ",
-	    con_describe_container(c, name, sizeof name));
+	    tui_describe_container(c, name, sizeof name));
 	tui_prompt_open(t, label, "", act_exec_cb, tf_strdup(c->id), true);
 	return TUI_R_REDRAW;
 }

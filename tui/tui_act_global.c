@@ -247,7 +247,7 @@ tui_act_menu(struct tui *t, const char *arg)
 	if (sel != NULL && v->kind == TUI_VIEW_CONTAINERS) {
 		const tf_model_container *c = tui_list_selected_rec(t);
 
-		con_describe_container(c, title, sizeof title);
+		tui_describe_container(c, title, sizeof title);
 	} else if (sel != NULL)
 		snprintf(title, sizeof title, "%s %.12s", v->name, sel);
 	else

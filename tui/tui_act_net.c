@@ -41,7 +41,7 @@ act_tunnel_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 		return false;
 	}
 	rep = tui_act_report_arg(t, "tunnel");
-	if (con_tunnel_open(t->cc, a->container, (int)port, (int)local,
+	if (tf_async_tunnel_open(t->loc, a->container, (int)port, (int)local,
 	    &actual, tui_act_report, rep, &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);
@@ -81,7 +81,7 @@ tui_act_tunnel(struct tui *t, const char *arg)
 		return TUI_R_REDRAW;
 	a = tf_calloc(1, sizeof *a);
 	snprintf(a->container, sizeof a->container, "%s", c->id);
-	con_describe_container(c, a->name, sizeof a->name);
+	tui_describe_container(c, a->name, sizeof a->name);
 	tui_form_field_text(&fields[0], "Port", port,
 	    "The port inside the container, e.g. 80");
 	tui_form_field_text(&fields[1], "Local port", local,
@@ -107,7 +107,7 @@ act_allow_cb(struct tui *t, const char *text, void *arg)
 		ip = other->ip;
 	rep = tui_act_report_arg(t, "%s %s -> %s", a->allow ? "allow" :
 	    "disallow", ip, a->name);
-	if (con_allow(t->cc, a->container, ip, a->allow, tui_act_report, rep,
+	if (tf_async_allow(t->loc, a->container, ip, a->allow, tui_act_report, rep,
 	    &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);
@@ -132,7 +132,7 @@ act_allow(struct tui *t, const char *arg, bool allow)
 		return TUI_R_REDRAW;
 	a = tf_calloc(1, sizeof *a);
 	snprintf(a->container, sizeof a->container, "%s", c->id);
-	con_describe_container(c, a->name, sizeof a->name);
+	tui_describe_container(c, a->name, sizeof a->name);
 	a->allow = allow;
 	if (n >= 1) {
 		act_allow_cb(t, n == 2 ? second : first, a);

@@ -47,7 +47,7 @@ act_volume_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 		return false;
 	}
 	rep = tui_act_report_arg(t, "create volume%s%s", *tag ? " " : "", tag);
-	if (con_vol_create(t->cc, node, tag, tui_act_report, rep, &err) != 0) {
+	if (tf_async_volume_create(t->loc, node, tag, tui_act_report, rep, &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);
 		return false;
@@ -104,7 +104,7 @@ tui_act_snapshot(struct tui *t, const char *arg)
 		return TUI_R_REDRAW;
 	rep = tui_act_report_arg(t, "snapshot %.8s%s%s", v->id,
 	    v->tag[0] ? ":" : "", v->tag);
-	if (con_vol_op(t->cc, "vol_snapshot", v->id, tui_act_report, rep,
+	if (tf_async_volume(t->loc, TF_VOLUME_SNAPSHOT, v->id, tui_act_report, rep,
 	    &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);
@@ -124,7 +124,7 @@ act_rollback_cb(struct tui *t, bool ok, void *arg)
 		return;
 	}
 	rep = tui_act_report_arg(t, "rollback %.8s", id);
-	if (con_vol_op(t->cc, "vol_rollback", id, tui_act_report, rep,
+	if (tf_async_volume(t->loc, TF_VOLUME_ROLLBACK, id, tui_act_report, rep,
 	    &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);

@@ -22,12 +22,12 @@ header_put(struct tui *t, int y, int x, int cols, enum tui_color c,
 void
 tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 {
-	enum con_state st = con_client_state(t->cc);
-	enum tui_color sc = st == CON_UP ? TUI_C_HEADER_VALUE : TUI_C_HEADER;
+	tf_status st = tf_location_status(t->loc);
+	enum tui_color sc = st == TF_STATUS_UP ? TUI_C_HEADER_VALUE : TUI_C_HEADER;
 	char buf[160], rtt[32];
-	const char *user = con_client_user(t->cc);
+	const char *user = tf_location_user(t->loc);
 	size_t i, up = 0, nodes = tf_model_count(t->model, TF_MODEL_NODE);
-	int x = 0, ms = con_client_rtt_ms(t->cc);
+	int x = 0, ms = tf_location_rtt_ms(t->loc);
 
 	TF_UNUSED(w);
 	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_HEADER));
@@ -36,16 +36,16 @@ tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 	x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, " tfcon ");
 	/* user@location, as ssh and k9s contexts read. */
 	snprintf(buf, sizeof buf, " %s%s%s%s", user, *user ? "@" : "",
-	    con_client_location(t->cc), con_client_admin(t->cc) ?
+	    tf_location_name(t->loc), tf_location_is_admin(t->loc) ?
 	    " (admin)" : "");
 	x = header_put(t, y, x, cols, TUI_C_HEADER, buf);
 	if (ms >= 0)
 		snprintf(rtt, sizeof rtt, "  rtt %dms", ms);
 	else
 		rtt[0] = '\0';
-	snprintf(buf, sizeof buf, "  %s%s%s", t->crt.utf8 ? (st == CON_UP ?
-	    "\xe2\x97\x8f " : "\xe2\x97\x8b ") : "", con_state_name(st), rtt);
-	x = header_put(t, y, x, cols, st == CON_UP ? sc : TUI_C_MSG_ERROR, buf);
+	snprintf(buf, sizeof buf, "  %s%s%s", t->crt.utf8 ? (st == TF_STATUS_UP ?
+	    "\xe2\x97\x8f " : "\xe2\x97\x8b ") : "", tf_status_name(st), rtt);
+	x = header_put(t, y, x, cols, st == TF_STATUS_UP ? sc : TUI_C_MSG_ERROR, buf);
 	if (t->opts.readonly)
 		x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, "  [read-only]");
 	snprintf(buf, sizeof buf, "  nodes %zu/%zu  ctrs %zu  tun %zu  vol %zu"

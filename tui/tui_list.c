@@ -322,7 +322,7 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	if (rows <= 0)
 		return;
 	if (l->nrows == 0) {
-		const char *why = con_client_state(t->cc) != CON_UP ?
+		const char *why = tf_location_status(t->loc) != TF_STATUS_UP ?
 		    "waiting for the location's offer" : st->filter[0] ?
 		    "nothing matches the filter" : "none";
 

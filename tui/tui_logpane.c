@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui_logpane: a pane showing a stream of output: a container's console
- * (con_logs) or a process run from the console (con_proc).  Bytes go into
+ * (tf_stream_logs) or a process run from the console (tf_stream_process).  Bytes go into
  * the bounded ring (tui_logbuf.c) as they arrive, with no drawing; the view
  * (tui_logview.c) is drawn once per frame.  Closing the pane ends the
  * stream (unsub, or SIGHUP to the process).
@@ -20,7 +20,7 @@ struct logpane {
 	uint32_t panel_id;
 	struct tui_logbuf buf;
 	struct tui_logview view;
-	con_stream *stream;
+	tf_stream *stream;
 	char container[TF_MODEL_ID];
 	char what[128];			/* "logs web", "run ls -l" */
 	bool is_proc;
@@ -96,7 +96,7 @@ logpane_end(void *arg, const char *error, int64_t exit_code, int64_t sig)
 	lp->t->dirty = true;
 }
 
-static const struct con_stream_ops logpane_stream_ops = {
+static const tf_stream_ops logpane_stream_ops = {
 	.started = logpane_started,
 	.data = logpane_data,
 	.dropped = logpane_dropped,
@@ -243,7 +243,7 @@ logpane_command(struct tui_panel *p, struct tui *t, const char *action,
 		if (!lp->is_proc || lp->ended || lp->stream == NULL)
 			tui_message(t, "no running process in this pane");
 		else {
-			con_stream_signal(lp->stream, SIGTERM);
+			tf_stream_signal(lp->stream, SIGTERM);
 			tui_message(t, "sent SIGTERM to %s", lp->what);
 		}
 	} else
@@ -267,7 +267,7 @@ logpane_close(struct tui_panel *p, struct tui *t)
 	struct logpane *lp = p->impl;
 
 	TF_UNUSED(t);
-	con_stream_close(&lp->stream);
+	tf_stream_close(&lp->stream);
 	tui_logbuf_fini(&lp->buf);
 	tui_logview_fini(&lp->view);
 	free(lp);
@@ -322,8 +322,8 @@ tui_logpane_open_logs(struct tui *t, const char *container)
 	tf_err err;
 
 	snprintf(lp->what, sizeof lp->what, "logs %s", c ?
-	    con_describe_container(c, name, sizeof name) : container);
-	lp->stream = con_logs(t->cc, container, &logpane_stream_ops, lp, &err);
+	    tui_describe_container(c, name, sizeof name) : container);
+	lp->stream = tf_stream_logs(t->loc, container, &logpane_stream_ops, lp, &err);
 	if (lp->stream == NULL) {
 		tui_error(t, "%s: %s", lp->what, err.msg);
 		logpane_free(lp);
@@ -343,8 +343,8 @@ tui_logpane_open_proc(struct tui *t, const char *container, const char *command)
 
 	lp->is_proc = true;
 	snprintf(lp->what, sizeof lp->what, "run %.60s @%s", command, c ?
-	    con_describe_container(c, name, sizeof name) : container);
-	lp->stream = con_proc(t->cc, container, command, NULL, 0, false, 24,
+	    tui_describe_container(c, name, sizeof name) : container);
+	lp->stream = tf_stream_process(t->loc, container, command, NULL, 0, false, 24,
 	    80, &logpane_stream_ops, lp, &err);
 	if (lp->stream == NULL) {
 		tui_error(t, "%s: %s", lp->what, err.msg);

@@ -2,7 +2,7 @@
 /*
  * tui_shell: the shell pane.  It adapts the libvterm pane (vt_pane.h, in
  * tui/vt_*) to the console's panel ops and connects it to a tty process
- * stream (con_proc with tty): pty bytes feed the pane, keys and terminal
+ * stream (tf_stream_process with tty): pty bytes feed the pane, keys and terminal
  * replies go back as proc_stdin, and pane resizes become proc_resize.
  *
  * Credit follows consumption: the stream is acknowledged only for bytes the
@@ -26,7 +26,7 @@ struct shell {
 	struct tui *t;
 	uint32_t panel_id;
 	vt_pane *vt;
-	con_stream *stream;
+	tf_stream *stream;
 	char container[TF_MODEL_ID];
 	char name[96];
 	uint8_t *pending;		/* pty bytes the inbox could not take */
@@ -83,7 +83,7 @@ shell_end(void *arg, const char *error, int64_t exit_code, int64_t sig)
 	sh->t->dirty = true;
 }
 
-static const struct con_stream_ops shell_stream_ops = {
+static const tf_stream_ops shell_stream_ops = {
 	.data = shell_data,
 	.end = shell_end,
 };
@@ -97,7 +97,7 @@ shell_write_cb(vt_pane *pane, const char *bytes, size_t len, void *arg)
 
 	TF_UNUSED(pane);
 	if (sh->stream != NULL && !sh->ended)
-		con_stream_write(sh->stream, bytes, len);
+		tf_stream_write(sh->stream, bytes, len);
 }
 
 static void
@@ -107,7 +107,7 @@ shell_resize_cb(vt_pane *pane, int rows, int cols, void *arg)
 
 	TF_UNUSED(pane);
 	if (sh->stream != NULL && !sh->ended)
-		con_stream_resize(sh->stream, rows, cols);
+		tf_stream_resize(sh->stream, rows, cols);
 }
 
 static void
@@ -126,7 +126,7 @@ shell_consumed_cb(vt_pane *pane, size_t bytes, void *arg)
 
 	TF_UNUSED(pane);
 	if (sh->stream != NULL)
-		con_stream_ack(sh->stream, bytes);
+		tf_stream_ack(sh->stream, bytes);
 	shell_feed(sh);
 }
 
@@ -229,7 +229,7 @@ shell_close(struct tui_panel *p, struct tui *t)
 	struct shell *sh = p->impl;
 
 	TF_UNUSED(t);
-	con_stream_close(&sh->stream);
+	tf_stream_close(&sh->stream);
 	vt_pane_destroy(&sh->vt);
 	free(sh->pending);
 	free(sh);
@@ -275,7 +275,7 @@ tui_shell_open(struct tui *t, const char *container)
 	sh = tf_calloc(1, sizeof *sh);
 	sh->t = t;
 	snprintf(sh->container, sizeof sh->container, "%s", container);
-	con_describe_container(c, sh->name, sizeof sh->name);
+	tui_describe_container(c, sh->name, sizeof sh->name);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.rows = rows;
 	cfg.cols = cols;
@@ -289,7 +289,7 @@ tui_shell_open(struct tui *t, const char *container)
 		free(sh);
 		return -1;
 	}
-	sh->stream = con_proc(t->cc, container, NULL, argv, 1, true, rows, cols,
+	sh->stream = tf_stream_process(t->loc, container, NULL, argv, 1, true, rows, cols,
 	    &shell_stream_ops, sh, &err);
 	if (sh->stream == NULL) {
 		tui_error(t, "shell: %s", err.msg);
@@ -297,7 +297,7 @@ tui_shell_open(struct tui *t, const char *container)
 		free(sh);
 		return -1;
 	}
-	con_stream_set_manual_ack(sh->stream, true);
+	tf_stream_set_manual_ack(sh->stream, true);
 	p = tui_panel_new(t, &shell_ops, sh, NULL);
 	tui_panel_set_title(p, "shell %s", sh->name);
 	sh->panel_id = p->id;

@@ -24,7 +24,7 @@ enum {
 };
 
 struct spawn_parts {
-	char *words[SPAWN_LIST];
+	char *words[SPAWN_LIST + 1];	/* NULL-terminated for the SDK */
 	size_t n;
 	char *buf;
 };
@@ -128,16 +128,18 @@ spawn_report_arg(struct tui *t, const char *what)
 }
 
 static int
-spawn_send(struct tui *t, struct con_spawn_req *req)
+spawn_send(struct tui *t, const char *node, const char *image,
+	   const tf_spawn_opts *opts)
 {
 	char what[300];
 	void *rep;
 	tf_err err;
 
-	snprintf(what, sizeof what, "%s%s%s", req->image,
-	    req->tag && *req->tag ? " as " : "", req->tag ? req->tag : "");
+	snprintf(what, sizeof what, "%s%s%s", image,
+	    opts->tag && *opts->tag ? " as " : "", opts->tag ? opts->tag : "");
 	rep = spawn_report_arg(t, what);
-	if (con_spawn(t->cc, req, spawn_report, rep, &err) != 0) {
+	if (tf_async_spawn(t->loc, node, image, opts, spawn_report, rep,
+	    &err) != 0) {
 		free(rep);
 		tui_error(t, "%s", err.msg);
 		return -1;
@@ -150,25 +152,25 @@ spawn_send(struct tui *t, struct con_spawn_req *req)
 int
 tui_spawn_quick(struct tui *t, const char *image, const char *tag)
 {
-	struct con_spawn_req req;
+	tf_spawn_opts opts;
 
 	if (tf_model_image_lookup(t->model, image) == NULL &&
 	    tf_model_count(t->model, TF_MODEL_IMAGE) > 0)
 		tui_message(t, "image %s is not in the offer; asking anyway",
 		    image);
-	memset(&req, 0, sizeof req);
-	req.image = image;
-	req.tag = tag;
-	return spawn_send(t, &req);
+	memset(&opts, 0, sizeof opts);
+	opts.tag = tag;
+	return spawn_send(t, NULL, image, &opts);
 }
 
 static bool
 spawn_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 {
 	struct spawn_parts env, files, vols, cmd;
-	struct con_file pre[SPAWN_LIST];
-	struct con_mount mounts[SPAWN_LIST];
-	struct con_spawn_req req;
+	tf_file pre[SPAWN_LIST];
+	tf_mount mounts[SPAWN_LIST];
+	tf_spawn_opts req;
+	const char *image, *node;
 	char *colon, *datas[SPAWN_LIST];
 	const tf_model_volume *v;
 	size_t i, len, total = 0, nfiles = 0;
@@ -179,11 +181,11 @@ spawn_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 		return true;
 	memset(&req, 0, sizeof req);
 	memset(datas, 0, sizeof datas);
-	req.image = tui_form_value(&f[F_IMAGE]);
-	req.node = tui_form_value(&f[F_NODE]);
+	image = tui_form_value(&f[F_IMAGE]);
+	node = tui_form_value(&f[F_NODE]);
 	req.tag = tui_form_value(&f[F_TAG]);
 	req.sleep = f[F_SLEEP].on;
-	if (*req.image == '\0') {
+	if (*image == '\0') {
 		tui_error(t, "spawn: choose an image");
 		return false;
 	}
@@ -230,7 +232,7 @@ spawn_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 			goto out;
 		}
 		pre[nfiles].path = colon + 1;
-		pre[nfiles].data = (const uint8_t *)datas[nfiles];
+		pre[nfiles].data = datas[nfiles];
 		pre[nfiles].len = len;
 		nfiles++;
 	}
@@ -248,18 +250,19 @@ spawn_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 			tui_error(t, "spawn: no volume '%s'", vols.words[i]);
 			goto out;
 		}
-		mounts[i].volume = v->id;
+		mounts[i].volume = NULL;
+		mounts[i].name = v->id;
 		mounts[i].mountpoint = colon + 1;
 	}
-	req.env = (const char *const *)env.words;
-	req.nenv = env.n;
-	req.preboot = pre;
-	req.npreboot = nfiles;
-	req.volumes = mounts;
-	req.nvolumes = vols.n;
-	req.command = (const char *const *)cmd.words;
-	req.ncommand = cmd.n;
-	ok = spawn_send(t, &req) == 0;
+	env.words[env.n] = NULL;
+	cmd.words[cmd.n] = NULL;
+	req.env = env.n > 0 ? (const char *const *)env.words : NULL;
+	req.files = pre;
+	req.nfiles = nfiles;
+	req.mounts = mounts;
+	req.nmounts = vols.n;
+	req.command = cmd.n > 0 ? (const char *const *)cmd.words : NULL;
+	ok = spawn_send(t, node, image, &req) == 0;
 out:
 	for (i = 0; i < nfiles; i++)
 		free(datas[i]);

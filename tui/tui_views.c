@@ -140,7 +140,7 @@ static const struct tui_column node_cols[] = {
 CELL(ctr_name)
 {
 	TF_UNUSED(t);
-	con_describe_container(rec, buf, size);
+	tui_describe_container(rec, buf, size);
 }
 CELL(ctr_image) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_container *)rec)->image); }
 CELL(ctr_node) { snprintf(buf, size, "%s", tui_node_name(t, ((const tf_model_container *)rec)->node)); }
@@ -246,7 +246,7 @@ CELL(tun_target)
 	char name[96];
 
 	if (c != NULL)
-		con_describe_container(c, name, sizeof name);
+		tui_describe_container(c, name, sizeof name);
 	else
 		snprintf(name, sizeof name, "%.8s", tu->container);
 	snprintf(buf, size, "%s:%lld", name, (long long)tu->port);
@@ -311,7 +311,7 @@ CELL(vol_mounts)
 	for (i = 0; i < v->nmounts && i < TF_MODEL_MOUNTS && used < size; i++) {
 		c = tf_model_container_find(t->model, v->mounts[i]);
 		if (c != NULL)
-			con_describe_container(c, name, sizeof name);
+			tui_describe_container(c, name, sizeof name);
 		else
 			snprintf(name, sizeof name, "%.8s", v->mounts[i]);
 		used += (size_t)snprintf(buf + used, size - used, "%s%s",
@@ -391,7 +391,7 @@ CELL(proc_ctr)
 	    p->container);
 
 	if (c != NULL)
-		con_describe_container(c, buf, size);
+		tui_describe_container(c, buf, size);
 	else
 		snprintf(buf, size, "%.8s", p->container);
 }

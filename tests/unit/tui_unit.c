@@ -2,9 +2,8 @@
 /*
  * tui_unit: self-tests of the console's parts that need no terminal: the
  * model (tf_model_test), the log ring, key names, keymap loading and clash
- * reports, the client's params builder and, in a build with the demo
- * location, its JSON->msgpack feed path.  Run all, or one by name:
- * tui_unit [model|logbuf|keys|keymap|params|json].
+ * reports and, in a build with the demo location, its JSON->msgpack feed
+ * path.  Run all, or one by name: tui_unit [model|logbuf|keys|keymap|json].
  */
 /* The checks are the test: never compiled out. */
 #undef NDEBUG
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "con_backend.h"
 #ifdef TFCON_DEMO
 #include "con_demo.h"
 #endif
@@ -136,27 +134,6 @@ unit_json(void)
 }
 #endif
 
-static void
-unit_params(void)
-{
-	struct con_params p;
-	const msgpack_object *o;
-	char s[32];
-	int64_t v;
-
-	con_params_init(&p);
-	con_params_str(&p, "container", "abc");
-	con_params_int(&p, "rows", 24);
-	con_params_bool(&p, "tty", true);
-	o = con_params_done(&p);
-	assert(o != NULL && o->type == MSGPACK_OBJECT_MAP && o->via.map.size == 3);
-	assert(tf_obj_str(o, "container", s, sizeof s, true, NULL) == 0);
-	assert(strcmp(s, "abc") == 0);
-	assert(tf_obj_int(o, "rows", &v, 0, 100, true, NULL) == 0 && v == 24);
-	con_params_fini(&p);
-	printf(" * con_params: OK\n");
-}
-
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -165,7 +142,6 @@ static const struct {
 	{ "logbuf", unit_logbuf },
 	{ "keys", unit_keys },
 	{ "keymap", unit_keymap },
-	{ "params", unit_params },
 #ifdef TFCON_DEMO
 	{ "json", unit_json },
 #endif

@@ -2,9 +2,11 @@
 /*
  * con_demo: a fake location inside the console, for tmux tests, benches
  * and screenshots when no location is running (tfcon --demo).  A test
- * fixture: built into tfcon only with meson -Ddemo=true.  It speaks
- * the same messages as docs/PROTOCOL.md through con_backend.h, so everything
- * above con_client runs exactly as against a real location.
+ * fixture: built into tfcon only with meson -Ddemo=true.  It is an SDK
+ * transport (tf.h "Transports"): tfcon's SDK location hands it every
+ * message it would send to a real one, in the messages of
+ * docs/PROTOCOL.md, so everything above the SDK runs exactly as against a
+ * real location.
  *
  * The world it serves is the model itself: it answers requests by pushing
  * the events a location would push (container spawning -> running, gone,
@@ -25,7 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "con_backend.h"
 #include "con_demo.h"
 #include "tf_log.h"
 #include "tf_util.h"
@@ -45,7 +46,7 @@ struct demo_job {
 	struct con_demo *d;
 	enum demo_job_type type;
 	uint64_t timer;
-	struct con_req *req;
+	struct demo_req *req;
 	char cmd[24];			/* reply kind or push command */
 	char *packed;			/* msgpack params */
 	size_t packed_len;
@@ -66,8 +67,18 @@ struct demo_job {
 #define DEMO_USER_ID 2
 #define DEMO_MAX_VOLUMES 32
 
+/* One request the SDK made; the demo answers through fn, and forgets it
+ * after the final answer, as tf_conn does. */
+struct demo_req {
+	uint64_t id;
+	tf_conn_reply_fn fn;
+	void *arg;
+	struct demo_req *next;
+};
+
 struct con_demo {
-	con_client *cc;
+	tf_location *loc;
+	struct demo_req *reqs;
 	tf_loop *loop;
 	struct demo_job *jobs;
 	char **feed;			/* feed file lines */
@@ -162,22 +173,59 @@ demo_job_free(struct demo_job *j)
 	free(j);
 }
 
+/* A tf_out's params as one msgpack map (malloc'd). */
 static void
-demo_job_params(struct demo_job *j, struct con_params *p)
+demo_params_pack(const tf_out *p, char **packed, size_t *len)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, p->n);
+	msgpack_sbuffer_write(&sb, p->params.data, p->params.size);
+	*packed = sb.data;		/* the buffer is handed over */
+	*len = sb.size;
+}
+
+static void
+demo_req_free(struct con_demo *d, struct demo_req *req)
+{
+	struct demo_req **pp;
+
+	for (pp = &d->reqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == req) {
+			*pp = req->next;
+			free(req);
+			return;
+		}
+	}
+}
+
+/* Answers req; after a final answer the request is over, as with
+ * tf_conn, and jobs no longer refer to it. */
+static void
+demo_answer(struct con_demo *d, struct demo_req *req, const tf_msg *m)
+{
+	bool final = !tf_msg_is_stream(m);
+
+	req->fn(NULL, m, req->arg);
+	if (final)
+		demo_req_free(d, req);
+}
+
+static void
+demo_job_params(struct demo_job *j, tf_out *p)
 {
 	if (p == NULL)
 		return;
-	if (con_params_done(p) != NULL) {
-		j->packed = tf_malloc(p->whole.size);
-		memcpy(j->packed, p->whole.data, p->whole.size);
-		j->packed_len = p->whole.size;
-	}
-	con_params_fini(p);
+	demo_params_pack(p, &j->packed, &j->packed_len);
+	tf_out_fini(p);
 }
 
 /* Delivers one message with msgpack params to an answer or a push. */
 static void
-demo_deliver(struct con_demo *d, struct con_req *req, const char *cmd,
+demo_deliver(struct con_demo *d, struct demo_req *req, const char *cmd,
 	     const char *packed, size_t len, const void *bulk, size_t bulk_len)
 {
 	msgpack_unpacked unp;
@@ -195,28 +243,30 @@ demo_deliver(struct con_demo *d, struct con_req *req, const char *cmd,
 	    MSGPACK_UNPACK_SUCCESS && unp.data.type == MSGPACK_OBJECT_MAP)
 		m.params = &unp.data;
 	if (req != NULL)
-		con_client_answer(req, &m);
+		demo_answer(d, req, &m);
 	else
-		con_client_push(d->cc, &m);
+		tf_transport_push(d->loc, &m);
 	msgpack_unpacked_destroy(&unp);
 }
 
 static void
-demo_send(struct con_demo *d, struct con_req *req, const char *cmd,
-	  struct con_params *p, const void *bulk, size_t bulk_len)
+demo_send(struct con_demo *d, struct demo_req *req, const char *cmd,
+	  tf_out *p, const void *bulk, size_t bulk_len)
 {
-	if (p != NULL && con_params_done(p) != NULL)
-		demo_deliver(d, req, cmd, p->whole.data, p->whole.size, bulk,
-		    bulk_len);
-	else
-		demo_deliver(d, req, cmd, NULL, 0, bulk, bulk_len);
+	char *packed = NULL;
+	size_t len = 0;
+
 	if (p != NULL)
-		con_params_fini(p);
+		demo_params_pack(p, &packed, &len);
+	demo_deliver(d, req, cmd, packed, len, bulk, bulk_len);
+	free(packed);
+	if (p != NULL)
+		tf_out_fini(p);
 }
 
 static void
 demo_later(struct con_demo *d, uint64_t ms, enum demo_job_type type,
-	   struct con_req *req, const char *cmd, struct con_params *p)
+	   struct demo_req *req, const char *cmd, tf_out *p)
 {
 	struct demo_job *j = demo_job_new(d, type, ms, false);
 
@@ -226,80 +276,80 @@ demo_later(struct con_demo *d, uint64_t ms, enum demo_job_type type,
 }
 
 static void
-demo_error(struct con_demo *d, struct con_req *req, const char *fmt, ...)
+demo_error(struct con_demo *d, struct demo_req *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void
-demo_error(struct con_demo *d, struct con_req *req, const char *fmt, ...)
+demo_error(struct con_demo *d, struct demo_req *req, const char *fmt, ...)
 {
-	struct con_params p;
+	tf_out p;
 	char text[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	con_params_init(&p);
-	con_params_str(&p, "error", text);
+	tf_out_init(&p, "params");
+	tf_out_str(&p, "error", text);
 	demo_later(d, 30, DEMO_REPLY, req, TF_ERROR_REPLY, &p);
 }
 
 static void
-demo_ok(struct con_demo *d, struct con_req *req, uint64_t ms)
+demo_ok(struct con_demo *d, struct demo_req *req, uint64_t ms)
 {
-	struct con_params p;
+	tf_out p;
 
-	con_params_init(&p);
+	tf_out_init(&p, "params");
 	demo_later(d, ms, DEMO_REPLY, req, TF_REPLY, &p);
 }
 
 /* ---- records ------------------------------------------------------------ */
 
 static void
-demo_pack_ctr(struct con_params *p, const tf_model_container *c)
+demo_pack_ctr(tf_out *p, const tf_model_container *c)
 {
-	con_params_str(p, "container", c->id);
-	con_params_str(p, "node", c->node);
-	con_params_str(p, "tag", c->tag);
-	con_params_str(p, "image", c->image);
-	con_params_str(p, "ip", c->ip);
-	con_params_str(p, "state", tf_model_ctr_state_name(c->state));
-	con_params_int(p, "exit_code", c->exit_code);
-	con_params_str(p, "error", c->error);
-	con_params_str(p, "session", c->session);
-	con_params_str(p, "session_name", c->session_name);
-	con_params_int(p, "user", DEMO_USER_ID);
-	con_params_str(p, "user_name", c->user);
-	con_params_key(p, "created");
+	tf_out_str(p, "container", c->id);
+	tf_out_str(p, "node", c->node);
+	tf_out_str(p, "tag", c->tag);
+	tf_out_str(p, "image", c->image);
+	tf_out_str(p, "ip", c->ip);
+	tf_out_str(p, "state", tf_model_ctr_state_name(c->state));
+	tf_out_int(p, "exit_code", c->exit_code);
+	tf_out_str(p, "error", c->error);
+	tf_out_str(p, "session", c->session);
+	tf_out_str(p, "session_name", c->session_name);
+	tf_out_int(p, "user", DEMO_USER_ID);
+	tf_out_str(p, "user_name", c->user);
+	tf_out_key(p, "created");
 	msgpack_pack_double(&p->pk, c->created);
-	con_params_key(p, "started");
+	tf_out_key(p, "started");
 	msgpack_pack_double(&p->pk, c->started);
-	con_params_int(p, "startup_ms", c->startup_ms);
+	tf_out_int(p, "startup_ms", c->startup_ms);
 }
 
 static void
 demo_push_ctr(struct con_demo *d, uint64_t ms, const tf_model_container *c)
 {
-	struct con_params p;
+	tf_out p;
 
-	con_params_init(&p);
+	tf_out_init(&p, "params");
 	demo_pack_ctr(&p, c);
 	demo_later(d, ms, DEMO_PUSH, NULL, "container", &p);
 }
 
 static void
-demo_pack_vol(struct con_params *p, const tf_model_volume *v)
+demo_pack_vol(tf_out *p, const tf_model_volume *v)
 {
 	msgpack_packer *pk;
 	int i, n = v->nmounts < TF_MODEL_MOUNTS ? v->nmounts : TF_MODEL_MOUNTS;
 
-	con_params_str(p, "volume", v->id);
-	con_params_str(p, "tag", v->tag);
-	con_params_str(p, "node", v->node);
-	con_params_int(p, "user", DEMO_USER_ID);
-	con_params_str(p, "user_name", v->user);
-	con_params_bool(p, "snapshot", v->snapshot);
-	pk = con_params_key(p, "mounts");
+	tf_out_str(p, "volume", v->id);
+	tf_out_str(p, "tag", v->tag);
+	tf_out_str(p, "node", v->node);
+	tf_out_int(p, "user", DEMO_USER_ID);
+	tf_out_str(p, "user_name", v->user);
+	tf_out_bool(p, "snapshot", v->snapshot);
+	pk = tf_out_key(p, "mounts");
 	msgpack_pack_array(pk, n);
 	for (i = 0; i < n; i++)
 		tf_pack_str(pk, v->mounts[i]);
@@ -309,11 +359,11 @@ static void
 demo_push_gone(struct con_demo *d, uint64_t ms, const char *kind,
 	       const char *id)
 {
-	struct con_params p;
+	tf_out p;
 	char cmd[24];
 
-	con_params_init(&p);
-	con_params_str(&p, kind, id);
+	tf_out_init(&p, "params");
+	tf_out_str(&p, kind, id);
 	snprintf(cmd, sizeof cmd, "%s_gone", kind);
 	demo_later(d, ms, DEMO_PUSH, NULL, cmd, &p);
 }
@@ -323,16 +373,16 @@ static void
 demo_end_streams(struct con_demo *d, const char *container, const char *why)
 {
 	struct demo_job *j, *next;
-	struct con_params p;
+	tf_out p;
 
 	for (j = d->jobs; j != NULL; j = next) {
 		next = j->next;
 		if ((j->type != DEMO_LOGS && j->type != DEMO_PROC) ||
 		    strcmp(j->container, container) != 0)
 			continue;
-		con_params_init(&p);
+		tf_out_init(&p, "params");
 		if (j->type == DEMO_PROC) {
-			con_params_str(&p, "error", why);
+			tf_out_str(&p, "error", why);
 			demo_send(d, j->req, TF_ERROR_REPLY, &p, NULL, 0);
 		} else
 			demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
@@ -346,10 +396,10 @@ static void
 demo_push_mount(struct con_demo *d, uint64_t ms, const char *volume,
 		const char *container, bool add)
 {
-	const tf_model_volume *v = tf_model_volume_find(con_client_model(d->cc),
+	const tf_model_volume *v = tf_model_volume_find(tf_location_model(d->loc),
 	    volume);
 	tf_model_volume copy;
-	struct con_params p;
+	tf_out p;
 	int i, n;
 
 	if (v == NULL)
@@ -366,7 +416,7 @@ demo_push_mount(struct con_demo *d, uint64_t ms, const char *volume,
 		memmove(copy.mounts[i], copy.mounts[i + 1],
 		    (size_t)(n - i - 1) * sizeof copy.mounts[0]);
 	copy.nmounts += add ? 1 : -1;
-	con_params_init(&p);
+	tf_out_init(&p, "params");
 	demo_pack_vol(&p, &copy);
 	demo_later(d, ms, DEMO_PUSH, NULL, "volume", &p);
 }
@@ -385,7 +435,7 @@ demo_vol_lists(const tf_model_volume *v, const char *container)
 static void
 demo_unmount_all(struct con_demo *d, uint64_t ms, const char *container)
 {
-	const tf_model *m = con_client_model(d->cc);
+	const tf_model *m = tf_location_model(d->loc);
 	char ids[DEMO_MAX_VOLUMES][TF_MODEL_ID];
 	const tf_model_volume *v;
 	size_t i, n = 0;
@@ -405,10 +455,10 @@ demo_unmount_all(struct con_demo *d, uint64_t ms, const char *container)
  * goes to the volumes' node: node[] is set to it, or must name it. */
 static int
 demo_spawn_volumes(struct con_demo *d, const msgpack_object *params,
-		   struct con_req *req, char ids[][TF_MODEL_ID], size_t *n,
+		   struct demo_req *req, char ids[][TF_MODEL_ID], size_t *n,
 		   char node[TF_MODEL_ID])
 {
-	const tf_model *m = con_client_model(d->cc);
+	const tf_model *m = tf_location_model(d->loc);
 	const msgpack_object_array *vols = NULL;
 	const tf_model_node *vn, *want;
 	const tf_model_volume *v;
@@ -454,16 +504,16 @@ demo_spawn_volumes(struct con_demo *d, const msgpack_object *params,
 
 static void
 demo_spawn(struct con_demo *d, const msgpack_object *params,
-	   struct con_req *req)
+	   struct demo_req *req)
 {
-	tf_model *m = con_client_model(d->cc);
+	tf_model *m = tf_location_model(d->loc);
 	char image[TF_MODEL_TEXT] = "", node[TF_MODEL_ID] = "";
 	char tag[TF_MODEL_NAME] = "";
 	const tf_model_image *im;
 	const tf_model_node *n;
 	char vols[DEMO_MAX_VOLUMES][TF_MODEL_ID];
 	tf_model_container c;
-	struct con_params p;
+	tf_out p;
 	bool sleep = false;
 	size_t i, nvols;
 	tf_uuid id;
@@ -500,7 +550,7 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 	snprintf(c.node, sizeof c.node, "%s", n->id);
 	snprintf(c.tag, sizeof c.tag, "%s", tag);
 	snprintf(c.image, sizeof c.image, "%s", im->name);
-	snprintf(c.session, sizeof c.session, "%s", con_client_session(d->cc));
+	snprintf(c.session, sizeof c.session, "%s", tf_location_session(d->loc));
 	snprintf(c.session_name, sizeof c.session_name, "tfcon@demo");
 	snprintf(c.user, sizeof c.user, "demo");
 	{
@@ -516,9 +566,9 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 	for (i = 0; i < nvols; i++)
 		demo_push_mount(d, 25, vols[i], c.id, true);
 
-	con_params_init(&p);
-	con_params_str(&p, "container", c.id);
-	con_params_str(&p, "node", c.node);
+	tf_out_init(&p, "params");
+	tf_out_str(&p, "container", c.id);
+	tf_out_str(&p, "node", c.node);
 	demo_later(d, 80, DEMO_REPLY, req, TF_REPLY, &p);
 
 	if (strstr(im->name, "broken") != NULL) {
@@ -536,13 +586,13 @@ demo_spawn(struct con_demo *d, const msgpack_object *params,
 
 static const tf_model_container *
 demo_container(struct con_demo *d, const msgpack_object *params,
-	       struct con_req *req)
+	       struct demo_req *req)
 {
 	char id[TF_MODEL_ID] = "";
 	const tf_model_container *c;
 
 	tf_obj_str(params, "container", id, sizeof id, false, NULL);
-	c = tf_model_container_find(con_client_model(d->cc), id);
+	c = tf_model_container_find(tf_location_model(d->loc), id);
 	if ((c == NULL || c->state == TF_CTR_DESTROYED) && req != NULL)
 		demo_error(d, req, "no such container");
 	return c != NULL && c->state != TF_CTR_DESTROYED ? c : NULL;
@@ -550,7 +600,7 @@ demo_container(struct con_demo *d, const msgpack_object *params,
 
 static void
 demo_lifecycle(struct con_demo *d, const char *cmd,
-	       const msgpack_object *params, struct con_req *req)
+	       const msgpack_object *params, struct demo_req *req)
 {
 	const tf_model_container *c = demo_container(d, params, req);
 	tf_model_container copy;
@@ -594,7 +644,7 @@ demo_lifecycle(struct con_demo *d, const char *cmd,
 
 static void
 demo_logs(struct con_demo *d, const msgpack_object *params,
-	  struct con_req *req)
+	  struct demo_req *req)
 {
 	const tf_model_container *c = demo_container(d, params, req);
 	struct demo_job *j;
@@ -610,13 +660,13 @@ demo_logs(struct con_demo *d, const msgpack_object *params,
 
 /* Writes one chunk of a stream: ~ {fd} + bulk. */
 static void
-demo_output(struct con_demo *d, struct con_req *req, int fd, const char *data,
+demo_output(struct con_demo *d, struct demo_req *req, int fd, const char *data,
 	    size_t len)
 {
-	struct con_params p;
+	tf_out p;
 
-	con_params_init(&p);
-	con_params_int(&p, "fd", fd);
+	tf_out_init(&p, "params");
+	tf_out_int(&p, "fd", fd);
 	demo_send(d, req, TF_STREAM, &p, data, len);
 }
 
@@ -660,7 +710,7 @@ demo_logs_tick(struct demo_job *j)
 		demo_output(j->d, j->req, 1, buf, len);
 		return;
 	}
-	c = tf_model_container_find(con_client_model(j->d->cc), j->container);
+	c = tf_model_container_find(tf_location_model(j->d->loc), j->container);
 	localtime_r(&now, &tm);
 	if (j->n == 0) {
 		/* Startup banner, then one line a second. */
@@ -689,12 +739,12 @@ demo_logs_tick(struct demo_job *j)
 static void
 demo_proc_end(struct demo_job *j, int64_t code, int64_t sig)
 {
-	struct con_params p;
+	tf_out p;
 
-	con_params_init(&p);
-	con_params_int(&p, "exit_code", code);
+	tf_out_init(&p, "params");
+	tf_out_int(&p, "exit_code", code);
 	if (sig >= 0)
-		con_params_int(&p, "signal", sig);
+		tf_out_int(&p, "signal", sig);
 	demo_send(j->d, j->req, TF_REPLY, &p, NULL, 0);
 	demo_job_free(j);
 }
@@ -797,7 +847,7 @@ demo_proc_tick(struct demo_job *j)
 
 static void
 demo_proc(struct con_demo *d, const msgpack_object *params,
-	  struct con_req *req)
+	  struct demo_req *req)
 {
 	const tf_model_container *c = demo_container(d, params, req);
 	char command[512] = "", one[128];
@@ -839,13 +889,13 @@ static void
 demo_proc_begin(struct demo_job *j)
 {
 	struct con_demo *d = j->d;
-	struct con_params p;
+	tf_out p;
 	const char *command = j->packed;
 	int rc;
 
 	j->begun = true;
-	con_params_init(&p);
-	con_params_str(&p, "event", "started");
+	tf_out_init(&p, "params");
+	tf_out_str(&p, "event", "started");
 	demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
 	if (j->tty && (strcmp(command, "/bin/sh") == 0 ||
 	    strcmp(command, "sh") == 0 || command[0] == '\0')) {
@@ -920,12 +970,12 @@ demo_proc_stdin(struct demo_job *j, const uint8_t *data, size_t len)
 
 static void
 demo_tunnel(struct con_demo *d, const msgpack_object *params,
-	    struct con_req *req)
+	    struct demo_req *req)
 {
 	const tf_model_container *c = demo_container(d, params, req);
 	char tunnel[TF_MODEL_ID] = "";
 	int64_t port = 0, localport = 0;
-	struct con_params p;
+	tf_out p;
 	struct demo_job *j;
 
 	if (c == NULL)
@@ -933,21 +983,21 @@ demo_tunnel(struct con_demo *d, const msgpack_object *params,
 	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
 	tf_obj_int(params, "port", &port, 1, 65535, false, NULL);
 	tf_obj_int(params, "localport", &localport, 0, 65535, false, NULL);
-	con_params_init(&p);
-	con_params_str(&p, "tunnel", tunnel);
-	con_params_str(&p, "container", c->id);
-	con_params_int(&p, "port", port);
-	con_params_int(&p, "localport", localport);
-	con_params_str(&p, "session", con_client_session(d->cc));
-	con_params_str(&p, "session_name", "tfcon@demo");
-	con_params_int(&p, "user", DEMO_USER_ID);
-	con_params_str(&p, "user_name", "demo");
-	con_params_int(&p, "conns", 0);
-	con_params_int(&p, "bytes_in", 0);
-	con_params_int(&p, "bytes_out", 0);
+	tf_out_init(&p, "params");
+	tf_out_str(&p, "tunnel", tunnel);
+	tf_out_str(&p, "container", c->id);
+	tf_out_int(&p, "port", port);
+	tf_out_int(&p, "localport", localport);
+	tf_out_str(&p, "session", tf_location_session(d->loc));
+	tf_out_str(&p, "session_name", "tfcon@demo");
+	tf_out_int(&p, "user", DEMO_USER_ID);
+	tf_out_str(&p, "user_name", "demo");
+	tf_out_int(&p, "conns", 0);
+	tf_out_int(&p, "bytes_in", 0);
+	tf_out_int(&p, "bytes_out", 0);
 	demo_later(d, 50, DEMO_PUSH, NULL, "tunnel", &p);
-	con_params_init(&p);
-	con_params_str(&p, "event", "ready");
+	tf_out_init(&p, "params");
+	tf_out_str(&p, "event", "ready");
 	demo_later(d, 60, DEMO_REPLY, req, TF_STREAM, &p);
 	j = demo_job_new(d, DEMO_TUNNEL, 0, false);
 	j->req = req;
@@ -956,14 +1006,14 @@ demo_tunnel(struct con_demo *d, const msgpack_object *params,
 
 static void
 demo_tunnel_close(struct con_demo *d, const msgpack_object *params,
-		  struct con_req *req)
+		  struct demo_req *req)
 {
 	char tunnel[TF_MODEL_ID] = "";
 	struct demo_job *j, *next;
-	struct con_params p;
+	tf_out p;
 
 	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
-	if (tf_model_tunnel_find(con_client_model(d->cc), tunnel) == NULL) {
+	if (tf_model_tunnel_find(tf_location_model(d->loc), tunnel) == NULL) {
 		demo_error(d, req, "no such tunnel");
 		return;
 	}
@@ -971,7 +1021,7 @@ demo_tunnel_close(struct con_demo *d, const msgpack_object *params,
 	for (j = d->jobs; j != NULL; j = next) {
 		next = j->next;
 		if (j->type == DEMO_TUNNEL && strcmp(j->container, tunnel) == 0) {
-			con_params_init(&p);
+			tf_out_init(&p, "params");
 			demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
 			demo_job_free(j);
 		}
@@ -982,15 +1032,15 @@ demo_tunnel_close(struct con_demo *d, const msgpack_object *params,
 
 static void
 demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
-	    struct con_req *req)
+	    struct demo_req *req)
 {
-	tf_model *m = con_client_model(d->cc);
+	tf_model *m = tf_location_model(d->loc);
 	char id[TF_MODEL_ID] = "", tag[TF_MODEL_NAME] = "";
 	char node[TF_MODEL_ID] = "";
 	const tf_model_volume *v;
 	const tf_model_node *n;
 	tf_model_volume copy;
-	struct con_params p;
+	tf_out p;
 	tf_uuid uuid;
 
 	if (strcmp(cmd, "vol_create") == 0) {
@@ -1007,10 +1057,10 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 		snprintf(copy.tag, sizeof copy.tag, "%s", tag);
 		snprintf(copy.node, sizeof copy.node, "%s", n->id);
 		snprintf(copy.user, sizeof copy.user, "demo");
-		con_params_init(&p);
+		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
 		demo_later(d, 40, DEMO_PUSH, NULL, "volume", &p);
-		con_params_init(&p);
+		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
 		demo_later(d, 50, DEMO_REPLY, req, TF_REPLY, &p);
 		return;
@@ -1030,7 +1080,7 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 		demo_push_gone(d, 30, "volume", copy.id);
 	} else if (strcmp(cmd, "vol_snapshot") == 0) {
 		copy.snapshot = true;
-		con_params_init(&p);
+		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
 		demo_later(d, 30, DEMO_PUSH, NULL, "volume", &p);
 	} else if (!copy.snapshot) {
@@ -1042,17 +1092,20 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 
 static uint64_t
 demo_request(void *bp, const char *cmd, const msgpack_object *params,
-	     const void *bulk, size_t bulk_len, struct con_req *req,
-	     tf_err *err)
+	     const void *bulk, size_t bulk_len, tf_conn_reply_fn fn,
+	     void *fn_arg)
 {
 	struct con_demo *d = bp;
+	struct demo_req *req = tf_calloc(1, sizeof *req);
 	uint64_t id = ++d->rand + 1000;
 
 	TF_UNUSED(bulk);
 	TF_UNUSED(bulk_len);
-	TF_UNUSED(err);
-	/* The id must be in req before any answer can be built. */
 	req->id = id;
+	req->fn = fn;
+	req->arg = fn_arg;
+	req->next = d->reqs;
+	d->reqs = req;
 	if (strcmp(cmd, "spawn") == 0)
 		demo_spawn(d, params, req);
 	else if (strcmp(cmd, "destroy") == 0 || strcmp(cmd, "reboot") == 0 ||
@@ -1085,7 +1138,7 @@ demo_tcp(struct con_demo *d, const char *cmd, const msgpack_object *params,
 	char tunnel[TF_MODEL_ID] = "";
 	int64_t conn = -1;
 	struct demo_job *j;
-	struct con_params p;
+	tf_out p;
 
 	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
 	tf_obj_int(params, "conn", &conn, 0, INT64_MAX, false, NULL);
@@ -1095,25 +1148,25 @@ demo_tcp(struct con_demo *d, const char *cmd, const msgpack_object *params,
 	}
 	if (j == NULL || conn < 0)
 		return 0;
-	con_params_init(&p);
-	con_params_int(&p, "conn", conn);
+	tf_out_init(&p, "params");
+	tf_out_int(&p, "conn", conn);
 	if (strcmp(cmd, "tcp_open") == 0) {
-		con_params_str(&p, "event", "open");
+		tf_out_str(&p, "event", "open");
 		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
 	} else if (strcmp(cmd, "tcp_data") == 0) {
-		con_params_str(&p, "event", "ack");
-		con_params_int(&p, "bytes", (int64_t)bulk_len);
+		tf_out_str(&p, "event", "ack");
+		tf_out_int(&p, "bytes", (int64_t)bulk_len);
 		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
-		con_params_init(&p);
-		con_params_int(&p, "conn", conn);
-		con_params_str(&p, "event", "data");
+		tf_out_init(&p, "params");
+		tf_out_int(&p, "conn", conn);
+		tf_out_str(&p, "event", "data");
 		demo_send(d, j->req, TF_STREAM, &p, bulk, bulk_len);
 	} else if (strcmp(cmd, "tcp_close") == 0) {
-		con_params_str(&p, "event", "close");
-		con_params_bool(&p, "both", true);
+		tf_out_str(&p, "event", "close");
+		tf_out_bool(&p, "both", true);
 		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
 	} else
-		con_params_fini(&p);
+		tf_out_fini(&p);
 	return 0;
 }
 
@@ -1124,13 +1177,13 @@ demo_send_cmd(void *bp, const char *cmd, const msgpack_object *params,
 	struct con_demo *d = bp;
 	struct demo_job *j;
 	int64_t ref = 0, sig = 15;
-	struct con_params p;
+	tf_out p;
 
 	if (strcmp(cmd, "unsub") == 0) {
 		tf_obj_int(params, "ref", &ref, 0, INT64_MAX, false, NULL);
 		for (j = d->jobs; j != NULL; j = j->next) {
 			if (j->type == DEMO_LOGS && j->req->id == (uint64_t)ref) {
-				con_params_init(&p);
+				tf_out_init(&p, "params");
 				demo_send(d, j->req, TF_REPLY, &p, NULL, 0);
 				demo_job_free(j);
 				break;
@@ -1202,7 +1255,7 @@ demo_feed_line(struct con_demo *d, const char *line)
 		memset(&m, 0, sizeof m);
 		snprintf(m.cmd, sizeof m.cmd, "%s", cmd);
 		m.params = v;
-		con_client_push(d->cc, &m);
+		tf_transport_push(d->loc, &m);
 	}
 out:
 	msgpack_unpacked_destroy(&unp);
@@ -1228,9 +1281,9 @@ demo_feed_run(struct con_demo *d)
 static void
 demo_stats_tick(struct con_demo *d)
 {
-	tf_model *m = con_client_model(d->cc);
+	tf_model *m = tf_location_model(d->loc);
 	const tf_model_node *n;
-	struct con_params p;
+	tf_out p;
 	size_t i, k, ctrs;
 	double cpu;
 
@@ -1246,12 +1299,12 @@ demo_stats_tick(struct con_demo *d)
 		d->rand = d->rand * 1103515245 + 12345;
 		cpu = n->cpu_pct + (double)((d->rand >> 16) % 11) - 5.0;
 		cpu = cpu < 1 ? 1 : cpu > 99 ? 99 : cpu;
-		con_params_init(&p);
-		con_params_str(&p, "node", n->id);
-		con_params_key(&p, "cpu_pct");
+		tf_out_init(&p, "params");
+		tf_out_str(&p, "node", n->id);
+		tf_out_key(&p, "cpu_pct");
 		msgpack_pack_double(&p.pk, cpu);
-		con_params_int(&p, "containers", (int64_t)ctrs);
-		con_params_key(&p, "load1");
+		tf_out_int(&p, "containers", (int64_t)ctrs);
+		tf_out_key(&p, "load1");
 		msgpack_pack_double(&p.pk, cpu * n->cpus / 100.0);
 		demo_send(d, NULL, "node", &p, NULL, 0);
 	}
@@ -1261,12 +1314,12 @@ demo_stats_tick(struct con_demo *d)
 static void
 demo_offer_fix_times(struct con_demo *d)
 {
-	tf_model *m = con_client_model(d->cc);
+	tf_model *m = tf_location_model(d->loc);
 	const tf_model_container *c;
 	tf_model_container copy;
 	double now = tf_wall_time();
 	size_t i, n = tf_model_count(m, TF_MODEL_CONTAINER);
-	struct con_params p;
+	tf_out p;
 	char **ids = tf_calloc(n + 1, sizeof *ids);
 
 	for (i = 0; i < n; i++)
@@ -1278,7 +1331,7 @@ demo_offer_fix_times(struct con_demo *d)
 			copy.created += now;
 			if (copy.started < 0)
 				copy.started += now;
-			con_params_init(&p);
+			tf_out_init(&p, "params");
 			demo_pack_ctr(&p, &copy);
 			demo_send(d, NULL, "container", &p, NULL, 0);
 		}
@@ -1295,8 +1348,8 @@ demo_connect(struct con_demo *d)
 	tf_err err;
 	tf_msg m;
 
-	con_client_set_welcome(d->cc, "operator", "SdemoSessionAbCdEfGhIj", false);
-	con_client_set_state(d->cc, CON_UP, "demo location");
+	tf_transport_state(d->loc, TF_STATUS_UP, "demo location", "operator",
+	    "SdemoSessionAbCdEfGhIj", false);
 	if (d->nfeed > 0) {
 		demo_feed_run(d);
 		return;
@@ -1309,7 +1362,7 @@ demo_connect(struct con_demo *d)
 		memset(&m, 0, sizeof m);
 		snprintf(m.cmd, sizeof m.cmd, "offer");
 		m.params = &unp.data;
-		con_client_push(d->cc, &m);
+		tf_transport_push(d->loc, &m);
 		demo_offer_fix_times(d);
 	} else
 		tf_error("demo offer: %s", err.msg);
@@ -1381,25 +1434,6 @@ demo_feed_load(struct con_demo *d, const char *path, tf_err *err)
 	return 0;
 }
 
-static void *
-demo_open(con_client *cc, const struct con_config *cfg, char *location,
-	  size_t location_size, tf_err *err)
-{
-	struct con_demo *d = tf_calloc(1, sizeof *d);
-
-	snprintf(location, location_size, "demo");
-	d->cc = cc;
-	d->loop = con_client_loop(cc);
-	d->rand = 20;
-	if (cfg->demo_feed != NULL && demo_feed_load(d, cfg->demo_feed,
-	    err) != 0) {
-		free(d);
-		return NULL;
-	}
-	demo_job_new(d, DEMO_CONNECT, 30, false);
-	return d;
-}
-
 static int
 demo_rtt_ms(void *bp)
 {
@@ -1415,6 +1449,8 @@ demo_destroy(void *bp)
 
 	while (d->jobs != NULL)
 		demo_job_free(d->jobs);
+	while (d->reqs != NULL)
+		demo_req_free(d, d->reqs);
 	for (i = 0; i < d->nfeed; i++)
 		free(d->feed[i]);
 	free(d->feed);
@@ -1432,14 +1468,45 @@ demo_forget(void *bp, uint64_t id)
 		if (j->req != NULL && j->req->id == id)
 			demo_job_free(j);
 	}
+	for (struct demo_req *r = d->reqs; r != NULL; r = r->next) {
+		if (r->id == id) {
+			demo_req_free(d, r);
+			break;
+		}
+	}
 }
 
-const struct con_backend_ops con_demo_ops = {
+static const tf_transport_ops demo_transport = {
 	.name = "demo",
-	.open = demo_open,
 	.request = demo_request,
 	.send = demo_send_cmd,
 	.forget = demo_forget,
 	.rtt_ms = demo_rtt_ms,
 	.destroy = demo_destroy,
 };
+
+tf_location *
+con_demo_location(const tf_location_opts *base, const char *feed,
+		  tf_err *err)
+{
+	struct con_demo *d = tf_calloc(1, sizeof *d);
+	tf_location_opts opts = *base;
+	tf_location *loc;
+
+	d->rand = 20;
+	if (feed != NULL && demo_feed_load(d, feed, err) != 0) {
+		free(d);
+		return NULL;
+	}
+	opts.location = "demo";
+	opts.no_wait = true;
+	opts.transport = &demo_transport;
+	opts.transport_arg = d;
+	/* On failure the location has destroyed the transport (d). */
+	if ((loc = tf_location_new(&opts, err)) == NULL)
+		return NULL;
+	d->loc = loc;
+	d->loop = tf_location_loop(loc);
+	demo_job_new(d, DEMO_CONNECT, 30, false);
+	return loc;
+}

@@ -9,11 +9,13 @@
 
 #include <msgpack.h>
 
-#include "con_backend.h"
-#include "tf_err.h"
+#include "tf.h"
 
-/* con_demo.c */
-extern const struct con_backend_ops con_demo_ops;
+/* con_demo.c: an SDK location served by the demo inside the process, made
+ * with base's loop, program and event callback; feed NULL: the canned
+ * offer, else a feed file (see con_demo.c). */
+tf_location *con_demo_location(const tf_location_opts *base, const char *feed,
+			       tf_err *err);
 
 /* con_json.c: JSON text (one value) to msgpack, appended to sb. */
 int con_json_to_msgpack(const char *text, msgpack_sbuffer *sb, tf_err *err);
