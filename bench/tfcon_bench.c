@@ -95,6 +95,7 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 	memset(&base, 0, sizeof base);
 	base.loop = t.loop;
 	base.program = "bench";
+	base.logging = TF_LOGGING_QUIET;
 	/* The demo location's model; the loop never runs, so the bench's
 	 * pushes are all it holds. */
 	if (tui_keymap_load(t.km, "default", &err) != 0 ||
