@@ -6,8 +6,12 @@
 # a second for uptimes: an honest "idle", not a frozen one.
 #
 # usage: bench/tfcon_idle.sh [TFCON] [SECONDS]
+# Without TFCON it builds ./build with the demo location (-Ddemo=true).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+if [ $# -eq 0 ] || [ -z "$1" ]; then
+	"$here/../scripts/setup.sh" build -Ddemo=true >/dev/null
+fi
 TFCON=${1:-$here/../build/tui/tfcon}
 SECS=${2:-30}
 sock=tfconidle$$
