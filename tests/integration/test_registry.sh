@@ -120,6 +120,9 @@ check "... with the pull's bytes and rate on stderr" \
 	grep -q "Pulled docker://$REG/test/busybox:1: [0-9.]* MB new in .*MB/s" "$TFT/pull1.err"
 sed 's/^/#   /' "$TFT/pull1.err" | tail -n 4
 
+check "the offer names the image's origin (the console's Images view)" \
+	sh -c "'$BUILD/cli/tfresources' | grep -q '\"origin\": *\"docker://$REG/test/busybox:1\"'"
+
 # It runs, by its reference and by its name at the location.
 "$TFB" -q "docker://$REG/test/busybox:1" echo hello-from-registry \
 	> "$TFT/run1.out" 2>&1 || true
