@@ -213,6 +213,8 @@ location_run(struct location *loc, tf_err *err)
 
 	if (location_load_keys(loc, err) != 0 || loc_db_open(loc, err) != 0)
 		return -1;
+	/* Descriptors per connected client and node (docs/SCALE.md). */
+	tf_nofile_raise();
 	loc->loop = tf_loop_new();
 	loc->zctx = zmq_ctx_new();
 	loc->next_fwd_id = 1;

@@ -331,6 +331,9 @@ node_run(struct node *n)
 		return 1;
 	}
 	snprintf(endpoint, sizeof endpoint, "%s", n->opt.endpoint);
+	/* A few descriptors per container: the default soft limit (1024)
+	 * would stop the node at a few hundred (docs/SCALE.md). */
+	tf_info("descriptor limit %lu", tf_nofile_raise());
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);

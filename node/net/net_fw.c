@@ -2,14 +2,23 @@
 /*
  * net_fw: per-container nftables firewall (see net_fw.h for the rules).
  *
- * libnftables opens its netlink socket in the namespace of the thread that
- * makes the context, so each call makes a context while the thread is in
- * the container's namespace and frees it before the thread comes back.
+ * libnftables waits for the kernel's answer to a batch with select() on its
+ * netlink socket, and glibc aborts the process when that socket's number is
+ * 1024 or more (FD_SETSIZE).  A node with a few hundred containers holds
+ * more descriptors than that, so libnftables never runs in the daemon: each
+ * call forks a child that closes every descriptor but its result pipe, makes
+ * the context there (its socket gets a number below 10) and reports back.
+ * The child inherits the calling thread's network namespace, so the rules
+ * land in the namespace the caller entered.  docs/SCALE.md has the why.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nftables/libnftables.h>
 
@@ -19,34 +28,115 @@
 #include "net_fw.h"
 #include "net_ns.h"
 
-/* Runs cmds in the calling thread's current namespace. */
-static int
-fw_run_here(const char *cmds, char **out, tf_err *err)
+#define FW_RESULT_FD 3		/* the child's only descriptor but 0-2 */
+#define FW_RESULT_MAX (1u << 20)	/* a `list` of one container's table */
+
+static void
+fw_write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* In the child: runs cmds and writes '0' and the output, or '1' and the
+ * first line of the error, to FW_RESULT_FD. */
+static void __attribute__((noreturn))
+fw_child(const char *cmds)
 {
 	struct nft_ctx *ctx;
+	const char *msg;
 	int rc;
 
 	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (ctx == NULL)
-		return tf_err_set(err, "cannot start libnftables");
+	if (ctx == NULL) {
+		fw_write_all(FW_RESULT_FD, "1cannot start libnftables", 25);
+		_exit(1);
+	}
 	/* Buffered, so that nothing is printed on the daemon's stderr and a
 	 * failure can be handed back as a message. */
 	nft_ctx_buffer_output(ctx);
 	nft_ctx_buffer_error(ctx);
 	rc = nft_run_cmd_from_buffer(ctx, cmds);
 	if (rc != 0) {
-		const char *msg = nft_ctx_get_error_buffer(ctx);
-		size_t len = msg != NULL ? strcspn(msg, "\n") : 0;
-
-		tf_err_set(err, "firewall: %.*s", (int)len,
-		    len > 0 ? msg : "nft failed");
-	} else if (out != NULL) {
-		const char *o = nft_ctx_get_output_buffer(ctx);
-
-		*out = tf_strdup(o != NULL ? o : "");
+		msg = nft_ctx_get_error_buffer(ctx);
+		fw_write_all(FW_RESULT_FD, "1", 1);
+		if (msg != NULL)
+			fw_write_all(FW_RESULT_FD, msg, strcspn(msg, "\n"));
+	} else {
+		msg = nft_ctx_get_output_buffer(ctx);
+		fw_write_all(FW_RESULT_FD, "0", 1);
+		if (msg != NULL)
+			fw_write_all(FW_RESULT_FD, msg, strlen(msg));
 	}
-	nft_ctx_free(ctx);
-	return rc != 0 ? -1 : 0;
+	/* _exit: no atexit handlers of the daemon run in the child. */
+	_exit(0);
+}
+
+/* Runs cmds in the calling thread's current namespace, in a child. */
+static int
+fw_run_here(const char *cmds, char **out, tf_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return tf_err_errno(err, "firewall: cannot make a pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return tf_err_errno(err, "firewall: cannot fork");
+	}
+	if (pid == 0) {
+		if (p[1] != FW_RESULT_FD && dup2(p[1], FW_RESULT_FD) < 0)
+			_exit(1);
+		close_range(FW_RESULT_FD + 1, ~0u, 0);
+		fw_child(cmds);
+	}
+	close(p[1]);
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap == 0 ? 8192 : cap * 2;
+			buf = tf_realloc(buf, cap);
+		}
+		n = read(p[0], buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len > FW_RESULT_MAX)
+			break;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	buf = buf != NULL ? buf : tf_malloc(1);
+	buf[len < FW_RESULT_MAX ? len : FW_RESULT_MAX] = '\0';
+	if (len == 0 || buf[0] != '0') {
+		if (len > 1)
+			tf_err_set(err, "firewall: %s", buf + 1);
+		else
+			tf_err_set(err, "firewall: nft failed");
+		free(buf);
+		return -1;
+	}
+	if (out != NULL)
+		*out = tf_strdup(buf + 1);
+	free(buf);
+	return 0;
 }
 
 int

@@ -43,6 +43,10 @@ int tf_write_file(const char *path, const void *data, size_t len, int mode);
 int tf_mkdir_p(const char *path, int mode);
 /* rm -rf that refuses to cross into other file systems' mount points. */
 int tf_rm_rf(const char *path);
+/* Raises the soft RLIMIT_NOFILE to the hard limit (daemons that hold a
+ * descriptor per container or client, docs/SCALE.md); returns the limit
+ * now in force. */
+unsigned long tf_nofile_raise(void);
 
 #define TF_UNUSED(x) (void)(x)
 #define TF_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
