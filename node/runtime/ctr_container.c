@@ -356,6 +356,8 @@ ctr_read_output(ctr *c, int i, size_t max_bytes)
 		n = read(c->out_r[i], buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)	/* every writer gone: the descriptor goes too */
+			close_fd(c->t, &c->out_r[i], true);
 		if (n <= 0)
 			return false;
 		total += (size_t)n;
@@ -421,10 +423,14 @@ ctr_read_status(ctr *c)
 	for (;;) {
 		if (c->stlen == sizeof c->stbuf - 1)
 			c->stlen = 0;	/* garbage: forget it */
+		if (c->st_r < 0)
+			break;
 		n = read(c->st_r, c->stbuf + c->stlen,
 		    sizeof c->stbuf - 1 - c->stlen);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)	/* tf-init closes it once the entrypoint runs */
+			close_fd(c->t, &c->st_r, true);
 		if (n <= 0)
 			break;
 		c->stlen += (size_t)n;
@@ -517,6 +523,11 @@ ctr_boot(ctr *c, tf_err *err)
 	bs.nmounts = c->nmounts;
 	if (ctr_user_resolve(c, err) != 0)
 		return -1;
+	/* Fresh pipes for every boot: the last boot's are at EOF or held by
+	 * its dying processes. */
+	ctr_close_pipes(c);
+	if (ctr_make_pipes(c, err) != 0)
+		return -1;
 	bs.uid = c->user.uid;
 	bs.gid = c->user.gid;
 	if (rt_bundle_write_config(&bs, err) != 0)
@@ -540,6 +551,11 @@ ctr_boot(ctr *c, tf_err *err)
 	fds[2] = c->out_w[1];
 	fds[3] = c->st_w;
 	pid = rt_runc_spawn(&c->t->runc, c->runc_log, args, fds, err);
+	/* runc and the container hold the write ends now; the node keeps
+	 * only the read ends, which close at EOF (docs/SCALE.md). */
+	close_fd(c->t, &c->out_w[0], false);
+	close_fd(c->t, &c->out_w[1], false);
+	close_fd(c->t, &c->st_w, false);
 	if (pid < 0)
 		return -1;
 	c->runc_pid = pid;
@@ -867,7 +883,7 @@ ctr_spawn(ctr_table *t, const ctr_spec *s, tf_err *err)
 	    c->nlayers, err) != 0)
 		goto fail_dir;
 	c->mounted = true;
-	if (ctr_make_pipes(c, err) != 0 || ctr_boot(c, err) != 0)
+	if (ctr_boot(c, err) != 0)
 		goto fail_dir;
 
 	c->next = t->ctrs;
