@@ -152,6 +152,21 @@ session_node_containers(struct location *loc, struct loc_node *node,
 	}
 }
 
+/* Node k gets the k-th /node_prefix block of A.B (block 0 left out, as
+ * .0 always was); a /24 each is the historic 10.220.<k % 250 + 1>.0/24. */
+static void
+session_node_subnet(struct location *loc, struct loc_node *n)
+{
+	int prefix = loc->opt.node_prefix, block = 1 << (24 - prefix);
+	long long slots = prefix == 24 ? 250 : 256 / block - 1;
+	long long third = (n->id % slots + 1) * block;
+
+	snprintf(n->subnet, sizeof n->subnet, "%s.%lld.0/%d",
+	    loc->opt.subnet_base, third, prefix);
+	snprintf(n->gateway, sizeof n->gateway, "%s.%lld.1",
+	    loc->opt.subnet_base, third);
+}
+
 static void
 session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 {
@@ -165,10 +180,7 @@ session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 	}
 	if (loc_db_node_name(loc, node_id, n->name, sizeof n->name) != 0)
 		snprintf(n->name, sizeof n->name, "node%lld", (long long)node_id);
-	snprintf(n->subnet, sizeof n->subnet, "%s.%lld.0/24",
-	    loc->opt.subnet_base, (long long)(node_id % 250 + 1));
-	snprintf(n->gateway, sizeof n->gateway, "%s.%lld.1",
-	    loc->opt.subnet_base, (long long)(node_id % 250 + 1));
+	session_node_subnet(loc, n);
 	memcpy(n->rid, m->rid, m->rid_len);
 	n->rid_len = m->rid_len;
 	n->address[0] = '\0';

@@ -51,6 +51,8 @@ static const char usage_text[] =
 "      --timeout SECS  a peer silent this long is down (default 5)\n"
 "      --subnet A.B    containers get A.B.<node>.x addresses (default 10.220)\n"
 "      --log FILE      log to FILE instead of stderr; SIGHUP reopens it\n"
+"      --node-prefix N each node gets a /N of A.B (17-24, default 24: 253\n"
+"                      containers a node; 22: 1021)\n"
 "  -v, --verbose       debug logging\n"
 "  -q, --quiet         errors only\n"
 "  -h, --help          this text\n"
@@ -299,6 +301,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "subnet", required_argument, NULL, 'n' },
 		{ "log", required_argument, NULL, 'L' },
+		{ "node-prefix", required_argument, NULL, 'p' },
 		{ "admin", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -320,6 +323,7 @@ main(int argc, char **argv)
 	loc.opt.timeout_ms = 5000;
 	loc.opt.grace_ms = 120000;
 	loc.opt.subnet_base = "10.220";
+	loc.opt.node_prefix = 24;
 	while ((ch = getopt_long(argc, argv, "s:b:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': loc.opt.state_dir = optarg; break;
@@ -328,6 +332,13 @@ main(int argc, char **argv)
 		case 't': loc.opt.timeout_ms = (uint32_t)(atof(optarg) * 1000); break;
 		case 'n': loc.opt.subnet_base = optarg; break;
 		case 'L': loc.opt.log_path = optarg; break;
+		case 'p':
+			loc.opt.node_prefix = atoi(optarg);
+			if (loc.opt.node_prefix < 17 || loc.opt.node_prefix > 24) {
+				fputs("--node-prefix: 17 to 24\n", stderr);
+				return 2;
+			}
+			break;
 		case 'a': admin = true; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;

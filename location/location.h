@@ -33,6 +33,7 @@ struct loc_options {
 	uint32_t grace_ms;		/* a down client session is collected */
 	const char *subnet_base;	/* "10.220" -> 10.220.<node>.0/24 */
 	const char *log_path;		/* --log: reopened on SIGHUP */
+	int node_prefix;		/* each node's subnet: /17../24 */
 };
 
 struct loc_peer {			/* who sent a message */
