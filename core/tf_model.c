@@ -76,6 +76,7 @@ static const char *const model_ctr_state_names[TF_CTR_STATE_LAST] = {
 	[TF_CTR_EXITED] = "exited",
 	[TF_CTR_FAILED] = "failed",
 	[TF_CTR_DESTROYED] = "destroyed",
+	[TF_CTR_LOST] = "lost",
 };
 
 /* FNV-1a: ids are short and already random. */

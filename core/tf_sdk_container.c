@@ -145,6 +145,8 @@ sdk_container_sync(tf_container *c, const tf_model_container *r)
 	if (c->state == TF_CTR_SLEEPING && old != TF_CTR_SLEEPING &&
 	    !c->external)
 		tf_info("Container is asleep: %s", c->id);
+	if (c->state == TF_CTR_LOST && old != TF_CTR_LOST && !c->external)
+		tf_warn("Container's node lost: %s (%s)", c->id, c->error);
 	if (c->state == TF_CTR_EXITED || c->state == TF_CTR_FAILED ||
 	    c->state == TF_CTR_DESTROYED)
 		sdk_container_end(c);

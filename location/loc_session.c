@@ -134,6 +134,8 @@ session_node_containers(struct location *loc, struct loc_node *node,
 			c->created = now;
 			LOC_PUSH(containers, c);
 		}
+		if (strcmp(c->state, "lost") == 0)
+			c->error[0] = '\0';	/* found again */
 		c->node_id = node->id;
 		tf_obj_int(r, "user", &c->user_id, 0, INT64_MAX, false, NULL);
 		tf_obj_str(r, "session", c->session, sizeof c->session, false, NULL);
@@ -251,12 +253,39 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 	s->dead = true;
 }
 
+/* A node that stopped answering may still run its containers (a network
+ * break, a crash that runc's containers outlived): their owners are told
+ * "lost", not "destroyed".  They end when the node comes back without them
+ * (its hello lists what runs) or stays away for the grace period. */
 void
 loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 {
 	tf_warn("node %s is down: %s", n->name, why);
 	n->up = false;
 	loc_fwd_node_down(loc, n);
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		struct loc_container *c = loc->containers[i];
+
+		if (c->dead || c->node_id != n->id ||
+		    strcmp(c->state, "lost") == 0)
+			continue;
+		snprintf(c->state, sizeof c->state, "lost");
+		snprintf(c->error, sizeof c->error, "node %s lost (%s); the "
+		    "container may still run there until the node returns",
+		    n->name, why);
+		loc_event_container(loc, c);
+	}
+	loc_event_node(loc, n);
+	loc_event_gone(loc, -1, "node_gone", "node", n->name);
+	loc_hosts_push_peers(loc);
+}
+
+/* The node stayed away: what was on it is given up as destroyed. */
+static void
+session_node_give_up(struct location *loc, struct loc_node *n)
+{
+	tf_warn("node %s stayed away for the grace period: its containers "
+	    "are destroyed", n->name);
 	for (size_t i = 0; i < loc->n_containers; i++) {
 		struct loc_container *c = loc->containers[i];
 
@@ -267,9 +296,6 @@ loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 		loc_event_container(loc, c);
 		loc_event_container_gone(loc, c);
 	}
-	loc_event_node(loc, n);
-	loc_event_gone(loc, -1, "node_gone", "node", n->name);
-	loc_hosts_push_peers(loc);
 }
 
 /* Only nodes known from the database before their hello (after a restart)
@@ -314,8 +340,7 @@ loc_housekeeping(tf_loop *loop, uint64_t id, void *arg)
 		if (!n->up) {
 			if (now - n->last_rx_ms > loc->opt.grace_ms &&
 			    session_node_has_containers(loc, n))
-				loc_node_gone(loc, n, "it did not come back after "
-				    "the location restarted");
+				session_node_give_up(loc, n);
 			continue;
 		}
 		if (now - n->last_rx_ms > loc->opt.timeout_ms)

@@ -35,7 +35,8 @@ tui_ctr_state_color(tf_model_ctr_state st)
 	case TF_CTR_RUNNING: return TUI_C_OK;
 	case TF_CTR_SPAWNING:
 	case TF_CTR_SLEEPING: return TUI_C_WARN;
-	case TF_CTR_FAILED: return TUI_C_BAD;
+	case TF_CTR_FAILED:
+	case TF_CTR_LOST: return TUI_C_BAD;
 	case TF_CTR_EXITED:
 	case TF_CTR_DESTROYED: return TUI_C_DIM;
 	default: return TUI_C_NORMAL;

@@ -24,6 +24,7 @@
 #include "tf_util.h"
 
 #define OUTPUT_SLICE (64u << 10)	/* bytes read per readiness event */
+#define CLEANUP_PARALLEL 16		/* runc deletes at once after a crash */
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static void ctr_advance(ctr *c);
@@ -1137,16 +1138,46 @@ ctr_table_cleanup(ctr_table *t)
 	DIR *d;
 	int n = 0;
 
+	/* Everything in our cgroups dies first, so that each delete finds a
+	 * stopped container; the deletes then run CLEANUP_PARALLEL at a time
+	 * (a node that died with a thousand containers comes back in
+	 * seconds, not minutes of one runc after another). */
+	cgroup_cleanup(t);
 	d = opendir(t->runc_root);
 	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			const char *args[] = { "delete", "--force", de->d_name,
-			    NULL };
+		const int fds[RT_SPAWN_FDS] = { RT_FD_NULL, RT_FD_NULL,
+		    RT_FD_NULL, RT_FD_NONE };
+		pid_t batch[CLEANUP_PARALLEL];
+		size_t nb = 0, i;
+		tf_err err;
+		int status;
 
-			if (de->d_name[0] == '.' || !rt_runc_id_valid(de->d_name))
+		for (;;) {
+			de = readdir(d);
+			if (de != NULL && (de->d_name[0] == '.' ||
+			    !rt_runc_id_valid(de->d_name)))
 				continue;
-			tf_info("removing leftover runc container %s", de->d_name);
-			rt_runc_run_sync(&t->runc, t->children, args);
+			if (de != NULL) {
+				const char *args[] = { "delete", "--force",
+				    de->d_name, NULL };
+
+				tf_info("removing leftover runc container %s",
+				    de->d_name);
+				batch[nb] = rt_runc_spawn(&t->runc, NULL, args,
+				    fds, &err);
+				if (batch[nb] < 0)
+					tf_warn("%s", err.msg);
+				else
+					nb++;
+			}
+			if (nb == CLEANUP_PARALLEL || (de == NULL && nb > 0)) {
+				for (i = 0; i < nb; i++)
+					rt_children_wait(t->children, batch[i],
+					    &status);
+				nb = 0;
+			}
+			if (de == NULL)
+				break;
 		}
 		closedir(d);
 	}

@@ -2,7 +2,8 @@
 /*
  * ctr_ring: output backlog.  Records are a 4-byte header (fd, 24-bit
  * length) and the bytes, stored in a circular buffer; a record may wrap
- * around the end of the buffer.
+ * around the end of the buffer.  The buffer grows on demand up to its
+ * capacity: a thousand quiet containers cost no backlog memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,12 @@
 
 #define HDR 4
 #define REC_MAX ((1u << 24) - 1)
+#define RING_FIRST 4096		/* the first allocation */
 
 struct ctr_ring {
 	uint8_t *buf;
-	size_t cap;
+	size_t cap;		/* allocated now */
+	size_t max;		/* the capacity asked for */
 	size_t head;		/* offset of the oldest record */
 	size_t len;		/* bytes in use, headers included */
 	size_t used;		/* payload bytes */
@@ -31,8 +34,7 @@ ctr_ring_new(size_t capacity)
 		capacity = 64;
 	if (capacity > REC_MAX)
 		capacity = REC_MAX;
-	r->cap = capacity;
-	r->buf = tf_malloc(capacity);
+	r->max = capacity;
 	return r;
 }
 
@@ -96,6 +98,29 @@ ring_drop_oldest(ctr_ring *r)
 	r->dropped += n;
 }
 
+/* Makes room for need bytes in all, up to max: a bigger buffer with the
+ * records moved to its start. */
+static void
+ring_grow(ctr_ring *r, size_t need)
+{
+	size_t cap = r->cap > 0 ? r->cap : RING_FIRST;
+	uint8_t *buf;
+
+	while (cap < need && cap < r->max)
+		cap *= 2;
+	if (cap > r->max)
+		cap = r->max;
+	if (cap <= r->cap)
+		return;
+	buf = tf_malloc(cap);
+	if (r->len > 0)
+		ring_get(r, r->head, buf, r->len);
+	free(r->buf);
+	r->buf = buf;
+	r->cap = cap;
+	r->head = 0;
+}
+
 void
 ctr_ring_write(ctr_ring *r, int fd, const void *data, size_t n)
 {
@@ -104,11 +129,13 @@ ctr_ring_write(ctr_ring *r, int fd, const void *data, size_t n)
 
 	if (n == 0)
 		return;
-	if (n > r->cap - HDR) {
-		r->dropped += n - (r->cap - HDR);
-		d += n - (r->cap - HDR);
-		n = r->cap - HDR;
+	if (n > r->max - HDR) {
+		r->dropped += n - (r->max - HDR);
+		d += n - (r->max - HDR);
+		n = r->max - HDR;
 	}
+	if (r->cap - r->len < HDR + n)
+		ring_grow(r, r->len + HDR + n);
 	while (r->cap - r->len < HDR + n)
 		ring_drop_oldest(r);
 	h[0] = (uint8_t)fd;

@@ -4,9 +4,10 @@
 # all there, the node and live clients reconnect, and the clients'
 # containers keep running (and their tunnels serving) whichever comes back
 # first, the node or the client; the same for the tf command.  When the
-# node is killed its containers are reported destroyed to their owners,
-# and when it returns it cleans up what they left (runc state, processes,
-# network namespaces, bundles, mounts) while volumes survive.
+# node is killed its containers are reported lost (not destroyed: they may
+# still run) to their owners; when it returns it cleans up what they left
+# (runc state, processes, network namespaces, bundles, mounts) while
+# volumes survive, and they are reported destroyed.
 # Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2 --grace 30
@@ -66,9 +67,9 @@ check "tfresources still works" sh -c "'$BUILD/cli/tfresources' --compact | grep
 # The node dies.
 kill -9 "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true
-wait_for "$TFT/watch.out" "^container_gone .*$ctr2" 10 && rc=0 || rc=1
-check "a killed node's containers are reported gone to their owner's sessions" [ "$rc" -eq 0 ]
-check "as destroyed" grep -q "^container .*\"container\":\"$ctr2\".*\"state\":\"destroyed\"" "$TFT/watch.out"
+wait_for "$TFT/watch.out" "^container .*\"container\":\"$ctr2\".*\"state\":\"lost\"" 10 && rc=0 || rc=1
+check "a killed node's containers are reported lost to their owner's sessions" [ "$rc" -eq 0 ]
+check "not destroyed while they may still run" sh -c "! grep -q '^container_gone .*$ctr2' '$TFT/watch.out'"
 step first first-nodekilled
 step late late-nodekilled
 left=$($RUNC list -q 2>/dev/null | grep -c -e "$ctr" -e "$ctr2" || true)
@@ -83,6 +84,9 @@ for c in "$ctr" "$ctr2"; do
 	check "and its network namespace" [ ! -e "/run/netns/tfc-$BRIDGE-$c" ]
 	check "and its mounts" sh -c "! grep -q '$c' /proc/mounts"
 done
+wait_for "$TFT/watch.out" "^container_gone .*$ctr2" 15 && rc=0 || rc=1
+check "the returned node does not list them: they are gone" [ "$rc" -eq 0 ]
+check "as destroyed" grep -q "^container .*\"container\":\"$ctr2\".*\"state\":\"destroyed\"" "$TFT/watch.out"
 check "no process of them is left (their httpd)" sh -c "! pgrep -f 'http[d] -f -p 80 -h /www' >/dev/null"
 check "the node is up in the offer" sh -c "'$BUILD/cli/tfresources' --compact | grep -q '\"state\":\"up\"'"
 step first first-nodeback

@@ -62,6 +62,12 @@ node_up(void *arg)
 	return tf_node_stats_get(arg, &st) == 0 && st.up;
 }
 
+static bool
+is_lost(void *arg)
+{
+	return tf_container_state(arg) == TF_CTR_LOST;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -156,13 +162,14 @@ main(int argc, char **argv)
 	/* The node was killed. */
 	if (!prog_step(loc, s_killed, 0))
 		prog_bail(&loc, "waiting for the node's death", NULL);
-	prog_check(prog_wait(loc, prog_has_ended, &e, 15000) && e.state ==
-	    TF_CTR_DESTROYED, "we are told our container was destroyed "
-	    "(state %d)", (int)e.state);
+	prog_check(prog_wait(loc, is_lost, c, 15000) && e.calls == 0,
+	    "we are told our container's node was lost, not that it was "
+	    "destroyed (state %s)", tf_model_ctr_state_name(
+	    tf_container_state(c)));
 	prog_check(tf_model_container_find(tf_location_model(loc),
 	    tf_container_id(c)) == NULL ||
 	    tf_model_container_find(tf_location_model(loc),
-	    tf_container_id(c))->state == TF_CTR_DESTROYED,
+	    tf_container_id(c))->state != TF_CTR_RUNNING,
 	    "the offer no longer has it running");
 	prog_check(!prog_tcp_accepts(port) || get(loc, port, &body) != 200,
 	    "its tunnel no longer serves");
@@ -173,6 +180,9 @@ main(int argc, char **argv)
 	if (!prog_step(loc, s_back, 0))
 		prog_bail(&loc, "waiting for the node", NULL);
 	prog_check(prog_wait(loc, node_up, node, 20000), "the node is up again");
+	prog_check(prog_wait(loc, prog_has_ended, &e, 15000) && e.state ==
+	    TF_CTR_DESTROYED, "the node came back without it: destroyed "
+	    "(state %d)", (int)e.state);
 	tf_location_sleep(loc, 500);
 	prog_check(tf_model_container_find(tf_location_model(loc),
 	    tf_container_id(c)) == NULL, "the dead container did not come "

@@ -7,7 +7,8 @@
  *             # spawn_ms=, # ready
  *   during    (step) a new spawn, a process in one of the N and the new
  *             one destroyed, while the N run
- *   nodekilled (step) every one of the N is reported gone (the node died)
+ *   nodekilled (step) every one of the N is reported lost (the node died)
+ *   nodeback  (step) and destroyed once the node is back without them
  *
  * Containers it still holds are destroyed at the end.
  */
@@ -33,15 +34,26 @@ struct gone {
 };
 
 static bool
-all_gone(void *arg)
+all_in(struct gone *g, tf_model_ctr_state st)
 {
-	struct gone *g = arg;
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		if (tf_container_state(g->c[i]) != TF_CTR_DESTROYED)
+		if (tf_container_state(g->c[i]) != st)
 			return false;
 	return true;
+}
+
+static bool
+all_lost(void *arg)
+{
+	return all_in(arg, TF_CTR_LOST);
+}
+
+static bool
+all_gone(void *arg)
+{
+	return all_in(arg, TF_CTR_DESTROYED);
 }
 
 int
@@ -93,9 +105,15 @@ main(int argc, char **argv)
 
 	if (!prog_step(loc, "nodekilled", 0))
 		prog_bail(&loc, "waiting for step nodekilled", NULL);
-	prog_check(prog_wait(loc, all_gone, &g, 120000),
-	    "all %zu are reported gone when their node dies", n);
+	prog_check(prog_wait(loc, all_lost, &g, 120000),
+	    "all %zu are reported lost when their node dies", n);
 	prog_step_done("nodekilled");
+
+	if (!prog_step(loc, "nodeback", 0))
+		prog_bail(&loc, "waiting for step nodeback", NULL);
+	prog_check(prog_wait(loc, all_gone, &g, 120000),
+	    "all %zu are destroyed once the node is back without them", n);
+	prog_step_done("nodeback");
 
 	tf_location_destroy(&loc);
 	free(c);

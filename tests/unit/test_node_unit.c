@@ -35,9 +35,9 @@
 } while (0)
 
 typedef struct collect {
-	char buf[4096];
+	char buf[16384];
 	size_t len;
-	int fds[64];
+	int fds[4096];
 	int n;
 } collect;
 
@@ -92,6 +92,25 @@ test_ring(void)
 	}
 	ctr_ring_destroy(&r);
 	CHECK(r == NULL);
+
+	/* The buffer grows on demand, and records that wrapped before a
+	 * growth come out whole and in order after it. */
+	r = ctr_ring_new(12000);
+	for (i = 0; i < 3000; i++) {
+		char rec[8];
+
+		snprintf(rec, sizeof rec, "%c", 'a' + i % 26);
+		ctr_ring_write(r, 1, rec, 1);
+	}
+	memset(&c, 0, sizeof c);
+	ctr_ring_foreach(r, collect_fn, &c);
+	CHECK(c.len == ctr_ring_used(r) && c.len + ctr_ring_dropped(r) == 3000);
+	CHECK(c.len > 0 && c.buf[c.len - 1] == 'a' + 2999 % 26);
+	for (i = 1; i < (int)c.len; i++)
+		if (c.buf[i] != 'a' + (c.buf[i - 1] - 'a' + 1) % 26)
+			break;
+	CHECK(i == (int)c.len);
+	ctr_ring_destroy(&r);
 }
 
 static void

@@ -71,6 +71,10 @@ typedef enum tf_model_ctr_state {
 	TF_CTR_EXITED,
 	TF_CTR_FAILED,
 	TF_CTR_DESTROYED,
+	/* Its node stopped answering: it may still run there.  It becomes
+	 * destroyed when the node comes back without it, or stays away for
+	 * the location's grace period. */
+	TF_CTR_LOST,
 	TF_CTR_STATE_LAST
 } tf_model_ctr_state;
 
