@@ -88,7 +88,7 @@ bench_up() {
 	BENDPOINT=tcp://127.0.0.1:$BPORT
 	"$TFLOC" --state "$BT/loc" init >/dev/null
 	"$TFLOC" --state "$BT/loc" --bind "$BENDPOINT" -q \
-	    --subnet "10.$((200 + $$ % 20))" run >"$BT/loc.log" 2>&1 &
+	    --subnet "10.$((200 + $$ % 20))" ${BENCH_LOC_ARGS:-} run >"$BT/loc.log" 2>&1 &
 	BLOC_PID=$!
 	BPIDS="$BPIDS $!"
 	bench_wait_for "$BT/loc.log" '^ready' 10 || return 1

@@ -9,7 +9,8 @@
 #   bench/run.sh [-B BUILD] [-q] [-o FILE] [BENCH ...]
 #
 #   BENCH       spawn, exec, tunnel, python (default: all four; python
-#               is tfnz against the C SDK, bench/bench_python.sh)
+#               is tfnz against the C SDK, bench/bench_python.sh); scale
+#               (1000 containers on one node, ~6 minutes, only when named)
 #   -B BUILD    the meson build directory (default $BUILD, else ./build)
 #   -q          quick: fewer samples, 128 MiB through the tunnel (~1 min)
 #   -o FILE     also write the summary table to FILE
@@ -49,11 +50,11 @@ BBIN=${BENCH_BIN:-$BUILD/bench}
 
 for b in $BENCHES; do
 	case "$b" in
-	spawn|exec|tunnel) ;;
+	spawn|exec|tunnel|scale) ;;
 	python) [ -x "$BBIN/bench-sdkops" ] ||
 		{ echo "run.sh: $BBIN/bench-sdkops is not built" >&2; exit 1; }
 		continue ;;
-	*) echo "run.sh: unknown bench: $b (spawn, exec, tunnel, python)" >&2; exit 2 ;;
+	*) echo "run.sh: unknown bench: $b (spawn, exec, tunnel, python, scale)" >&2; exit 2 ;;
 	esac
 	[ -x "$BBIN/bench-$b" ] || { echo "run.sh: $BBIN/bench-$b is not built" \
 	    "(ninja -C $BUILD bench/bench-$b)" >&2; exit 1; }
@@ -105,6 +106,8 @@ one_bench() {
 		trap 'exit 130' INT TERM HUP PIPE
 		sh -c 'echo $PPID' >"$RES.pid"
 		rc=0
+		# A /22 per node: room for a thousand containers.
+		[ "$name" = scale ] && BENCH_LOC_ARGS="--node-prefix 22"
 		bench_up || rc=$?
 		if [ $rc -ne 0 ]; then
 			echo "run.sh: $name: cannot start a location and node" >&2
@@ -115,6 +118,7 @@ one_bench() {
 		spawn) set -- -s "$NODE_STATE" -w "$BT/work" "$@" ;;
 		exec) set -- -s "$NODE_STATE" "$@" ;;
 		tunnel) set -- --cpu "location=$BLOC_PID" --cpu "node=$BNODE_PID" "$@" ;;
+		scale) set -- --node-pid "$BNODE_PID" --loc-pid "$BLOC_PID" "$@" ;;
 		esac
 		if [ "$name" = python ]; then
 			"$here/bench_python.sh" "$@" &
@@ -150,6 +154,9 @@ for b in $BENCHES; do
 		python)
 			if [ $QUICK = 1 ]; then set -- -r 2 -n 3 -b 33554432; else set --; fi
 			one_bench python "$@" ${BENCH_PYTHON_ARGS:-} || echo $? >"$RES.rc" ;;
+		scale)
+			if [ $QUICK = 1 ]; then set -- -n 100; else set --; fi
+			one_bench scale "$@" ${BENCH_SCALE_ARGS:-} || echo $? >"$RES.rc" ;;
 		esac
 	} 2>&1 | tee "$RES.$b" | grep -v '^summary|' || true
 	[ "$(cat "$RES.rc")" = 0 ] || failed="$failed $b"

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ctr_ring: a container's recent console output, so that a console that
- * attaches later (`logs`) first sees what scrolled past.  A fixed-size ring
- * of records {fd, bytes}; when full the oldest records are dropped, never
- * the newest.  Nothing here allocates after ctr_ring_new.
+ * attaches later (`logs`) first sees what scrolled past.  A ring of records
+ * {fd, bytes} of a fixed capacity; when full the oldest records are
+ * dropped, never the newest.  Its buffer is allocated on the first write
+ * and doubles up to the capacity (a quiet container costs none).
  */
 #ifndef CTR_RING_H
 #define CTR_RING_H
