@@ -8,12 +8,12 @@
 # they run; the node is killed, every owner is told "lost", the restarted
 # node finds every one of them and removes it (then they are destroyed):
 # no runc container, mount or process of the test is left.  Exit 77 without root or runc.
-. "$(dirname "$0")/lib-prog.sh"
+. "$(dirname "$0")/lib_prog.sh"
 N=${SCALE_N:-1000}
 # The documented ceilings (docs/SCALE.md).
 FDS_PER=2		# descriptors per running container
-NODE_KIB_PER=${SCALE_NODE_KIB:-128}	# node RSS per container
-LOC_KIB_PER=${SCALE_LOC_KIB:-128}	# location RSS per container
+NODE_KIB_PER=${SCALE_NODE_KIB:-64}	# node RSS per container (docs/BENCH.md)
+LOC_KIB_PER=${SCALE_LOC_KIB:-32}	# location RSS per container
 # Under AddressSanitizer freed memory waits in a quarantine of up to 256 MiB
 # before reuse, which would be counted as the daemons' own: keep it small.
 case ${ASAN_OPTIONS:-} in *quarantine_size_mb*) ;; *)
