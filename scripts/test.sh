@@ -8,7 +8,9 @@
 # every test that failed in any run (a flaky test is a failing test).
 # After each run, anything the run left behind (processes, mounts, runc
 # containers, bridges, network namespaces, cgroups with processes: see
-# scripts/leftovers.sh) fails it.
+# scripts/leftovers.sh) fails it.  The whole suite (no meson test args)
+# ends with the fuzz harnesses, a fixed number of inputs each from their
+# corpus (scripts/fuzz.sh).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=build-test
@@ -67,4 +69,8 @@ if [ "$repeat" -gt 1 ]; then
 		echo "  ${t%:*} failed in ${t##*:} of $repeat runs"
 	done
 fi
-[ "$bad_runs" -eq 0 ]
+fuzz_rc=0
+if [ $# -eq 0 ]; then
+	"$top/scripts/fuzz.sh" || fuzz_rc=$?
+fi
+[ "$bad_runs" -eq 0 ] && [ "$fuzz_rc" -eq 0 ]
