@@ -29,6 +29,15 @@ tf_codec_has(const tf_codec *c, const void *v, size_t off)
 	return false;
 }
 
+void
+tf_codec_set(const tf_codec *c, void *v, size_t off)
+{
+	for (size_t i = 0; i < c->nfields && i < 64; i++) {
+		if (c->fields[i].off == off)
+			*AT(v, c->has_off, uint64_t) |= (uint64_t)1 << i;
+	}
+}
+
 /* ---- unpacking ---------------------------------------------------------- */
 
 static char *
@@ -311,11 +320,16 @@ tf_codec_free(const tf_codec *c, void *v)
 
 static size_t codec_count(const tf_codec *c, const void *v);
 
-/* Whether field f of v is packed at all. */
+/* Whether field i of v is packed at all. */
 static bool
-codec_present(const tf_field *f, const void *v)
+codec_present(const tf_codec *c, size_t i, const void *v)
 {
+	const tf_field *f = &c->fields[i];
 	bool opt = (f->flags & TF_FF_OPT) != 0;
+
+	if ((f->flags & TF_FF_HAS) &&
+	    (i >= 64 || !((*CAT(v, c->has_off, uint64_t) >> i) & 1)))
+		return false;
 
 	switch (f->type) {
 	case TF_FT_STR: {
@@ -350,7 +364,7 @@ codec_count(const tf_codec *c, const void *v)
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->nfields; i++)
-		n += codec_present(&c->fields[i], v);
+		n += codec_present(c, i, v);
 	return n;
 }
 
@@ -424,7 +438,7 @@ tf_codec_pack_value(const tf_codec *c, const void *v, msgpack_packer *pk)
 	}
 	msgpack_pack_map(pk, codec_count(c, v));
 	for (size_t i = 0; i < c->nfields; i++) {
-		if (!codec_present(&c->fields[i], v))
+		if (!codec_present(c, i, v))
 			continue;
 		tf_pack_str(pk, c->fields[i].name);
 		codec_pack_one(&c->fields[i], v, pk);
@@ -435,7 +449,7 @@ void
 tf_codec_pack(const tf_codec *c, const void *v, tf_out *o)
 {
 	for (size_t i = 0; i < c->nfields; i++) {
-		if (codec_present(&c->fields[i], v))
+		if (codec_present(c, i, v))
 			codec_pack_one(&c->fields[i], v,
 			    tf_out_key(o, c->fields[i].name));
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tf_codec_flow.h"
 #include "tf_sdk_private.h"
 
 /* ---- small buffers ---------------------------------------------------- */
@@ -190,15 +191,16 @@ sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len)
 void
 sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn)
 {
+	tf_flow_msg a = { .ref = (int64_t)ref, .bytes = (int64_t)bytes,
+	    .conn = conn };
 	tf_out o;
 
 	if (bytes == 0)
 		return;
-	tf_out_init(&o, "ack");
-	tf_out_int(&o, "ref", (int64_t)ref);
-	tf_out_int(&o, "bytes", (int64_t)bytes);
 	if (conn >= 0)
-		tf_out_int(&o, "conn", conn);
+		TF_SET(&tf_flow_codec, &a, conn);
+	tf_out_init(&o, "ack");
+	tf_flow_pack(&a, &o);
 	sdk_send(loc, &o, NULL, 0);
 }
 

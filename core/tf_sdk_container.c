@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tf_codec_flow.h"
+#include "tf_codec_file.h"
 #include "tf_codec_spawn.h"
+#include "tf_codec_vol.h"
 #include "tf_sdk_private.h"
 
 #define PUT_WINDOW 4			/* chunks in flight per put */
@@ -750,13 +753,15 @@ sdk_put(tf_container *c, const char *path, const uint8_t *data, size_t len,
 			n = len - offset > TF_CHUNK ? TF_CHUNK : len - offset;
 			last = offset + n >= len;
 		}
-		tf_out_init(&o, "put");
-		tf_out_str(&o, "container", c->id);
-		tf_out_str(&o, "path", path);
-		tf_out_int(&o, "offset", (int64_t)offset);
-		tf_out_bool(&o, "last", last);
-		if (mode > 0)
-			tf_out_int(&o, "mode", mode);
+		{
+			tf_file_msg fm = { .container = c->id, .path = path,
+			    .offset = (int64_t)offset, .last = last,
+			    .mode = mode > 0 ? mode : 0 };
+
+			TF_SET(&tf_file_codec, &fm, last);
+			tf_out_init(&o, "put");
+			tf_file_pack(&fm, &o);
+		}
 		{
 			uint64_t id = sdk_request(c->loc, &o, n > 0 ? p :
 			    (const uint8_t *)"", n, sdk_put_cb, &w);
@@ -834,15 +839,19 @@ sdk_fetch(tf_container *c, const char *path, sdk_sink_fn sink, void *arg,
 		tf_out o;
 		int rc;
 
+		tf_file_msg fm = { .container = c->id, .path = path,
+		    .offset = (int64_t)offset, .length = FETCH_CHUNK };
+		tf_file_reply rep;
+
+		TF_SET(&tf_file_codec, &fm, length);
 		tf_out_init(&o, "fetch");
-		tf_out_str(&o, "container", c->id);
-		tf_out_str(&o, "path", path);
-		tf_out_int(&o, "offset", (int64_t)offset);
-		tf_out_int(&o, "length", FETCH_CHUNK);
+		tf_file_pack(&fm, &o);
 		if (sdk_call(c->loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &r,
 		    err) != 0)
 			return -1;
-		tf_obj_bool(r.params, "eof", &eof, false, NULL);
+		if (tf_file_reply_unpack(r.params, &rep, NULL) == 0)
+			eof = rep.eof;
+		tf_file_reply_free(&rep);
 		got = r.bulk_len;
 		rc = got > 0 ? sink(r.bulk, got, arg, err) : 0;
 		offset += got;
@@ -969,12 +978,13 @@ tf_container_logs(tf_container *c, tf_output_fn fn, void *arg, tf_err *err)
 	c->output = fn;
 	c->output_arg = arg;
 	if (fn == NULL) {
+		tf_flow_msg u = { .ref = (int64_t)c->logs_req };
 		tf_out o;
 
 		if (c->logs_req == 0)
 			return 0;
 		tf_out_init(&o, "unsub");
-		tf_out_int(&o, "ref", (int64_t)c->logs_req);
+		tf_flow_pack(&u, &o);
 		sdk_send(c->loc, &o, NULL, 0);
 		return 0;
 	}
@@ -1087,6 +1097,7 @@ tf_volume *
 tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 			  tf_err *err)
 {
+	tf_vol_msg req = { 0 }, rep;
 	char id[TF_MODEL_ID];
 	tf_volume *v;
 	tf_reply r;
@@ -1097,17 +1108,21 @@ tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 		    "cannot look like UUIDs: '%s'", tag);
 		return NULL;
 	}
+	req.node = node != NULL ? node->name : NULL;
+	req.tag = tag != NULL && tag[0] != '\0' ? tag : NULL;
 	tf_out_init(&o, "vol_create");
-	if (node != NULL)
-		tf_out_str(&o, "node", node->name);
-	if (tag != NULL && tag[0] != '\0')
-		tf_out_str(&o, "tag", tag);
+	tf_vol_pack(&req, &o);
 	if (sdk_call(loc, &o, NULL, 0, 60000, &r, err) != 0)
 		return NULL;
-	if (tf_obj_str(r.params, "volume", id, sizeof id, true, err) != 0) {
+	if (tf_vol_unpack(r.params, &rep, err) != 0 ||
+	    ((rep.volume[0] == '\0' || strlen(rep.volume) >= sizeof id) &&
+	    tf_err_set(err, "the answer to vol_create named no volume"))) {
+		tf_vol_free(&rep);
 		tf_reply_fini(&r);
 		return NULL;
 	}
+	snprintf(id, sizeof id, "%s", rep.volume);
+	tf_vol_free(&rep);
 	tf_reply_fini(&r);
 	v = sdk_volume_by_id(loc, id);
 	if (v == NULL) {
@@ -1129,14 +1144,16 @@ tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 static int
 sdk_volume_cmd(tf_volume *v, const char *cmd, tf_err *err)
 {
+	tf_vol_msg req = { 0 };
 	tf_out o;
 
 	if (v == NULL)
 		return tf_err_set(err, "%s: no volume given", cmd);
 	if (v->gone)
 		return tf_err_set(err, "volume %s has been destroyed", v->id);
+	req.volume = v->id;
 	tf_out_init(&o, cmd);
-	tf_out_str(&o, "volume", v->id);
+	tf_vol_pack(&req, &o);
 	return sdk_call(v->loc, &o, NULL, 0, 60000, NULL, err);
 }
 

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "tf_codec_kv.h"
 #include "tf_sdk_private.h"
 
 /* ---- pushes and the model ----------------------------------------------- */
@@ -978,16 +979,21 @@ tf_node_stats_get(const tf_node *node, tf_node_stats *out)
 int
 tf_kv_get(tf_location *loc, const char *key, char **value, tf_err *err)
 {
+	tf_kv_msg req = { .key = key }, rep;
 	const msgpack_object *v;
 	tf_reply r;
 	tf_out o;
 
 	*value = NULL;
 	tf_out_init(&o, "kv_get");
-	tf_out_str(&o, "key", key);
+	tf_kv_pack(&req, &o);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &r, err) != 0)
 		return -1;
-	v = tf_obj_get(r.params, "value");
+	if (tf_kv_unpack(r.params, &rep, err) != 0) {
+		tf_reply_fini(&r);
+		return -1;
+	}
+	v = rep.value;
 	if (v == NULL || v->type == MSGPACK_OBJECT_NIL)
 		*value = tf_strdup("");
 	else if (v->type == MSGPACK_OBJECT_STR)
@@ -996,14 +1002,28 @@ tf_kv_get(tf_location *loc, const char *key, char **value, tf_err *err)
 		*value = tf_strndup(v->via.bin.ptr, v->via.bin.size);
 	else
 		*value = tf_obj_to_json(v, false);
+	tf_kv_free(&rep);
 	tf_reply_fini(&r);
 	return 0;
+}
+
+/* A str object that borrows s. */
+static msgpack_object
+sdk_str_obj(const char *s)
+{
+	msgpack_object o = { .type = MSGPACK_OBJECT_STR };
+
+	o.via.str.ptr = s;
+	o.via.str.size = (uint32_t)strlen(s);
+	return o;
 }
 
 int
 tf_kv_set(tf_location *loc, const char *const *pairs, tf_err *err)
 {
-	msgpack_packer *pk;
+	msgpack_object map = { .type = MSGPACK_OBJECT_MAP };
+	msgpack_object_kv *kv;
+	tf_kv_msg req = { .pairs = &map };
 	size_t n = 0;
 	tf_out o;
 
@@ -1015,13 +1035,16 @@ tf_kv_set(tf_location *loc, const char *const *pairs, tf_err *err)
 	}
 	if (n == 0)
 		return 0;
-	tf_out_init(&o, "kv_set");
-	pk = tf_out_key(&o, "pairs");
-	msgpack_pack_map(pk, n / 2);
+	kv = tf_calloc(n / 2, sizeof *kv);
 	for (size_t i = 0; i < n; i += 2) {
-		tf_pack_str(pk, pairs[i]);
-		tf_pack_str(pk, pairs[i + 1]);
+		kv[i / 2].key = sdk_str_obj(pairs[i]);
+		kv[i / 2].val = sdk_str_obj(pairs[i + 1]);
 	}
+	map.via.map.size = (uint32_t)(n / 2);
+	map.via.map.ptr = kv;
+	tf_out_init(&o, "kv_set");
+	tf_kv_pack(&req, &o);
+	free(kv);
 	return sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err);
 }
 
@@ -1036,36 +1059,36 @@ tf_kv_set1(tf_location *loc, const char *key, const char *value, tf_err *err)
 int
 tf_kv_del(tf_location *loc, const char *key, tf_err *err)
 {
+	tf_kv_msg req = { .key = key };
 	tf_out o;
 
 	tf_out_init(&o, "kv_del");
-	tf_out_str(&o, "key", key);
+	tf_kv_pack(&req, &o);
 	return sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err);
 }
 
 int
 tf_kv_list(tf_location *loc, const char *prefix, char ***keys, tf_err *err)
 {
-	const msgpack_object_array *arr;
+	tf_kv_msg req = { .prefix = prefix }, rep;
 	tf_reply r;
 	tf_out o;
-	size_t k = 0;
 
 	*keys = NULL;
 	tf_out_init(&o, "kv_list");
-	if (prefix != NULL)
-		tf_out_str(&o, "prefix", prefix);
+	tf_kv_pack(&req, &o);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &r, err) != 0)
 		return -1;
-	if (tf_obj_array(r.params, "keys", &arr, 10000000, true, err) != 0) {
+	if (tf_kv_unpack(r.params, &rep, err) != 0 ||
+	    (rep.keys == NULL && tf_err_set(err, "missing parameter: keys"))) {
+		tf_kv_free(&rep);
 		tf_reply_fini(&r);
 		return -1;
 	}
-	*keys = tf_calloc(arr->size + 1, sizeof **keys);
-	for (uint32_t i = 0; i < arr->size; i++)
-		if (arr->ptr[i].type == MSGPACK_OBJECT_STR)
-			(*keys)[k++] = tf_strndup(arr->ptr[i].via.str.ptr,
-			    arr->ptr[i].via.str.size);
+	*keys = tf_calloc(rep.n_keys + 1, sizeof **keys);
+	for (size_t i = 0; i < rep.n_keys; i++)
+		(*keys)[i] = tf_strdup(rep.keys[i]);
+	tf_kv_free(&rep);
 	tf_reply_fini(&r);
 	return 0;
 }

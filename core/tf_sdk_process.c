@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "tf_codec_proc.h"
 #include "tf_sdk_private.h"
 
 #define TERM_ESCAPE 0x1d		/* Ctrl-] */
@@ -110,6 +111,7 @@ sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 {
 	tf_process_opts def;
 	tf_location *loc = c->loc;
+	tf_proc_msg pm = { 0 };
 	tf_process *p;
 	tf_uuid u;
 	tf_out o;
@@ -145,37 +147,26 @@ sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 			    argv[i]);
 	}
 
-	tf_out_init(&o, "proc");
-	tf_out_str(&o, "container", c->id);
-	tf_out_str(&o, "process", p->id);
-	if (command != NULL) {
-		tf_out_str(&o, "command", command);
-	} else {
-		msgpack_packer *pk = tf_out_key(&o, "argv");
-		size_t n = 0;
-
-		while (argv[n] != NULL)
-			n++;
-		msgpack_pack_array(pk, n);
-		for (size_t i = 0; i < n; i++)
-			tf_pack_str(pk, argv[i]);
-	}
-	tf_out_bool(&o, "tty", p->tty);
+	pm.container = c->id;
+	pm.process = p->id;
+	pm.command = command;
+	pm.argv = command == NULL ? argv : NULL;
+	while (pm.argv != NULL && pm.argv[pm.n_argv] != NULL)
+		pm.n_argv++;
+	pm.tty = p->tty;
+	TF_SET(&tf_proc_codec, &pm, tty);
 	if (p->tty) {
-		tf_out_int(&o, "rows", opts->rows > 0 ? opts->rows : 24);
-		tf_out_int(&o, "cols", opts->cols > 0 ? opts->cols : 80);
-		tf_out_str(&o, "term", opts->term ? opts->term : "xterm");
+		pm.rows = opts->rows > 0 ? opts->rows : 24;
+		pm.cols = opts->cols > 0 ? opts->cols : 80;
+		pm.term = opts->term ? opts->term : "xterm";
+		TF_SET(&tf_proc_codec, &pm, rows);
+		TF_SET(&tf_proc_codec, &pm, cols);
 	}
-	if (opts->env != NULL) {
-		msgpack_packer *pk = tf_out_key(&o, "env");
-		size_t n = 0;
-
-		while (opts->env[n] != NULL)
-			n++;
-		msgpack_pack_array(pk, n);
-		for (size_t i = 0; i < n; i++)
-			tf_pack_str(pk, opts->env[i]);
-	}
+	pm.env = opts->env;
+	while (pm.env != NULL && pm.env[pm.n_env] != NULL)
+		pm.n_env++;
+	tf_out_init(&o, "proc");
+	tf_proc_pack(&pm, &o);
 	p->req = sdk_request(loc, &o, NULL, 0, sdk_proc_cb, p);
 	if (p->req == 0) {
 		free(p);
@@ -236,15 +227,14 @@ static int
 sdk_stdin(tf_process *p, const void *data, size_t len, bool close,
 	  tf_err *err)
 {
+	tf_proc_msg pm = { .container = p->ctr->id, .process = p->id,
+	    .close = close };
 	tf_out o;
 
 	if (sdk_proc_usable(p, err) != 0)
 		return -1;
 	tf_out_init(&o, "proc_stdin");
-	tf_out_str(&o, "container", p->ctr->id);
-	tf_out_str(&o, "process", p->id);
-	if (close)
-		tf_out_bool(&o, "close", true);
+	tf_proc_pack(&pm, &o);
 	if (sdk_send(p->loc, &o, len > 0 ? data : "", len) != 0)
 		return tf_err_set(err, "not connected to %s", p->loc->name);
 	return 0;
@@ -352,15 +342,17 @@ tf_process_stdin_reply(tf_process *p, const void *data, size_t len,
 int
 tf_process_resize(tf_process *p, int rows, int cols, tf_err *err)
 {
+	tf_proc_msg pm = { .container = p->ctr->id, .process = p->id };
 	tf_out o;
 
 	if (sdk_proc_usable(p, err) != 0)
 		return -1;
+	pm.rows = rows;
+	pm.cols = cols;
+	TF_SET(&tf_proc_codec, &pm, rows);
+	TF_SET(&tf_proc_codec, &pm, cols);
 	tf_out_init(&o, "proc_resize");
-	tf_out_str(&o, "container", p->ctr->id);
-	tf_out_str(&o, "process", p->id);
-	tf_out_int(&o, "rows", rows);
-	tf_out_int(&o, "cols", cols);
+	tf_proc_pack(&pm, &o);
 	return sdk_send(p->loc, &o, NULL, 0) == 0 ? 0 :
 	    tf_err_set(err, "not connected to %s", p->loc->name);
 }
@@ -368,17 +360,16 @@ tf_process_resize(tf_process *p, int rows, int cols, tf_err *err)
 int
 tf_process_kill(tf_process *p, int signal, tf_err *err)
 {
+	tf_proc_msg pm = { .container = p->ctr->id, .process = p->id };
 	tf_out o;
 
 	if (p->done)
 		return 0;
 	if (sdk_check(p->loc, err) != 0)
 		return -1;
+	pm.signal = signal > 0 ? signal : 0;
 	tf_out_init(&o, "proc_kill");
-	tf_out_str(&o, "container", p->ctr->id);
-	tf_out_str(&o, "process", p->id);
-	if (signal > 0)
-		tf_out_int(&o, "signal", signal);
+	tf_proc_pack(&pm, &o);
 	tf_debug("Terminating process: %s", p->id);
 	return sdk_send(p->loc, &o, NULL, 0) == 0 ? 0 :
 	    tf_err_set(err, "not connected to %s", p->loc->name);

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tf_codec_tunnel.h"
 #include "tf_sdk_private.h"
 
 #define TCONN_READ_MAX (64u << 10)
@@ -67,15 +68,27 @@ sdk_tconn_events(struct sdk_tconn *k)
 	}
 }
 
+/* tcp_open / tcp_data {tunnel, conn} */
+static void
+sdk_tconn_out(struct sdk_tconn *k, const char *cmd, tf_out *o)
+{
+	tf_tunnel_msg tm = { .tunnel = k->t->id, .conn = k->id };
+
+	TF_SET(&tf_tunnel_codec, &tm, conn);
+	tf_out_init(o, cmd);
+	tf_tunnel_pack(&tm, o);
+}
+
 static void
 sdk_tconn_send_close(struct sdk_tconn *k, bool both)
 {
+	tf_tunnel_msg tm = { .tunnel = k->t->id, .conn = k->id, .both = both };
 	tf_out o;
 
+	TF_SET(&tf_tunnel_codec, &tm, conn);
+	TF_SET(&tf_tunnel_codec, &tm, both);
 	tf_out_init(&o, "tcp_close");
-	tf_out_str(&o, "tunnel", k->t->id);
-	tf_out_int(&o, "conn", k->id);
-	tf_out_bool(&o, "both", both);
+	tf_tunnel_pack(&tm, &o);
 	sdk_send(k->t->loc, &o, NULL, 0);
 }
 
@@ -186,9 +199,7 @@ sdk_tconn_fd_cb(tf_loop *loop, int fd, int events, void *arg)
 			sdk_tconn_check_done(k);
 			return 0;
 		}
-		tf_out_init(&o, "tcp_data");
-		tf_out_str(&o, "tunnel", t->id);
-		tf_out_int(&o, "conn", k->id);
+		sdk_tconn_out(k, "tcp_data", &o);
 		sdk_send(t->loc, &o, buf, (size_t)n);
 		k->unacked_out += (uint64_t)n;
 		sdk_tconn_events(k);
@@ -201,9 +212,7 @@ sdk_tconn_open(struct sdk_tconn *k)
 {
 	tf_out o;
 
-	tf_out_init(&o, "tcp_open");
-	tf_out_str(&o, "tunnel", k->t->id);
-	tf_out_int(&o, "conn", k->id);
+	sdk_tconn_out(k, "tcp_open", &o);
 	sdk_send(k->t->loc, &o, NULL, 0);
 }
 
@@ -290,15 +299,13 @@ sdk_tunnel_shut(tf_tunnel *t)
 }
 
 static void
-sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
+sdk_tunnel_event(tf_tunnel *t, const tf_msg *m, const tf_tunnel_msg *it)
 {
-	char event[16] = "";
-	int64_t conn = 0, bytes = 0;
+	const char *event = it->event;
+	int64_t conn = it->conn;
 	struct sdk_tconn *k;
-	bool both = true;
 
-	tf_msg_str(m, "event", event, sizeof event, false, NULL);
-	if (tf_msg_int(m, "conn", &conn, 0, INT64_MAX, false, NULL) != 0) {
+	if (!TF_HAS(&tf_tunnel_codec, it, conn)) {
 		if (strcmp(event, "ready") == 0 && !t->ready) {
 			t->ready = true;
 			if (t->restoring)
@@ -330,10 +337,8 @@ sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
 		}
 		sdk_tconn_events(k);
 	} else if (strcmp(event, "error") == 0) {
-		char why[256] = "";
-
-		tf_msg_str(m, "error", why, sizeof why, false, NULL);
-		tf_debug("tunnel %s conn %lld: %s", t->id, (long long)conn, why);
+		tf_debug("tunnel %s conn %lld: %s", t->id, (long long)conn,
+		    it->error);
 		if (k->fd < 0) {
 			k->probe_done = true;
 			k->dead = true;
@@ -346,8 +351,7 @@ sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
 			sdk_tconn_flush(k);
 		}
 	} else if (strcmp(event, "close") == 0) {
-		tf_msg_bool(m, "both", &both, false, NULL);
-		if (both) {
+		if (!TF_HAS(&tf_tunnel_codec, it, both) || it->both) {
 			/* Write what we have, then go. */
 			if (k->fd >= 0 && k->wbuf.len > 0)
 				send(k->fd, k->wbuf.p, k->wbuf.len,
@@ -358,11 +362,23 @@ sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
 		k->remote_eof = true;
 		sdk_tconn_flush(k);
 	} else if (strcmp(event, "ack") == 0) {
-		tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, NULL);
-		k->unacked_out = (uint64_t)bytes >= k->unacked_out ? 0 :
-		    k->unacked_out - (uint64_t)bytes;
+		uint64_t bytes = (uint64_t)it->bytes;
+
+		k->unacked_out = bytes >= k->unacked_out ? 0 :
+		    k->unacked_out - bytes;
 		sdk_tconn_events(k);
 	}
+}
+
+static void
+sdk_tunnel_item(tf_tunnel *t, const tf_msg *m)
+{
+	tf_tunnel_msg it;
+
+	if (tf_tunnel_unpack(m->params, &it, NULL) != 0)
+		return;
+	sdk_tunnel_event(t, m, &it);
+	tf_tunnel_free(&it);
 }
 
 static void
@@ -428,13 +444,13 @@ sdk_listen(tf_tunnel *t, const char *bind_addr, int localport, tf_err *err)
 static void
 sdk_tunnel_request(tf_tunnel *t)
 {
+	tf_tunnel_msg tm = { .tunnel = t->id, .container = t->ctr->id,
+	    .port = t->port, .localport = t->localport };
 	tf_out o;
 
+	TF_SET(&tf_tunnel_codec, &tm, localport);
 	tf_out_init(&o, "tunnel");
-	tf_out_str(&o, "tunnel", t->id);
-	tf_out_str(&o, "container", t->ctr->id);
-	tf_out_int(&o, "port", t->port);
-	tf_out_int(&o, "localport", t->localport);
+	tf_tunnel_pack(&tm, &o);
 	t->req = sdk_request(t->loc, &o, NULL, 0, sdk_tunnel_cb, t);
 }
 
@@ -501,7 +517,7 @@ sdk_tunnel_close(tf_tunnel *t, bool tell)
 		return;
 	if (tell && sdk_connected(t->loc)) {
 		tf_out_init(&o, "tunnel_close");
-		tf_out_str(&o, "tunnel", t->id);
+		tf_tunnel_pack(&(tf_tunnel_msg){ .tunnel = t->id }, &o);
 		sdk_send(t->loc, &o, NULL, 0);
 	}
 	if (t->req != 0)

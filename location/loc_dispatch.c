@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include "location.h"
+#include "tf_codec_flow.h"
 #include "tf_log.h"
 
 /* Commands forwarded to the node that holds the container (or tunnel). */
@@ -57,21 +58,18 @@ static void
 dispatch_stream_ref(struct location *loc, struct loc_session *s,
 		    const tf_msg *m)
 {
-	int64_t ref = 0, bytes = 0;
 	struct loc_fwd *f;
+	tf_flow_msg a;
 	tf_out o;
 
-	if (tf_msg_int(m, "ref", &ref, 1, INT64_MAX, true, NULL) != 0)
+	if (tf_flow_unpack(m->params, &a, NULL) != 0)
 		return;
-	tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, NULL);
-	f = loc_fwd_by_client(loc, s->id, (uint64_t)ref);
+	f = loc_fwd_by_client(loc, s->id, (uint64_t)a.ref);
 	if (f == NULL)
 		return;
+	a.ref = (int64_t)f->id;
 	tf_out_init(&o, m->cmd);
-	tf_out_int(&o, "ref", (int64_t)f->id);
-	tf_out_int(&o, "bytes", bytes);
-	tf_out_copy(&o, m->params, (const char *const[]){ "ref", "bytes",
-	    "user", "session", NULL });
+	tf_flow_pack(&a, &o);
 	loc_node_command(loc, loc_node_find(loc, f->node_id), &o, NULL);
 	tf_out_fini(&o);
 }

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "location.h"
+#include "tf_codec_flow.h"
+#include "tf_codec_tunnel.h"
 #include "tf_log.h"
 #include "tf_name.h"
 
@@ -176,17 +178,23 @@ static void
 fwd_tunnel_gone(struct location *loc, struct loc_session *s, const tf_msg *m,
 		const char *why)
 {
-	char id[LOC_ID_LEN];
+	tf_tunnel_msg gone = { 0 }, req;
 	tf_out o;
 
-	if (tf_msg_str(m, "tunnel", id, sizeof id, true, NULL) != 0)
+	if (tf_tunnel_unpack(m->params, &req, NULL) != 0)
 		return;
-	tf_debug("session %s: %s on tunnel %s: %s", s->id, m->cmd, id, why);
-	tf_out_init(&o, "tunnel_gone");
-	tf_out_str(&o, "tunnel", id);
-	tf_out_str(&o, "error", why);
-	loc_send_session(loc, s, &o, 0, NULL, 0);
-	tf_out_fini(&o);
+	if (TF_HAS(&tf_tunnel_codec, &req, tunnel)) {
+		tf_debug("session %s: %s on tunnel %s: %s", s->id, m->cmd,
+		    req.tunnel, why);
+		gone.tunnel = req.tunnel;
+		gone.error = why;
+		TF_SET(&tf_tunnel_codec, &gone, error);
+		tf_out_init(&o, "tunnel_gone");
+		tf_tunnel_pack(&gone, &o);
+		loc_send_session(loc, s, &o, 0, NULL, 0);
+		tf_out_fini(&o);
+	}
+	tf_tunnel_free(&req);
 }
 
 /* ---- forwarding -------------------------------------------------------- */
@@ -333,7 +341,7 @@ loc_fwd_session_gone(struct location *loc, const char *session)
 		/* Tell the node to stop streaming to nobody. */
 		n = loc_node_find(loc, f->node_id);
 		tf_out_init(&o, "unsub");
-		tf_out_int(&o, "ref", (int64_t)f->id);
+		tf_flow_pack(&(tf_flow_msg){ .ref = (int64_t)f->id }, &o);
 		loc_node_command(loc, n, &o, NULL);
 		tf_out_fini(&o);
 	}

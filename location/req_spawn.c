@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "location.h"
+#include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
 #include "tf_json.h"
 #include "tf_log.h"
@@ -326,55 +327,72 @@ out:
 	return rc;
 }
 
+/* ctr_status: a container moved on at its node. */
+static int
+spawn_status(struct location *loc, struct loc_node *n, const tf_msg *m,
+	     tf_err *err)
+{
+	const tf_codec *codec = &tf_ctr_status_codec;
+	struct loc_container *c;
+	tf_ctr_status_msg st;
+
+	if (tf_ctr_status_unpack(m->params, &st, err) != 0)
+		return -1;
+	c = loc_container_find(loc, st.container);
+	if (c == NULL || c->node_id != n->id) {
+		tf_ctr_status_free(&st);
+		return 0;	/* already forgotten */
+	}
+	snprintf(c->state, sizeof c->state, "%s", st.state);
+	if (TF_HAS(codec, &st, ip))
+		snprintf(c->ip, sizeof c->ip, "%s", st.ip);
+	if (TF_HAS(codec, &st, exit_code))
+		c->exit_code = st.exit_code;
+	if (TF_HAS(codec, &st, error))
+		snprintf(c->error, sizeof c->error, "%s", st.error);
+	if (TF_HAS(codec, &st, startup_ms))
+		c->startup_ms = st.startup_ms;
+	if (strcmp(st.state, "running") == 0)
+		c->started = tf_wall_time();
+	loc_event_container(loc, c);
+	if (strcmp(st.state, "destroyed") == 0) {
+		c->dead = true;
+		loc_event_container_gone(loc, c);
+		for (size_t i = 0; i < loc->n_tunnels; i++) {
+			struct loc_tunnel *t = loc->tunnels[i];
+
+			if (!t->dead && strcmp(t->container, c->id) == 0) {
+				t->dead = true;
+				loc_event_gone(loc, t->user_id,
+				    "tunnel_gone", "tunnel", t->id);
+			}
+		}
+	}
+	tf_ctr_status_free(&st);
+	return 0;
+}
+
 int
 req_node_push(struct location *loc, struct loc_session *s, struct loc_node *n,
 	      const tf_msg *m, tf_err *err)
 {
 	if (strcmp(m->cmd, "stats") == 0) {
-		tf_msg_int(m, "cpus", &n->cpus, 0, 1 << 20, false, NULL);
-		tf_msg_int(m, "cpu_pct", &n->cpu_pct, 0, 100000, false, NULL);
-		tf_msg_int(m, "mem_total_mb", &n->mem_total_mb, 0, INT64_MAX, false, NULL);
-		tf_msg_int(m, "mem_free_mb", &n->mem_free_mb, 0, INT64_MAX, false, NULL);
-		tf_msg_int(m, "paging", &n->paging, 0, INT64_MAX, false, NULL);
-		tf_msg_int(m, "containers", &n->containers, 0, INT64_MAX, false, NULL);
-		tf_obj_double(m->params, "load1", &n->load1, false, NULL);
+		tf_node_stats_msg st;
+
+		if (tf_node_stats_unpack(m->params, &st, err) != 0)
+			return -1;
+		n->cpus = st.cpus;
+		n->cpu_pct = st.cpu_pct;
+		n->mem_total_mb = st.mem_total_mb;
+		n->mem_free_mb = st.mem_free_mb;
+		n->paging = st.paging;
+		n->containers = st.containers;
+		n->load1 = st.load1;
+		tf_node_stats_free(&st);
 		loc_event_node(loc, n);
 		return 0;
 	}
-	if (strcmp(m->cmd, "ctr_status") == 0) {
-		char id[LOC_ID_LEN], state[16];
-		struct loc_container *c;
-
-		if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0 ||
-		    tf_msg_str(m, "state", state, sizeof state, true, err) != 0)
-			return -1;
-		c = loc_container_find(loc, id);
-		if (c == NULL || c->node_id != n->id)
-			return 0;	/* already forgotten */
-		snprintf(c->state, sizeof c->state, "%s", state);
-		tf_msg_str(m, "ip", c->ip, sizeof c->ip, false, NULL);
-		tf_msg_int(m, "exit_code", &c->exit_code, INT32_MIN, INT32_MAX,
-		    false, NULL);
-		tf_msg_str(m, "error", c->error, sizeof c->error, false, NULL);
-		tf_msg_int(m, "startup_ms", &c->startup_ms, 0, INT64_MAX, false,
-		    NULL);
-		if (strcmp(state, "running") == 0)
-			c->started = tf_wall_time();
-		loc_event_container(loc, c);
-		if (strcmp(state, "destroyed") == 0) {
-			c->dead = true;
-			loc_event_container_gone(loc, c);
-			for (size_t i = 0; i < loc->n_tunnels; i++) {
-				struct loc_tunnel *t = loc->tunnels[i];
-
-				if (!t->dead && strcmp(t->container, c->id) == 0) {
-					t->dead = true;
-					loc_event_gone(loc, t->user_id,
-					    "tunnel_gone", "tunnel", t->id);
-				}
-			}
-		}
-		return 0;
-	}
+	if (strcmp(m->cmd, "ctr_status") == 0)
+		return spawn_status(loc, n, m, err);
 	return tf_err_set(err, "unknown report %s", m->cmd);
 }

@@ -34,6 +34,7 @@
 #include "ctr_container.h"
 #include "proc_exec.h"
 #include "rt_io.h"
+#include "tf_codec_flow.h"
 #include "tf_codec_spawn.h"
 #include "tf_daemon.h"
 #include "tf_conn.h"
@@ -204,6 +205,7 @@ void node_shutdown_report(struct node *n);
 void node_ctrs_free(struct node *n);
 struct node_ctr *node_ctr_of(ctr *c);
 ctr *node_ctr_lookup(struct node *n, const tf_msg *m, tf_err *err);
+ctr *node_ctr_by_id(struct node *n, const char *id, tf_err *err);
 int node_cmd_spawn(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_destroy(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_reboot(struct node *n, const tf_msg *m, tf_err *err);
@@ -252,7 +254,7 @@ int node_cmd_allow(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_tunnel(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_tunnel_close(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err);
-int node_tunnel_ack(struct node *n, uint64_t ref, const tf_msg *m);
+int node_tunnel_ack(struct node *n, const tf_flow_msg *a);
 bool node_tunnel_unsub(struct node *n, uint64_t ref);
 void node_tunnels_ctr_gone(struct node *n, const char *ctr_id);
 void node_tunnels_reap(struct node *n);

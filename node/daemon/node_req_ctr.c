@@ -22,10 +22,12 @@
 
 #include "fs_xfer.h"
 #include "node.h"
+#include "tf_codec_file.h"
+#include "tf_codec_report.h"
 #include "rt_runc.h"
 #include "tf_log.h"
 
-#define FETCH_MAX (1u << 20)		/* docs/PROTOCOL.md */
+#define FETCH_MAX TF_FETCH_MAX
 #define PUT_IDLE_MS (5 * 60 * 1000)
 
 /* --- msgpack helpers ----------------------------------------------------- */
@@ -105,11 +107,17 @@ ctr *
 node_ctr_lookup(struct node *n, const tf_msg *m, tf_err *err)
 {
 	char id[NODE_ID_LEN];
-	ctr *c;
 
 	if (tf_msg_str(m, "container", id, sizeof id, true, err) != 0)
 		return NULL;
-	c = ctr_find(n->ctrs, id);
+	return node_ctr_by_id(n, id, err);
+}
+
+ctr *
+node_ctr_by_id(struct node *n, const char *id, tf_err *err)
+{
+	ctr *c = ctr_find(n->ctrs, id);
+
 	if (c == NULL || ctr_data(c) == NULL) {
 		tf_err_set(err, "no such container: %s", id);
 		return NULL;
@@ -118,32 +126,29 @@ node_ctr_lookup(struct node *n, const tf_msg *m, tf_err *err)
 }
 
 static void
-pack_status(struct node *n, ctr *c, tf_out *o)
-{
-	struct node_ctr *nc = ctr_data(c);
-	ctr_state st = ctr_get_state(c);
-
-	tf_out_str(o, "container", ctr_id(c));
-	tf_out_str(o, "state", ctr_state_name(st));
-	tf_out_str(o, "ip", nc != NULL ? nc->ip : "");
-	/* -1 after a reboot, so that an old exit code does not linger. */
-	tf_out_int(o, "exit_code", ctr_exit_code(c));
-	if (ctr_error(c)[0] != '\0')
-		tf_out_str(o, "error", ctr_error(c));
-	if (ctr_startup_ms(c) >= 0)
-		tf_out_int(o, "startup_ms", ctr_startup_ms(c));
-	(void)n;
-}
-
-static void
 send_status(struct node *n, ctr *c)
 {
+	struct node_ctr *nc = ctr_data(c);
+	tf_ctr_status_msg st = {
+		.container = ctr_id(c),
+		.state = ctr_state_name(ctr_get_state(c)),
+		.ip = nc != NULL ? nc->ip : "",
+		/* -1 after a reboot, so that an old exit code does not
+		 * linger. */
+		.exit_code = ctr_exit_code(c),
+		.error = ctr_error(c),
+		.startup_ms = ctr_startup_ms(c),
+	};
 	tf_out o;
 
 	if (n->conn == NULL)
 		return;
+	TF_SET(&tf_ctr_status_codec, &st, ip);
+	TF_SET(&tf_ctr_status_codec, &st, exit_code);
+	if (st.startup_ms >= 0)
+		TF_SET(&tf_ctr_status_codec, &st, startup_ms);
 	tf_out_init(&o, "ctr_status");
-	pack_status(n, c, &o);
+	tf_ctr_status_pack(&st, &o);
 	if (tf_conn_send(n->conn, &o, NULL, 0) != 0)
 		tf_warn("cannot report container %s: %s", ctr_id(c),
 		    strerror(errno));
@@ -153,15 +158,14 @@ static void
 send_status_raw(struct node *n, const char *id, const char *state,
 		const char *error)
 {
+	tf_ctr_status_msg st = { .container = id, .state = state,
+	    .error = error };
 	tf_out o;
 
 	if (n->conn == NULL)
 		return;
 	tf_out_init(&o, "ctr_status");
-	tf_out_str(&o, "container", id);
-	tf_out_str(&o, "state", state);
-	if (error != NULL && error[0] != '\0')
-		tf_out_str(&o, "error", error);
+	tf_ctr_status_pack(&st, &o);
 	tf_conn_send(n->conn, &o, NULL, 0);
 }
 
@@ -636,67 +640,91 @@ node_cmd_wake(struct node *n, const tf_msg *m, tf_err *err)
 
 /* --- put / fetch ----------------------------------------------------------- */
 
+/* The container and request of a put or fetch; *fm to free when one is
+ * returned. */
+static ctr *
+file_lookup(struct node *n, const tf_msg *m, tf_file_msg *fm, tf_err *err)
+{
+	ctr *c;
+
+	if (tf_file_unpack(m->params, fm, err) != 0)
+		return NULL;
+	c = node_ctr_by_id(n, fm->container, err);
+	if (c == NULL)
+		tf_file_free(fm);
+	return c;
+}
+
 int
 node_cmd_put(struct node *n, const tf_msg *m, tf_err *err)
 {
-	char path[4096];
-	int64_t offset, mode = -1, written;
-	bool last = false;
+	tf_file_reply rep = { 0 };
+	tf_file_msg fm;
+	int64_t written;
 	int rootfd;
 	tf_out o;
-	ctr *c = node_ctr_lookup(n, m, err);
+	ctr *c = file_lookup(n, m, &fm, err);
 
-	if (c == NULL ||
-	    tf_msg_str(m, "path", path, sizeof path, true, err) != 0 ||
-	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, true, err) != 0 ||
-	    tf_msg_bool(m, "last", &last, false, err) < 0 ||
-	    tf_msg_int(m, "mode", &mode, 0, 07777, false, err) < 0)
+	if (c == NULL)
 		return -1;
 	rootfd = ctr_root_open(c, err);
-	if (rootfd < 0)
+	if (rootfd < 0) {
+		tf_file_free(&fm);
 		return -1;
-	written = fs_put(ctr_xfer(c), rootfd, ctr_workdir(c), path,
-	    (uint64_t)offset, m->bulk, m->bulk != NULL ? m->bulk_len : 0, last,
-	    (int)mode, err);
+	}
+	written = fs_put(ctr_xfer(c), rootfd, ctr_workdir(c), fm.path,
+	    (uint64_t)fm.offset, m->bulk, m->bulk != NULL ? m->bulk_len : 0,
+	    fm.last, TF_HAS(&tf_file_codec, &fm, mode) ? (int)fm.mode : -1,
+	    err);
 	close(rootfd);
+	tf_file_free(&fm);
 	if (written < 0)
 		return -1;
+	rep.written = written;
+	TF_SET(&tf_file_reply_codec, &rep, written);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_int(&o, "written", written);
+	tf_file_reply_pack(&rep, &o);
 	return node_reply(n, m->id, &o, NULL, 0);
 }
 
 int
 node_cmd_fetch(struct node *n, const tf_msg *m, tf_err *err)
 {
-	char path[4096];
-	int64_t offset = 0, length = FETCH_MAX;
+	tf_file_reply rep = { 0 };
+	int64_t length = FETCH_MAX;
 	uint64_t size = 0;
+	tf_file_msg fm;
 	uint8_t *buf;
 	ssize_t got;
 	int rootfd;
 	tf_out o;
-	ctr *c = node_ctr_lookup(n, m, err);
+	ctr *c = file_lookup(n, m, &fm, err);
 
-	if (c == NULL ||
-	    tf_msg_str(m, "path", path, sizeof path, true, err) != 0 ||
-	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, false, err) < 0 ||
-	    tf_msg_int(m, "length", &length, 0, FETCH_MAX, false, err) < 0)
+	if (c == NULL)
 		return -1;
+	if (TF_HAS(&tf_file_codec, &fm, length))
+		length = fm.length;
 	rootfd = ctr_root_open(c, err);
-	if (rootfd < 0)
+	if (rootfd < 0) {
+		tf_file_free(&fm);
 		return -1;
+	}
 	buf = tf_malloc(length > 0 ? (size_t)length : 1);
-	got = fs_fetch(rootfd, ctr_workdir(c), path, (uint64_t)offset, buf,
-	    (size_t)length, &size, err);
+	got = fs_fetch(rootfd, ctr_workdir(c), fm.path, (uint64_t)fm.offset,
+	    buf, (size_t)length, &size, err);
 	close(rootfd);
 	if (got < 0) {
+		tf_file_free(&fm);
 		free(buf);
 		return -1;
 	}
+	rep.size = (int64_t)size;
+	rep.eof = (uint64_t)fm.offset + (uint64_t)got >= size;
+	TF_SET(&tf_file_reply_codec, &rep, size);
+	TF_SET(&tf_file_reply_codec, &rep, eof);
+	tf_file_free(&fm);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_int(&o, "size", (int64_t)size);
-	tf_out_bool(&o, "eof", (uint64_t)offset + (uint64_t)got >= size);
+	tf_file_reply_pack(&rep, &o);
 	node_reply(n, m->id, &o, buf, (size_t)got);
 	free(buf);
 	return 0;

@@ -30,6 +30,7 @@
 #include "net_ipam.h"
 #include "net.h"
 #include "node.h"
+#include "tf_codec_tunnel.h"
 #include "tf_log.h"
 
 #define TCP_SLICE (64u << 10)
@@ -379,17 +380,19 @@ static void
 tconn_event(struct node_tconn *tc, const char *event, const char *error,
 	    int64_t bytes, int both, const void *data, size_t len)
 {
+	tf_tunnel_msg ev = { .conn = tc->conn, .event = event,
+	    .error = error, .bytes = bytes, .both = both > 0 };
 	tf_out o;
 
-	tf_out_init(&o, TF_STREAM);
-	tf_out_int(&o, "conn", tc->conn);
-	tf_out_str(&o, "event", event);
+	TF_SET(&tf_tunnel_codec, &ev, conn);
 	if (error != NULL)
-		tf_out_str(&o, "error", error);
+		TF_SET(&tf_tunnel_codec, &ev, error);
 	if (bytes >= 0)
-		tf_out_int(&o, "bytes", bytes);
+		TF_SET(&tf_tunnel_codec, &ev, bytes);
 	if (both >= 0)
-		tf_out_bool(&o, "both", both != 0);
+		TF_SET(&tf_tunnel_codec, &ev, both);
+	tf_out_init(&o, TF_STREAM);
+	tf_tunnel_pack(&ev, &o);
 	node_stream_item(tc->t->n, tc->t->req, &o, data, len);
 }
 
@@ -537,6 +540,24 @@ tunnel_end(struct node_tunnel *t, bool answer)
 	t->dead = true;
 }
 
+/* Unpacks a tunnel message that must name its tunnel (copied to id);
+ * free *tm after reading it. */
+static int
+tunnel_named(const tf_msg *m, char id[NODE_ID_LEN], tf_tunnel_msg *tm,
+	     tf_err *err)
+{
+	if (tf_tunnel_unpack(m->params, tm, err) != 0)
+		return -1;
+	if (!TF_HAS(&tf_tunnel_codec, tm, tunnel) ||
+	    strlen(tm->tunnel) >= NODE_ID_LEN) {
+		tf_err_set(err, "missing parameter: tunnel");
+		tf_tunnel_free(tm);
+		return -1;
+	}
+	snprintf(id, NODE_ID_LEN, "%s", tm->tunnel);
+	return 0;
+}
+
 int
 node_cmd_tunnel(struct node *n, const tf_msg *m, tf_err *err)
 {
@@ -544,13 +565,16 @@ node_cmd_tunnel(struct node *n, const tf_msg *m, tf_err *err)
 	int64_t port;
 	struct node_tunnel *t;
 	struct node_ctr *nc;
+	tf_tunnel_msg tm;
 	tf_out o;
 	ctr *c = node_ctr_lookup(n, m, err);
 
-	if (c == NULL ||
-	    tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0 ||
-	    tf_msg_int(m, "port", &port, 1, 65535, true, err) != 0)
+	if (c == NULL || tunnel_named(m, id, &tm, err) != 0)
 		return -1;
+	port = tm.port;
+	tf_tunnel_free(&tm);
+	if (port < 1)
+		return tf_err_set(err, "missing parameter: port");
 	if (m->id == 0)
 		return tf_err_set(err, "tunnel needs a request id for its stream");
 	nc = ctr_data(c);
@@ -568,7 +592,7 @@ node_cmd_tunnel(struct node *n, const tf_msg *m, tf_err *err)
 	t->next = n->tunnels;
 	n->tunnels = t;
 	tf_out_init(&o, TF_STREAM);
-	tf_out_str(&o, "event", "ready");
+	tf_tunnel_pack(&(tf_tunnel_msg){ .event = "ready" }, &o);
 	node_stream_item(n, t->req, &o, NULL, 0);
 	return 0;
 }
@@ -578,9 +602,11 @@ node_cmd_tunnel_close(struct node *n, const tf_msg *m, tf_err *err)
 {
 	char id[NODE_ID_LEN];
 	struct node_tunnel *t;
+	tf_tunnel_msg tm;
 
-	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0)
+	if (tunnel_named(m, id, &tm, err) != 0)
 		return -1;
+	tf_tunnel_free(&tm);
 	t = tunnel_find(n, id);
 	if (t != NULL)
 		tunnel_end(t, true);
@@ -591,15 +617,22 @@ int
 node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err)
 {
 	char id[NODE_ID_LEN];
-	int64_t conn;
+	int64_t conn = -1;
 	struct node_tunnel *t;
 	struct node_tconn *tc;
 	ctr *c;
 	struct node_ctr *nc;
+	tf_tunnel_msg tm;
+	bool both;
 
-	if (tf_msg_str(m, "tunnel", id, sizeof id, true, err) != 0 ||
-	    tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, err) != 0)
+	if (tunnel_named(m, id, &tm, err) != 0)
 		return -1;
+	if (TF_HAS(&tf_tunnel_codec, &tm, conn))
+		conn = tm.conn;
+	both = !TF_HAS(&tf_tunnel_codec, &tm, both) || tm.both;
+	tf_tunnel_free(&tm);
+	if (conn < 0)
+		return tf_err_set(err, "missing parameter: conn");
 	t = tunnel_find(n, id);
 	if (t == NULL)
 		return tf_err_set(err, "no such tunnel: %s", id);
@@ -658,42 +691,35 @@ node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err)
 		return 0;
 	}
 	/* tcp_close */
-	{
-		bool both = true;
-
-		tf_msg_bool(m, "both", &both, false, NULL);
-		if (both) {
-			tconn_close(tc);
-			return 0;
-		}
-		tc->wr_shut = true;
-		if (!tc->connecting)
-			tconn_flush(tc);
-		tconn_watch(tc);
+	if (both) {
+		tconn_close(tc);
+		return 0;
 	}
+	tc->wr_shut = true;
+	if (!tc->connecting)
+		tconn_flush(tc);
+	tconn_watch(tc);
 	return 0;
 }
 
 int
-node_tunnel_ack(struct node *n, uint64_t ref, const tf_msg *m)
+node_tunnel_ack(struct node *n, const tf_flow_msg *a)
 {
+	uint64_t bytes = (uint64_t)a->bytes;
 	struct node_tunnel *t;
 	struct node_tconn *tc;
-	int64_t conn, bytes = 0;
 
 	for (t = n->tunnels; t != NULL; t = t->next) {
-		if (!t->dead && t->req == ref)
+		if (!t->dead && t->req == (uint64_t)a->ref)
 			break;
 	}
-	if (t == NULL ||
-	    tf_msg_int(m, "conn", &conn, 0, INT64_MAX, true, NULL) != 0)
+	if (t == NULL || !TF_HAS(&tf_flow_codec, a, conn))
 		return -1;
-	tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, NULL);
-	tc = tconn_find(t, conn);
+	tc = tconn_find(t, a->conn);
 	if (tc == NULL)
 		return 0;
-	tc->out_unacked = (uint64_t)bytes > tc->out_unacked ? 0 :
-	    tc->out_unacked - (uint64_t)bytes;
+	tc->out_unacked = bytes > tc->out_unacked ? 0 :
+	    tc->out_unacked - bytes;
 	tconn_watch(tc);
 	return 0;
 }

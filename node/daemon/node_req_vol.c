@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "node.h"
+#include "tf_codec_vol.h"
 #include "rt_child.h"
 #include "rt_runc.h"
 #include "tf_log.h"
@@ -73,6 +74,18 @@ vol_mounted_by(struct node *n, const char *vol)
 	return m.by;
 }
 
+/* ^ {volume} */
+static void
+vol_reply(struct node *n, uint64_t id, const char *vol)
+{
+	tf_vol_msg rep = { .volume = vol };
+	tf_out o;
+
+	tf_out_init(&o, TF_REPLY);
+	tf_vol_pack(&rep, &o);
+	node_reply(n, id, &o, NULL, 0);
+}
+
 static void
 vol_job_done(pid_t pid, int status, void *arg)
 {
@@ -81,12 +94,8 @@ vol_job_done(pid_t pid, int status, void *arg)
 
 	(void)pid;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		tf_out o;
-
 		tf_info("volume %s: %s done", j->vol, j->what);
-		tf_out_init(&o, TF_REPLY);
-		tf_out_str(&o, "volume", j->vol);
-		node_reply(j->n, j->req, &o, NULL, 0);
+		vol_reply(j->n, j->req, j->vol);
 	} else {
 		tf_warn("volume %s: %s failed (%s)", j->vol, j->what,
 		    rt_status_str(status, sbuf, sizeof sbuf));
@@ -209,11 +218,19 @@ node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
 	char vol[NODE_ID_LEN], *dir, *data;
 	const char *by;
 	struct stat st;
-	tf_out o;
+	tf_vol_msg req;
 	int rc = 0;
 
-	if (tf_msg_str(m, "volume", vol, sizeof vol, true, err) != 0)
+	if (tf_vol_unpack(m->params, &req, err) != 0)
 		return -1;
+	if (strlen(req.volume) >= sizeof vol) {
+		tf_vol_free(&req);
+		return tf_err_set(err, "bad volume id: too long");
+	}
+	snprintf(vol, sizeof vol, "%s", req.volume);
+	tf_vol_free(&req);
+	if (vol[0] == '\0')
+		return tf_err_set(err, "missing parameter: volume");
 	if (!rt_runc_id_valid(vol))
 		return tf_err_set(err, "bad volume id: %s", vol);
 	dir = vol_dir(n, vol);
@@ -231,9 +248,7 @@ node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
 			rc = tf_err_errno(err, "cannot create %s", data);
 		} else {
 			tf_info("volume %s created", vol);
-			tf_out_init(&o, TF_REPLY);
-			tf_out_str(&o, "volume", vol);
-			node_reply(n, m->id, &o, NULL, 0);
+			vol_reply(n, m->id, vol);
 		}
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "node.h"
+#include "tf_codec_report.h"
 #include "tf_log.h"
 
 static void
@@ -65,6 +66,7 @@ node_stats_send(struct node *n)
 	long long mem_total = 0, mem_avail = 0;
 	double load1 = 0;
 	int64_t cpu_pct = 0, paging = 0;
+	tf_node_stats_msg st = { 0 };
 	char *s;
 	tf_out o;
 
@@ -94,14 +96,15 @@ node_stats_send(struct node *n)
 		free(s);
 	}
 
+	st.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	st.cpu_pct = cpu_pct;
+	st.mem_total_mb = mem_total / 1024;
+	st.mem_free_mb = mem_avail / 1024;
+	st.paging = paging;
+	st.containers = (int64_t)ctr_table_count(n->ctrs);
+	st.load1 = load1;
 	tf_out_init(&o, "stats");
-	tf_out_int(&o, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
-	tf_out_int(&o, "cpu_pct", cpu_pct);
-	tf_out_int(&o, "mem_total_mb", mem_total / 1024);
-	tf_out_int(&o, "mem_free_mb", mem_avail / 1024);
-	tf_out_int(&o, "paging", paging);
-	tf_out_int(&o, "containers", (int64_t)ctr_table_count(n->ctrs));
-	tf_out_double(&o, "load1", load1);
+	tf_node_stats_pack(&st, &o);
 	tf_conn_send(n->conn, &o, NULL, 0);
 }
 

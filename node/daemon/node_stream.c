@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "node.h"
+#include "tf_codec_flow.h"
+#include "tf_codec_proc.h"
 #include "tf_log.h"
 
 #define KILL_GRACE_MS 2000
@@ -267,112 +269,73 @@ static const proc_events node_proc_events = {
 int
 node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
 {
-	char pid[NODE_ID_LEN], term[64] = "", *command = NULL;
-	const msgpack_object *argv_o, *env_o;
-	char **argv = NULL, **env = NULL;
-	int64_t rows = 0, cols = 0;
 	struct node_stream *s;
+	tf_proc_msg pm;
 	proc_spec ps;
 	proc *p;
-	ctr *c = node_ctr_lookup(n, m, err);
-	int rc = -1;
+	ctr *c;
 
-	memset(&ps, 0, sizeof ps);
-	if (c == NULL ||
-	    tf_msg_str(m, "process", pid, sizeof pid, true, err) != 0 ||
-	    tf_msg_bool(m, "tty", &ps.tty, false, err) < 0 ||
-	    tf_msg_int(m, "rows", &rows, 0, 10000, false, err) < 0 ||
-	    tf_msg_int(m, "cols", &cols, 0, 10000, false, err) < 0 ||
-	    tf_msg_str(m, "term", term, sizeof term, false, err) < 0)
+	if (tf_proc_unpack(m->params, &pm, err) != 0)
 		return -1;
-	if (m->id == 0)
+	c = node_ctr_by_id(n, pm.container, err);
+	if (c == NULL) {
+		tf_proc_free(&pm);
+		return -1;
+	}
+	if (m->id == 0) {
+		tf_proc_free(&pm);
 		return tf_err_set(err, "proc needs a request id for its stream");
-	argv_o = tf_obj_get(m->params, "argv");
-	env_o = tf_obj_get(m->params, "env");
-	if (argv_o != NULL && argv_o->type == MSGPACK_OBJECT_ARRAY) {
-		argv = tf_calloc(argv_o->via.array.size + 1, sizeof *argv);
-		for (uint32_t i = 0; i < argv_o->via.array.size; i++) {
-			const msgpack_object *a = &argv_o->via.array.ptr[i];
-
-			if (a->type != MSGPACK_OBJECT_STR ||
-			    (a->via.str.size > 0 &&
-			    memchr(a->via.str.ptr, '\0', a->via.str.size))) {
-				tf_err_set(err, "argv must be a list of strings");
-				goto out;
-			}
-			argv[i] = tf_strndup(a->via.str.ptr, a->via.str.size);
-		}
 	}
-	if (env_o != NULL && env_o->type == MSGPACK_OBJECT_ARRAY) {
-		env = tf_calloc(env_o->via.array.size + 1, sizeof *env);
-		for (uint32_t i = 0; i < env_o->via.array.size; i++) {
-			const msgpack_object *a = &env_o->via.array.ptr[i];
+	memset(&ps, 0, sizeof ps);
+	ps.id = pm.process;
+	ps.argv = pm.argv;
+	ps.command = pm.command[0] != '\0' ? pm.command : NULL;
+	ps.env = pm.env;
+	ps.tty = pm.tty;
+	ps.rows = (unsigned)pm.rows;
+	ps.cols = (unsigned)pm.cols;
+	ps.term = pm.term[0] != '\0' ? pm.term : NULL;
 
-			if (a->type != MSGPACK_OBJECT_STR ||
-			    (a->via.str.size > 0 &&
-			    memchr(a->via.str.ptr, '\0', a->via.str.size))) {
-				tf_err_set(err, "env must be a list of strings");
-				goto out;
-			}
-			env[i] = tf_strndup(a->via.str.ptr, a->via.str.size);
-		}
-	}
-	{
-		const msgpack_object *co = tf_obj_get(m->params, "command");
-
-		if (co != NULL && co->type == MSGPACK_OBJECT_STR)
-			command = tf_strndup(co->via.str.ptr, co->via.str.size);
-	}
-	ps.id = pid;
-	ps.argv = (const char *const *)argv;
-	ps.command = command;
-	ps.env = (const char *const *)env;
-	ps.rows = (unsigned)rows;
-	ps.cols = (unsigned)cols;
-	ps.term = term[0] ? term : NULL;
-
-	s = stream_new(n, NODE_STREAM_PROC, m->id, ctr_id(c), pid);
+	s = stream_new(n, NODE_STREAM_PROC, m->id, ctr_id(c), pm.process);
 	p = proc_start(c, &ps, &node_proc_events, s, err);
-	if (p == NULL) {
+	if (p == NULL)
 		s->dead = true;
-		goto out;
-	}
-	rc = 0;
-out:
-	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
-		free(argv[i]);
-	for (size_t i = 0; env != NULL && env[i] != NULL; i++)
-		free(env[i]);
-	free(argv);
-	free(env);
-	free(command);
-	return rc;
+	tf_proc_free(&pm);
+	return p != NULL ? 0 : -1;
 }
 
+/* The process a proc_* command names; *pm is unpacked (free it) when a
+ * process is returned. */
 static proc *
-proc_lookup(struct node *n, const tf_msg *m, tf_err *err)
+proc_lookup(struct node *n, const tf_msg *m, tf_proc_msg *pm, tf_err *err)
 {
-	char pid[NODE_ID_LEN];
-	proc *p;
-	ctr *c = node_ctr_lookup(n, m, err);
+	proc *p = NULL;
+	ctr *c;
 
-	if (c == NULL ||
-	    tf_msg_str(m, "process", pid, sizeof pid, true, err) != 0)
+	if (tf_proc_unpack(m->params, pm, err) != 0)
 		return NULL;
-	p = proc_find(c, pid);
+	c = node_ctr_by_id(n, pm->container, err);
+	if (c != NULL) {
+		p = proc_find(c, pm->process);
+		if (p == NULL)
+			tf_err_set(err, "no such process: %s", pm->process);
+	}
 	if (p == NULL)
-		tf_err_set(err, "no such process: %s", pid);
+		tf_proc_free(pm);
 	return p;
 }
 
 int
 node_cmd_proc_stdin(struct node *n, const tf_msg *m, tf_err *err)
 {
-	bool close_it = false;
-	proc *p = proc_lookup(n, m, err);
+	tf_proc_msg pm;
+	proc *p = proc_lookup(n, m, &pm, err);
+	bool close_it;
 
-	if (p == NULL || tf_msg_bool(m, "close", &close_it, false, err) < 0)
+	if (p == NULL)
 		return -1;
+	close_it = pm.close;
+	tf_proc_free(&pm);
 	if (m->bulk != NULL && m->bulk_len > 0 &&
 	    proc_write(p, m->bulk, m->bulk_len, err) != 0)
 		return -1;
@@ -406,12 +369,15 @@ proc_kill_timer_cb(tf_loop *loop, uint64_t id, void *arg)
 int
 node_cmd_proc_kill(struct node *n, const tf_msg *m, tf_err *err)
 {
-	int64_t sig = 0;
 	struct node_stream *s;
-	proc *p = proc_lookup(n, m, err);
+	tf_proc_msg pm;
+	proc *p = proc_lookup(n, m, &pm, err);
+	int64_t sig;
 
-	if (p == NULL || tf_msg_int(m, "signal", &sig, 1, 64, false, err) < 0)
+	if (p == NULL)
 		return -1;
+	sig = pm.signal;
+	tf_proc_free(&pm);
 	if (sig == 0) {
 		/* The default: SIGTERM, then SIGKILL if still there. */
 		sig = SIGTERM;
@@ -432,13 +398,18 @@ node_cmd_proc_kill(struct node *n, const tf_msg *m, tf_err *err)
 int
 node_cmd_proc_resize(struct node *n, const tf_msg *m, tf_err *err)
 {
+	tf_proc_msg pm;
+	proc *p = proc_lookup(n, m, &pm, err);
 	int64_t rows, cols;
-	proc *p = proc_lookup(n, m, err);
 
-	if (p == NULL ||
-	    tf_msg_int(m, "rows", &rows, 1, 10000, true, err) != 0 ||
-	    tf_msg_int(m, "cols", &cols, 1, 10000, true, err) != 0)
+	if (p == NULL)
 		return -1;
+	rows = pm.rows;
+	cols = pm.cols;
+	tf_proc_free(&pm);
+	if (rows < 1 || cols < 1)
+		return tf_err_set(err, "proc_resize needs rows and cols of 1 "
+		    "to 10000");
 	if (proc_resize(p, (unsigned)rows, (unsigned)cols) != 0)
 		return tf_err_set(err, "cannot resize");
 	return node_reply(n, m->id, NULL, NULL, 0);
@@ -449,17 +420,18 @@ node_cmd_proc_resize(struct node *n, const tf_msg *m, tf_err *err)
 int
 node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
 {
-	int64_t ref, bytes = 0;
 	struct node_stream *s;
+	tf_flow_msg a;
+	uint64_t bytes;
 
-	if (tf_msg_int(m, "ref", &ref, 1, INT64_MAX, true, err) != 0 ||
-	    tf_msg_int(m, "bytes", &bytes, 0, INT64_MAX, false, err) < 0)
+	if (tf_flow_unpack(m->params, &a, err) != 0)
 		return -1;
-	s = stream_by_id(n, (uint64_t)ref);
+	s = stream_by_id(n, (uint64_t)a.ref);
 	if (s == NULL) {
-		node_tunnel_ack(n, (uint64_t)ref, m);
+		node_tunnel_ack(n, &a);
 		return 0;
 	}
+	bytes = (uint64_t)a.bytes;
 	s->unacked = (uint64_t)bytes > s->unacked ? 0 : s->unacked - (uint64_t)bytes;
 	if (s->kind == NODE_STREAM_PROC && s->paused &&
 	    s->unacked < NODE_WINDOW / 2) {
@@ -476,14 +448,14 @@ node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
 int
 node_cmd_unsub(struct node *n, const tf_msg *m, tf_err *err)
 {
-	int64_t ref;
 	struct node_stream *s;
+	tf_flow_msg u;
 
-	if (tf_msg_int(m, "ref", &ref, 1, INT64_MAX, true, err) != 0)
+	if (tf_flow_unpack(m->params, &u, err) != 0)
 		return -1;
-	s = stream_by_id(n, (uint64_t)ref);
+	s = stream_by_id(n, (uint64_t)u.ref);
 	if (s == NULL) {
-		node_tunnel_unsub(n, (uint64_t)ref);
+		node_tunnel_unsub(n, (uint64_t)u.ref);
 		return 0;
 	}
 	if (s->kind == NODE_STREAM_PROC) {

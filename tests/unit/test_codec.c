@@ -13,8 +13,15 @@
 #include <string.h>
 
 #include "tf_codec.h"
+#include "tf_codec_file.h"
+#include "tf_codec_flow.h"
 #include "tf_codec_hosts.h"
+#include "tf_codec_kv.h"
+#include "tf_codec_proc.h"
+#include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
+#include "tf_codec_tunnel.h"
+#include "tf_codec_vol.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
 	__FILE__, __LINE__, #x); exit(1); } } while (0)
@@ -304,6 +311,237 @@ test_hosts_refused(void)
 	CHECK(tf_ip_gone_check(&g, &err) != 0);
 }
 
+/* ---- node reports ------------------------------------------------------ */
+
+static void
+status_exit_only(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_str(pk, "state", "exited");
+	tf_pack_kv_int(pk, "exit_code", 3);
+}
+
+static void
+test_report(void)
+{
+	tf_ctr_status_msg st = { .container = "c1", .state = "running",
+	    .ip = "10.1.2.3", .exit_code = -1, .error = "e",
+	    .startup_ms = 0 };
+	tf_node_stats_msg ns = { .cpus = 2, .cpu_pct = 150, .mem_total_mb = 9,
+	    .mem_free_mb = 3, .paging = 0, .containers = 4, .load1 = 0.5 };
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked keep;
+	tf_err err;
+
+	TF_SET(&tf_ctr_status_codec, &st, ip);
+	TF_SET(&tf_ctr_status_codec, &st, exit_code);
+	TF_SET(&tf_ctr_status_codec, &st, startup_ms);
+	roundtrip(&tf_ctr_status_codec, &st);
+	roundtrip(&tf_node_stats_codec, &ns);
+	/* Presence is kept: an absent ip or startup is not "". */
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	status_exit_only(&pk);
+	CHECK(tf_codec_unpack_buf(&tf_ctr_status_codec, sb.data, sb.size,
+	    &keep, &st, &err) == 0);
+	CHECK(TF_HAS(&tf_ctr_status_codec, &st, exit_code) && st.exit_code == 3);
+	CHECK(!TF_HAS(&tf_ctr_status_codec, &st, ip) && st.ip[0] == '\0');
+	CHECK(!TF_HAS(&tf_ctr_status_codec, &st, startup_ms));
+	tf_ctr_status_free(&st);
+	msgpack_unpacked_destroy(&keep);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+static void
+proc_no_process(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "container", "c1");
+}
+
+static void
+proc_bad_signal(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_str(pk, "process", "p1");
+	tf_pack_kv_int(pk, "signal", 99);
+}
+
+static void
+test_proc(void)
+{
+	static const char *const argv[] = { "ls", "-l", NULL };
+	static const char *const env[] = { "X=1", NULL };
+	tf_proc_msg pm = { .container = "c1", .process = "p1", .argv = argv,
+	    .n_argv = 2, .command = "ls -l", .tty = true, .rows = 24,
+	    .cols = 80, .term = "xterm", .env = env, .n_env = 1,
+	    .close = true, .signal = 15 };
+	tf_proc_msg out;
+	tf_err err;
+
+	TF_SET(&tf_proc_codec, &pm, tty);
+	TF_SET(&tf_proc_codec, &pm, rows);
+	TF_SET(&tf_proc_codec, &pm, cols);
+	roundtrip(&tf_proc_codec, &pm);
+	CHECK(unpack_built(&tf_proc_codec, proc_no_process, &out, &err) != 0);
+	CHECK(strstr(err.msg, "process") != NULL);
+	CHECK(unpack_built(&tf_proc_codec, proc_bad_signal, &out, &err) != 0);
+	CHECK(strstr(err.msg, "signal") != NULL);
+}
+
+/* ---- key/value ---------------------------------------------------------- */
+
+static void
+kv_long_key(msgpack_packer *pk)
+{
+	char key[TF_KV_KEY_MAX + 2];
+
+	memset(key, 'k', sizeof key - 1);
+	key[sizeof key - 1] = '\0';
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "key", key);
+}
+
+static void
+kv_pairs_not_map(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "pairs", "x");
+}
+
+static void
+test_kv(void)
+{
+	static const char *const keys[] = { "a", "b/c", "", NULL };
+	msgpack_object_kv kv[1];
+	msgpack_object pairs = { .type = MSGPACK_OBJECT_MAP };
+	msgpack_object value = { .type = MSGPACK_OBJECT_POSITIVE_INTEGER };
+	tf_kv_msg m = { .key = "k", .pairs = &pairs, .prefix = "",
+	    .value = &value, .keys = keys, .n_keys = 3 };
+	tf_err err;
+
+	kv[0].key.type = MSGPACK_OBJECT_STR;
+	kv[0].key.via.str.ptr = "k";
+	kv[0].key.via.str.size = 1;
+	kv[0].val.type = MSGPACK_OBJECT_NIL;
+	pairs.via.map.size = 1;
+	pairs.via.map.ptr = kv;
+	value.via.u64 = 42;
+	roundtrip(&tf_kv_codec, &m);
+	CHECK(unpack_built(&tf_kv_codec, kv_long_key, &m, &err) != 0);
+	CHECK(strstr(err.msg, "key") != NULL);
+	CHECK(unpack_built(&tf_kv_codec, kv_pairs_not_map, &m, &err) != 0);
+	CHECK(strstr(err.msg, "pairs") != NULL);
+}
+
+/* ---- volumes ------------------------------------------------------------ */
+
+static void
+vol_int_tag(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_int(pk, "tag", 1);
+}
+
+static void
+test_vol(void)
+{
+	tf_vol_msg v = { .volume = "v1", .node = "n1", .tag = "data",
+	    .user = 3 };
+	tf_err err;
+
+	TF_SET(&tf_vol_codec, &v, user);
+	roundtrip(&tf_vol_codec, &v);
+	CHECK(unpack_built(&tf_vol_codec, vol_int_tag, &v, &err) != 0);
+	CHECK(strstr(err.msg, "tag") != NULL);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static void
+fetch_too_long(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_str(pk, "path", "/x");
+	tf_pack_kv_int(pk, "length", (int64_t)TF_FETCH_MAX + 1);
+}
+
+static void
+put_no_path(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "container", "c1");
+}
+
+static void
+test_file(void)
+{
+	tf_file_msg f = { .container = "c1", .path = "/etc/x", .offset = 9,
+	    .last = true, .mode = 0644, .length = 100 };
+	tf_file_reply r = { .written = 5, .size = 7, .eof = true };
+	tf_err err;
+
+	TF_SET(&tf_file_codec, &f, last);
+	TF_SET(&tf_file_codec, &f, length);
+	TF_SET(&tf_file_reply_codec, &r, written);
+	TF_SET(&tf_file_reply_codec, &r, size);
+	TF_SET(&tf_file_reply_codec, &r, eof);
+	roundtrip(&tf_file_codec, &f);
+	roundtrip(&tf_file_reply_codec, &r);
+	CHECK(unpack_built(&tf_file_codec, fetch_too_long, &f, &err) != 0);
+	CHECK(strstr(err.msg, "length") != NULL);
+	CHECK(unpack_built(&tf_file_codec, put_no_path, &f, &err) != 0);
+	CHECK(strstr(err.msg, "path") != NULL);
+}
+
+/* ---- tunnels and flow control ------------------------------------------- */
+
+static void
+tunnel_bad_port(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "tunnel", "t1");
+	tf_pack_kv_int(pk, "port", 70000);
+}
+
+static void
+ack_no_ref(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_int(pk, "bytes", 5);
+}
+
+static void
+test_tunnel(void)
+{
+	tf_tunnel_msg t = { .tunnel = "t1", .container = "c1", .port = 80,
+	    .localport = 8080, .conn = 0, .event = "close", .error = "",
+	    .bytes = 0, .both = false };
+	tf_flow_msg a = { .ref = 9, .bytes = 100, .conn = 0 };
+	tf_tunnel_msg back;
+	tf_err err;
+
+	TF_SET(&tf_tunnel_codec, &t, localport);
+	TF_SET(&tf_tunnel_codec, &t, conn);
+	TF_SET(&tf_tunnel_codec, &t, error);
+	TF_SET(&tf_tunnel_codec, &t, bytes);
+	TF_SET(&tf_tunnel_codec, &t, both);
+	TF_SET(&tf_flow_codec, &a, conn);
+	/* conn 0, bytes 0 and both false survive: they are marked set. */
+	roundtrip(&tf_tunnel_codec, &t);
+	roundtrip(&tf_flow_codec, &a);
+	CHECK(unpack_built(&tf_tunnel_codec, tunnel_bad_port, &back, &err) != 0);
+	CHECK(strstr(err.msg, "port") != NULL);
+	CHECK(unpack_built(&tf_flow_codec, ack_no_ref, &a, &err) != 0);
+	CHECK(strstr(err.msg, "ref") != NULL);
+}
+
 int
 main(void)
 {
@@ -311,6 +549,12 @@ main(void)
 	test_spawn_refused();
 	test_hosts();
 	test_hosts_refused();
+	test_report();
+	test_proc();
+	test_kv();
+	test_vol();
+	test_file();
+	test_tunnel();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;
 }

@@ -47,6 +47,7 @@ enum tf_ftype {
 
 #define TF_FF_REQUIRED	0x1	/* unpack: absent (or nil) is an error */
 #define TF_FF_OPT	0x2	/* pack: left out when 0, "", NULL, false or empty */
+#define TF_FF_HAS	0x4	/* pack: sent only when set with TF_SET() */
 
 typedef struct tf_codec tf_codec;
 
@@ -110,6 +111,9 @@ struct tf_codec {
 /* Presence of member f in an unpacked struct *v of codec c. */
 #define TF_HAS(c, v, f) tf_codec_has(c, v, offsetof(__typeof__(*(v)), f))
 bool tf_codec_has(const tf_codec *c, const void *v, size_t off);
+/* Marks member f of *v present, for a TF_FF_HAS field. */
+#define TF_SET(c, v, f) tf_codec_set(c, v, offsetof(__typeof__(*(v)), f))
+void tf_codec_set(const tf_codec *c, void *v, size_t off);
 
 /* Unpacks the map (or, for a tuple codec, the array) o into *out. */
 int tf_codec_unpack(const tf_codec *c, const msgpack_object *o, void *out,

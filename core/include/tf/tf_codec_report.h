@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A node's reports to the location (docs/PROTOCOL.md, "Location ↔ node"):
+ * `ctr_status` when a container changes state and `stats` every few
+ * seconds.  See tf_codec.h for the conventions.
+ */
+#ifndef TF_CODEC_REPORT_H
+#define TF_CODEC_REPORT_H
+
+#include "tf_codec.h"
+
+/* ctr_status {container, state, ip?, exit_code?, error?, startup_ms?};
+ * ip, exit_code and startup_ms are sent only when marked with TF_SET. */
+typedef struct tf_ctr_status_msg {
+	uint64_t has;
+	const char *container;
+	const char *state;
+	const char *ip;
+	int64_t exit_code;
+	const char *error;
+	int64_t startup_ms;
+} tf_ctr_status_msg;
+
+/* stats {cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers,
+ * load1} */
+typedef struct tf_node_stats_msg {
+	uint64_t has;
+	int64_t cpus;
+	int64_t cpu_pct;
+	int64_t mem_total_mb;
+	int64_t mem_free_mb;
+	int64_t paging;
+	int64_t containers;
+	double load1;
+} tf_node_stats_msg;
+
+extern const tf_codec tf_ctr_status_codec;
+extern const tf_codec tf_node_stats_codec;
+
+TF_CODEC_DECLARE(tf_ctr_status, tf_ctr_status_msg);
+TF_CODEC_DECLARE(tf_node_stats, tf_node_stats_msg);
+
+#endif
