@@ -63,4 +63,4 @@ keys Enter
 sleep 1
 text "echo hello from a real container"
 keys Enter
-shot real-shell-and-logs 1.5 || { tail -5 "$tmp/log"; exit 1; }
+shot real_shell_and_logs 1.5 || { tail -5 "$tmp/log"; exit 1; }

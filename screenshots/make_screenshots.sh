@@ -25,7 +25,7 @@ keys Down
 keys l
 sleep 3
 keys Tab
-shot containers-logs
+shot containers_logs
 
 # 2. Nodes.
 keys 1
@@ -39,13 +39,13 @@ keys Tab Tab
 text "web2"
 keys Tab
 text "MODE=prod LOG=debug"
-shot spawn-dialog 0.5
+shot spawn_dialog 0.5
 keys Escape
 sleep 0.3
 
 # 4. Destroy confirmation (starts on Cancel).
 keys d
-shot destroy-confirm 0.5
+shot destroy_confirm 0.5
 keys Escape
 sleep 0.3
 
@@ -68,7 +68,7 @@ text "ls"
 keys Enter
 text "echo hello from tfcon"
 keys Enter
-shot shell-and-logs
+shot shell_and_logs
 
 # 7. 80x24 with a process pane, and a search.
 start 80 24
@@ -80,9 +80,9 @@ sleep 0.8
 keys /
 text "3$"
 keys Enter
-shot small-80x24 0.5
+shot small_80x24 0.5
 
 # 8. No colour (NO_COLOR).
 start 100 30 --no-color
 keys 4
-shot no-color 0.5
+shot no_color 0.5
