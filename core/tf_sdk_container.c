@@ -1040,13 +1040,19 @@ tf_container_disallow_connection_from(tf_container *c, tf_container *other,
 
 /* ---- volumes ----------------------------------------------------------- */
 
-static tf_volume *
-sdk_volume_by_id(tf_location *loc, const char *id)
+tf_volume *
+sdk_volume_ensure(tf_location *loc, const char *id)
 {
+	tf_volume *v;
+
 	for (size_t i = 0; i < loc->n_volumes; i++)
 		if (strcmp(loc->volumes[i]->id, id) == 0)
 			return loc->volumes[i];
-	return NULL;
+	v = tf_calloc(1, sizeof *v);
+	v->loc = loc;
+	snprintf(v->id, sizeof v->id, "%s", id);
+	SDK_PUSH(loc, volumes, v);
+	return v;
 }
 
 static void
@@ -1061,14 +1067,8 @@ sdk_volume_display(tf_volume *v)
 tf_volume *
 sdk_volume_get(tf_location *loc, const tf_model_volume *r)
 {
-	tf_volume *v = sdk_volume_by_id(loc, r->id);
+	tf_volume *v = sdk_volume_ensure(loc, r->id);
 
-	if (v == NULL) {
-		v = tf_calloc(1, sizeof *v);
-		v->loc = loc;
-		snprintf(v->id, sizeof v->id, "%s", r->id);
-		SDK_PUSH(loc, volumes, v);
-	}
 	if (r->tag[0] != '\0')
 		snprintf(v->tag, sizeof v->tag, "%s", r->tag);
 	if (r->node[0] != '\0')
@@ -1124,13 +1124,7 @@ tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 	snprintf(id, sizeof id, "%s", rep.volume);
 	tf_vol_free(&rep);
 	tf_reply_fini(&r);
-	v = sdk_volume_by_id(loc, id);
-	if (v == NULL) {
-		v = tf_calloc(1, sizeof *v);
-		v->loc = loc;
-		snprintf(v->id, sizeof v->id, "%s", id);
-		SDK_PUSH(loc, volumes, v);
-	}
+	v = sdk_volume_ensure(loc, id);
 	v->gone = false;
 	if (tag != NULL)
 		snprintf(v->tag, sizeof v->tag, "%s", tag);

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "tf_codec_image.h"
 #include "tf_image.h"
 #include "tf_registry.h"
 #include "tf_sdk_private.h"
@@ -198,6 +199,7 @@ sdk_upload_drained(void *arg)
 static int
 sdk_upload_send(struct sdk_upload *u, bool last)
 {
+	tf_image_msg lp = { 0 };
 	tf_err err;
 	uint64_t id;
 	tf_out o;
@@ -212,10 +214,13 @@ sdk_upload_send(struct sdk_upload *u, bool last)
 	}
 	if (u->failed)
 		return -1;
+	lp.sha256 = u->sha;
+	lp.offset = (int64_t)u->offset;
+	lp.last = last;
+	TF_SET(&tf_image_codec, &lp, offset);
+	TF_SET(&tf_image_codec, &lp, last);
 	tf_out_init(&o, "layer_put");
-	tf_out_str(&o, "sha256", u->sha);
-	tf_out_int(&o, "offset", (int64_t)u->offset);
-	tf_out_bool(&o, "last", last);
+	tf_image_msg_pack(&lp, &o);
 	id = sdk_request(u->loc, &o, u->held != NULL ? u->held :
 	    (const uint8_t *)"", u->held_len, sdk_upload_cb, u);
 	if (id == 0) {
@@ -363,13 +368,19 @@ sdk_image_pull(tf_location *loc, const char *ref, char **name_out,
 
 static int
 sdk_image_remote(tf_location *loc, const char *image, tf_reply *r,
-		 tf_err *err)
+		 tf_image_msg *rec, tf_err *err)
 {
 	tf_out o;
 
 	tf_out_init(&o, "image_get");
-	tf_out_str(&o, "image", image);
-	return sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, r, err);
+	tf_image_msg_pack(&(tf_image_msg){ .image = image }, &o);
+	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, r, err) != 0)
+		return -1;
+	if (tf_image_msg_unpack(r->params, rec, err) != 0) {
+		tf_reply_fini(r);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -377,10 +388,12 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 	       tf_progress_fn progress, void *arg, char *id_out,
 	       size_t id_size, tf_err *err)
 {
-	const msgpack_object_array *missing = NULL;
-	const char **names;
+	tf_image_msg req = { 0 }, rep = { 0 };
+	const char **names, **digests = NULL;
 	char *local, *base = NULL, *inner = NULL;
-	msgpack_packer *pk;
+	msgpack_sbuffer cfg_sb;
+	msgpack_packer cfg_pk;
+	msgpack_unpacked cfg;
 	tf_image *img;
 	size_t nlayers, nnames, nmissing = 0;
 	tf_reply r;
@@ -400,10 +413,10 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 		local = sdk_image_local(image);
 	}
 	if (local == NULL) {
-		char id[80] = "";
+		tf_image_msg rec;
 		tf_err e2;
 
-		if (sdk_image_remote(loc, image, &r, &e2) != 0) {
+		if (sdk_image_remote(loc, image, &r, &rec, &e2) != 0) {
 			if (strcmp(image, ".") == 0)
 				return tf_err_set(err, "%s", e2.msg);
 			if (strchr(image, '/') != NULL)
@@ -414,11 +427,11 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 			    "IMAGES/%s or build/images/%s)", image, image,
 			    image);
 		}
-		tf_obj_str(r.params, "image", id, sizeof id, false, NULL);
-		tf_reply_fini(&r);
 		tf_info("No layers need uploading for: %s", image);
 		if (id_out != NULL)
-			snprintf(id_out, id_size, "%s", id);
+			snprintf(id_out, id_size, "%s", rec.image);
+		tf_image_msg_free(&rec);
+		tf_reply_fini(&r);
 		return 0;
 	}
 	img = tf_image_open(local, inner, err);
@@ -430,18 +443,22 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 	}
 	nlayers = tf_image_layer_count(img);
 	tf_info("Ensuring layers (%zu) are uploaded for: %s", nlayers, image);
-	tf_out_init(&o, "layers_missing");
-	pk = tf_out_key(&o, "layers");
-	msgpack_pack_array(pk, nlayers);
+	digests = tf_calloc(nlayers + 1, sizeof *digests);
 	for (size_t i = 0; i < nlayers; i++)
-		tf_pack_str(pk, tf_image_layer_digest(img, i));
+		digests[i] = tf_image_layer_digest(img, i);
+	req.layers = digests;
+	req.n_layers = nlayers;
+	tf_out_init(&o, "layers_missing");
+	tf_image_msg_pack(&req, &o);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &r, err) != 0)
 		goto out;
-	if (tf_obj_array(r.params, "missing", &missing, 4096, true, err) != 0) {
+	if (tf_image_msg_unpack(r.params, &rep, err) != 0 ||
+	    (rep.missing == NULL &&
+	    tf_err_set(err, "missing parameter: missing"))) {
 		tf_reply_fini(&r);
 		goto out;
 	}
-	nmissing = missing->size;
+	nmissing = rep.n_missing;
 	if (nmissing == 0) {
 		tf_info("No layers need uploading for: %s", image);
 	} else {
@@ -450,11 +467,8 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 			const char *sha = tf_image_layer_digest(img, i);
 			bool want = false;
 
-			for (uint32_t k = 0; k < missing->size; k++) {
-				char m[72];
-
-				if (tf_obj_as_str(&missing->ptr[k], m, sizeof m)
-				    == 0 && strcmp(m, sha) == 0)
+			for (size_t k = 0; k < rep.n_missing; k++) {
+				if (strcmp(rep.missing[k], sha) == 0)
 					want = true;
 			}
 			if (want && sdk_upload_layer(loc, img, i, progress, arg,
@@ -474,36 +488,39 @@ sdk_image_push(tf_location *loc, const char *image, bool force,
 	/* A pulled image is known by its reference, not by the name in the
 	 * cache's layout. */
 	nnames = base != NULL ? 0 : tf_image_names(img, &names);
-	tf_out_init(&o, "image_put");
-	tf_out_str(&o, "image", tf_image_id(img));
-	pk = tf_out_key(&o, "names");
-	if (nnames > 0) {
-		msgpack_pack_array(pk, nnames);
-		for (size_t i = 0; i < nnames; i++)
-			tf_pack_str(pk, names[i]);
-	} else {
+	if (nnames == 0) {
 		if (base == NULL)
 			base = sdk_image_basename(local);
-		msgpack_pack_array(pk, 1);
-		tf_pack_str(pk, base);
+		names = (const char **)&base;
+		nnames = 1;
 	}
-	pk = tf_out_key(&o, "layers");
-	msgpack_pack_array(pk, nlayers);
-	for (size_t i = 0; i < nlayers; i++)
-		tf_pack_str(pk, tf_image_layer_digest(img, i));
-	sdk_pack_config(tf_out_key(&o, "config"), tf_image_config_json(img));
+	req.image = tf_image_id(img);
+	req.names = names;
+	req.n_names = nnames;
 	/* Where it came from, for the console's Images view. */
-	tf_out_str(&o, "origin", tf_registry_is_ref(image) ? image : local);
+	req.origin = tf_registry_is_ref(image) ? image : local;
+	msgpack_sbuffer_init(&cfg_sb);
+	msgpack_packer_init(&cfg_pk, &cfg_sb, msgpack_sbuffer_write);
+	sdk_pack_config(&cfg_pk, tf_image_config_json(img));
+	msgpack_unpacked_init(&cfg);
+	if (msgpack_unpack_next(&cfg, cfg_sb.data, cfg_sb.size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS)
+		req.config = &cfg.data;
+	tf_out_init(&o, "image_put");
+	tf_image_msg_pack(&req, &o);
+	msgpack_unpacked_destroy(&cfg);
+	msgpack_sbuffer_destroy(&cfg_sb);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err) != 0)
 		goto out;
 	if (progress != NULL)
 		progress("image", 1, 1, arg);
-	tf_info("Image stored: %.12s (%s)", tf_image_id(img),
-	    nnames > 0 ? names[0] : base);
+	tf_info("Image stored: %.12s (%s)", tf_image_id(img), names[0]);
 	rc = 0;
 out:
 	if (rc == 0 && id_out != NULL)
 		snprintf(id_out, id_size, "%s", tf_image_id(img));
+	tf_image_msg_free(&rep);
+	free(digests);
 	free(base);
 	free(local);
 	tf_image_destroy(&img);
@@ -575,28 +592,33 @@ int
 tf_location_last_image(tf_location *loc, char *id_out, size_t id_size,
 		       tf_err *err)
 {
+	tf_image_msg rec;
 	tf_reply r;
-	int rc;
+	int rc = 0;
 
-	if (sdk_image_remote(loc, ".", &r, err) != 0)
+	if (sdk_image_remote(loc, ".", &r, &rec, err) != 0)
 		return -1;
-	rc = tf_obj_str(r.params, "image", id_out, id_size, true, err);
+	if (rec.image[0] == '\0')
+		rc = tf_err_set(err, "missing parameter: image");
+	else
+		snprintf(id_out, id_size, "%s", rec.image);
+	tf_image_msg_free(&rec);
 	tf_reply_fini(&r);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 int
 tf_location_image_ports(tf_location *loc, const char *image, int *ports,
 			size_t max, tf_err *err)
 {
-	const msgpack_object *cfg, *arr;
+	const msgpack_object *arr;
+	tf_image_msg rec;
 	size_t n = 0;
 	tf_reply r;
 
-	if (sdk_image_remote(loc, image, &r, err) != 0)
+	if (sdk_image_remote(loc, image, &r, &rec, err) != 0)
 		return -1;
-	cfg = tf_obj_get(r.params, "config");
-	arr = cfg != NULL ? tf_obj_get(cfg, "ports") : NULL;
+	arr = rec.config != NULL ? tf_obj_get(rec.config, "ports") : NULL;
 	if (arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY) {
 		for (uint32_t i = 0; i < arr->via.array.size; i++) {
 			const msgpack_object *p = &arr->via.array.ptr[i];
@@ -609,6 +631,7 @@ tf_location_image_ports(tf_location *loc, const char *image, int *ports,
 			n++;
 		}
 	}
+	tf_image_msg_free(&rec);
 	tf_reply_fini(&r);
 	return (int)(n > max ? max : n);
 }

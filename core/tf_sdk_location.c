@@ -65,7 +65,7 @@ sdk_note_volume(tf_location *loc, const msgpack_object *rec)
 {
 	char id[TF_MODEL_ID], node[TF_MODEL_ID] = "";
 	int64_t node_id = 0;
-	tf_volume *v = NULL;
+	tf_volume *v;
 
 	if (tf_obj_str(rec, "volume", id, sizeof id, true, NULL) != 0)
 		return;
@@ -76,15 +76,7 @@ sdk_note_volume(tf_location *loc, const msgpack_object *rec)
 				snprintf(node, sizeof node, "%s",
 				    loc->nodes[i]->name);
 	}
-	for (size_t i = 0; i < loc->n_volumes; i++)
-		if (strcmp(loc->volumes[i]->id, id) == 0)
-			v = loc->volumes[i];
-	if (v == NULL) {
-		v = tf_calloc(1, sizeof *v);
-		v->loc = loc;
-		snprintf(v->id, sizeof v->id, "%s", id);
-		SDK_PUSH(loc, volumes, v);
-	}
+	v = sdk_volume_ensure(loc, id);
 	v->gone = false;
 	if (node[0] != '\0')
 		snprintf(v->node, sizeof v->node, "%s", node);

@@ -271,6 +271,8 @@ void sdk_containers_resync(tf_location *loc, bool absent_is_gone);
 bool sdk_work_left(tf_location *loc);
 void sdk_disconnect_containers(tf_location *loc);
 tf_volume *sdk_volume_get(tf_location *loc, const tf_model_volume *r);
+/* The volume object of an id, made if there is none yet. */
+tf_volume *sdk_volume_ensure(tf_location *loc, const char *id);
 void sdk_volumes_resync(tf_location *loc);
 void sdk_container_free(tf_container *c);
 void sdk_volume_free(tf_volume *v);

@@ -12,6 +12,7 @@
 
 #include "location.h"
 #include "tf_codec_hosts.h"
+#include "tf_codec_report.h"
 #include "tf_log.h"
 
 static void
@@ -89,15 +90,59 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
  * location restart or a node restart.  A container recorded on this node
  * that the node does not report has ended while we were apart: its owner
  * hears it was destroyed. */
+/* A container record of a node's hello, taken in. */
+static void
+session_node_record(struct location *loc, struct loc_node *node,
+		    const tf_node_ctr_rec *r, double now)
+{
+	const tf_codec *rc = &tf_node_ctr_rec_codec;
+	struct loc_container *c;
+
+	if (!tf_uuid_valid(r->container))
+		return;
+	c = loc_container_find(loc, r->container);
+	if (c == NULL) {
+		c = tf_calloc(1, sizeof *c);
+		snprintf(c->id, sizeof c->id, "%s", r->container);
+		c->created = now;
+		LOC_PUSH(containers, c);
+	}
+	if (strcmp(c->state, "lost") == 0)
+		c->error[0] = '\0';	/* found again */
+	c->node_id = node->id;
+	c->user_id = r->user;
+	snprintf(c->session, sizeof c->session, "%s", r->session);
+	snprintf(c->tag, sizeof c->tag, "%s", r->tag);
+	snprintf(c->image, sizeof c->image, "%s", r->image);
+	if (r->state[0] != '\0')
+		snprintf(c->state, sizeof c->state, "%s", r->state);
+	if (TF_HAS(rc, r, ip))
+		snprintf(c->ip, sizeof c->ip, "%s", r->ip);
+	if (TF_HAS(rc, r, exit_code))
+		c->exit_code = r->exit_code;
+	if (TF_HAS(rc, r, error))
+		snprintf(c->error, sizeof c->error, "%s", r->error);
+	if (TF_HAS(rc, r, created))
+		c->created = r->created;
+	if (TF_HAS(rc, r, started))
+		c->started = r->started;
+	if (TF_HAS(rc, r, startup_ms))
+		c->startup_ms = r->startup_ms;
+	loc_event_container(loc, c);
+}
+
 static void
 session_node_containers(struct location *loc, struct loc_node *node,
 			const tf_msg *m)
 {
-	const msgpack_object_array *list = NULL;
 	double now = tf_wall_time();
+	tf_node_hello_msg h;
+	tf_err err;
 
-	if (tf_obj_array(m->params, "containers", &list, 100000, false, NULL) != 0)
-		list = NULL;
+	if (tf_node_hello_unpack(m->params, &h, &err) != 0) {
+		tf_warn("node %s: hello: %s", node->name, err.msg);
+		memset(&h, 0, sizeof h);
+	}
 	/* Forget what the node no longer has. */
 	for (size_t i = 0; i < loc->n_containers; i++) {
 		struct loc_container *c = loc->containers[i];
@@ -105,11 +150,8 @@ session_node_containers(struct location *loc, struct loc_node *node,
 
 		if (c->dead || c->node_id != node->id)
 			continue;
-		for (uint32_t k = 0; list != NULL && k < list->size; k++) {
-			char id[LOC_ID_LEN];
-
-			if (tf_obj_str(&list->ptr[k], "container", id, sizeof id,
-			    true, NULL) == 0 && strcmp(id, c->id) == 0)
+		for (size_t k = 0; k < h.n_containers; k++) {
+			if (strcmp(h.containers[k].container, c->id) == 0)
 				listed = true;
 		}
 		if (!listed) {
@@ -119,39 +161,9 @@ session_node_containers(struct location *loc, struct loc_node *node,
 			loc_event_container_gone(loc, c);
 		}
 	}
-	for (uint32_t k = 0; list != NULL && k < list->size; k++) {
-		const msgpack_object *r = &list->ptr[k];
-		char id[LOC_ID_LEN];
-		struct loc_container *c;
-
-		if (tf_obj_str(r, "container", id, sizeof id, true, NULL) != 0 ||
-		    !tf_uuid_valid(id))
-			continue;
-		c = loc_container_find(loc, id);
-		if (c == NULL) {
-			c = tf_calloc(1, sizeof *c);
-			snprintf(c->id, sizeof c->id, "%s", id);
-			c->created = now;
-			LOC_PUSH(containers, c);
-		}
-		if (strcmp(c->state, "lost") == 0)
-			c->error[0] = '\0';	/* found again */
-		c->node_id = node->id;
-		tf_obj_int(r, "user", &c->user_id, 0, INT64_MAX, false, NULL);
-		tf_obj_str(r, "session", c->session, sizeof c->session, false, NULL);
-		tf_obj_str(r, "tag", c->tag, sizeof c->tag, false, NULL);
-		tf_obj_str(r, "image", c->image, sizeof c->image, false, NULL);
-		tf_obj_str(r, "ip", c->ip, sizeof c->ip, false, NULL);
-		tf_obj_str(r, "state", c->state, sizeof c->state, false, NULL);
-		tf_obj_int(r, "exit_code", &c->exit_code, INT32_MIN, INT32_MAX,
-		    false, NULL);
-		tf_obj_str(r, "error", c->error, sizeof c->error, false, NULL);
-		tf_obj_double(r, "created", &c->created, false, NULL);
-		tf_obj_double(r, "started", &c->started, false, NULL);
-		tf_obj_int(r, "startup_ms", &c->startup_ms, 0, INT64_MAX, false,
-		    NULL);
-		loc_event_container(loc, c);
-	}
+	for (size_t k = 0; k < h.n_containers; k++)
+		session_node_record(loc, node, &h.containers[k], now);
+	tf_node_hello_free(&h);
 }
 
 /* Node k gets the k-th /node_prefix block of A.B (block 0 left out, as

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "location.h"
+#include "tf_codec_image.h"
 #include "tf_json.h"
 #include "tf_log.h"
 
@@ -54,35 +55,36 @@ int
 req_layers_missing(struct location *loc, struct loc_session *s,
 		   struct loc_node *node, const tf_msg *m, tf_err *err)
 {
-	const msgpack_object_array *layers;
-	msgpack_packer *pk;
-	size_t n = 0;
+	tf_image_msg req, rep = { 0 };
+	const char **missing;
 	tf_out o;
+	int rc = -1;
 
-	if (tf_obj_array(m->params, "layers", &layers, 4096, true, err) != 0)
+	if (tf_image_msg_unpack(m->params, &req, err) != 0)
 		return -1;
-	for (uint32_t i = 0; i < layers->size; i++) {
-		char sha[72];
-
-		if (tf_obj_as_str(&layers->ptr[i], sha, sizeof sha) != 0 ||
-		    !req_sha_valid(sha))
-			return tf_err_set(err, "layers must be sha256 hex strings");
-		if (!req_layer_present(loc, sha))
-			n++;
+	missing = tf_calloc(req.n_layers + 1, sizeof *missing);
+	rep.missing = missing;
+	if (req.layers == NULL) {
+		tf_err_set(err, "missing parameter: layers");
+		goto out;
+	}
+	for (size_t i = 0; i < req.n_layers; i++) {
+		if (!req_sha_valid(req.layers[i])) {
+			tf_err_set(err, "layers must be sha256 hex strings");
+			goto out;
+		}
+		if (!req_layer_present(loc, req.layers[i]))
+			missing[rep.n_missing++] = req.layers[i];
 	}
 	tf_out_init(&o, TF_REPLY);
-	pk = tf_out_key(&o, "missing");
-	msgpack_pack_array(pk, n);
-	for (uint32_t i = 0; i < layers->size; i++) {
-		char sha[72];
-
-		tf_obj_as_str(&layers->ptr[i], sha, sizeof sha);
-		if (!req_layer_present(loc, sha))
-			tf_pack_str(pk, sha);
-	}
+	tf_image_msg_pack(&rep, &o);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
-	return 0;
+	rc = 0;
+out:
+	free(missing);
+	tf_image_msg_free(&req);
+	return rc;
 }
 
 static struct loc_upload *
@@ -117,28 +119,64 @@ req_upload_drop(struct location *loc, struct loc_upload *u, bool remove_part)
 
 /* Chunks must arrive in order: the digest is computed as they come, so a
  * 10 GB layer is never read twice nor held in memory. */
+/* A layer_put or layer_get: its sha256 (checked, into sha[65]), offset
+ * (required) and last. */
+static int
+req_layer_named(const tf_msg *m, char *sha, int64_t *offset, bool *last,
+		tf_err *err)
+{
+	tf_image_msg req;
+	int rc = 0;
+
+	if (tf_image_msg_unpack(m->params, &req, err) != 0)
+		return -1;
+	if (!TF_HAS(&tf_image_codec, &req, sha256))
+		rc = tf_err_set(err, "missing parameter: sha256");
+	else if (!TF_HAS(&tf_image_codec, &req, offset))
+		rc = tf_err_set(err, "missing parameter: offset");
+	else if (!req_sha_valid(req.sha256))
+		rc = tf_err_set(err, "sha256 must be 64 hex digits");
+	snprintf(sha, 65, "%.64s", req.sha256);
+	*offset = req.offset;
+	if (last != NULL)
+		*last = req.last;
+	tf_image_msg_free(&req);
+	return rc;
+}
+
+/* ^ {received, complete} */
+static void
+req_layer_received(struct location *loc, struct loc_session *s,
+		   const tf_msg *m, int64_t offset, bool complete)
+{
+	tf_image_msg rep = { .received = offset + (int64_t)m->bulk_len,
+	    .complete = complete };
+	tf_out o;
+
+	TF_SET(&tf_image_codec, &rep, received);
+	TF_SET(&tf_image_codec, &rep, complete);
+	tf_out_init(&o, TF_REPLY);
+	tf_image_msg_pack(&rep, &o);
+	loc_send_session(loc, s, &o, m->id, NULL, 0);
+	tf_out_fini(&o);
+}
+
 int
 req_layer_put(struct location *loc, struct loc_session *s,
 	      struct loc_node *node, const tf_msg *m, tf_err *err)
 {
-	char sha[72], *path, part[4200];
+	char sha[65], *path, part[4200];
 	int64_t offset;
-	bool last = false;
+	bool last;
 	struct loc_upload *u;
-	tf_out o;
 
-	if (tf_msg_str(m, "sha256", sha, sizeof sha, true, err) != 0 ||
-	    tf_msg_int(m, "offset", &offset, 0, (int64_t)LAYER_MAX_BYTES, true,
-	    err) != 0 || tf_msg_bool(m, "last", &last, false, err) < 0)
+	if (req_layer_named(m, sha, &offset, &last, err) != 0)
 		return -1;
-	if (!req_sha_valid(sha))
-		return tf_err_set(err, "sha256 must be 64 hex digits");
+	if (offset > (int64_t)LAYER_MAX_BYTES)
+		return tf_err_set(err, "parameter offset must be between 0 and "
+		    "%lld", (long long)LAYER_MAX_BYTES);
 	if (req_layer_present(loc, sha)) {
-		tf_out_init(&o, TF_REPLY);
-		tf_out_int(&o, "received", offset + (int64_t)m->bulk_len);
-		tf_out_bool(&o, "complete", true);
-		loc_send_session(loc, s, &o, m->id, NULL, 0);
-		tf_out_fini(&o);
+		req_layer_received(loc, s, m, offset, true);
 		return 0;
 	}
 	path = loc_layer_path(loc, sha);
@@ -215,11 +253,7 @@ req_layer_put(struct location *loc, struct loc_session *s,
 		tf_info("layer %.12s received (%lld bytes)", sha, (long long)size);
 	}
 	free(path);
-	tf_out_init(&o, TF_REPLY);
-	tf_out_int(&o, "received", offset + (int64_t)m->bulk_len);
-	tf_out_bool(&o, "complete", last);
-	loc_send_session(loc, s, &o, m->id, NULL, 0);
-	tf_out_fini(&o);
+	req_layer_received(loc, s, m, offset, last);
 	return 0;
 }
 
@@ -227,7 +261,8 @@ int
 req_layer_get(struct location *loc, struct loc_session *s,
 	      struct loc_node *node, const tf_msg *m, tf_err *err)
 {
-	char sha[72], *path;
+	char sha[65], *path;
+	tf_image_msg rep = { 0 };
 	int64_t offset;
 	struct stat st;
 	uint8_t *buf;
@@ -235,11 +270,8 @@ req_layer_get(struct location *loc, struct loc_session *s,
 	int fd;
 	tf_out o;
 
-	if (tf_msg_str(m, "sha256", sha, sizeof sha, true, err) != 0 ||
-	    tf_msg_int(m, "offset", &offset, 0, INT64_MAX, true, err) != 0)
+	if (req_layer_named(m, sha, &offset, NULL, err) != 0)
 		return -1;
-	if (!req_sha_valid(sha))
-		return tf_err_set(err, "sha256 must be 64 hex digits");
 	path = loc_layer_path(loc, sha);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
@@ -255,91 +287,144 @@ req_layer_get(struct location *loc, struct loc_session *s,
 		free(buf);
 		return tf_err_errno(err, "cannot read layer");
 	}
+	rep.size = st.st_size;
+	rep.eof = offset + n >= st.st_size;
+	TF_SET(&tf_image_codec, &rep, size);
+	TF_SET(&tf_image_codec, &rep, eof);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_int(&o, "size", st.st_size);
-	tf_out_bool(&o, "eof", offset + n >= st.st_size);
+	tf_image_msg_pack(&rep, &o);
 	loc_send(loc, node->rid, node->rid_len, &o, m->id, buf, (size_t)n);
 	tf_out_fini(&o);
 	free(buf);
 	return 0;
 }
 
+/* A list of strings as JSON text, as the images table keeps it. */
 static char *
-req_json_text(const msgpack_object *o)
+req_strv_json(const char *const *v, size_t n)
 {
-	json_t *j = tf_json_from_obj(o);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_t *j = json_array();
+	char *text;
 
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(j, json_string(v[i]));
+	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	return s;
+	return text;
 }
 
-int
-req_image_put(struct location *loc, struct loc_session *s,
-	      struct loc_node *node, const tf_msg *m, tf_err *err)
+static void
+req_strv_free(char **v)
 {
-	char image[80], origin[512] = "", *names_text, *layers_text;
-	const msgpack_object_array *names, *layers;
-	const msgpack_object *config;
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The JSON text of a list of strings as a vector (freed with
+ * req_strv_free); NULL when it is not one. */
+static char **
+req_json_strv(const char *text, size_t *n)
+{
+	json_t *j = text != NULL ? json_loads(text, 0, NULL) : NULL;
+	char **v = NULL;
+	json_t *one;
+	size_t k;
+
+	*n = 0;
+	if (json_is_array(j)) {
+		v = tf_calloc(json_array_size(j) + 1, sizeof *v);
+		json_array_foreach(j, k, one)
+			if (json_is_string(one))
+				v[(*n)++] = tf_strdup(json_string_value(one));
+	}
+	json_decref(j);
+	return v;
+}
+
+static int
+req_image_check(struct location *loc, const tf_image_msg *req, int64_t *size,
+		tf_err *err)
+{
 	sqlite3_stmt *st;
-	int64_t size = 0;
-	tf_out o;
 
-	if (tf_msg_str(m, "image", image, sizeof image, true, err) != 0 ||
-	    tf_obj_array(m->params, "names", &names, 64, true, err) != 0 ||
-	    tf_obj_array(m->params, "layers", &layers, 512, true, err) != 0 ||
-	    tf_obj_map(m->params, "config", &config, true, err) != 0 ||
-	    tf_msg_str(m, "origin", origin, sizeof origin, false, err) < 0)
-		return -1;
-	for (uint32_t i = 0; i < layers->size; i++) {
-		char sha[72];
+	if (!TF_HAS(&tf_image_codec, req, image) || strlen(req->image) >= 80)
+		return tf_err_set(err, "missing parameter: image");
+	if (req->names == NULL)
+		return tf_err_set(err, "missing parameter: names");
+	if (req->layers == NULL)
+		return tf_err_set(err, "missing parameter: layers");
+	if (req->n_layers > 512)
+		return tf_err_set(err, "parameter layers has %zu items, at most "
+		    "512 allowed", req->n_layers);
+	if (req->config == NULL)
+		return tf_err_set(err, "missing parameter: config");
+	for (size_t i = 0; i < req->n_layers; i++) {
+		const char *sha = req->layers[i];
 
-		if (tf_obj_as_str(&layers->ptr[i], sha, sizeof sha) != 0 ||
-		    !req_sha_valid(sha))
+		if (!req_sha_valid(sha))
 			return tf_err_set(err, "layers must be sha256 hex strings");
 		if (!req_layer_present(loc, sha))
 			return tf_err_set(err, "layer %.12s has not been uploaded", sha);
 		st = loc_db_prepare(loc, "SELECT size FROM layers WHERE sha=?");
 		sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			size += sqlite3_column_int64(st, 0);
+			*size += sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	for (uint32_t i = 0; i < names->size; i++) {
-		char name[128];
-
-		if (tf_obj_as_str(&names->ptr[i], name, sizeof name) != 0)
+	for (size_t i = 0; i < req->n_names; i++) {
+		if (strlen(req->names[i]) >= 128)
 			return tf_err_set(err, "image names must be strings");
+	}
+	return 0;
+}
+
+int
+req_image_put(struct location *loc, struct loc_session *s,
+	      struct loc_node *node, const tf_msg *m, tf_err *err)
+{
+	char *names_text, *layers_text;
+	tf_image_msg req;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	sqlite3_stmt *st;
+	int64_t size = 0;
+	tf_out o;
+
+	if (tf_image_msg_unpack(m->params, &req, err) != 0)
+		return -1;
+	if (req_image_check(loc, &req, &size, err) != 0) {
+		tf_image_msg_free(&req);
+		return -1;
 	}
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	msgpack_pack_object(&pk, *config);
-	names_text = req_json_text(tf_obj_get(m->params, "names"));
-	layers_text = req_json_text(tf_obj_get(m->params, "layers"));
+	msgpack_pack_object(&pk, *req.config);
+	names_text = req_strv_json(req.names, req.n_names);
+	layers_text = req_strv_json(req.layers, req.n_layers);
 	st = loc_db_prepare(loc, "INSERT OR REPLACE INTO images(user_id, image_id,"
 	    " names, layers, config, size, created, origin) "
 	    "VALUES(?,?,?,?,?,?,?,?)");
 	sqlite3_bind_int64(st, 1, s->user_id);
-	sqlite3_bind_text(st, 2, image, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, req.image, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, names_text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, layers_text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 5, sb.data, (int)sb.size, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 6, size);
 	sqlite3_bind_double(st, 7, tf_wall_time());
-	sqlite3_bind_text(st, 8, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, req.origin, -1, SQLITE_TRANSIENT);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(names_text);
 	free(layers_text);
 	msgpack_sbuffer_destroy(&sb);
-	tf_info("image %.12s stored for %s", image, s->user_name);
-	loc_event_image(loc, s->user_id, image);
+	tf_info("image %.12s stored for %s", req.image, s->user_name);
+	loc_event_image(loc, s->user_id, req.image);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "image", image);
+	tf_image_msg_pack(&(tf_image_msg){ .image = req.image }, &o);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
+	tf_image_msg_free(&req);
 	return 0;
 }
 
@@ -386,13 +471,20 @@ int
 req_image_get(struct location *loc, struct loc_session *s,
 	      struct loc_node *node, const tf_msg *m, tf_err *err)
 {
-	char name[128], id[80];
+	tf_image_msg req, rep = { 0 };
+	char **layers, **names, id[80];
 	sqlite3_stmt *st;
 	msgpack_unpacked u;
 	tf_out o;
+	int rc;
 
-	if (tf_msg_str(m, "image", name, sizeof name, true, err) != 0 ||
-	    loc_image_resolve(loc, s->user_id, name, id, sizeof id, err) != 0)
+	if (tf_image_msg_unpack(m->params, &req, err) != 0)
+		return -1;
+	rc = !TF_HAS(&tf_image_codec, &req, image) ?
+	    tf_err_set(err, "missing parameter: image") :
+	    loc_image_resolve(loc, s->user_id, req.image, id, sizeof id, err);
+	tf_image_msg_free(&req);
+	if (rc != 0)
 		return -1;
 	st = loc_db_prepare(loc, "SELECT config, layers, names FROM images "
 	    "WHERE user_id=? AND image_id=?");
@@ -402,27 +494,23 @@ req_image_get(struct location *loc, struct loc_session *s,
 		sqlite3_finalize(st);
 		return tf_err_set(err, "image vanished");
 	}
-	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "image", id);
+	rep.image = id;
 	msgpack_unpacked_init(&u);
 	if (msgpack_unpack_next(&u, sqlite3_column_blob(st, 0),
 	    (size_t)sqlite3_column_bytes(st, 0), NULL) == MSGPACK_UNPACK_SUCCESS)
-		msgpack_pack_object(tf_out_key(&o, "config"), u.data);
+		rep.config = &u.data;
+	layers = req_json_strv((const char *)sqlite3_column_text(st, 1),
+	    &rep.n_layers);
+	names = req_json_strv((const char *)sqlite3_column_text(st, 2),
+	    &rep.n_names);
+	rep.layers = (const char *const *)layers;
+	rep.names = (const char *const *)names;
+	tf_out_init(&o, TF_REPLY);
+	tf_image_msg_pack(&rep, &o);
 	msgpack_unpacked_destroy(&u);
-	{
-		json_t *j = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-
-		if (j != NULL) {
-			tf_json_pack(tf_out_key(&o, "layers"), j);
-			json_decref(j);
-		}
-		j = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
-		if (j != NULL) {
-			tf_json_pack(tf_out_key(&o, "names"), j);
-			json_decref(j);
-		}
-	}
 	sqlite3_finalize(st);
+	req_strv_free(layers);
+	req_strv_free(names);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
 	return 0;

@@ -27,6 +27,7 @@
 
 #include "layer_unpack.h"
 #include "node.h"
+#include "tf_codec_image.h"
 #include "tf_log.h"
 
 enum layer_state { L_FETCHING, L_UNPACKING, L_DONE, L_FAILED };
@@ -226,6 +227,7 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 {
 	struct node_layer *l = arg;
 	char why[TF_ERR_LEN];
+	tf_image_msg rep;
 	int64_t size;
 	const uint8_t *p = m->bulk;
 	size_t len = m->bulk != NULL ? m->bulk_len : 0;
@@ -241,8 +243,13 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 		layers_progress(l->n);
 		return;
 	}
-	if (tf_msg_int(m, "size", &size, 0, INT64_MAX, true, NULL) != 0 ||
-	    (l->offset > 0 && (uint64_t)size != l->size) ||
+	if (tf_image_msg_unpack(m->params, &rep, NULL) != 0 ||
+	    !TF_HAS(&tf_image_codec, &rep, size))
+		size = -1;
+	else
+		size = rep.size;
+	tf_image_msg_free(&rep);
+	if (size < 0 || (l->offset > 0 && (uint64_t)size != l->size) ||
 	    l->offset + len > (uint64_t)size) {
 		layer_fail(l, "the location sent an inconsistent chunk");
 		layers_progress(l->n);
@@ -281,11 +288,12 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 static void
 layer_request(struct node_layer *l)
 {
+	tf_image_msg req = { .sha256 = l->sha, .offset = (int64_t)l->offset };
 	tf_out o;
 
+	TF_SET(&tf_image_codec, &req, offset);
 	tf_out_init(&o, "layer_get");
-	tf_out_str(&o, "sha256", l->sha);
-	tf_out_int(&o, "offset", (int64_t)l->offset);
+	tf_image_msg_pack(&req, &o);
 	if (tf_conn_request(l->n->conn, &o, NULL, 0, layer_reply_cb, l) == 0)
 		layer_fail(l, "the connection to the location is closed");
 }

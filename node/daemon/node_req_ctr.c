@@ -734,76 +734,81 @@ node_cmd_fetch(struct node *n, const tf_msg *m, tf_err *err)
 
 struct hello_ctx {
 	struct node *n;
-	msgpack_packer *pk;
+	tf_node_hello_msg msg;
+	size_t cap;
 };
+
+static tf_node_ctr_rec *
+hello_add(struct hello_ctx *h)
+{
+	tf_node_ctr_rec *r;
+
+	if (h->msg.n_containers == h->cap) {
+		h->cap = h->cap * 2 + 16;
+		h->msg.containers = tf_realloc(h->msg.containers,
+		    h->cap * sizeof *h->msg.containers);
+	}
+	r = &h->msg.containers[h->msg.n_containers++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
 
 static void
 hello_one(ctr *c, void *arg)
 {
+	const tf_codec *rc = &tf_node_ctr_rec_codec;
 	struct hello_ctx *h = arg;
 	struct node_ctr *nc = ctr_data(c);
-	msgpack_packer *pk = h->pk;
+	tf_node_ctr_rec *r;
 
 	if (nc == NULL)
 		return;
-	msgpack_pack_map(pk, 13);
-	tf_pack_kv_str(pk, "container", ctr_id(c));
-	tf_pack_kv_int(pk, "user", nc->user);
-	tf_pack_kv_str(pk, "session", nc->session);
-	tf_pack_kv_str(pk, "tag", nc->tag);
-	tf_pack_kv_str(pk, "image", nc->image);
-	tf_pack_kv_str(pk, "ip", nc->ip);
-	tf_pack_kv_str(pk, "state", ctr_state_name(ctr_get_state(c)));
-	tf_pack_kv_int(pk, "exit_code", ctr_exit_code(c));
-	tf_pack_kv_str(pk, "error", ctr_error(c));
-	tf_pack_kv_double(pk, "created", nc->created);
-	tf_pack_kv_double(pk, "started", nc->started);
-	tf_pack_kv_int(pk, "startup_ms", ctr_startup_ms(c) > 0 ?
-	    ctr_startup_ms(c) : 0);
-	tf_pack_kv_str(pk, "node", h->n->opt.name);
-}
-
-static void
-count_one(ctr *c, void *arg)
-{
-	if (ctr_data(c) != NULL)
-		(*(size_t *)arg)++;
+	r = hello_add(h);
+	r->container = ctr_id(c);
+	r->user = nc->user;
+	r->session = nc->session;
+	r->tag = nc->tag;
+	r->image = nc->image;
+	r->state = ctr_state_name(ctr_get_state(c));
+	r->ip = nc->ip;
+	r->exit_code = ctr_exit_code(c);
+	r->error = ctr_error(c);
+	r->created = nc->created;
+	r->started = nc->started;
+	r->startup_ms = ctr_startup_ms(c) > 0 ? ctr_startup_ms(c) : 0;
+	r->node = h->n->opt.name;
+	TF_SET(rc, r, ip);
+	TF_SET(rc, r, exit_code);
+	TF_SET(rc, r, error);
+	TF_SET(rc, r, created);
+	TF_SET(rc, r, started);
+	TF_SET(rc, r, startup_ms);
+	TF_SET(rc, r, node);
 }
 
 void
 node_hello_containers(struct node *n, tf_out *o)
 {
-	struct hello_ctx h = { n, NULL };
+	static const char *const no_volumes[] = { NULL };
+	struct hello_ctx h = { .n = n };
 	struct node_spawn *sp;
-	size_t count = 0;
 
-	ctr_table_foreach(n->ctrs, count_one, &count);
-	for (sp = n->spawns; sp != NULL; sp = sp->next)
-		count++;
-	h.pk = tf_out_key(o, "containers");
-	msgpack_pack_array(h.pk, (uint32_t)count);
+	h.msg.containers = tf_calloc(1, sizeof *h.msg.containers);
 	ctr_table_foreach(n->ctrs, hello_one, &h);
 	/* Spawns still waiting for layers are containers too. */
 	for (sp = n->spawns; sp != NULL; sp = sp->next) {
-		int64_t user = 0;
-		char session[NODE_ID_LEN] = "", tag[80] = "", image[160] = "";
+		tf_node_ctr_rec *r = hello_add(&h);
 
-		tf_obj_int(&sp->params.data, "user", &user, 0, INT64_MAX, false,
-		    NULL);
-		tf_obj_str(&sp->params.data, "session", session, sizeof session,
-		    false, NULL);
-		tf_obj_str(&sp->params.data, "tag", tag, sizeof tag, false, NULL);
-		tf_obj_str(&sp->params.data, "image", image, sizeof image,
-		    false, NULL);
-		msgpack_pack_map(h.pk, 6);
-		tf_pack_kv_str(h.pk, "container", sp->id);
-		tf_pack_kv_int(h.pk, "user", user);
-		tf_pack_kv_str(h.pk, "session", session);
-		tf_pack_kv_str(h.pk, "tag", tag);
-		tf_pack_kv_str(h.pk, "image", image);
-		tf_pack_kv_str(h.pk, "state", "spawning");
+		r->container = sp->id;
+		r->user = sp->req.user;
+		r->session = sp->req.session;
+		r->tag = sp->req.tag;
+		r->image = sp->req.image;
+		r->state = "spawning";
 	}
-	msgpack_pack_array(tf_out_key(o, "volumes"), 0);
+	h.msg.volumes = no_volumes;
+	tf_node_hello_pack(&h.msg, o);
+	free(h.msg.containers);
 }
 
 static void

@@ -5,9 +5,10 @@
 # the node's and location's memory per container stay within the figures
 # of docs/SCALE.md; tfresources lists them all; a new client gets the
 # offer; a new spawn, a process in one of them and a destroy work while
-# they run; the node is killed, every owner is told "lost", the restarted
-# node finds every one of them and removes it (then they are destroyed):
-# no runc container, mount or process of the test is left.  Exit 77 without root or runc.
+# they run; a location restart keeps them all; the node is killed, every
+# owner is told "lost", the restarted node finds every one of them and
+# removes it (then they are destroyed): no runc container, mount or
+# process of the test is left.  Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
 N=${SCALE_N:-1000}
 # The documented ceilings (docs/SCALE.md).
@@ -92,6 +93,23 @@ check "tfresources prints all $N (prints $listed)" [ "$listed" -ge "$N" ]
 
 step many during 300
 echo "# one more spawn beside them: $(value many extra_spawn_ms) ms"
+
+# The location restarts: the node reports all of them again and they are
+# all still running.
+tf_stop_location
+t0=$(date +%s)
+tf_start_location --node-prefix 22 --timeout 10
+wait_for_count "$TFT/loc.log" "node node1 is up" 2 120 || true
+i=0
+while [ $i -lt 600 ]; do
+	listed=$("$BUILD/cli/tfresources" --compact 2>/dev/null |
+		grep -o '"state":"running"' | wc -l)
+	[ "$listed" -ge "$N" ] && break
+	sleep 0.2; i=$((i + 1))
+done
+echo "# the restarted location had all $N back in $(($(date +%s) - t0)) s"
+check "after a location restart all $N are still running (lists $listed)" \
+	[ "$listed" -ge "$N" ]
 
 kill -9 "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true

@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "tf_codec.h"
+#include "tf_codec_all.h"
 #include "tf_codec_file.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_hosts.h"
+#include "tf_codec_image.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
@@ -340,6 +342,29 @@ test_report(void)
 	TF_SET(&tf_ctr_status_codec, &st, startup_ms);
 	roundtrip(&tf_ctr_status_codec, &st);
 	roundtrip(&tf_node_stats_codec, &ns);
+	{
+		static const char *const none[] = { NULL };
+		tf_node_ctr_rec recs[2] = {
+			{ .container = "c1", .user = 1, .session = "s",
+			  .tag = "t", .image = "i", .state = "running",
+			  .ip = "10.0.0.2", .exit_code = 0, .error = "",
+			  .created = 1.5, .started = 2.5, .startup_ms = 3,
+			  .node = "n1" },
+			{ .container = "c2", .session = "", .tag = "",
+			  .image = "i", .state = "spawning" },
+		};
+		tf_node_hello_msg h = { .containers = recs, .n_containers = 2,
+		    .volumes = none };
+
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], ip);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], exit_code);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], error);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], created);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], started);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], startup_ms);
+		TF_SET(&tf_node_ctr_rec_codec, &recs[0], node);
+		roundtrip(&tf_node_hello_codec, &h);
+	}
 	/* Presence is kept: an absent ip or startup is not "". */
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -542,6 +567,97 @@ test_tunnel(void)
 	CHECK(strstr(err.msg, "ref") != NULL);
 }
 
+/* ---- images and layers -------------------------------------------------- */
+
+static void
+image_many_layers(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "layers");
+	msgpack_pack_array(pk, TF_IMAGE_MAX_LAYERS + 1);
+	for (int i = 0; i <= TF_IMAGE_MAX_LAYERS; i++)
+		tf_pack_str(pk, "ab");
+}
+
+static void
+test_image(void)
+{
+	static const char *const names[] = { "nginx:latest", NULL };
+	static const char *const layers[] = { "aa", "bb", NULL };
+	msgpack_object cfg = { .type = MSGPACK_OBJECT_MAP };
+	tf_image_msg im = { .image = "id1", .names = names, .n_names = 1,
+	    .layers = layers, .n_layers = 2, .config = &cfg, .missing = layers,
+	    .n_missing = 1, .sha256 = "aa", .offset = 0, .last = true,
+	    .received = 10, .complete = false, .size = 10, .eof = true };
+	tf_err err;
+
+	TF_SET(&tf_image_codec, &im, offset);
+	TF_SET(&tf_image_codec, &im, last);
+	TF_SET(&tf_image_codec, &im, received);
+	TF_SET(&tf_image_codec, &im, complete);
+	TF_SET(&tf_image_codec, &im, size);
+	TF_SET(&tf_image_codec, &im, eof);
+	roundtrip(&tf_image_codec, &im);
+	CHECK(unpack_built(&tf_image_codec, image_many_layers, &im, &err) != 0);
+	CHECK(strstr(err.msg, "layers") != NULL);
+}
+
+/* ---- every family: hostile bytes ---------------------------------------- */
+
+/* Each decoder meets maps of wrong types for every one of its keys, and
+ * truncated and garbage input: refused or read, never undefined. */
+static void
+test_hostile(void)
+{
+	static const uint8_t garbage[][8] = {
+		{ 0xc1 }, { 0x81, 0xa1, 'x' }, { 0xdf, 0xff, 0xff, 0xff, 0xff },
+		{ 0x91, 0xc0 }, { 0x80 }, { 0xc0 },
+	};
+	static const uint8_t lens[] = { 1, 3, 5, 2, 1, 1 };
+
+	for (size_t k = 0; tf_codec_families[k] != NULL; k++) {
+		const tf_codec *c = tf_codec_families[k];
+		void *out = calloc(1, c->size);
+		msgpack_unpacked keep;
+		tf_err err;
+
+		for (size_t g = 0; g < sizeof lens; g++) {
+			if (tf_codec_unpack_buf(c, garbage[g], lens[g], &keep,
+			    out, &err) == 0)
+				tf_codec_free(c, out);
+			msgpack_unpacked_destroy(&keep);
+		}
+		for (size_t f = 0; f < c->nfields; f++) {
+			for (int kind = 0; kind < 5; kind++) {
+				msgpack_sbuffer sb;
+				msgpack_packer pk;
+
+				msgpack_sbuffer_init(&sb);
+				msgpack_packer_init(&pk, &sb,
+				    msgpack_sbuffer_write);
+				msgpack_pack_map(&pk, 1);
+				tf_pack_str(&pk, c->fields[f].name);
+				if (kind == 0)
+					tf_pack_str(&pk, "");
+				else if (kind == 1)
+					msgpack_pack_int64(&pk, -1);
+				else if (kind == 2)
+					msgpack_pack_array(&pk, 0);
+				else if (kind == 3)
+					msgpack_pack_map(&pk, 0);
+				else
+					msgpack_pack_bin(&pk, 0);
+				if (tf_codec_unpack_buf(c, sb.data, sb.size,
+				    &keep, out, &err) == 0)
+					tf_codec_free(c, out);
+				msgpack_unpacked_destroy(&keep);
+				msgpack_sbuffer_destroy(&sb);
+			}
+		}
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -555,6 +671,8 @@ main(void)
 	test_vol();
 	test_file();
 	test_tunnel();
+	test_image();
+	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;
 }
