@@ -51,16 +51,20 @@ expect p12 4 end
 # node3's host cut off: its underlay link goes down.
 pair_start p31 node3 node1
 expect p31 1 ok
-gone0=$(grep -c '^container_gone' "$TFT/watch.out" || true)
+lost0=$(grep -c '^container .*"state":"lost"' "$TFT/watch.out" || true)
 up0=$(grep -c '"node":"node3".*"state":"up"\|"state":"up".*"node":"node3"' "$TFT/watch.out" || true)
 start=$(date +%s)
 host_link_down 3
 wait_for "$TFT/watch.out" '^node_gone .*node3' 15 && rc=0 || rc=1
 took=$(( $(date +%s) - start ))
 check "node3 cut off is reported gone (after ${took}s)" [ "$rc" -eq 0 ]
-check "within the heartbeat timeout (2 s) plus two seconds" [ "$took" -le 4 ]
-check "its containers are reported gone" \
-	wait_for_count "$TFT/watch.out" '^container_gone' $((gone0 + 1)) 10
+# The location's timeout is 2 s; the margin is for a loaded machine.
+check "within the heartbeat timeout (2 s) and a margin" [ "$took" -le 10 ]
+# Cut off is not dead: the containers may still run, so their owners are
+# told "lost" (they become destroyed if the node stays away or returns
+# without them).
+check "its containers are reported lost" \
+	wait_for_count "$TFT/watch.out" '^container .*"state":"lost"' $((lost0 + 1)) 10
 check "node1 withdraws node3's routes" wait_route 1 "$sub3" absent 10
 check "node2 withdraws node3's routes" wait_route 2 "$sub3" absent 10
 expect p31 2 end
