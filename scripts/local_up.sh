@@ -1,7 +1,8 @@
 #!/bin/sh
 # Brings up the embedded default: a location and a node on this machine,
-# an account called "local" for the current user, and the demo images
-# pushed to it.  Idempotent: what is already running or present is kept.
+# an account called "local" for the current user, and the images pushed to
+# it: the small ones made from host binaries and the seeds' real ones made
+# from Debian's archive.  Idempotent: what is already running or present is kept.
 #   scripts/local_up.sh [BUILD_DIR]
 # Environment: TF_LOCAL_STATE (default ~/.local/state/20ft-local),
 #              TF_LOCAL_PORT (default 2020), TF_DIR (default ~/.20ft).
@@ -59,7 +60,20 @@ fi
 
 images=$state/images
 TF_IMAGES=$images "$top/scripts/build_images.sh" "$images" >/dev/null
-for img in busybox nginx env-test ends-test; do
-	TF_DIR=$acct "$build/cli/tfcache" --location local "$images/$img" >/dev/null
+for img in busybox alpine nginx env-test ends-test; do
+	TF_DIR=$acct "$build/cli/tfcache" -q --location local "$images/$img"
 done
-echo "local-up: images busybox nginx env-test ends-test are at the location"
+echo "local-up: images busybox alpine nginx env-test ends-test are at the location"
+
+# The seeds' real images, built from Debian's archive: minutes the first
+# time on a machine, then taken from the cache.  Without the archive the
+# rest still works.
+echo "local-up: images debian postgres redis python (built once from Debian's archive; cached after)"
+if TF_IMAGES=$images "$top/scripts/build_debian_images.sh" "$images"; then
+	for img in debian postgres redis python; do
+		TF_DIR=$acct "$build/cli/tfcache" -q --location local "$images/$img"
+	done
+	echo "local-up: images debian postgres redis python are at the location"
+else
+	echo "local-up: the Debian images could not be built (is deb.debian.org reachable?); the others are there" >&2
+fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job on the embedded default: installs what is missing, builds,
-# brings up a local location and node with the demo images, and opens the
-# operator console on it.  Quit the console with q (or :q); the location and
+# brings up a local location and node with the images (scripts/local_up.sh),
+# and opens the operator console on it.  Quit the console with q (or :q); the location and
 # node keep running (scripts/local_down.sh stops them).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
