@@ -33,7 +33,33 @@ sdk_path_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* A path as given, or a bare name under $TF_IMAGES or ./build/images. */
+/* A file (an archive), or a directory that holds an image: an OCI layout
+ * (index.json) or an unpacked docker save (manifest.json). */
+static bool
+sdk_path_is_image(const char *p)
+{
+	struct stat st;
+	char *f;
+	bool yes;
+
+	if (stat(p, &st) != 0)
+		return false;
+	if (!S_ISDIR(st.st_mode))
+		return true;
+	f = tf_asprintf("%s/index.json", p);
+	yes = sdk_path_exists(f);
+	free(f);
+	if (!yes) {
+		f = tf_asprintf("%s/manifest.json", p);
+		yes = sdk_path_exists(f);
+		free(f);
+	}
+	return yes;
+}
+
+/* A path as given, or a bare name under $TF_IMAGES or ./build/images.  A
+ * bare name is a path here only if what it names holds an image: `tf
+ * debian` in a directory with a debian/ of sources means the image. */
 static char *
 sdk_image_local(const char *image)
 {
@@ -42,7 +68,7 @@ sdk_image_local(const char *image)
 
 	if (strcmp(image, ".") == 0)
 		return NULL;
-	if (strchr(image, '/') != NULL || sdk_path_exists(image)) {
+	if (strchr(image, '/') != NULL || sdk_path_is_image(image)) {
 		if (sdk_path_exists(image))
 			return tf_strdup(image);
 		return NULL;

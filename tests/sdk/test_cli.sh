@@ -101,6 +101,13 @@ check "tf . runs the last pushed image (ends-test)" sh -c "[ $rc = 0 ] && grep -
 out=$("$TFB" -q busybox echo replaced-entrypoint) || true
 check "COMMAND replaces the entrypoint" [ "$out" = replaced-entrypoint ]
 
+# A bare name is the location's image even where a directory of that name
+# (sources, not an image) is in the way, as debian/ is in this tree.
+mkdir -p "$TFT/cwd/busybox"
+echo "not an image" > "$TFT/cwd/busybox/README"
+out=$(cd "$TFT/cwd" && "$TFB" -q busybox echo by-name) || true
+check "a directory that holds no image does not shadow an image name" [ "$out" = by-name ]
+
 # -ti: a terminal bridged through a pty (script(1) provides one).
 if command -v script >/dev/null; then
 	( sleep 3; printf 'echo tty-$((6*7))\r'; sleep 1; printf 'exit 4\r'; sleep 2 ) |
