@@ -214,6 +214,11 @@ if [ "${1:-}" = --hook ]; then
 	# mmdebstrap copies these from the host; runc bind-mounts over them.
 	: >"$chroot/etc/resolv.conf"
 	: >"$chroot/etc/hostname"
+	# apt leaves its partial/ directories owned by root or by _apt
+	# depending on how it last ran: one owner, as Debian ships them, so
+	# the base layer's digest does not depend on it.
+	chroot "$chroot" chown _apt:root /var/cache/apt/archives/partial \
+		/var/lib/apt/lists/partial 2>/dev/null || true
 	exit 0
 fi
 
