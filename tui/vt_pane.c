@@ -502,7 +502,8 @@ vt_pane_process(vt_pane *pane, size_t max_bytes, unsigned max_ms)
 			n = max_bytes - done;
 		if (n > PANE_PARSE_STEP)
 			n = PANE_PARSE_STEP;
-		vterm_input_write(pane->vt, pane->in + pane->in_off, n);
+		vterm_input_write(pane->vt, pane->in + pane->in_off,
+		    vt_guard_filter(&pane->guard, pane->in + pane->in_off, n));
 		pane->in_off += n;
 		pane->in_len -= n;
 		done += n;

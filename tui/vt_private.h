@@ -10,6 +10,7 @@
 
 #include <vterm.h>
 
+#include "vt_guard.h"
 #include "vt_pane.h"
 
 /* One scrollback line; cells beyond ncells are blank default cells. */
@@ -55,6 +56,7 @@ struct vt_pane {
 	unsigned	 redraw_ms;
 
 	/* Bytes fed but not parsed yet: in[in_off .. in_off + in_len). */
+	struct vt_guard	 guard;		/* what libvterm must not see */
 	char		*in;
 	size_t		 in_off, in_len, in_cap, in_max;
 	size_t		 slice_bytes;
