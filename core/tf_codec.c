@@ -116,6 +116,7 @@ codec_field(const tf_field *f, const msgpack_object *o, void *out, tf_err *err)
 		*AT(out, f->off, bool) = o->via.boolean;
 		return 0;
 	case TF_FT_DOUBLE:
+	case TF_FT_NUM:
 		if (o->type == MSGPACK_OBJECT_FLOAT32 ||
 		    o->type == MSGPACK_OBJECT_FLOAT64)
 			*AT(out, f->off, double) = o->via.f64;
@@ -202,6 +203,8 @@ codec_field(const tf_field *f, const msgpack_object *o, void *out, tf_err *err)
 	return tf_err_set(err, "parameter %s has an unknown type", f->name);
 }
 
+static void codec_free_field(const tf_field *f, void *v);
+
 /* Absent strings read as "" so that no consumer meets NULL. */
 static void
 codec_defaults(const tf_codec *c, void *out)
@@ -249,6 +252,10 @@ tf_codec_unpack(const tf_codec *c, const msgpack_object *o, void *out,
 			continue;
 		}
 		if (codec_field(f, v, out, err) != 0) {
+			if (c->lenient && !(f->flags & TF_FF_REQUIRED)) {
+				codec_free_field(f, out);
+				continue;
+			}
 			tf_codec_free(c, out);
 			return -1;
 		}
@@ -275,44 +282,57 @@ tf_codec_unpack_buf(const tf_codec *c, const void *buf, size_t len,
 	return tf_codec_unpack(c, &keep->data, out, err);
 }
 
+/* Frees what unpacking field f allocated and clears it. */
+static void
+codec_free_field(const tf_field *f, void *v)
+{
+	switch (f->type) {
+	case TF_FT_STR: {
+		const char *s = *AT(v, f->off, const char *);
+
+		if (s != codec_empty)
+			free((void *)(uintptr_t)s);
+		*AT(v, f->off, const char *) = NULL;
+		break;
+	}
+	case TF_FT_STRV: {
+		const char **sv = *AT(v, f->off, const char **);
+
+		for (size_t k = 0; sv != NULL && sv[k] != NULL; k++)
+			free((void *)(uintptr_t)sv[k]);
+		free(sv);
+		*AT(v, f->off, const char **) = NULL;
+		*AT(v, f->count_off, size_t) = 0;
+		break;
+	}
+	case TF_FT_LIST: {
+		char *items = *AT(v, f->off, char *);
+		size_t n = *AT(v, f->count_off, size_t);
+
+		for (size_t k = 0; items != NULL && k < n; k++)
+			tf_codec_free(f->sub, items + k * f->sub->size);
+		free(items);
+		*AT(v, f->off, char *) = NULL;
+		*AT(v, f->count_off, size_t) = 0;
+		break;
+	}
+	case TF_FT_STRUCT:
+		tf_codec_free(f->sub, AT(v, f->off, void));
+		break;
+	case TF_FT_BIN:
+		*AT(v, f->off, const uint8_t *) = NULL;
+		*AT(v, f->count_off, size_t) = 0;
+		break;
+	default:
+		break;
+	}
+}
+
 void
 tf_codec_free(const tf_codec *c, void *v)
 {
-	for (size_t i = 0; i < c->nfields; i++) {
-		const tf_field *f = &c->fields[i];
-
-		switch (f->type) {
-		case TF_FT_STR: {
-			const char *s = *AT(v, f->off, const char *);
-
-			if (s != codec_empty)
-				free((void *)(uintptr_t)s);
-			break;
-		}
-		case TF_FT_STRV: {
-			const char **sv = *AT(v, f->off, const char **);
-
-			for (size_t k = 0; sv != NULL && sv[k] != NULL; k++)
-				free((void *)(uintptr_t)sv[k]);
-			free(sv);
-			break;
-		}
-		case TF_FT_LIST: {
-			char *items = *AT(v, f->off, char *);
-			size_t n = *AT(v, f->count_off, size_t);
-
-			for (size_t k = 0; items != NULL && k < n; k++)
-				tf_codec_free(f->sub, items + k * f->sub->size);
-			free(items);
-			break;
-		}
-		case TF_FT_STRUCT:
-			tf_codec_free(f->sub, AT(v, f->off, void));
-			break;
-		default:
-			break;
-		}
-	}
+	for (size_t i = 0; i < c->nfields; i++)
+		codec_free_field(&c->fields[i], v);
 	memset(v, 0, c->size);
 }
 
@@ -342,6 +362,7 @@ codec_present(const tf_codec *c, size_t i, const void *v)
 	case TF_FT_BOOL:
 		return !opt || *CAT(v, f->off, bool);
 	case TF_FT_DOUBLE:
+	case TF_FT_NUM:
 		return !opt || *CAT(v, f->off, double) != 0;
 	case TF_FT_STRV:	/* NULL absent, empty list present */
 	case TF_FT_LIST:
@@ -390,6 +411,17 @@ codec_pack_one(const tf_field *f, const void *v, msgpack_packer *pk)
 	case TF_FT_DOUBLE:
 		msgpack_pack_double(pk, *CAT(v, f->off, double));
 		break;
+	case TF_FT_NUM: {
+		double d = *CAT(v, f->off, double);
+
+		/* 2^63 itself does not fit: the bound is exclusive. */
+		if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+		    d == (double)(int64_t)d)
+			msgpack_pack_int64(pk, (int64_t)d);
+		else
+			msgpack_pack_double(pk, d);
+		break;
+	}
 	case TF_FT_STRV: {
 		const char *const *sv = *CAT(v, f->off, const char *const *);
 		size_t n = sv != NULL ? *CAT(v, f->count_off, size_t) : 0;

@@ -5,9 +5,10 @@
  * Each kind lives in a table: a dense vector of entries (so views iterate
  * without hashing) plus an open-addressing index by id with backward-shift
  * deletion, so 10,000 containers cost O(1) per push.  A removal swaps the
- * last entry into the hole and fixes its index slot.  Parsing is tolerant in
- * the way a console must be: absent fields keep their value, a field of the
- * wrong type is ignored, but a record without a valid id is rejected.
+ * last entry into the hole and fixes its index slot.  Records are read with
+ * the offer codecs (tf_codec_offer.h), which are tolerant in the way a
+ * console must be: absent fields keep their value, a field of the wrong
+ * type is ignored, but a record without a valid id is rejected.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tf_codec_offer.h"
 #include "tf_log.h"
 #include "tf_model.h"
 #include "tf_msg.h"
@@ -272,224 +274,179 @@ tf_model_unlisten(tf_model *m, tf_model_fn fn, void *arg)
 	}
 }
 
-/* ---- tolerant field readers ------------------------------------------ */
+/* ---- records, from the offer codec (tf_codec_offer.h) ------------------ */
 
-/* Copies a str/bin field; nil clears it; absent or other types keep it. */
+_Static_assert((int)TF_MODEL_NODE == (int)TF_REC_NODE &&
+    (int)TF_MODEL_CONTAINER == (int)TF_REC_CONTAINER &&
+    (int)TF_MODEL_TUNNEL == (int)TF_REC_TUNNEL &&
+    (int)TF_MODEL_VOLUME == (int)TF_REC_VOLUME &&
+    (int)TF_MODEL_IMAGE == (int)TF_REC_IMAGE,
+    "tf_model_kind starts with the kinds of tf_rec_kind");
+
+/* One record as unpacked: the codecs are lenient, so a field of the wrong
+ * type is left out and the record's other fields still count. */
+union model_wire {
+	tf_node_rec node;
+	tf_ctr_rec container;
+	tf_tunnel_rec tunnel;
+	tf_vol_rec volume;
+	tf_image_rec image;
+};
+
+/* Copies a record's string into a fixed field, cut to fit.  A display
+ * string must not carry control characters. */
 static void
-rec_str(const msgpack_object *map, const char *key, char *buf, size_t size)
+rec_copy(char *buf, size_t size, const char *s)
 {
-	const msgpack_object *o = tf_obj_get(map, key);
-	const char *p;
-	size_t len;
+	size_t len = strlen(s);
 
-	if (o == NULL)
-		return;
-	if (o->type == MSGPACK_OBJECT_NIL) {
-		buf[0] = '\0';
-		return;
-	}
-	if (o->type == MSGPACK_OBJECT_STR) {
-		p = o->via.str.ptr;
-		len = o->via.str.size;
-	} else if (o->type == MSGPACK_OBJECT_BIN) {
-		p = o->via.bin.ptr;
-		len = o->via.bin.size;
-	} else
-		return;
 	if (len >= size)
 		len = size - 1;
-	memcpy(buf, p, len);
+	memcpy(buf, s, len);
 	buf[len] = '\0';
-	/* A display string must not carry control characters. */
 	for (; len > 0; len--) {
 		if ((unsigned char)buf[len - 1] < 0x20 || buf[len - 1] == 0x7f)
 			buf[len - 1] = '?';
 	}
 }
 
-static bool
-rec_number(const msgpack_object *o, double *out)
-{
-	switch (o->type) {
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		*out = (double)o->via.u64;
-		return true;
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		*out = (double)o->via.i64;
-		return true;
-	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64:
-		*out = o->via.f64;
-		return true;
-	case MSGPACK_OBJECT_BOOLEAN:
-		*out = o->via.boolean ? 1 : 0;
-		return true;
-	default:
-		return false;
-	}
-}
+/* A field that came replaces what the model had; one that did not keeps
+ * it, so a partial record never blanks a column. */
+#define REC_STR(c, r, f, dst) do { \
+	if (TF_HAS(c, r, f)) \
+		rec_copy(dst, sizeof(dst), (r)->f); \
+} while (0)
+#define REC_VAL(c, r, f, dst) do { \
+	if (TF_HAS(c, r, f)) \
+		(dst) = (r)->f; \
+} while (0)
 
-static void
-rec_double(const msgpack_object *map, const char *key, double *out)
-{
-	const msgpack_object *o = tf_obj_get(map, key);
-	double v;
-
-	if (o != NULL && rec_number(o, &v))
-		*out = v;
-}
-
-static void
-rec_int(const msgpack_object *map, const char *key, int64_t *out)
-{
-	const msgpack_object *o = tf_obj_get(map, key);
-
-	if (o == NULL)
-		return;
-	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-		*out = o->via.u64 > INT64_MAX ? INT64_MAX : (int64_t)o->via.u64;
-	else if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-		*out = o->via.i64;
-	else if (o->type == MSGPACK_OBJECT_FLOAT32 ||
-	    o->type == MSGPACK_OBJECT_FLOAT64)
-		*out = (int64_t)o->via.f64;
-	else if (o->type == MSGPACK_OBJECT_NIL)
-		*out = 0;
-}
-
-static void
-rec_bool(const msgpack_object *map, const char *key, bool *out)
-{
-	const msgpack_object *o = tf_obj_get(map, key);
-	double v;
-
-	if (o != NULL && rec_number(o, &v))
-		*out = v != 0;
-}
-
-/* The record's id: required, a non-empty str without control chars. */
+/* Unpacks a record of a kind; its id (the first field) must be a
+ * non-empty string without blanks or control characters that fits. */
 static int
-rec_id(const msgpack_object *map, const char *key, char *buf, tf_err *err)
+rec_unpack(tf_model_kind kind, const msgpack_object *o, union model_wire *w,
+	   char *id, tf_err *err)
 {
-	const msgpack_object *o;
+	const tf_codec *c = tf_rec_codec((tf_rec_kind)kind);
+	const char *s;
 	size_t i;
 
-	if (map == NULL || map->type != MSGPACK_OBJECT_MAP)
-		return tf_err_set(err, "%s record is not a map", key);
-	o = tf_obj_get(map, key);
-	if (o == NULL)
-		return tf_err_set(err, "%s record without '%s'", key, key);
-	if (tf_obj_as_str(o, buf, TF_MODEL_ID) != 0 || buf[0] == '\0')
-		return tf_err_set(err, "%s record with a bad '%s'", key, key);
-	for (i = 0; buf[i] != '\0'; i++) {
-		if ((unsigned char)buf[i] <= 0x20 || buf[i] == 0x7f)
-			return tf_err_set(err, "%s record with a bad '%s'", key,
-			    key);
+	if (tf_codec_unpack(c, o, w, err) != 0)
+		return -1;
+	s = *(const char *const *)(const void *)((const char *)w +
+	    c->fields[0].off);
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			break;
 	}
+	if (s[0] == '\0' || s[i] != '\0' || i >= TF_MODEL_ID) {
+		tf_codec_free(c, w);
+		return tf_err_set(err, "%s record with a bad '%s'",
+		    c->fields[0].name, c->fields[0].name);
+	}
+	memcpy(id, s, i + 1);
 	return 0;
 }
 
-/* ---- per-kind parsers ------------------------------------------------ */
-
 static void
-model_parse_node(tf_model_node *n, const msgpack_object *o)
+model_set_node(tf_model_node *n, const tf_node_rec *r)
 {
-	char state[16] = "";
+	const tf_codec *c = &tf_node_rec_codec;
 
-	rec_str(o, "name", n->name, sizeof n->name);
+	REC_STR(c, r, name, n->name);
 	if (n->name[0] == '\0')
 		snprintf(n->name, sizeof n->name, "%.*s", 12, n->id);
-	rec_str(o, "state", state, sizeof state);
-	if (state[0] != '\0')
-		n->up = strcmp(state, "up") == 0;
-	rec_int(o, "cpus", &n->cpus);
-	rec_double(o, "cpu_pct", &n->cpu_pct);
-	rec_int(o, "mem_total_mb", &n->mem_total_mb);
-	rec_int(o, "mem_free_mb", &n->mem_free_mb);
-	rec_double(o, "paging", &n->paging);
-	rec_int(o, "containers", &n->containers);
-	rec_double(o, "load1", &n->load1);
-	rec_str(o, "subnet", n->subnet, sizeof n->subnet);
-	rec_str(o, "address", n->address, sizeof n->address);
+	if (TF_HAS(c, r, state) && r->state[0] != '\0')
+		n->up = strcmp(r->state, "up") == 0;
+	REC_VAL(c, r, cpus, n->cpus);
+	REC_VAL(c, r, cpu_pct, n->cpu_pct);
+	REC_VAL(c, r, mem_total_mb, n->mem_total_mb);
+	REC_VAL(c, r, mem_free_mb, n->mem_free_mb);
+	REC_VAL(c, r, paging, n->paging);
+	REC_VAL(c, r, containers, n->containers);
+	REC_VAL(c, r, load1, n->load1);
+	REC_STR(c, r, subnet, n->subnet);
+	REC_STR(c, r, address, n->address);
 }
 
 static void
-model_parse_container(tf_model_container *c, const msgpack_object *o)
+model_set_container(tf_model_container *m, const tf_ctr_rec *r)
 {
-	char state[16] = "";
+	const tf_codec *c = &tf_ctr_rec_codec;
 
-	rec_str(o, "node", c->node, sizeof c->node);
-	rec_str(o, "tag", c->tag, sizeof c->tag);
-	rec_str(o, "image", c->image, sizeof c->image);
-	rec_str(o, "ip", c->ip, sizeof c->ip);
-	rec_str(o, "state", state, sizeof state);
-	if (state[0] != '\0')
-		c->state = tf_model_ctr_state_parse(state);
-	rec_int(o, "exit_code", &c->exit_code);
-	rec_str(o, "error", c->error, sizeof c->error);
-	rec_str(o, "session", c->session, sizeof c->session);
-	rec_str(o, "session_name", c->session_name, sizeof c->session_name);
+	REC_STR(c, r, node, m->node);
+	REC_STR(c, r, tag, m->tag);
+	REC_STR(c, r, image, m->image);
+	REC_STR(c, r, ip, m->ip);
+	if (TF_HAS(c, r, state) && r->state[0] != '\0')
+		m->state = tf_model_ctr_state_parse(r->state);
+	REC_VAL(c, r, exit_code, m->exit_code);
+	REC_STR(c, r, error, m->error);
+	REC_STR(c, r, session, m->session);
+	REC_STR(c, r, session_name, m->session_name);
 	/* "user" is the owner's numeric id; people read names. */
-	rec_str(o, "user_name", c->user, sizeof c->user);
-	rec_double(o, "created", &c->created);
-	rec_double(o, "started", &c->started);
-	rec_int(o, "startup_ms", &c->startup_ms);
+	REC_STR(c, r, user_name, m->user);
+	REC_VAL(c, r, created, m->created);
+	REC_VAL(c, r, started, m->started);
+	REC_VAL(c, r, startup_ms, m->startup_ms);
 }
 
 static void
-model_parse_tunnel(tf_model_tunnel *t, const msgpack_object *o)
+model_set_tunnel(tf_model_tunnel *t, const tf_tunnel_rec *r)
 {
-	rec_str(o, "container", t->container, sizeof t->container);
-	rec_int(o, "port", &t->port);
-	rec_int(o, "localport", &t->localport);
-	rec_str(o, "session", t->session, sizeof t->session);
-	rec_str(o, "session_name", t->session_name, sizeof t->session_name);
-	rec_str(o, "user_name", t->user, sizeof t->user);
-	rec_int(o, "conns", &t->conns);
-	rec_int(o, "bytes_in", &t->bytes_in);
-	rec_int(o, "bytes_out", &t->bytes_out);
+	const tf_codec *c = &tf_tunnel_rec_codec;
+
+	REC_STR(c, r, container, t->container);
+	REC_VAL(c, r, port, t->port);
+	REC_VAL(c, r, localport, t->localport);
+	REC_STR(c, r, session, t->session);
+	REC_STR(c, r, session_name, t->session_name);
+	REC_STR(c, r, user_name, t->user);
+	REC_VAL(c, r, conns, t->conns);
+	REC_VAL(c, r, bytes_in, t->bytes_in);
+	REC_VAL(c, r, bytes_out, t->bytes_out);
 }
 
 static void
-model_parse_volume(tf_model_volume *v, const msgpack_object *o)
+model_set_volume(tf_model_volume *v, const tf_vol_rec *r)
 {
-	const msgpack_object *mounts = tf_obj_get(o, "mounts");
-	uint32_t i;
+	const tf_codec *c = &tf_vol_rec_codec;
 
-	rec_str(o, "tag", v->tag, sizeof v->tag);
-	rec_str(o, "node", v->node, sizeof v->node);
-	rec_str(o, "user_name", v->user, sizeof v->user);
-	rec_bool(o, "snapshot", &v->snapshot);
-	if (mounts != NULL && mounts->type == MSGPACK_OBJECT_ARRAY) {
-		v->nmounts = 0;
-		for (i = 0; i < mounts->via.array.size; i++) {
-			if (v->nmounts < TF_MODEL_MOUNTS &&
-			    tf_obj_as_str(&mounts->via.array.ptr[i],
-			    v->mounts[v->nmounts], TF_MODEL_ID) != 0)
+	REC_STR(c, r, tag, v->tag);
+	REC_STR(c, r, node, v->node);
+	REC_STR(c, r, user_name, v->user);
+	REC_VAL(c, r, snapshot, v->snapshot);
+	if (!TF_HAS(c, r, mounts))
+		return;
+	/* nmounts counts them all; the first TF_MODEL_MOUNTS are kept. */
+	v->nmounts = 0;
+	for (size_t i = 0; i < r->n_mounts; i++) {
+		if (v->nmounts < TF_MODEL_MOUNTS) {
+			if (strlen(r->mounts[i]) >= TF_MODEL_ID)
 				continue;
-			v->nmounts++;
+			rec_copy(v->mounts[v->nmounts], TF_MODEL_ID,
+			    r->mounts[i]);
 		}
+		v->nmounts++;
 	}
 }
 
 static void
-model_parse_image(tf_model_image *im, const msgpack_object *o)
+model_set_image(tf_model_image *im, const tf_image_rec *r)
 {
-	const msgpack_object *names = tf_obj_get(o, "names");
-	const msgpack_object *layers = tf_obj_get(o, "layers");
-	char one[TF_MODEL_TEXT];
+	const tf_codec *c = &tf_image_rec_codec;
 	size_t used = 0;
-	uint32_t i;
 
-	if (names != NULL && names->type == MSGPACK_OBJECT_ARRAY) {
+	if (TF_HAS(c, r, names)) {
 		im->names[0] = '\0';
 		im->name[0] = '\0';
-		for (i = 0; i < names->via.array.size; i++) {
-			if (tf_obj_as_str(&names->via.array.ptr[i], one,
-			    sizeof one) != 0)
+		for (size_t i = 0; i < r->n_names; i++) {
+			const char *one = r->names[i];
+
+			if (strlen(one) >= TF_MODEL_TEXT)
 				continue;
 			if (im->name[0] == '\0')
-				(void)tf_snprintf(im->name, sizeof im->name, "%s", one);
+				rec_copy(im->name, sizeof im->name, one);
 			if (used + strlen(one) + 3 < sizeof im->names) {
 				used += (size_t)snprintf(im->names + used,
 				    sizeof im->names - used, "%s%s",
@@ -499,24 +456,25 @@ model_parse_image(tf_model_image *im, const msgpack_object *o)
 	}
 	if (im->name[0] == '\0')
 		snprintf(im->name, sizeof im->name, "%.12s", im->id);
-	if (layers != NULL && layers->type == MSGPACK_OBJECT_ARRAY)
-		im->layers = layers->via.array.size;
-	rec_int(o, "size", &im->size);
-	rec_double(o, "created", &im->created);
-	rec_str(o, "origin", im->origin, sizeof im->origin);
+	if (TF_HAS(c, r, layers))
+		im->layers = (int64_t)r->n_layers;
+	REC_VAL(c, r, size, im->size);
+	REC_VAL(c, r, created, im->created);
+	REC_STR(c, r, origin, im->origin);
 }
 
-/* Applies one record of a kind; the id key is the kind's wire name. */
+/* Applies one record of a kind. */
 static int
 model_apply_record(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 		   tf_err *err)
 {
 	struct model_table *t = &m->tables[kind];
+	union model_wire w;
 	char id[TF_MODEL_ID];
 	struct model_entry *e;
 	bool created;
 
-	if (rec_id(o, model_kind_names[kind], id, err) != 0)
+	if (rec_unpack(kind, o, &w, id, err) != 0)
 		return -1;
 	e = model_table_get(t, id, &created);
 	/* A node in the offer is up unless it says otherwise. */
@@ -524,23 +482,24 @@ model_apply_record(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 		e->rec.node.up = true;
 	switch (kind) {
 	case TF_MODEL_NODE:
-		model_parse_node(&e->rec.node, o);
+		model_set_node(&e->rec.node, &w.node);
 		break;
 	case TF_MODEL_CONTAINER:
-		model_parse_container(&e->rec.container, o);
+		model_set_container(&e->rec.container, &w.container);
 		break;
 	case TF_MODEL_TUNNEL:
-		model_parse_tunnel(&e->rec.tunnel, o);
+		model_set_tunnel(&e->rec.tunnel, &w.tunnel);
 		break;
 	case TF_MODEL_VOLUME:
-		model_parse_volume(&e->rec.volume, o);
+		model_set_volume(&e->rec.volume, &w.volume);
 		break;
 	case TF_MODEL_IMAGE:
-		model_parse_image(&e->rec.image, o);
+		model_set_image(&e->rec.image, &w.image);
 		break;
 	default:
 		tf_panic("model_apply_record: kind %d", kind);
 	}
+	tf_codec_free(tf_rec_codec((tf_rec_kind)kind), &w);
 	model_notify(m, kind, created ? TF_MODEL_ADDED : TF_MODEL_CHANGED, id);
 	return 0;
 }
@@ -567,10 +526,12 @@ static int
 model_apply_gone(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 		 tf_err *err)
 {
+	union model_wire w;
 	char id[TF_MODEL_ID];
 
-	if (rec_id(o, model_kind_names[kind], id, err) != 0)
+	if (rec_unpack(kind, o, &w, id, err) != 0)
 		return -1;
+	tf_codec_free(tf_rec_codec((tf_rec_kind)kind), &w);
 	if (model_table_remove(&m->tables[kind], id))
 		model_notify(m, kind, TF_MODEL_REMOVED, id);
 	if (kind == TF_MODEL_CONTAINER)
@@ -581,37 +542,28 @@ model_apply_gone(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 static int
 model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
 {
-	static const struct {
-		const char *key;
-		tf_model_kind kind;
-	} lists[] = {
-		{ "nodes", TF_MODEL_NODE },
-		{ "containers", TF_MODEL_CONTAINER },
-		{ "tunnels", TF_MODEL_TUNNEL },
-		{ "volumes", TF_MODEL_VOLUME },
-		{ "images", TF_MODEL_IMAGE },
-	};
 	const msgpack_object *arr;
 	struct model_table *procs = &m->tables[TF_MODEL_PROC];
 	tf_err one;
-	size_t k, i;
+	size_t i;
 	int rc = 0, bad = 0;
 
 	if (o == NULL || o->type != MSGPACK_OBJECT_MAP)
 		return tf_err_set(err, "offer is not a map");
 	m->quiet = true;
-	for (k = 0; k < TF_ARRAY_LEN(lists); k++) {
-		model_table_clear(&m->tables[lists[k].kind]);
-		arr = tf_obj_get(o, lists[k].key);
+	for (int k = 0; k < TF_REC_KINDS; k++) {
+		const char *key = tf_rec_list((tf_rec_kind)k);
+
+		model_table_clear(&m->tables[k]);
+		arr = tf_obj_get(o, key);
 		if (arr == NULL || arr->type != MSGPACK_OBJECT_ARRAY)
 			continue;
 		if (arr->via.array.size > MODEL_OFFER_MAX) {
-			rc = tf_err_set(err, "offer: too many %s",
-			    lists[k].key);
+			rc = tf_err_set(err, "offer: too many %s", key);
 			continue;
 		}
 		for (i = 0; i < arr->via.array.size; i++) {
-			if (model_apply_record(m, lists[k].kind,
+			if (model_apply_record(m, (tf_model_kind)k,
 			    &arr->via.array.ptr[i], &one) != 0) {
 				if (bad++ == 0)
 					tf_err_set(err, "offer: %s", one.msg);
@@ -637,36 +589,20 @@ int
 tf_model_apply(tf_model *m, const char *cmd, const msgpack_object *params,
 	       tf_err *err)
 {
-	static const struct {
-		const char *cmd;
-		tf_model_kind kind;
-		bool gone;
-	} events[] = {
-		{ "node", TF_MODEL_NODE, false },
-		{ "node_gone", TF_MODEL_NODE, true },
-		{ "container", TF_MODEL_CONTAINER, false },
-		{ "container_gone", TF_MODEL_CONTAINER, true },
-		{ "tunnel", TF_MODEL_TUNNEL, false },
-		{ "tunnel_gone", TF_MODEL_TUNNEL, true },
-		{ "volume", TF_MODEL_VOLUME, false },
-		{ "volume_gone", TF_MODEL_VOLUME, true },
-		{ "image", TF_MODEL_IMAGE, false },
-	};
-	size_t i;
+	tf_rec_kind kind;
+	bool gone;
 
 	assert(m->tag == MODEL_TAG);
 	if (strcmp(cmd, "offer") == 0)
 		return model_apply_offer(m, params, err) == 0 ? 1 : -1;
-	for (i = 0; i < TF_ARRAY_LEN(events); i++) {
-		if (strcmp(cmd, events[i].cmd) != 0)
-			continue;
-		if (events[i].gone)
-			return model_apply_gone(m, events[i].kind, params,
-			    err) == 0 ? 1 : -1;
-		return model_apply_record(m, events[i].kind, params, err) == 0
-		    ? 1 : -1;
-	}
-	return 0;
+	kind = tf_rec_event(cmd, &gone);
+	if (kind == TF_REC_KINDS)
+		return 0;
+	if (gone)
+		return model_apply_gone(m, (tf_model_kind)kind, params,
+		    err) == 0 ? 1 : -1;
+	return model_apply_record(m, (tf_model_kind)kind, params, err) == 0 ?
+	    1 : -1;
 }
 
 void

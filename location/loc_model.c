@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * loc_model.c: lookups over the location's in-memory model (sessions,
- * nodes, containers, tunnels, volumes), ownership checks, the msgpack shape
- * of each record (docs/PROTOCOL.md "Records"), and the before-sleep reaper
- * that frees what handlers only marked dead.
+ * nodes, containers, tunnels, volumes), ownership checks, and the
+ * before-sleep reaper that frees what handlers only marked dead (their
+ * records for the wire are in loc_rec.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,152 +177,6 @@ loc_tag_taken(struct location *loc, int64_t user_id, const char *tag)
 			return true;
 	}
 	return false;
-}
-
-void
-loc_pack_node(msgpack_packer *pk, const struct loc_node *n)
-{
-	msgpack_pack_map(pk, 12);
-	tf_pack_kv_str(pk, "node", n->name);
-	tf_pack_kv_str(pk, "address", n->address);
-	tf_pack_kv_int(pk, "id", n->id);
-	tf_pack_kv_str(pk, "state", n->up ? "up" : "down");
-	tf_pack_kv_int(pk, "cpus", n->cpus);
-	tf_pack_kv_int(pk, "cpu_pct", n->cpu_pct);
-	tf_pack_kv_int(pk, "mem_total_mb", n->mem_total_mb);
-	tf_pack_kv_int(pk, "mem_free_mb", n->mem_free_mb);
-	tf_pack_kv_int(pk, "paging", n->paging);
-	tf_pack_kv_int(pk, "containers", n->containers);
-	tf_pack_kv_str(pk, "subnet", n->subnet);
-	tf_pack_kv_double(pk, "load1", n->load1);
-}
-
-/* The owner's account name for a record: from a session of theirs when
- * one is here (no query), else from the database, so that a record still
- * names its owner when no session of theirs is (an admin's view of a
- * volume, a container whose session is down). */
-static void
-loc_owner_name(struct location *loc, int64_t user_id, char *name, size_t size)
-{
-	bool admin;
-
-	for (size_t i = 0; i < loc->n_sessions; i++) {
-		const struct loc_session *s = loc->sessions[i];
-
-		if (!s->dead && s->user_id == user_id) {
-			snprintf(name, size, "%s", s->user_name);
-			return;
-		}
-	}
-	if (loc_db_user_get(loc, user_id, name, size, &admin) != 0)
-		name[0] = '\0';
-}
-
-void
-loc_pack_container(struct location *loc, msgpack_packer *pk,
-		   const struct loc_container *c)
-{
-	const struct loc_session *s = loc_session_find(loc, c->session);
-	const struct loc_node *n = loc_node_find(loc, c->node_id);
-	char owner[64];
-
-	loc_owner_name(loc, c->user_id, owner, sizeof owner);
-	msgpack_pack_map(pk, 15);
-	tf_pack_kv_str(pk, "container", c->id);
-	tf_pack_kv_str(pk, "node", n != NULL ? n->name : "?");
-	tf_pack_kv_str(pk, "tag", c->tag);
-	tf_pack_kv_str(pk, "image", c->image);
-	tf_pack_kv_str(pk, "ip", c->ip);
-	tf_pack_kv_str(pk, "state", c->state);
-	tf_pack_kv_int(pk, "exit_code", c->exit_code);
-	tf_pack_kv_str(pk, "error", c->error);
-	tf_pack_kv_str(pk, "session", c->session);
-	tf_pack_kv_str(pk, "session_name", s != NULL ? s->name : "");
-	tf_pack_kv_int(pk, "user", c->user_id);
-	tf_pack_kv_str(pk, "user_name", owner);
-	tf_pack_kv_double(pk, "created", c->created);
-	tf_pack_kv_double(pk, "started", c->started);
-	tf_pack_kv_int(pk, "startup_ms", c->startup_ms);
-}
-
-void
-loc_pack_tunnel(struct location *loc, msgpack_packer *pk,
-		const struct loc_tunnel *t)
-{
-	const struct loc_session *s = loc_session_find(loc, t->session);
-	char owner[64];
-
-	loc_owner_name(loc, t->user_id, owner, sizeof owner);
-	msgpack_pack_map(pk, 11);
-	tf_pack_kv_str(pk, "tunnel", t->id);
-	tf_pack_kv_str(pk, "container", t->container);
-	tf_pack_kv_int(pk, "port", t->port);
-	tf_pack_kv_str(pk, "session", t->session);
-	tf_pack_kv_str(pk, "session_name", s != NULL ? s->name : "");
-	tf_pack_kv_int(pk, "user", t->user_id);
-	tf_pack_kv_str(pk, "user_name", owner);
-	tf_pack_kv_int(pk, "localport", t->localport);
-	tf_pack_kv_int(pk, "conns", t->conns);
-	tf_pack_kv_int(pk, "bytes_in", t->bytes_in);
-	tf_pack_kv_int(pk, "bytes_out", t->bytes_out);
-}
-
-static bool
-loc_container_mounts(const struct loc_container *c, const char *volume)
-{
-	for (size_t i = 0; i < c->n_volumes; i++)
-		if (strcmp(c->volumes[i], volume) == 0)
-			return true;
-	return false;
-}
-
-/* The first live container that mounts the volume, or NULL. */
-struct loc_container *
-loc_volume_mounted_by(struct location *loc, const char *volume)
-{
-	for (size_t i = 0; i < loc->n_containers; i++) {
-		struct loc_container *c = loc->containers[i];
-
-		if (!c->dead && loc_container_mounts(c, volume))
-			return c;
-	}
-	return NULL;
-}
-
-static void
-loc_pack_mounts(struct location *loc, msgpack_packer *pk, const char *volume)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < loc->n_containers; i++)
-		if (!loc->containers[i]->dead &&
-		    loc_container_mounts(loc->containers[i], volume))
-			n++;
-	msgpack_pack_array(pk, n);
-	for (size_t i = 0; i < loc->n_containers; i++)
-		if (!loc->containers[i]->dead &&
-		    loc_container_mounts(loc->containers[i], volume))
-			tf_pack_str(pk, loc->containers[i]->id);
-}
-
-void
-loc_pack_volume(struct location *loc, msgpack_packer *pk,
-		const struct loc_volume *v)
-{
-	const struct loc_node *n = loc_node_find(loc, v->node_id);
-	char owner[64];
-
-	loc_owner_name(loc, v->user_id, owner, sizeof owner);
-	msgpack_pack_map(pk, 8);
-	tf_pack_kv_str(pk, "volume", v->id);
-	tf_pack_kv_str(pk, "node", n != NULL ? n->name : "?");
-	tf_pack_kv_str(pk, "tag", v->tag);
-	tf_pack_kv_int(pk, "node_id", v->node_id);
-	tf_pack_str(pk, "mounts");
-	loc_pack_mounts(loc, pk, v->id);
-	tf_pack_kv_bool(pk, "snapshot", v->snapshot);
-	tf_pack_kv_int(pk, "user", v->user_id);
-	tf_pack_kv_str(pk, "user_name", owner);
 }
 
 /* A container's end changes the mounts of its volumes, and there are many

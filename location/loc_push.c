@@ -14,11 +14,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <zmq.h>
 
 #include "location.h"
-#include "tf_json.h"
 #include "tf_log.h"
 
 #define LOC_MISSED_MAX 4096
@@ -63,28 +61,14 @@ loc_push_all(struct location *loc, tf_out *o)
 		loc_send_session(loc, loc->sessions[i], o, 0, NULL, 0);
 }
 
-static void
-loc_pack_json_text(msgpack_packer *pk, const char *text)
-{
-	json_t *j = json_loads(text != NULL ? text : "[]", 0, NULL);
-
-	if (j == NULL) {
-		msgpack_pack_array(pk, 0);
-		return;
-	}
-	tf_json_pack(pk, j);
-	json_decref(j);
-}
-
 void
 loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 		bool all)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc, all ?
-	    "SELECT image_id, names, layers, size, created, user_id, origin "
-	    "FROM images ORDER BY created" :
-	    "SELECT image_id, names, layers, size, created, user_id, origin "
-	    "FROM images WHERE user_id=?1 ORDER BY created");
+	    "SELECT " LOC_IMAGE_COLUMNS " FROM images ORDER BY created" :
+	    "SELECT " LOC_IMAGE_COLUMNS " FROM images WHERE user_id=?1 "
+	    "ORDER BY created");
 	size_t n = 0;
 
 	if (!all)
@@ -94,17 +78,9 @@ loc_pack_images(struct location *loc, msgpack_packer *pk, int64_t user_id,
 	sqlite3_reset(st);
 	msgpack_pack_array(pk, n);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		msgpack_pack_map(pk, 7);
-		tf_pack_kv_str(pk, "image", (const char *)sqlite3_column_text(st, 0));
-		tf_pack_str(pk, "names");
-		loc_pack_json_text(pk, (const char *)sqlite3_column_text(st, 1));
-		tf_pack_str(pk, "layers");
-		loc_pack_json_text(pk, (const char *)sqlite3_column_text(st, 2));
-		tf_pack_kv_int(pk, "size", sqlite3_column_int64(st, 3));
-		tf_pack_kv_double(pk, "created", sqlite3_column_double(st, 4));
-		tf_pack_kv_int(pk, "user", sqlite3_column_int64(st, 5));
-		tf_pack_kv_str(pk, "origin", sqlite3_column_text(st, 6) != NULL ?
-		    (const char *)sqlite3_column_text(st, 6) : "");
+		struct loc_rec r;
+
+		loc_rec_pack(loc_rec_image(&r, st), pk);
 	}
 	sqlite3_finalize(st);
 }
@@ -146,8 +122,7 @@ loc_missed_take(struct location *loc, struct loc_session *s,
 		}
 		if (!send)
 			continue;
-		tf_out_init(&o, "container_gone");
-		tf_out_str(&o, "container", m->container);
+		tf_rec_gone_init(TF_REC_CONTAINER, m->container, &o);
 		loc_send_session(loc, s, &o, 0, NULL, 0);
 		tf_out_fini(&o);
 	}
@@ -167,142 +142,97 @@ loc_missed_drop(struct location *loc, const char *session)
 	loc_missed_take(loc, NULL, session, false);
 }
 
+/* How many records of arr (n of them) the session may see. */
+#define LOC_VISIBLE(arr, n, s, out) do { \
+	out = 0; \
+	for (size_t i_ = 0; i_ < (n); i_++) \
+		if (!(arr)[i_]->dead && loc_may_see(s, (arr)[i_]->user_id)) \
+			out++; \
+} while (0)
+
 void
 loc_push_offer(struct location *loc, struct loc_session *s)
 {
+	struct loc_rec r;
 	msgpack_packer *pk;
 	size_t n;
 	tf_out o;
 
 	tf_out_init(&o, "offer");
-	pk = tf_out_key(&o, "nodes");
-	msgpack_pack_array(pk, loc->n_nodes);
+	pk = tf_rec_list_start(TF_REC_NODE, loc->n_nodes, &o);
 	for (size_t i = 0; i < loc->n_nodes; i++)
-		loc_pack_node(pk, loc->nodes[i]);
+		loc_rec_pack(loc_rec_node(&r, loc->nodes[i]), pk);
 
-	pk = tf_out_key(&o, "containers");
-	n = 0;
+	LOC_VISIBLE(loc->containers, loc->n_containers, s, n);
+	pk = tf_rec_list_start(TF_REC_CONTAINER, n, &o);
 	for (size_t i = 0; i < loc->n_containers; i++)
 		if (!loc->containers[i]->dead &&
 		    loc_may_see(s, loc->containers[i]->user_id))
-			n++;
-	msgpack_pack_array(pk, n);
-	for (size_t i = 0; i < loc->n_containers; i++)
-		if (!loc->containers[i]->dead &&
-		    loc_may_see(s, loc->containers[i]->user_id))
-			loc_pack_container(loc, pk, loc->containers[i]);
+			loc_rec_pack(loc_rec_container(loc, &r,
+			    loc->containers[i]), pk);
 
-	pk = tf_out_key(&o, "tunnels");
-	n = 0;
+	LOC_VISIBLE(loc->tunnels, loc->n_tunnels, s, n);
+	pk = tf_rec_list_start(TF_REC_TUNNEL, n, &o);
 	for (size_t i = 0; i < loc->n_tunnels; i++)
 		if (!loc->tunnels[i]->dead && loc_may_see(s, loc->tunnels[i]->user_id))
-			n++;
-	msgpack_pack_array(pk, n);
-	for (size_t i = 0; i < loc->n_tunnels; i++)
-		if (!loc->tunnels[i]->dead && loc_may_see(s, loc->tunnels[i]->user_id))
-			loc_pack_tunnel(loc, pk, loc->tunnels[i]);
+			loc_rec_pack(loc_rec_tunnel(loc, &r, loc->tunnels[i]),
+			    pk);
 
-	pk = tf_out_key(&o, "volumes");
-	n = 0;
+	LOC_VISIBLE(loc->volumes, loc->n_volumes, s, n);
+	pk = tf_rec_list_start(TF_REC_VOLUME, n, &o);
 	for (size_t i = 0; i < loc->n_volumes; i++)
 		if (!loc->volumes[i]->dead && loc_may_see(s, loc->volumes[i]->user_id))
-			n++;
-	msgpack_pack_array(pk, n);
-	for (size_t i = 0; i < loc->n_volumes; i++)
-		if (!loc->volumes[i]->dead && loc_may_see(s, loc->volumes[i]->user_id))
-			loc_pack_volume(loc, pk, loc->volumes[i]);
+			loc_rec_pack(loc_rec_volume(loc, &r, loc->volumes[i]),
+			    pk);
 
-	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
+	loc_pack_images(loc, tf_out_key(&o, tf_rec_list(TF_REC_IMAGE)),
+	    s->user_id, s->admin);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
 	loc_missed_replay(loc, s);
 }
 
-/* Records are sent as the params map itself: pack into a scratch map and
- * copy its entries. */
-static void
-loc_event_send(struct location *loc, const char *cmd, int64_t owner,
-	       bool everyone, msgpack_sbuffer *rec)
-{
-	msgpack_unpacked u;
-	tf_out o;
-
-	msgpack_unpacked_init(&u);
-	if (msgpack_unpack_next(&u, rec->data, rec->size, NULL) ==
-	    MSGPACK_UNPACK_SUCCESS) {
-		tf_out_init(&o, cmd);
-		tf_out_copy(&o, &u.data, NULL);
-		if (everyone)
-			loc_push_all(loc, &o);
-		else
-			loc_push_owner(loc, owner, &o);
-		tf_out_fini(&o);
-	}
-	msgpack_unpacked_destroy(&u);
-}
-
 void
 loc_event_node(struct location *loc, const struct loc_node *n)
 {
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
+	struct loc_rec r;
 
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_node(&pk, n);
-	loc_event_send(loc, "node", 0, true, &sb);
-	msgpack_sbuffer_destroy(&sb);
+	loc_rec_push(loc, loc_rec_node(&r, n));
 }
 
 void
 loc_event_container(struct location *loc, const struct loc_container *c)
 {
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
+	struct loc_rec r;
 
 	if (!c->dead)
 		loc_db_container_save(loc, c);
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_container(loc, &pk, c);
-	loc_event_send(loc, "container", c->user_id, false, &sb);
-	msgpack_sbuffer_destroy(&sb);
+	loc_rec_push(loc, loc_rec_container(loc, &r, c));
 }
 
 void
 loc_event_tunnel(struct location *loc, const struct loc_tunnel *t)
 {
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
+	struct loc_rec r;
 
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_tunnel(loc, &pk, t);
-	loc_event_send(loc, "tunnel", t->user_id, false, &sb);
-	msgpack_sbuffer_destroy(&sb);
+	loc_rec_push(loc, loc_rec_tunnel(loc, &r, t));
 }
 
 void
 loc_event_volume(struct location *loc, const struct loc_volume *v)
 {
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
+	struct loc_rec r;
 
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	loc_pack_volume(loc, &pk, v);
-	loc_event_send(loc, "volume", v->user_id, false, &sb);
-	msgpack_sbuffer_destroy(&sb);
+	loc_rec_push(loc, loc_rec_volume(loc, &r, v));
 }
 
 void
-loc_event_gone(struct location *loc, int64_t owner, const char *cmd,
-	       const char *key, const char *id)
+loc_event_gone(struct location *loc, int64_t owner, tf_rec_kind kind,
+	       const char *id)
 {
 	tf_out o;
 
-	tf_out_init(&o, cmd);
-	tf_out_str(&o, key, id);
+	tf_rec_gone_init(kind, id, &o);
 	if (owner < 0)
 		loc_push_all(loc, &o);
 	else
@@ -318,33 +248,22 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
 	loc_missed_note(loc, c->user_id, c->id);
-	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
+	loc_event_gone(loc, c->user_id, TF_REC_CONTAINER, c->id);
 }
 
 void
 loc_event_image(struct location *loc, int64_t user_id, const char *image_id)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc,
-	    "SELECT names, layers, size, created, origin FROM images "
+	    "SELECT " LOC_IMAGE_COLUMNS " FROM images "
 	    "WHERE user_id=? AND image_id=?");
-	tf_out o;
 
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_text(st, 2, image_id, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		tf_out_init(&o, "image");
-		tf_out_str(&o, "image", image_id);
-		loc_pack_json_text(tf_out_key(&o, "names"),
-		    (const char *)sqlite3_column_text(st, 0));
-		loc_pack_json_text(tf_out_key(&o, "layers"),
-		    (const char *)sqlite3_column_text(st, 1));
-		tf_out_int(&o, "size", sqlite3_column_int64(st, 2));
-		tf_out_double(&o, "created", sqlite3_column_double(st, 3));
-		tf_out_int(&o, "user", user_id);
-		tf_out_str(&o, "origin", sqlite3_column_text(st, 4) != NULL ?
-		    (const char *)sqlite3_column_text(st, 4) : "");
-		loc_push_owner(loc, user_id, &o);
-		tf_out_fini(&o);
+		struct loc_rec r;
+
+		loc_rec_push(loc, loc_rec_image(&r, st));
 	}
 	sqlite3_finalize(st);
 }

@@ -257,7 +257,7 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 		if (t->dead || strcmp(t->session, s->id) != 0)
 			continue;
 		t->dead = true;
-		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
+		loc_event_gone(loc, t->user_id, TF_REC_TUNNEL, t->id);
 	}
 	loc_fwd_session_gone(loc, s->id);
 	loc_missed_drop(loc, s->id);
@@ -288,7 +288,7 @@ loc_node_gone(struct location *loc, struct loc_node *n, const char *why)
 		loc_event_container(loc, c);
 	}
 	loc_event_node(loc, n);
-	loc_event_gone(loc, -1, "node_gone", "node", n->name);
+	loc_event_gone(loc, -1, TF_REC_NODE, n->name);
 	loc_hosts_push_peers(loc);
 }
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tf_codec_offer.h"
 #include "tf_daemon.h"
 #include "tf_err.h"
 #include "tf_keys.h"
@@ -226,12 +227,37 @@ struct loc_tunnel *loc_tunnel_find(struct location *, const char *id);
 struct loc_volume *loc_volume_find(struct location *, const char *id);
 bool loc_may_see(const struct loc_session *, int64_t owner);
 bool loc_tag_taken(struct location *, int64_t user_id, const char *tag);
-void loc_pack_node(msgpack_packer *, const struct loc_node *);
-void loc_pack_container(struct location *, msgpack_packer *, const struct loc_container *);
-struct loc_container *loc_volume_mounted_by(struct location *, const char *volume);
-void loc_pack_tunnel(struct location *, msgpack_packer *, const struct loc_tunnel *);
-void loc_pack_volume(struct location *, msgpack_packer *, const struct loc_volume *);
 void loc_reap(tf_loop *, void *);
+
+/* loc_rec.c: one record of the offer (tf_codec_offer.h) and the storage
+ * its strings point into; loc_rec_fini releases it. */
+struct loc_rec {
+	tf_rec_kind kind;
+	int64_t owner_id;		/* who hears its events; -1 everyone */
+	union {
+		tf_node_rec node;
+		tf_ctr_rec ctr;
+		tf_tunnel_rec tunnel;
+		tf_vol_rec vol;
+		tf_image_rec image;
+	} u;
+	char owner[64];
+	const char **strv[2];		/* mounts; an image's names, layers */
+	bool owned;			/* the strings of strv are too */
+	char *dup[2];
+};
+/* The columns loc_rec_image reads, in its order, from table images. */
+#define LOC_IMAGE_COLUMNS \
+	"image_id, names, layers, size, created, user_id, origin"
+struct loc_rec *loc_rec_node(struct loc_rec *, const struct loc_node *);
+struct loc_rec *loc_rec_container(struct location *, struct loc_rec *, const struct loc_container *);
+struct loc_rec *loc_rec_tunnel(struct location *, struct loc_rec *, const struct loc_tunnel *);
+struct loc_rec *loc_rec_volume(struct location *, struct loc_rec *, const struct loc_volume *);
+struct loc_rec *loc_rec_image(struct loc_rec *, sqlite3_stmt *);
+void loc_rec_fini(struct loc_rec *);
+void loc_rec_pack(struct loc_rec *, msgpack_packer *);
+void loc_rec_push(struct location *, struct loc_rec *);
+struct loc_container *loc_volume_mounted_by(struct location *, const char *volume);
 
 /* loc_push.c */
 void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
@@ -241,7 +267,7 @@ void loc_push_all(struct location *, tf_out *);
 void loc_push_offer(struct location *, struct loc_session *);
 void loc_event_node(struct location *, const struct loc_node *);
 void loc_event_container(struct location *, const struct loc_container *);
-void loc_event_gone(struct location *, int64_t owner, const char *cmd, const char *key, const char *id);
+void loc_event_gone(struct location *, int64_t owner, tf_rec_kind, const char *id);
 void loc_event_container_gone(struct location *, const struct loc_container *);
 void loc_event_tunnel(struct location *, const struct loc_tunnel *);
 void loc_event_volume(struct location *, const struct loc_volume *);

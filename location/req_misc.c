@@ -228,6 +228,7 @@ req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	char name[160];
 	struct loc_container *c;
 	struct loc_volume *v;
+	struct loc_rec r;
 	tf_out o;
 
 	if (tf_msg_name(m, "name", tf_name_container, name, sizeof name, true,
@@ -240,9 +241,11 @@ req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	tf_out_init(&o, TF_REPLY);
 	tf_out_str(&o, "kind", c != NULL ? "container" : "volume");
 	if (c != NULL)
-		loc_pack_container(loc, tf_out_key(&o, "record"), c);
+		loc_rec_pack(loc_rec_container(loc, &r, c),
+		    tf_out_key(&o, "record"));
 	else
-		loc_pack_volume(loc, tf_out_key(&o, "record"), v);
+		loc_rec_pack(loc_rec_volume(loc, &r, v),
+		    tf_out_key(&o, "record"));
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
 	return 0;
@@ -267,7 +270,7 @@ tunnel_close(struct location *loc, struct loc_session *s, const tf_msg *m,
 		loc_node_command(loc, loc_node_find(loc, c->node_id), &o, NULL);
 	tf_out_fini(&o);
 	t->dead = true;
-	loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
+	loc_event_gone(loc, t->user_id, TF_REC_TUNNEL, t->id);
 	req_reply_empty(loc, s, m->id);
 	return 0;
 }
@@ -373,7 +376,7 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		v->dead = true;
-		loc_event_gone(loc, v->user_id, "volume_gone", "volume", v->id);
+		loc_event_gone(loc, v->user_id, TF_REC_VOLUME, v->id);
 	} else if (strcmp(f->cmd, "vol_snapshot") == 0 && ok) {
 		v->snapshot = true;
 		st = loc_db_prepare(loc, "UPDATE volumes SET snapshot=1 WHERE id=?");

@@ -364,7 +364,7 @@ spawn_status(struct location *loc, struct loc_node *n, const tf_msg *m,
 			if (!t->dead && strcmp(t->container, c->id) == 0) {
 				t->dead = true;
 				loc_event_gone(loc, t->user_id,
-				    "tunnel_gone", "tunnel", t->id);
+				    TF_REC_TUNNEL, t->id);
 			}
 		}
 	}

@@ -19,6 +19,7 @@
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_offer.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
@@ -602,6 +603,135 @@ test_image(void)
 	CHECK(strstr(err.msg, "layers") != NULL);
 }
 
+/* ---- offer records ------------------------------------------------------ */
+
+/* A node record as the location packed it by hand before the codec: the
+ * codec must send the same bytes (cpu_pct and paging stay integers). */
+static void
+node_by_hand(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 12);
+	tf_pack_kv_str(pk, "node", "n1");
+	tf_pack_kv_str(pk, "address", "192.0.2.1");
+	tf_pack_kv_int(pk, "id", 3);
+	tf_pack_kv_str(pk, "state", "up");
+	tf_pack_kv_int(pk, "cpus", 8);
+	tf_pack_kv_int(pk, "cpu_pct", 12);
+	tf_pack_kv_int(pk, "mem_total_mb", 32000);
+	tf_pack_kv_int(pk, "mem_free_mb", 21000);
+	tf_pack_kv_int(pk, "paging", 0);
+	tf_pack_kv_int(pk, "containers", 3);
+	tf_pack_kv_str(pk, "subnet", "10.20.1.0/24");
+	tf_pack_kv_double(pk, "load1", 0.5);
+}
+
+/* A container event that tells only a state and has a tag of the wrong
+ * type: the tag is left out, the state still counts. */
+static void
+ctr_odd_tag(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_int(pk, "tag", 5);
+	tf_pack_kv_str(pk, "state", "running");
+}
+
+static void
+ctr_no_id(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "state", "running");
+}
+
+static void
+test_offer(void)
+{
+	static const char *const mounts[] = { "c1", "c2", NULL };
+	static const char *const names[] = { "busybox:latest", "bb", NULL };
+	static const char *const layers[] = { "l1", NULL };
+	tf_node_rec node = { .node = "n1", .address = "192.0.2.1", .id = 3,
+	    .state = "up", .cpus = 8, .cpu_pct = 12, .mem_total_mb = 32000,
+	    .mem_free_mb = 21000, .paging = 0, .containers = 3,
+	    .subnet = "10.20.1.0/24", .load1 = 0.5 };
+	tf_node_rec frac = { .node = "n2", .name = "node-b", .address = "",
+	    .state = "down", .cpu_pct = 12.5, .paging = 0.25, .subnet = "" };
+	tf_ctr_rec ctr = { .container = "c1", .node = "n1", .tag = "web",
+	    .image = "nginx", .ip = "10.20.1.5", .state = "exited",
+	    .exit_code = -1, .error = "exited with status 255",
+	    .session = "S1", .session_name = "tfcon", .user = 2,
+	    .user_name = "demo", .created = 1.7e9, .started = 1.7e9 + 0.5,
+	    .startup_ms = 412 };
+	tf_tunnel_rec tun = { .tunnel = "t1", .container = "c1", .port = 80,
+	    .session = "S1", .session_name = "", .user = 2,
+	    .user_name = "demo", .localport = 8080, .conns = 2,
+	    .bytes_in = 1, .bytes_out = 1 << 20 };
+	tf_vol_rec vol = { .volume = "v1", .node = "n1", .tag = "pg",
+	    .node_id = 0, .mounts = mounts, .n_mounts = 2, .snapshot = true,
+	    .user = 2, .user_name = "demo" };
+	tf_image_rec img = { .image = "sha256:1a2b", .names = names,
+	    .n_names = 2, .layers = layers, .n_layers = 1, .size = 4400000,
+	    .created = 1.6e9, .user = 0, .origin = "" };
+	tf_offer_msg offer = { .nodes = &node, .n_nodes = 1,
+	    .containers = &ctr, .n_containers = 1, .tunnels = &tun,
+	    .n_tunnels = 1, .volumes = &vol, .n_volumes = 1, .images = &img,
+	    .n_images = 1 };
+	msgpack_sbuffer a, b;
+	msgpack_packer pk;
+	tf_ctr_rec back;
+	tf_err err;
+	bool gone;
+
+	TF_SET(&tf_node_rec_codec, &node, id);
+	TF_SET(&tf_vol_rec_codec, &vol, node_id);	/* 0 is sent */
+	TF_SET(&tf_image_rec_codec, &img, user);
+	roundtrip(&tf_node_rec_codec, &node);
+	roundtrip(&tf_node_rec_codec, &frac);
+	roundtrip(&tf_ctr_rec_codec, &ctr);
+	roundtrip(&tf_tunnel_rec_codec, &tun);
+	roundtrip(&tf_vol_rec_codec, &vol);
+	roundtrip(&tf_image_rec_codec, &img);
+	roundtrip(&tf_offer_codec, &offer);
+
+	/* The same bytes as the hand-packed record of before. */
+	msgpack_sbuffer_init(&a);
+	msgpack_sbuffer_init(&b);
+	msgpack_packer_init(&pk, &a, msgpack_sbuffer_write);
+	node_by_hand(&pk);
+	msgpack_packer_init(&pk, &b, msgpack_sbuffer_write);
+	tf_rec_pack_value(TF_REC_NODE, &node, &pk);
+	CHECK(a.size == b.size && memcmp(a.data, b.data, a.size) == 0);
+	msgpack_sbuffer_destroy(&a);
+	msgpack_sbuffer_destroy(&b);
+
+	/* Lenient: a field of the wrong type is left out, not the record. */
+	CHECK(unpack_built(&tf_ctr_rec_codec, ctr_odd_tag, &back, &err) == 0);
+	CHECK(unpack_built(&tf_ctr_rec_codec, ctr_no_id, &back, &err) != 0);
+	CHECK(strstr(err.msg, "container") != NULL);
+	{
+		msgpack_unpacked keep;
+
+		msgpack_sbuffer_init(&a);
+		msgpack_packer_init(&pk, &a, msgpack_sbuffer_write);
+		ctr_odd_tag(&pk);
+		CHECK(tf_codec_unpack_buf(&tf_ctr_rec_codec, a.data, a.size,
+		    &keep, &back, &err) == 0);
+		CHECK(!TF_HAS(&tf_ctr_rec_codec, &back, tag));
+		CHECK(TF_HAS(&tf_ctr_rec_codec, &back, state));
+		CHECK(strcmp(back.state, "running") == 0 && back.tag[0] == '\0');
+		tf_codec_free(&tf_ctr_rec_codec, &back);
+		msgpack_unpacked_destroy(&keep);
+		msgpack_sbuffer_destroy(&a);
+	}
+
+	/* Names: an event is its kind, a list its plural, a gone "_gone". */
+	CHECK(strcmp(tf_rec_name(TF_REC_VOLUME), "volume") == 0);
+	CHECK(strcmp(tf_rec_list(TF_REC_CONTAINER), "containers") == 0);
+	CHECK(tf_rec_event("tunnel_gone", &gone) == TF_REC_TUNNEL && gone);
+	CHECK(tf_rec_event("image", &gone) == TF_REC_IMAGE && !gone);
+	CHECK(tf_rec_event("nodes", &gone) == TF_REC_KINDS);
+	CHECK(tf_rec_event("log", &gone) == TF_REC_KINDS);
+}
+
 /* ---- every family: hostile bytes ---------------------------------------- */
 
 /* Each decoder meets maps of wrong types for every one of its keys, and
@@ -672,6 +802,7 @@ main(void)
 	test_file();
 	test_tunnel();
 	test_image();
+	test_offer();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "con_demo.h"
+#include "tf_codec_offer.h"
 #include "tf_log.h"
 #include "tf_util.h"
 
@@ -305,26 +306,23 @@ demo_ok(struct con_demo *d, struct demo_req *req, uint64_t ms)
 
 /* ---- records ------------------------------------------------------------ */
 
+/* Records go out as the location's do (tf_codec_offer.h), whole: the
+ * demo changes a copy of what its model holds and sends it back. */
 static void
 demo_pack_ctr(tf_out *p, const tf_model_container *c)
 {
-	tf_out_str(p, "container", c->id);
-	tf_out_str(p, "node", c->node);
-	tf_out_str(p, "tag", c->tag);
-	tf_out_str(p, "image", c->image);
-	tf_out_str(p, "ip", c->ip);
-	tf_out_str(p, "state", tf_model_ctr_state_name(c->state));
-	tf_out_int(p, "exit_code", c->exit_code);
-	tf_out_str(p, "error", c->error);
-	tf_out_str(p, "session", c->session);
-	tf_out_str(p, "session_name", c->session_name);
-	tf_out_int(p, "user", DEMO_USER_ID);
-	tf_out_str(p, "user_name", c->user);
-	tf_out_key(p, "created");
-	msgpack_pack_double(&p->pk, c->created);
-	tf_out_key(p, "started");
-	msgpack_pack_double(&p->pk, c->started);
-	tf_out_int(p, "startup_ms", c->startup_ms);
+	tf_ctr_rec r = {
+		.container = c->id, .node = c->node, .tag = c->tag,
+		.image = c->image, .ip = c->ip,
+		.state = tf_model_ctr_state_name(c->state),
+		.exit_code = c->exit_code, .error = c->error,
+		.session = c->session, .session_name = c->session_name,
+		.user = DEMO_USER_ID, .user_name = c->user,
+		.created = c->created, .started = c->started,
+		.startup_ms = c->startup_ms,
+	};
+
+	tf_codec_pack(&tf_ctr_rec_codec, &r, p);
 }
 
 static void
@@ -334,38 +332,34 @@ demo_push_ctr(struct con_demo *d, uint64_t ms, const tf_model_container *c)
 
 	tf_out_init(&p, "params");
 	demo_pack_ctr(&p, c);
-	demo_later(d, ms, DEMO_PUSH, NULL, "container", &p);
+	demo_later(d, ms, DEMO_PUSH, NULL, tf_rec_name(TF_REC_CONTAINER), &p);
 }
 
 static void
 demo_pack_vol(tf_out *p, const tf_model_volume *v)
 {
-	msgpack_packer *pk;
+	const char *mounts[TF_MODEL_MOUNTS];
 	int i, n = v->nmounts < TF_MODEL_MOUNTS ? v->nmounts : TF_MODEL_MOUNTS;
+	tf_vol_rec r = {
+		.volume = v->id, .node = v->node, .tag = v->tag,
+		.mounts = mounts, .n_mounts = (size_t)n,
+		.snapshot = v->snapshot, .user = DEMO_USER_ID,
+		.user_name = v->user,
+	};
 
-	tf_out_str(p, "volume", v->id);
-	tf_out_str(p, "tag", v->tag);
-	tf_out_str(p, "node", v->node);
-	tf_out_int(p, "user", DEMO_USER_ID);
-	tf_out_str(p, "user_name", v->user);
-	tf_out_bool(p, "snapshot", v->snapshot);
-	pk = tf_out_key(p, "mounts");
-	msgpack_pack_array(pk, n);
 	for (i = 0; i < n; i++)
-		tf_pack_str(pk, v->mounts[i]);
+		mounts[i] = v->mounts[i];
+	tf_codec_pack(&tf_vol_rec_codec, &r, p);
 }
 
 static void
-demo_push_gone(struct con_demo *d, uint64_t ms, const char *kind,
+demo_push_gone(struct con_demo *d, uint64_t ms, tf_rec_kind kind,
 	       const char *id)
 {
 	tf_out p;
-	char cmd[24];
 
-	tf_out_init(&p, "params");
-	tf_out_str(&p, kind, id);
-	snprintf(cmd, sizeof cmd, "%s_gone", kind);
-	demo_later(d, ms, DEMO_PUSH, NULL, cmd, &p);
+	tf_rec_gone_init(kind, id, &p);
+	demo_later(d, ms, DEMO_PUSH, NULL, p.cmd, &p);
 }
 
 /* Ends every stream of a container (it was destroyed or rebooted). */
@@ -418,7 +412,7 @@ demo_push_mount(struct con_demo *d, uint64_t ms, const char *volume,
 	copy.nmounts += add ? 1 : -1;
 	tf_out_init(&p, "params");
 	demo_pack_vol(&p, &copy);
-	demo_later(d, ms, DEMO_PUSH, NULL, "volume", &p);
+	demo_later(d, ms, DEMO_PUSH, NULL, tf_rec_name(TF_REC_VOLUME), &p);
 }
 
 static bool
@@ -613,7 +607,7 @@ demo_lifecycle(struct con_demo *d, const char *cmd,
 		demo_end_streams(d, copy.id, "container destroyed");
 		copy.state = TF_CTR_DESTROYED;
 		demo_push_ctr(d, 10, &copy);
-		demo_push_gone(d, 250, "container", copy.id);
+		demo_push_gone(d, 250, TF_REC_CONTAINER, copy.id);
 		demo_unmount_all(d, 255, copy.id);
 		demo_ok(d, req, 60);
 		return;
@@ -984,18 +978,13 @@ demo_tunnel(struct con_demo *d, const msgpack_object *params,
 	tf_obj_int(params, "port", &port, 1, 65535, false, NULL);
 	tf_obj_int(params, "localport", &localport, 0, 65535, false, NULL);
 	tf_out_init(&p, "params");
-	tf_out_str(&p, "tunnel", tunnel);
-	tf_out_str(&p, "container", c->id);
-	tf_out_int(&p, "port", port);
-	tf_out_int(&p, "localport", localport);
-	tf_out_str(&p, "session", tf_location_session(d->loc));
-	tf_out_str(&p, "session_name", "tfcon@demo");
-	tf_out_int(&p, "user", DEMO_USER_ID);
-	tf_out_str(&p, "user_name", "demo");
-	tf_out_int(&p, "conns", 0);
-	tf_out_int(&p, "bytes_in", 0);
-	tf_out_int(&p, "bytes_out", 0);
-	demo_later(d, 50, DEMO_PUSH, NULL, "tunnel", &p);
+	tf_codec_pack(&tf_tunnel_rec_codec, &(tf_tunnel_rec){
+		.tunnel = tunnel, .container = c->id, .port = port,
+		.session = tf_location_session(d->loc),
+		.session_name = "tfcon@demo", .user = DEMO_USER_ID,
+		.user_name = "demo", .localport = localport,
+	}, &p);
+	demo_later(d, 50, DEMO_PUSH, NULL, tf_rec_name(TF_REC_TUNNEL), &p);
 	tf_out_init(&p, "params");
 	tf_out_str(&p, "event", "ready");
 	demo_later(d, 60, DEMO_REPLY, req, TF_STREAM, &p);
@@ -1026,7 +1015,7 @@ demo_tunnel_close(struct con_demo *d, const msgpack_object *params,
 			demo_job_free(j);
 		}
 	}
-	demo_push_gone(d, 30, "tunnel", tunnel);
+	demo_push_gone(d, 30, TF_REC_TUNNEL, tunnel);
 	demo_ok(d, req, 40);
 }
 
@@ -1059,7 +1048,8 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 		snprintf(copy.user, sizeof copy.user, "demo");
 		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
-		demo_later(d, 40, DEMO_PUSH, NULL, "volume", &p);
+		demo_later(d, 40, DEMO_PUSH, NULL, tf_rec_name(TF_REC_VOLUME),
+		    &p);
 		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
 		demo_later(d, 50, DEMO_REPLY, req, TF_REPLY, &p);
@@ -1077,12 +1067,13 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 			    copy.nmounts, copy.nmounts == 1 ? "" : "s");
 			return;
 		}
-		demo_push_gone(d, 30, "volume", copy.id);
+		demo_push_gone(d, 30, TF_REC_VOLUME, copy.id);
 	} else if (strcmp(cmd, "vol_snapshot") == 0) {
 		copy.snapshot = true;
 		tf_out_init(&p, "params");
 		demo_pack_vol(&p, &copy);
-		demo_later(d, 30, DEMO_PUSH, NULL, "volume", &p);
+		demo_later(d, 30, DEMO_PUSH, NULL, tf_rec_name(TF_REC_VOLUME),
+		    &p);
 	} else if (!copy.snapshot) {
 		demo_error(d, req, "volume has no snapshot to roll back to");
 		return;
@@ -1300,13 +1291,15 @@ demo_stats_tick(struct con_demo *d)
 		cpu = n->cpu_pct + (double)((d->rand >> 16) % 11) - 5.0;
 		cpu = cpu < 1 ? 1 : cpu > 99 ? 99 : cpu;
 		tf_out_init(&p, "params");
-		tf_out_str(&p, "node", n->id);
-		tf_out_key(&p, "cpu_pct");
-		msgpack_pack_double(&p.pk, cpu);
-		tf_out_int(&p, "containers", (int64_t)ctrs);
-		tf_out_key(&p, "load1");
-		msgpack_pack_double(&p.pk, cpu * n->cpus / 100.0);
-		demo_send(d, NULL, "node", &p, NULL, 0);
+		tf_codec_pack(&tf_node_rec_codec, &(tf_node_rec){
+			.node = n->id, .name = n->name, .address = n->address,
+			.state = "up", .cpus = n->cpus, .cpu_pct = cpu,
+			.mem_total_mb = n->mem_total_mb,
+			.mem_free_mb = n->mem_free_mb, .paging = n->paging,
+			.containers = (int64_t)ctrs, .subnet = n->subnet,
+			.load1 = cpu * (double)n->cpus / 100.0,
+		}, &p);
+		demo_send(d, NULL, tf_rec_name(TF_REC_NODE), &p, NULL, 0);
 	}
 }
 
@@ -1333,7 +1326,8 @@ demo_offer_fix_times(struct con_demo *d)
 				copy.started += now;
 			tf_out_init(&p, "params");
 			demo_pack_ctr(&p, &copy);
-			demo_send(d, NULL, "container", &p, NULL, 0);
+			demo_send(d, NULL, tf_rec_name(TF_REC_CONTAINER), &p,
+			    NULL, 0);
 		}
 		free(ids[i]);
 	}

@@ -43,6 +43,8 @@ enum tf_ftype {
 	TF_FT_LIST,	/* pointer to sub structs; n_<name> items */
 	TF_FT_STRUCT,	/* an embedded sub struct, packed as a map */
 	TF_FT_OBJ,	/* const msgpack_object *: any value, passed through */
+	TF_FT_NUM,	/* double; packed as an integer when it is whole, so
+			 * a count kept as an integer goes out as one */
 };
 
 #define TF_FF_REQUIRED	0x1	/* unpack: absent (or nil) is an error */
@@ -68,6 +70,11 @@ struct tf_codec {
 	const tf_field *fields;
 	size_t nfields;
 	bool tuple;		/* packed as an array in field order */
+	/* Unpack: a field of the wrong type (or too long, or with too many
+	 * items) is left out as if absent instead of refusing the whole
+	 * value; required fields are still checked.  For records a client
+	 * displays (tf_codec_offer.h): one odd field must not hide the rest. */
+	bool lenient;
 };
 
 /* Table entries: T is the struct type, f the member (and wire key). */
@@ -85,6 +92,8 @@ struct tf_codec {
 	{ #f, TF_FT_BIN, fl, offsetof(T, f), offsetof(T, n_##f), 0, mx, NULL }
 #define TF_F_MAP(T, f, fl) \
 	{ #f, TF_FT_MAP, fl, offsetof(T, f), 0, 0, 0, NULL }
+#define TF_F_NUM(T, f, fl) \
+	{ #f, TF_FT_NUM, fl, offsetof(T, f), 0, 0, 0, NULL }
 #define TF_F_OBJ(T, f, fl) \
 	{ #f, TF_FT_OBJ, fl, offsetof(T, f), 0, 0, 0, NULL }
 #define TF_F_LIST(T, f, items, codec, fl) \
@@ -93,7 +102,9 @@ struct tf_codec {
 	{ #f, TF_FT_STRUCT, fl, offsetof(T, f), 0, 0, 0, codec }
 
 #define TF_CODEC(T, nm, tbl, is_tuple) { nm, sizeof(T), offsetof(T, has), \
-	tbl, sizeof(tbl) / sizeof((tbl)[0]), is_tuple }
+	tbl, sizeof(tbl) / sizeof((tbl)[0]), is_tuple, false }
+#define TF_CODEC_LENIENT(T, nm, tbl) { nm, sizeof(T), offsetof(T, has), \
+	tbl, sizeof(tbl) / sizeof((tbl)[0]), false, true }
 
 /* A family's named functions: pfx_pack (adds the fields to a message),
  * pfx_unpack (from a decoded map: the fuzz harnesses' entry) and pfx_free. */
