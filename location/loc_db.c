@@ -126,20 +126,25 @@ loc_db_node_by_pk(struct location *loc, const uint8_t pk[32], int64_t *id)
 	return loc_db_id_by_pk(loc, "SELECT id FROM nodes WHERE pk=?", pk, id);
 }
 
-int
-loc_db_user_get(struct location *loc, int64_t id, char *name, size_t size,
-		bool *admin)
+/* The row with this id of a query "SELECT name[, flag] ... WHERE id=?":
+ * its name, and its flag when asked.  -1 when there is no such row. */
+static int
+loc_db_name_by_id(struct location *loc, const char *sql, int64_t id,
+		  char *name, size_t size, bool *flag)
 {
-	sqlite3_stmt *st = loc_db_prepare(loc,
-	    "SELECT name, admin FROM users WHERE id=?");
+	sqlite3_stmt *st = loc_db_prepare(loc, sql);
 	int rc = -1;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(name, size, "%s", (const char *)sqlite3_column_text(st, 0));
-		*admin = sqlite3_column_int(st, 1) != 0;
+		const unsigned char *text = sqlite3_column_text(st, 0);
+
+		snprintf(name, size, "%s", text != NULL ? (const char *)text :
+		    "");
+		if (flag != NULL)
+			*flag = sqlite3_column_int(st, 1) != 0;
 		rc = 0;
 	}
 	sqlite3_finalize(st);
@@ -147,20 +152,18 @@ loc_db_user_get(struct location *loc, int64_t id, char *name, size_t size,
 }
 
 int
+loc_db_user_get(struct location *loc, int64_t id, char *name, size_t size,
+		bool *admin)
+{
+	return loc_db_name_by_id(loc, "SELECT name, admin FROM users WHERE id=?",
+	    id, name, size, admin);
+}
+
+int
 loc_db_node_name(struct location *loc, int64_t id, char *name, size_t size)
 {
-	sqlite3_stmt *st = loc_db_prepare(loc, "SELECT name FROM nodes WHERE id=?");
-	int rc = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(name, size, "%s", (const char *)sqlite3_column_text(st, 0));
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return loc_db_name_by_id(loc, "SELECT name FROM nodes WHERE id=?", id,
+	    name, size, NULL);
 }
 
 int

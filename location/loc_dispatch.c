@@ -74,6 +74,23 @@ dispatch_stream_ref(struct location *loc, struct loc_session *s,
 	tf_out_fini(&o);
 }
 
+/* A peer that talks without a session (a client whose session was
+ * collected, a node taken for down) gets a bye that makes it say hello
+ * again, and its request, if it made one, an error. */
+static void
+dispatch_say_hello(struct location *loc, const tf_msg *m, const char *reason)
+{
+	tf_out o;
+
+	tf_out_init(&o, "bye");
+	tf_out_str(&o, "reason", reason);
+	loc_send(loc, m->rid, m->rid_len, &o, 0, NULL, 0);
+	tf_out_fini(&o);
+	if (m->id != 0 && !tf_msg_is_answer(m))
+		tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+		    "no session: say hello first");
+}
+
 static void
 dispatch_user(struct location *loc, const tf_msg *m, const struct loc_peer *peer)
 {
@@ -89,16 +106,9 @@ dispatch_user(struct location *loc, const tf_msg *m, const struct loc_peer *peer
 	if (s == NULL || s->user_id != peer->id) {
 		/* Collected, or we restarted: tell the client to say hello
 		 * again rather than answer each request with an error. */
-		tf_out o;
-
-		tf_out_init(&o, "bye");
-		tf_out_str(&o, "reason", "the location has no session for this "
-		    "connection (it was collected or the location restarted)");
-		loc_send(loc, m->rid, m->rid_len, &o, 0, NULL, 0);
-		tf_out_fini(&o);
-		if (m->id != 0 && !tf_msg_is_answer(m))
-			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
-			    "no session: say hello first");
+		dispatch_say_hello(loc, m, "the location has no session for "
+		    "this connection (it was collected or the location "
+		    "restarted)");
 		return;
 	}
 	s->last_rx_ms = tf_now_ms();
@@ -170,16 +180,8 @@ dispatch_node(struct location *loc, const tf_msg *m, const struct loc_peer *peer
 		 * talking again on its old connection: it must say hello,
 		 * so that its containers are reconciled, rather than have
 		 * every message refused while it believes all is well. */
-		tf_out o;
-
-		tf_out_init(&o, "bye");
-		tf_out_str(&o, "reason", "the location took this node for "
+		dispatch_say_hello(loc, m, "the location took this node for "
 		    "down: say hello again");
-		loc_send(loc, m->rid, m->rid_len, &o, 0, NULL, 0);
-		tf_out_fini(&o);
-		if (m->id != 0 && !tf_msg_is_answer(m))
-			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
-			    "no session: say hello first");
 		return;
 	}
 	n->last_rx_ms = tf_now_ms();

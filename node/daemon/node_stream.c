@@ -55,6 +55,31 @@ stream_by_id(struct node *n, uint64_t id)
 	return NULL;
 }
 
+/* The process of a process stream, while its container and it exist. */
+static proc *
+stream_proc(struct node *n, const struct node_stream *s)
+{
+	ctr *c;
+
+	if (s->kind != NODE_STREAM_PROC)
+		return NULL;
+	c = ctr_find(n->ctrs, s->ctr);
+	return c != NULL ? proc_find(c, s->proc) : NULL;
+}
+
+/* Nobody can hear the stream's process any more: it goes. */
+static void
+stream_proc_drop(struct node *n, const struct node_stream *s)
+{
+	proc *p = stream_proc(n, s);
+
+	if (p != NULL) {
+		proc_set_events(p, NULL, NULL);
+		proc_pause(p, false);
+		proc_kill(p, SIGKILL);
+	}
+}
+
 static void
 stream_end(struct node *n, struct node_stream *s)
 {
@@ -348,7 +373,6 @@ static int
 proc_kill_timer_cb(tf_loop *loop, uint64_t id, void *arg)
 {
 	struct node_stream *s = arg;
-	ctr *c;
 	proc *p;
 
 	(void)loop;
@@ -356,8 +380,7 @@ proc_kill_timer_cb(tf_loop *loop, uint64_t id, void *arg)
 	s->kill_timer = 0;
 	if (s->dead)
 		return 0;
-	c = ctr_find(s->node->ctrs, s->ctr);
-	p = c != NULL ? proc_find(c, s->proc) : NULL;
+	p = stream_proc(s->node, s);
 	if (p != NULL) {
 		tf_info("process %s in %s ignored SIGTERM: SIGKILL", s->proc,
 		    s->ctr);
@@ -435,8 +458,7 @@ node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
 	s->unacked = (uint64_t)bytes > s->unacked ? 0 : s->unacked - (uint64_t)bytes;
 	if (s->kind == NODE_STREAM_PROC && s->paused &&
 	    s->unacked < NODE_WINDOW / 2) {
-		ctr *c = ctr_find(n->ctrs, s->ctr);
-		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
+		proc *p = stream_proc(n, s);
 
 		s->paused = false;
 		if (p != NULL)
@@ -458,17 +480,8 @@ node_cmd_unsub(struct node *n, const tf_msg *m, tf_err *err)
 		node_tunnel_unsub(n, (uint64_t)u.ref);
 		return 0;
 	}
-	if (s->kind == NODE_STREAM_PROC) {
-		/* Nobody is listening to the process any more. */
-		ctr *c = ctr_find(n->ctrs, s->ctr);
-		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
-
-		if (p != NULL) {
-			proc_set_events(p, NULL, NULL);
-			proc_pause(p, false);
-			proc_kill(p, SIGKILL);
-		}
-	}
+	/* Nobody is listening to the process any more. */
+	stream_proc_drop(n, s);
 	stream_end(n, s);
 	return 0;
 }
@@ -484,16 +497,7 @@ node_streams_reset(struct node *n)
 	for (s = n->streams; s != NULL; s = s->next) {
 		if (s->dead)
 			continue;
-		if (s->kind == NODE_STREAM_PROC) {
-			ctr *c = ctr_find(n->ctrs, s->ctr);
-			proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
-
-			if (p != NULL) {
-				proc_set_events(p, NULL, NULL);
-				proc_pause(p, false);
-				proc_kill(p, SIGKILL);
-			}
-		}
+		stream_proc_drop(n, s);
 		s->dead = true;
 	}
 }

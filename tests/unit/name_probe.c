@@ -15,7 +15,7 @@
 
 #include <zmq.h>
 
-#include "tf_keys.h"
+#include "probe_conn.h"
 #include "tf_msg.h"
 #include "tf_util.h"
 
@@ -79,30 +79,6 @@ expect(bool cond, const char *fmt, const char *cmd, const char *field,
 	printf("\n");
 	if (!cond)
 		failures++;
-}
-
-static int
-recv_answer(uint64_t id, tf_msg *m, int timeout_ms)
-{
-	uint64_t end = tf_now_ms() + (uint64_t)timeout_ms;
-
-	for (;;) {
-		zmq_pollitem_t pi = { sock, 0, ZMQ_POLLIN, 0 };
-		tf_err err;
-		uint64_t now = tf_now_ms();
-
-		if (now >= end)
-			return -1;
-		if (zmq_poll(&pi, 1, (long)(end - now)) <= 0)
-			continue;
-		if (tf_msg_recv(m, sock, false, &err) != 1) {
-			tf_msg_fini(m);
-			continue;
-		}
-		if (m->id == id && tf_msg_is_answer(m))
-			return 0;
-		tf_msg_fini(m);	/* pushes, heartbeats */
-	}
 }
 
 /* The names of a kind that must be refused. */
@@ -204,7 +180,7 @@ probe_one(const struct probe *p, const char *name)
 	probe_build(&o, p, name);
 	tf_out_send(&o, sock, NULL, 0, id, NULL, 0);
 	tf_out_fini(&o);
-	answered = recv_answer(id, &m, 10000) == 0;
+	answered = probe_recv_answer(sock, id, &m, 10000) == 0;
 	refused = answered && tf_msg_is_error(&m);
 	if (refused)
 		tf_msg_str(&m, "error", text, sizeof text, false, NULL);
@@ -231,7 +207,7 @@ still_there(const char *name)
 	tf_out_str(&o, "name", name);
 	tf_out_send(&o, sock, NULL, 0, id, NULL, 0);
 	tf_out_fini(&o);
-	if (recv_answer(id, &m, 10000) != 0)
+	if (probe_recv_answer(sock, id, &m, 10000) != 0)
 		return false;
 	ok = tf_msg_is_reply(&m);
 	tf_msg_fini(&m);
@@ -242,41 +218,22 @@ int
 main(int argc, char **argv)
 {
 	char overlong[301];
-	tf_account acct;
 	tf_err err;
-	tf_out o;
-	tf_msg m;
 	void *ctx;
-	int zero = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: name_probe CONTAINER VOLUME\n");
 		return 2;
 	}
-	if (tf_account_load(&acct, NULL, &err) != 0) {
-		fprintf(stderr, "name_probe: %s\n", err.msg);
-		return 1;
-	}
 	memset(overlong, 'a', sizeof overlong - 1);
 	overlong[sizeof overlong - 1] = '\0';
 	ctx = zmq_ctx_new();
-	sock = zmq_socket(ctx, ZMQ_DEALER);
-	zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero);
-	zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, acct.server_pk, 32);
-	zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, acct.keys.pk, 32);
-	zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, acct.keys.sk, 32);
-	zmq_connect(sock, acct.endpoint);
-
-	tf_out_init(&o, "hello");
-	tf_out_str(&o, "role", "client");
-	tf_out_str(&o, "name", "name_probe");
-	tf_out_send(&o, sock, NULL, 0, 1, NULL, 0);
-	tf_out_fini(&o);
-	if (recv_answer(1, &m, 10000) != 0 || !tf_msg_is_reply(&m)) {
-		printf("not ok - hello is welcomed\n");
+	sock = probe_connect(ctx, "name_probe", 10000, &err);
+	if (sock == NULL) {
+		printf("not ok - hello is welcomed (%s)\n", err.msg);
+		zmq_ctx_term(ctx);
 		return 1;
 	}
-	tf_msg_fini(&m);
 
 	for (size_t i = 0; i < TF_ARRAY_LEN(probes); i++) {
 		const char *names[8];
@@ -292,6 +249,5 @@ main(int argc, char **argv)
 
 	zmq_close(sock);
 	zmq_ctx_term(ctx);
-	tf_keypair_wipe(&acct.keys);
 	return failures == 0 ? 0 : 1;
 }

@@ -11,36 +11,12 @@
 
 #include <zmq.h>
 
-#include "tf_keys.h"
+#include "probe_conn.h"
 #include "tf_msg.h"
 #include "tf_util.h"
 
 static void *sock;
 static int failures;
-
-static int
-recv_answer(uint64_t id, tf_msg *m, int timeout_ms)
-{
-	uint64_t end = tf_now_ms() + (uint64_t)timeout_ms;
-
-	for (;;) {
-		zmq_pollitem_t pi = { sock, 0, ZMQ_POLLIN, 0 };
-		tf_err err;
-		uint64_t now = tf_now_ms();
-
-		if (now >= end)
-			return -1;
-		if (zmq_poll(&pi, 1, (long)(end - now)) <= 0)
-			continue;
-		if (tf_msg_recv(m, sock, false, &err) != 1) {
-			tf_msg_fini(m);
-			continue;
-		}
-		if (m->id == id && tf_msg_is_answer(m))
-			return 0;
-		tf_msg_fini(m);	/* pushes, heartbeats */
-	}
-}
 
 static void
 send_raw(const void *hdr, size_t len, const void *bulk, size_t blen, int nbulk)
@@ -68,7 +44,7 @@ still_up(uint64_t id)
 	tf_out_init(&o, "hb");
 	tf_out_send(&o, sock, NULL, 0, id, NULL, 0);
 	tf_out_fini(&o);
-	ok = recv_answer(id, &m, 5000) == 0 && tf_msg_is_reply(&m);
+	ok = probe_recv_answer(sock, id, &m, 5000) == 0 && tf_msg_is_reply(&m);
 	tf_msg_fini(&m);
 	return ok;
 }
@@ -77,7 +53,7 @@ static bool
 error_for(uint64_t id)
 {
 	tf_msg m;
-	bool ok = recv_answer(id, &m, 5000) == 0 && tf_msg_is_error(&m);
+	bool ok = probe_recv_answer(sock, id, &m, 5000) == 0 && tf_msg_is_error(&m);
 
 	tf_msg_fini(&m);
 	return ok;
@@ -86,34 +62,19 @@ error_for(uint64_t id)
 int
 main(void)
 {
-	tf_account acct;
 	tf_err err;
 	tf_out o;
-	tf_msg m;
 	void *ctx;
-	int zero = 0;
 	uint8_t *big;
 
-	if (tf_account_load(&acct, NULL, &err) != 0) {
+	ctx = zmq_ctx_new();
+	sock = probe_connect(ctx, "proto_fuzz", 5000, &err);
+	expect("hello is welcomed", sock != NULL);
+	if (sock == NULL) {
 		fprintf(stderr, "proto_fuzz: %s\n", err.msg);
+		zmq_ctx_term(ctx);
 		return 1;
 	}
-	ctx = zmq_ctx_new();
-	sock = zmq_socket(ctx, ZMQ_DEALER);
-	zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero);
-	zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, acct.server_pk, 32);
-	zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, acct.keys.pk, 32);
-	zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, acct.keys.sk, 32);
-	zmq_connect(sock, acct.endpoint);
-
-	tf_out_init(&o, "hello");
-	tf_out_str(&o, "role", "client");
-	tf_out_str(&o, "name", "proto_fuzz");
-	tf_out_send(&o, sock, NULL, 0, 1, NULL, 0);
-	tf_out_fini(&o);
-	expect("hello is welcomed", recv_answer(1, &m, 5000) == 0 &&
-	    tf_msg_is_reply(&m));
-	tf_msg_fini(&m);
 
 	/* Not msgpack at all. */
 	send_raw("\xc1\xc1\xc1", 3, NULL, 0, 0);
@@ -176,6 +137,5 @@ main(void)
 
 	zmq_close(sock);
 	zmq_ctx_term(ctx);
-	tf_keypair_wipe(&acct.keys);
 	return failures == 0 ? 0 : 1;
 }
