@@ -11,6 +11,7 @@
 #include "tf_codec_offer.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
+#include "tf_codec_session.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
@@ -26,5 +27,6 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_flow_codec,
 	&tf_image_codec,
 	&tf_offer_codec,
+	&tf_hello_codec, &tf_welcome_codec,
 	NULL
 };

@@ -23,6 +23,7 @@
 #include <sodium.h>
 #include <zmq.h>
 
+#include "tf_codec_session.h"
 #include "tf_conn.h"
 #include "tf_log.h"
 #include "tf_util.h"
@@ -545,6 +546,7 @@ conn_welcome_cb(tf_conn *c, const tf_msg *m, void *arg)
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	char err_text[TF_ERR_LEN];
+	tf_welcome_msg w;
 	bool resumed = false;
 
 	c->hello_id = 0;
@@ -572,9 +574,12 @@ conn_welcome_cb(tf_conn *c, const tf_msg *m, void *arg)
 	msgpack_unpack_next(&c->welcome, sb.data, sb.size, NULL);
 	c->welcome_raw = msgpack_sbuffer_release(&sb);
 	c->have_welcome = true;
-	tf_obj_str(m->params, "session", c->session, sizeof c->session, false,
-	    NULL);
-	tf_obj_bool(m->params, "resumed", &resumed, false, NULL);
+	if (tf_welcome_unpack(m->params, &w, NULL) == 0) {
+		if (TF_HAS(&tf_welcome_codec, &w, session))
+			snprintf(c->session, sizeof c->session, "%s", w.session);
+		resumed = w.resumed;
+		tf_welcome_free(&w);
+	}
 	c->retry_ms = CONN_RETRY_MIN_MS;
 	conn_set_state(c, TF_CONN_UP, resumed ? "session resumed" : NULL);
 	conn_flush(c);
@@ -586,11 +591,8 @@ conn_send_hello(tf_conn *c)
 	tf_out o;
 
 	tf_out_init(&o, "hello");
-	tf_out_str(&o, "role", c->role);
-	tf_out_str(&o, "name", c->name);
-	tf_out_int(&o, "pid", (int64_t)getpid());
-	if (c->session[0] != '\0')
-		tf_out_str(&o, "session", c->session);
+	tf_hello_pack(&(tf_hello_msg){ .role = c->role, .name = c->name,
+	    .pid = (int64_t)getpid(), .session = c->session }, &o);
 	if (c->hello_fn != NULL)
 		c->hello_fn(c, &o, c->hello_arg);
 	if (c->hello_id != 0)

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "tf_codec_kv.h"
+#include "tf_codec_session.h"
 #include "tf_sdk_private.h"
 
 /* ---- pushes and the model ----------------------------------------------- */
@@ -211,6 +212,7 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 {
 	tf_location *loc = arg;
 	const msgpack_object *w;
+	tf_welcome_msg wm;
 	bool resumed = false;
 	static const tf_status map[] = {
 		[TF_CONN_CONNECTING] = TF_STATUS_CONNECTING,
@@ -220,17 +222,22 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 		[TF_CONN_CLOSED] = TF_STATUS_CLOSED,
 	};
 
-	if (st == TF_CONN_UP && (w = tf_conn_welcome(conn)) != NULL) {
-		tf_obj_bool(w, "resumed", &resumed, false, NULL);
-		/* user_name is the person; user (an id) only on old
-		 * locations. */
-		if (tf_obj_str(w, "user_name", loc->user, sizeof loc->user,
-		    false, NULL) != 0 || loc->user[0] == '\0')
+	if (st == TF_CONN_UP && (w = tf_conn_welcome(conn)) != NULL &&
+	    tf_welcome_unpack(w, &wm, NULL) == 0) {
+		resumed = wm.resumed;
+		/* user_name is the person; old locations sent the name as
+		 * user, which the codec (an id) leaves out. */
+		if (wm.user_name[0] != '\0')
+			snprintf(loc->user, sizeof loc->user, "%s", wm.user_name);
+		else
 			tf_obj_str(w, "user", loc->user, sizeof loc->user, false,
 			    NULL);
-		tf_obj_str(w, "session", loc->session, sizeof loc->session,
-		    false, NULL);
-		tf_obj_bool(w, "admin", &loc->admin, false, NULL);
+		if (TF_HAS(&tf_welcome_codec, &wm, session))
+			snprintf(loc->session, sizeof loc->session, "%s",
+			    wm.session);
+		if (TF_HAS(&tf_welcome_codec, &wm, admin))
+			loc->admin = wm.admin;
+		tf_welcome_free(&wm);
 	}
 	sdk_status_set(loc, map[st], why, resumed);
 }

@@ -13,21 +13,22 @@
 #include "location.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_report.h"
+#include "tf_codec_session.h"
 #include "tf_log.h"
 
 static void
 session_welcome(struct location *loc, struct loc_session *s, uint64_t id,
 		bool resumed)
 {
+	tf_welcome_msg w = { .session = s->id, .user = s->user_id,
+	    .user_name = s->user_name, .admin = s->admin, .resumed = resumed,
+	    .heartbeat_ms = loc->opt.heartbeat_ms };
 	tf_out o;
 
+	TF_SET(&tf_welcome_codec, &w, user);
+	TF_SET(&tf_welcome_codec, &w, admin);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "session", s->id);
-	tf_out_int(&o, "user", s->user_id);
-	tf_out_str(&o, "user_name", s->user_name);
-	tf_out_bool(&o, "admin", s->admin);
-	tf_out_bool(&o, "resumed", resumed);
-	tf_out_int(&o, "heartbeat_ms", loc->opt.heartbeat_ms);
+	tf_welcome_pack(&w, &o);
 	loc_send_session(loc, s, &o, id, NULL, 0);
 	tf_out_fini(&o);
 	loc_push_offer(loc, s);
@@ -36,13 +37,17 @@ session_welcome(struct location *loc, struct loc_session *s, uint64_t id,
 static void
 session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 {
-	char want[LOC_ID_LEN] = "";
 	struct loc_session *s = NULL, *other;
 	bool resumed = false;
+	tf_hello_msg h;
 
-	tf_msg_str(m, "session", want, sizeof want, false, NULL);
-	if (want[0] != '\0') {
-		s = loc_session_find(loc, want);
+	if (tf_hello_unpack(m->params, &h, NULL) != 0) {
+		tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+		    "hello: params must be a map");
+		return;
+	}
+	if (h.session[0] != '\0') {
+		s = loc_session_find(loc, h.session);
 		if (s != NULL && s->user_id != user_id)
 			s = NULL;	/* someone else's id: start afresh */
 	}
@@ -69,10 +74,11 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 			free(s);
 			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
 			    "your account no longer exists");
+			tf_hello_free(&h);
 			return;
 		}
-		tf_msg_str(m, "name", s->name, sizeof s->name, false, NULL);
-		tf_msg_int(m, "pid", &s->pid, 0, INT32_MAX, false, NULL);
+		snprintf(s->name, sizeof s->name, "%s", h.name);
+		s->pid = h.pid;
 		LOC_PUSH(sessions, s);
 		loc_db_session_save(loc, s);
 		tf_info("session %s opened for %s (%s)", s->id, s->user_name,
@@ -83,6 +89,7 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 	s->connected = true;
 	s->last_rx_ms = tf_now_ms();
 	s->down_since_ms = 0;
+	tf_hello_free(&h);
 	session_welcome(loc, s, m->id, resumed);
 }
 
@@ -185,6 +192,8 @@ static void
 session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 {
 	struct loc_node *n = loc_node_find(loc, node_id);
+	tf_welcome_msg w;
+	tf_hello_msg h;
 	tf_out o;
 
 	if (n == NULL) {
@@ -198,11 +207,13 @@ session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 	memcpy(n->rid, m->rid, m->rid_len);
 	n->rid_len = m->rid_len;
 	n->address[0] = '\0';
-	if (tf_msg_str(m, "address", n->address, sizeof n->address, false,
-	    NULL) == 1 || !tf_codec_ipv4_valid(n->address)) {
-		if (n->address[0] != '\0')
-			tf_warn("node %s advertises a bad address \"%s\": no "
-			    "overlay for it", n->name, n->address);
+	if (tf_hello_unpack(m->params, &h, NULL) == 0) {
+		snprintf(n->address, sizeof n->address, "%s", h.address);
+		tf_hello_free(&h);
+	}
+	if (n->address[0] != '\0' && !tf_codec_ipv4_valid(n->address)) {
+		tf_warn("node %s advertises a bad address \"%s\": no overlay "
+		    "for it", n->name, n->address);
 		n->address[0] = '\0';
 	}
 	if (!n->up)
@@ -210,14 +221,12 @@ session_hello_node(struct location *loc, const tf_msg *m, int64_t node_id)
 	n->up = true;
 	n->last_rx_ms = tf_now_ms();
 
+	w = (tf_welcome_msg){ .node = n->name, .node_id = n->id,
+	    .session = n->name, .subnet = n->subnet, .gateway = n->gateway,
+	    .resumed = false, .heartbeat_ms = loc->opt.heartbeat_ms };
+	TF_SET(&tf_welcome_codec, &w, node_id);
 	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "node", n->name);
-	tf_out_int(&o, "node_id", n->id);
-	tf_out_str(&o, "session", n->name);
-	tf_out_str(&o, "subnet", n->subnet);
-	tf_out_str(&o, "gateway", n->gateway);
-	tf_out_bool(&o, "resumed", false);
-	tf_out_int(&o, "heartbeat_ms", loc->opt.heartbeat_ms);
+	tf_welcome_pack(&w, &o);
 	loc_send(loc, n->rid, n->rid_len, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
 	loc_event_node(loc, n);

@@ -20,6 +20,7 @@
 #include "net_overlay.h"
 #include "node.h"
 #include "tf_codec_hosts.h"
+#include "tf_codec_session.h"
 #include "tf_log.h"
 
 /* The node's own copy of a peer (the codec's strings live only as long
@@ -106,7 +107,8 @@ void
 node_hosts_hello(struct node *n, tf_out *hello)
 {
 	if (n->opt.advertise != NULL)
-		tf_out_str(hello, "address", n->opt.advertise);
+		tf_hello_pack(&(tf_hello_msg){ .address = n->opt.advertise },
+		    hello);
 }
 
 void

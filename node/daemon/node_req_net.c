@@ -30,6 +30,7 @@
 #include "net_ipam.h"
 #include "net.h"
 #include "node.h"
+#include "tf_codec_session.h"
 #include "tf_codec_tunnel.h"
 #include "tf_log.h"
 
@@ -117,11 +118,16 @@ node_net_welcome(struct node *n)
 {
 	const msgpack_object *w = tf_conn_welcome(n->conn);
 	char subnet[32] = "", gw[NET_IP_LEN];
+	tf_welcome_msg wm;
 	tf_err err;
 
 	if (n->opt.no_net || n->bridge[0] == '\0' || w == NULL)
 		return;
-	if (tf_obj_str(w, "subnet", subnet, sizeof subnet, true, &err) != 0) {
+	if (tf_welcome_unpack(w, &wm, &err) == 0) {
+		snprintf(subnet, sizeof subnet, "%s", wm.subnet);
+		tf_welcome_free(&wm);
+	}
+	if (subnet[0] == '\0') {
 		tf_warn("the location gave no subnet: containers get no network");
 		return;
 	}

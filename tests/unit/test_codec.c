@@ -22,6 +22,7 @@
 #include "tf_codec_offer.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
+#include "tf_codec_session.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
@@ -60,6 +61,27 @@ unpack_built(const tf_codec *c, fill_fn fill, void *out, tf_err *err)
 	msgpack_unpacked_destroy(&keep);
 	msgpack_sbuffer_destroy(&sb);
 	return rc;
+}
+
+/* Whether *v packs to the very bytes that by_hand packs (a message as it
+ * was packed by hand before its codec). */
+static bool
+packs_as(const tf_codec *c, const void *v, fill_fn by_hand)
+{
+	msgpack_sbuffer a, b;
+	msgpack_packer pk;
+	bool same;
+
+	msgpack_sbuffer_init(&a);
+	msgpack_sbuffer_init(&b);
+	msgpack_packer_init(&pk, &a, msgpack_sbuffer_write);
+	by_hand(&pk);
+	msgpack_packer_init(&pk, &b, msgpack_sbuffer_write);
+	tf_codec_pack_value(c, v, &pk);
+	same = a.size == b.size && memcmp(a.data, b.data, a.size) == 0;
+	msgpack_sbuffer_destroy(&a);
+	msgpack_sbuffer_destroy(&b);
+	return same;
 }
 
 /* ---- spawn -------------------------------------------------------------- */
@@ -675,7 +697,7 @@ test_offer(void)
 	    .containers = &ctr, .n_containers = 1, .tunnels = &tun,
 	    .n_tunnels = 1, .volumes = &vol, .n_volumes = 1, .images = &img,
 	    .n_images = 1 };
-	msgpack_sbuffer a, b;
+	msgpack_sbuffer a;
 	msgpack_packer pk;
 	tf_ctr_rec back;
 	tf_err err;
@@ -693,15 +715,7 @@ test_offer(void)
 	roundtrip(&tf_offer_codec, &offer);
 
 	/* The same bytes as the hand-packed record of before. */
-	msgpack_sbuffer_init(&a);
-	msgpack_sbuffer_init(&b);
-	msgpack_packer_init(&pk, &a, msgpack_sbuffer_write);
-	node_by_hand(&pk);
-	msgpack_packer_init(&pk, &b, msgpack_sbuffer_write);
-	tf_rec_pack_value(TF_REC_NODE, &node, &pk);
-	CHECK(a.size == b.size && memcmp(a.data, b.data, a.size) == 0);
-	msgpack_sbuffer_destroy(&a);
-	msgpack_sbuffer_destroy(&b);
+	CHECK(packs_as(tf_rec_codec(TF_REC_NODE), &node, node_by_hand));
 
 	/* Lenient: a field of the wrong type is left out, not the record. */
 	CHECK(unpack_built(&tf_ctr_rec_codec, ctr_odd_tag, &back, &err) == 0);
@@ -730,6 +744,55 @@ test_offer(void)
 	CHECK(tf_rec_event("image", &gone) == TF_REC_IMAGE && !gone);
 	CHECK(tf_rec_event("nodes", &gone) == TF_REC_KINDS);
 	CHECK(tf_rec_event("log", &gone) == TF_REC_KINDS);
+}
+
+/* ---- hello and welcome -------------------------------------------------- */
+
+static void
+hello_by_hand(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 4);
+	tf_pack_kv_str(pk, "role", "client");
+	tf_pack_kv_str(pk, "name", "tf");
+	tf_pack_kv_int(pk, "pid", 42);
+	tf_pack_kv_str(pk, "session", "S1");
+}
+
+static void
+welcome_by_hand(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 6);
+	tf_pack_kv_str(pk, "session", "S1");
+	tf_pack_kv_int(pk, "user", 2);
+	tf_pack_kv_str(pk, "user_name", "alice");
+	tf_pack_kv_bool(pk, "admin", false);
+	tf_pack_kv_bool(pk, "resumed", true);
+	tf_pack_kv_int(pk, "heartbeat_ms", 1000);
+}
+
+static void
+test_session(void)
+{
+	tf_hello_msg h = { .role = "client", .name = "tf", .pid = 42,
+	    .session = "S1", .address = "" };
+	tf_hello_msg node = { .role = "node", .name = "tf-node", .pid = 7,
+	    .session = "", .address = "192.0.2.1" };
+	tf_welcome_msg to_client = { .node = NULL, .session = "S1", .user = 2,
+	    .user_name = "alice", .admin = false, .resumed = true,
+	    .heartbeat_ms = 1000 };
+	tf_welcome_msg to_node = { .node = "n1", .node_id = 3, .session = "n1",
+	    .subnet = "10.20.1.0/24", .gateway = "10.20.1.1",
+	    .heartbeat_ms = 1000 };
+
+	TF_SET(&tf_welcome_codec, &to_client, user);
+	TF_SET(&tf_welcome_codec, &to_client, admin);
+	TF_SET(&tf_welcome_codec, &to_node, node_id);
+	roundtrip(&tf_hello_codec, &h);
+	roundtrip(&tf_hello_codec, &node);
+	roundtrip(&tf_welcome_codec, &to_client);
+	roundtrip(&tf_welcome_codec, &to_node);
+	CHECK(packs_as(&tf_hello_codec, &h, hello_by_hand));
+	CHECK(packs_as(&tf_welcome_codec, &to_client, welcome_by_hand));
 }
 
 /* ---- every family: hostile bytes ---------------------------------------- */
@@ -803,6 +866,7 @@ main(void)
 	test_tunnel();
 	test_image();
 	test_offer();
+	test_session();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;
