@@ -14,7 +14,7 @@ static const char usage_text[] =
 "\n"
 "Connects to a 20ft location with your account (~/.20ft, or $TF_DIR) and\n"
 "prints its resource offer as JSON: the nodes with their statistics, and\n"
-"your containers, tunnels, volumes and images.\n"
+"your containers, tunnels, volumes and images, and your quotas.\n"
 "\n"
 "  --location NAME  a location other than the default one\n"
 "  --local ADDR     connect to ADDR (host[:port]) instead of resolving NAME\n"
