@@ -186,6 +186,7 @@ struct tf_location {
 	SDK_ARRAY(tf_volume *, volumes);
 	SDK_ARRAY(tf_process *, processes);
 	SDK_ARRAY(tf_tunnel *, tunnels);
+	SDK_ARRAY(tf_ssh_server *, sshs);	/* tf_ssh_server.c */
 	int iterating;			/* walking processes: no reaping */
 	int pending_destroys;		/* while disconnecting */
 	bool reap_hooked;
@@ -246,6 +247,8 @@ void sdk_push(tf_location *loc, const tf_msg *m);
 void sdk_status_set(tf_location *loc, tf_status st, const char *why,
 		    bool resumed);
 
+/* tf_ssh_server.c: destroys every SSH server of loc. */
+void sdk_ssh_close_all(tf_location *loc);
 /* tf_sdk_transport.c */
 bool sdk_connected(const tf_location *loc);
 uint64_t sdk_transport_request(tf_location *loc, tf_out *o, const void *bulk,
