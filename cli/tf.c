@@ -65,6 +65,12 @@ static const char usage_text[] =
 "                         (repeatable); turns off the exposed-port tunnels\n"
 "      --offset N         tunnel each exposed port P from local port P+N\n"
 "                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -s, --ssh PORT         serve ssh, scp, sftp, rsync and ssh -L onto the\n"
+"                         container on 127.0.0.1:PORT (-s alone: 2222);\n"
+"                         prints the ssh command to use.  Keys: those in\n"
+"                         ~/.ssh/authorized_keys (or --authorized-keys)\n"
+"      --authorized-keys FILE\n"
+"                         the public keys that may log in with --ssh\n"
 "  -z, --sleep            boot the container but do not start its\n"
 "                         entrypoint (run processes in it with the SDK)\n"
 "  -t, -i, -ti, --interactive\n"
@@ -111,7 +117,8 @@ static const char usage_text[] =
 "  5  could not connect (no account, refused, unreachable)\n"
 "  6  the location has no (such) node\n"
 "  7  the image could not be pushed or the container could not start\n"
-"  8  a tunnel could not be made (e.g. the local port is in use)\n"
+"  8  a tunnel or the ssh server could not be made (e.g. the local port\n"
+"     is in use)\n"
 "  9  a volume given with -m does not exist\n"
 " 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
 " 11  --systemd wrote the unit but systemctl could not start it\n"
@@ -132,6 +139,8 @@ struct tf_opts {
 	size_t nmounts;
 	int (*ports)[2];
 	size_t nports;
+	int ssh_port;			/* 0: no ssh server */
+	const char *authorized_keys;
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
@@ -299,7 +308,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
 		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -307,6 +316,8 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "publish", required_argument, NULL, 'p' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sleep", no_argument, NULL, 'z' },
+		{ "ssh", required_argument, NULL, OPT_SSH },
+		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
@@ -328,7 +339,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
-	while ((ch = getopt_long(argc, argv, "+e:f:m:p:zitvqh", longopts,
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:szitvqh", longopts,
 	    NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
@@ -348,6 +359,15 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 			o->have_offset = true;
 			break;
 		}
+		case 's': o->ssh_port = 2222; break;
+		case OPT_SSH:
+			o->ssh_port = opt_port_number(optarg,
+			    optarg + strlen(optarg));
+			if (o->ssh_port < 0)
+				return usage_error("--ssh %s: a port number",
+				    optarg);
+			break;
+		case OPT_AUTHKEYS: o->authorized_keys = optarg; break;
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
@@ -470,6 +490,33 @@ run_result(const struct tf_run *r)
 	if (strcmp(tf_location_state(r->loc), "refused") == 0)
 		return TF_EXIT_CONNECT;
 	return r->exit;
+}
+
+/* --ssh: a server onto the container; says how to reach it. */
+static int
+make_ssh_server(struct tf_run *r, struct tf_opts *o)
+{
+	tf_ssh_opts so;
+	tf_ssh_server *srv;
+	tf_err err;
+	int port;
+
+	if (o->ssh_port == 0)
+		return 0;
+	memset(&so, 0, sizeof so);
+	so.port = o->ssh_port;
+	so.authorized_keys = o->authorized_keys;
+	srv = tf_container_ssh_server(r->ctr, &so, &err);
+	if (srv == NULL) {
+		tf_error("Failed while creating an ssh server onto the "
+		    "container: %s", err.msg);
+		return TF_EXIT_TUNNEL;
+	}
+	port = tf_ssh_server_port(srv);
+	tf_info("SSH onto the container: ssh -p %d root@127.0.0.1 "
+	    "(also sftp -P %d, scp -P %d, rsync -e 'ssh -p %d')", port, port,
+	    port, port);
+	return 0;
 }
 
 static int
@@ -603,6 +650,8 @@ run(struct tf_opts *o)
 	}
 	r.was_ready = true;
 	rc = make_tunnels(&r, o);
+	if (rc == 0)
+		rc = make_ssh_server(&r, o);
 	if (rc != 0)
 		goto out;
 	if (o->interactive && !tf_location_completed(r.loc)) {

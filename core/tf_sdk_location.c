@@ -589,6 +589,7 @@ tf_location_disconnect(tf_location *loc)
 		return;
 	}
 	loc->disconnecting = true;
+	sdk_ssh_close_all(loc);
 	sdk_terminal_close(loc);
 	if (sdk_connected(loc) && !loc->conn_failed) {
 		sdk_tunnels_close_all(loc);
@@ -622,6 +623,8 @@ tf_location_destroy(tf_location **loc_p)
 	sdk_async_close_all(loc);
 	sdk_uncatch_signals(loc);
 	sdk_process_unhook(loc);
+	sdk_ssh_close_all(loc);
+	free(loc->sshs);
 	for (size_t i = 0; i < loc->n_processes; i++)
 		sdk_process_free(loc->processes[i]);
 	for (size_t i = 0; i < loc->n_tunnels; i++)

@@ -187,6 +187,7 @@ struct tf_location {
 	SDK_ARRAY(tf_volume *, volumes);
 	SDK_ARRAY(tf_process *, processes);
 	SDK_ARRAY(tf_tunnel *, tunnels);
+	SDK_ARRAY(tf_ssh_server *, sshs);	/* tf_ssh_server.c */
 	int iterating;			/* walking processes: no reaping */
 	int pending_destroys;		/* while disconnecting */
 	bool reap_hooked;
@@ -252,6 +253,9 @@ void sdk_status_set(tf_location *loc, tf_status st, const char *why,
  * offer replaced the model's records, and a new session is not
  * subscribed). */
 void sdk_metrics_offer(tf_location *loc);
+
+/* tf_ssh_server.c: destroys every SSH server of loc. */
+void sdk_ssh_close_all(tf_location *loc);
 
 /* tf_sdk_transport.c */
 bool sdk_connected(const tf_location *loc);
