@@ -81,6 +81,8 @@ static const char usage_text[] =
 "                         container is spawned asleep.  Escape: Ctrl-] then\n"
 "                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
 "      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --memory MB        limit the container's memory to MB MiB (its\n"
+"                         processes are OOM-killed beyond it)\n"
 "      --node NAME        spawn on this node instead of the best one\n"
 "      --location NAME    use this account/location instead of the default\n"
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
@@ -134,6 +136,7 @@ struct tf_opts {
 	bool verbose, quiet, sleep, interactive;
 	int offset;
 	bool have_offset;
+	int64_t memory_mb;		/* --memory; 0: the node's default */
 	char **env;
 	size_t nenv;
 	tf_file *files;
@@ -309,6 +312,7 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
 	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS, OPT_QUOTA };
 	static const struct option longopts[] = {
@@ -322,6 +326,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
@@ -373,6 +378,17 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
+		case OPT_MEMORY: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 4 ||
+			    v > (1LL << 30))
+				return usage_error("--memory %s: a number of "
+				    "MiB, at least 4", optarg);
+			o->memory_mb = v;
+			break;
+		}
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
@@ -624,6 +640,7 @@ run(struct tf_opts *o)
 
 	memset(&so, 0, sizeof so);
 	so.tag = o->tag;
+	so.limits.memory_mb = o->memory_mb;
 	so.env = (const char *const *)o->env;
 	so.command = o->interactive ? NULL : (const char *const *)o->command;
 	so.files = o->files;

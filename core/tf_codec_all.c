@@ -8,6 +8,7 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_quota.h"
 #include "tf_codec_report.h"
@@ -25,6 +26,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_tunnel_codec,
 	&tf_flow_codec,
 	&tf_image_codec,
+	&tf_metrics_codec, &tf_metrics_sub_codec,
 	&tf_quota_codec,
 	NULL
 };
