@@ -8,8 +8,10 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_offer.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_report.h"
 #include "tf_codec_session.h"
 #include "tf_codec_spawn.h"
@@ -28,5 +30,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_image_codec,
 	&tf_offer_codec,
 	&tf_hello_codec, &tf_welcome_codec,
+	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_quota_codec,
 	NULL
 };
