@@ -65,12 +65,18 @@ static const char usage_text[] =
 "  -p, --publish L:R      tunnel local port L to port R in the container\n"
 "                         (repeatable); turns off the exposed-port tunnels\n"
 "      --offset N         tunnel each exposed port P from local port P+N\n"
+"                         (e.g. --offset 8000 serves port 80 on 8080)\n"
 "  -w, --web FQDN[:REWRITE[:CERT]]\n"
 "                         publish the container's port 80 at FQDN through\n"
 "                         the location's web balancer (repeatable), with\n"
 "                         Host REWRITE sent to it, and over HTTPS with\n"
 "                         CERT.crt and CERT.key (see tfdomains, docs/WEB.md)\n"
-"                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -s, --ssh PORT         serve ssh, scp, sftp, rsync and ssh -L onto the\n"
+"                         container on 127.0.0.1:PORT (-s alone: 2222);\n"
+"                         prints the ssh command to use.  Keys: those in\n"
+"                         ~/.ssh/authorized_keys (or --authorized-keys)\n"
+"      --authorized-keys FILE\n"
+"                         the public keys that may log in with --ssh\n"
 "  -z, --sleep            boot the container but do not start its\n"
 "                         entrypoint (run processes in it with the SDK)\n"
 "  -t, -i, -ti, --interactive\n"
@@ -79,6 +85,8 @@ static const char usage_text[] =
 "                         container is spawned asleep.  Escape: Ctrl-] then\n"
 "                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
 "      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --memory MB        limit the container's memory to MB MiB (its\n"
+"                         processes are OOM-killed beyond it)\n"
 "      --node NAME        spawn on this node instead of the best one\n"
 "      --location NAME    use this account/location instead of the default\n"
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
@@ -115,11 +123,12 @@ static const char usage_text[] =
 "  5  could not connect (no account, refused, unreachable)\n"
 "  6  the location has no (such) node\n"
 "  7  the image could not be pushed or the container could not start\n"
-"  8  a tunnel could not be made (e.g. the local port is in use)\n"
+"  8  a tunnel or the ssh server could not be made (e.g. the local port\n"
+"     is in use)\n"
 "  9  a volume given with -m does not exist\n"
-" 12  a -w web endpoint could not be published\n"
 " 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
 " 11  --systemd wrote the unit but systemctl could not start it\n"
+" 12  a -w web endpoint could not be published\n"
 "\n"
 "See tf(1), tfcache(1), tfvolumes(1) and docs/SDK.md.\n";
 
@@ -128,6 +137,7 @@ struct tf_opts {
 	bool verbose, quiet, sleep, interactive;
 	int offset;
 	bool have_offset;
+	int64_t memory_mb;		/* --memory; 0: the node's default */
 	char **env;
 	size_t nenv;
 	tf_file *files;
@@ -138,6 +148,8 @@ struct tf_opts {
 	size_t nports;
 	char **webs;			/* -w FQDN[:REWRITE[:CERT]] */
 	size_t nwebs;
+	int ssh_port;			/* 0: no ssh server */
+	const char *authorized_keys;
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
@@ -333,8 +345,9 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -343,8 +356,11 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "web", required_argument, NULL, 'w' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sleep", no_argument, NULL, 'z' },
+		{ "ssh", required_argument, NULL, OPT_SSH },
+		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
@@ -363,7 +379,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
-	while ((ch = getopt_long(argc, argv, "+e:f:m:p:w:zitvqh", longopts,
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:w:szitvqh", longopts,
 	    NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
@@ -384,9 +400,29 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 			o->have_offset = true;
 			break;
 		}
+		case 's': o->ssh_port = 2222; break;
+		case OPT_SSH:
+			o->ssh_port = opt_port_number(optarg,
+			    optarg + strlen(optarg));
+			if (o->ssh_port < 0)
+				return usage_error("--ssh %s: a port number",
+				    optarg);
+			break;
+		case OPT_AUTHKEYS: o->authorized_keys = optarg; break;
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
+		case OPT_MEMORY: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 4 ||
+			    v > (1LL << 30))
+				return usage_error("--memory %s: a number of "
+				    "MiB, at least 4", optarg);
+			o->memory_mb = v;
+			break;
+		}
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
@@ -495,6 +531,33 @@ run_result(const struct tf_run *r)
 	if (strcmp(tf_location_state(r->loc), "refused") == 0)
 		return TF_EXIT_CONNECT;
 	return r->exit;
+}
+
+/* --ssh: a server onto the container; says how to reach it. */
+static int
+make_ssh_server(struct tf_run *r, struct tf_opts *o)
+{
+	tf_ssh_opts so;
+	tf_ssh_server *srv;
+	tf_err err;
+	int port;
+
+	if (o->ssh_port == 0)
+		return 0;
+	memset(&so, 0, sizeof so);
+	so.port = o->ssh_port;
+	so.authorized_keys = o->authorized_keys;
+	srv = tf_container_ssh_server(r->ctr, &so, &err);
+	if (srv == NULL) {
+		tf_error("Failed while creating an ssh server onto the "
+		    "container: %s", err.msg);
+		return TF_EXIT_TUNNEL;
+	}
+	port = tf_ssh_server_port(srv);
+	tf_info("SSH onto the container: ssh -p %d root@127.0.0.1 "
+	    "(also sftp -P %d, scp -P %d, rsync -e 'ssh -p %d')", port, port,
+	    port, port);
+	return 0;
 }
 
 static int
@@ -647,6 +710,7 @@ run(struct tf_opts *o)
 
 	memset(&so, 0, sizeof so);
 	so.tag = o->tag;
+	so.limits.memory_mb = o->memory_mb;
 	so.env = (const char *const *)o->env;
 	so.command = o->interactive ? NULL : (const char *const *)o->command;
 	so.files = o->files;
@@ -672,6 +736,8 @@ run(struct tf_opts *o)
 	rc = make_tunnels(&r, o);
 	if (rc == 0)
 		rc = publish_webs(&r, o);
+	if (rc == 0)
+		rc = make_ssh_server(&r, o);
 	if (rc != 0)
 		goto out;
 	if (o->interactive && !tf_location_completed(r.loc)) {

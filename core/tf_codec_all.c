@@ -8,6 +8,7 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
@@ -26,5 +27,6 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_flow_codec,
 	&tf_image_codec,
 	&tf_domain_codec, &tf_web_codec, &tf_web_list_codec,
+	&tf_metrics_codec, &tf_metrics_sub_codec,
 	NULL
 };

@@ -58,6 +58,7 @@ struct loc_session {
 	bool connected;
 	uint64_t last_rx_ms;
 	uint64_t down_since_ms;
+	bool metrics;			/* subscribed to metrics (metrics_sub) */
 	bool dead;			/* reaped before sleep */
 };
 
@@ -88,6 +89,14 @@ struct loc_container {
 	char error[256];
 	double created, started;
 	int64_t startup_ms;
+	/* The latest figures its node sent (loc_metrics.c), for a session
+	 * that subscribes later. */
+	struct loc_metrics {
+		bool have;
+		double cpu_pct;
+		int64_t mem_rss, mem_cache, mem_limit, pids, oom_kills;
+		int64_t net_rx, net_tx, io_read, io_write;
+	} metrics;
 	bool dead;
 	/* The ids of the volumes it mounts, fixed at spawn (a volume record
 	 * lists its mounts from these).  A flexible array, so that the one
@@ -319,6 +328,10 @@ void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer 
 void loc_session_collect(struct location *, struct loc_session *, const char *why);
 void loc_node_gone(struct location *, struct loc_node *, const char *why);
 int loc_housekeeping(tf_loop *, uint64_t, void *);
+
+/* loc_metrics.c */
+int req_metrics(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 
 /* loc_hosts.c */
 void loc_hosts_push_peers(struct location *);

@@ -19,6 +19,7 @@
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
@@ -634,6 +635,43 @@ test_image(void)
 	CHECK(strstr(err.msg, "layers") != NULL);
 }
 
+/* ---- metrics ------------------------------------------------------------ */
+
+static void
+metrics_negative_mem(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "containers");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_int(pk, "mem_rss", -5);
+}
+
+static void
+test_metrics(void)
+{
+	tf_ctr_metrics items[2] = {
+		{ .container = "c1", .node = "1", .cpu_pct = 99.5,
+		  .mem_rss = 1 << 20, .mem_cache = 4096, .mem_limit = 64 << 20,
+		  .pids = 3, .oom_kills = 1, .net_rx = 10, .net_tx = 20,
+		  .io_read = 30, .io_write = 40 },
+		{ .container = "c2" },
+	};
+	tf_metrics_msg m = { .containers = items, .n_containers = 2 };
+	tf_metrics_msg none = { 0 };
+	tf_metrics_sub_msg on = { .on = true }, off = { .on = false };
+	tf_err err;
+
+	roundtrip(&tf_metrics_codec, &m);
+	roundtrip(&tf_metrics_codec, &none);
+	roundtrip(&tf_metrics_sub_codec, &on);
+	roundtrip(&tf_metrics_sub_codec, &off);
+	CHECK(unpack_built(&tf_metrics_codec, metrics_negative_mem, &m,
+	    &err) != 0);
+	CHECK(strstr(err.msg, "mem_rss") != NULL);
+}
+
 /* ---- every family: hostile bytes ---------------------------------------- */
 
 /* Each decoder meets maps of wrong types for every one of its keys, and
@@ -705,6 +743,7 @@ main(void)
 	test_file();
 	test_tunnel();
 	test_image();
+	test_metrics();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;
