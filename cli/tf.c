@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tf_quota.h"
 #include "tf_systemd.h"
 #include "tf.h"
 #include "tf_util.h"
@@ -38,6 +39,7 @@ static const char usage_text[] =
 "Usage: tf [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
 "       tf account LOCATION TOKEN [--local ADDR]\n"
 "       tf LOCATION TOKEN\n"
+"       tf --quota [--location NAME] [--local ADDR]\n"
 "\n"
 "Runs IMAGE in a container on a 20ft location and stays in the foreground\n"
 "until Ctrl-C (SIGINT), SIGTERM or the container's end; then it destroys\n"
@@ -106,6 +108,10 @@ static const char usage_text[] =
 "                         ~/.docker/config.json)\n"
 "      --tls-verify BOOL  check the registry's TLS (default: true, but\n"
 "                         false for a loopback registry, as docker does)\n"
+"      --quota            run nothing: print this account's quotas at the\n"
+"                         location (containers, tunnels, volumes, sessions,\n"
+"                         KV entries and bytes), what is in use and the\n"
+"                         limit ('-': none)\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -153,7 +159,7 @@ struct tf_opts {
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
-	bool systemd;
+	bool systemd, quota;
 	struct tf_systemd sd;
 	const char *creds, *authfile;
 	int tls_verify;
@@ -347,7 +353,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
 		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS, OPT_QUOTA };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -373,6 +379,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "systemd", optional_argument, NULL, OPT_SYSTEMD },
 		{ "identity", required_argument, NULL, OPT_IDENTITY },
+		{ "quota", no_argument, NULL, OPT_QUOTA },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rc;
@@ -438,6 +445,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 				return usage_error("%s", "--systemd=: no host");
 			break;
 		case OPT_IDENTITY: o->sd.identity = optarg; break;
+		case OPT_QUOTA: o->quota = true; break;
 		case OPT_CREDS: o->creds = optarg; break;
 		case OPT_AUTHFILE: o->authfile = optarg; break;
 		case OPT_TLS:
@@ -468,6 +476,12 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	}
 	if (o->verbose && o->quiet)
 		return usage_error("%s", "-v and -q together make no sense");
+	if (o->quota) {
+		if (optind < argc)
+			return usage_error("--quota takes no image: '%s'",
+			    argv[optind]);
+		return 0;
+	}
 	if (optind >= argc)
 		return usage_error("%s", "no image given");
 	if (o->sd.identity != NULL && (!o->systemd || o->sd.target == NULL))
@@ -868,7 +882,8 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
 		    TF_LOG_INFO, "tf", stderr);
-		rc = o.systemd ? install_service(&o, argc, argv) : run(&o);
+		rc = o.quota ? tf_quota_show(o.location, o.address) :
+		    o.systemd ? install_service(&o, argc, argv) : run(&o);
 	}
 	opts_free(&o);
 	return rc;

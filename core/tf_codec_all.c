@@ -10,6 +10,7 @@
 #include "tf_codec_kv.h"
 #include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
@@ -28,5 +29,6 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_image_codec,
 	&tf_domain_codec, &tf_web_codec, &tf_web_list_codec,
 	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_quota_codec,
 	NULL
 };

@@ -26,6 +26,17 @@
 
 struct location;
 
+/* Per-account limits (loc_quota.c); 0 is "not limited". */
+enum loc_quota_kind {
+	LOC_QUOTA_CONTAINERS,
+	LOC_QUOTA_TUNNELS,
+	LOC_QUOTA_VOLUMES,
+	LOC_QUOTA_SESSIONS,
+	LOC_QUOTA_KV_ENTRIES,
+	LOC_QUOTA_KV_BYTES,
+	LOC_QUOTA_LAST
+};
+
 struct loc_options {
 	const char *state_dir;		/* keys, database, layers */
 	const char *bind;		/* tcp://127.0.0.1:2020 */
@@ -39,6 +50,7 @@ struct loc_options {
 	const char *https;		/* --https [ADDR:]PORT */
 	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
 	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
+	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
 };
 
 struct loc_peer {			/* who sent a message */
@@ -273,6 +285,16 @@ int loc_db_container_delete(struct location *, const char *id);
 int loc_db_containers_load(struct location *);
 sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
 int loc_db_exec(struct location *, const char *sql);
+
+/* loc_quota.c */
+const char *loc_quota_name(enum loc_quota_kind);
+void loc_quota_defaults(struct loc_options *);
+int loc_quota_parse(struct loc_options *, const char *spec, tf_err *);
+int64_t loc_quota_used(struct location *, int64_t user, enum loc_quota_kind);
+int loc_quota_check(struct location *, int64_t user, enum loc_quota_kind, int64_t adding, tf_err *);
+int loc_quota_check_kv(struct location *, int64_t user, int64_t before_entries, int64_t before_bytes, tf_err *);
+void loc_quota_kv_use(struct location *, int64_t user, int64_t *entries, int64_t *bytes);
+void loc_quota_pack(struct location *, int64_t user, tf_out *);
 
 /* loc_zap.c */
 int loc_zap_start(struct location *, tf_err *);

@@ -18,6 +18,7 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
@@ -519,6 +520,35 @@ test_web(void)
 	CHECK(strstr(err.msg, "port") != NULL);
 }
 
+/* ---- quotas ------------------------------------------------------------- */
+
+static void
+quota_negative(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	msgpack_pack_str_with_body(pk, "quota", 5);
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "kind", "containers");
+	tf_pack_kv_int(pk, "limit", -1);
+	tf_pack_kv_int(pk, "used", 0);
+}
+
+static void
+test_quota(void)
+{
+	tf_quota_item items[] = {
+		{ .kind = "containers", .limit = 100, .used = 3 },
+		{ .kind = "kv_bytes", .limit = 0, .used = 12345 },
+	};
+	tf_quota_msg q = { .quota = items, .n_quota = 2 };
+	tf_err err;
+
+	roundtrip(&tf_quota_codec, &q);
+	CHECK(unpack_built(&tf_quota_codec, quota_negative, &q, &err) != 0);
+	CHECK(strstr(err.msg, "limit") != NULL);
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void
@@ -740,6 +770,7 @@ main(void)
 	test_kv();
 	test_vol();
 	test_web();
+	test_quota();
 	test_file();
 	test_tunnel();
 	test_image();
