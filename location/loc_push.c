@@ -208,6 +208,7 @@ loc_event_container(struct location *loc, const struct loc_container *c)
 
 	if (!c->dead)
 		loc_db_container_save(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_rec_push(loc, loc_rec_container(loc, &r, c));
 }
 
@@ -248,6 +249,7 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, TF_REC_CONTAINER, c->id);
 }
