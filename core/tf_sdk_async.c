@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tf_codec_proc.h"
 #include "tf_sdk_private.h"
 
 struct sdk_async {
@@ -434,11 +435,10 @@ tf_stream_process(tf_location *loc, const char *container,
 		  void *arg, tf_err *err)
 {
 	tf_stream *s;
-	msgpack_packer *pk;
 	tf_model_proc rec;
+	tf_proc_msg pm;
 	tf_uuid id;
 	tf_out o;
-	size_t i, used = 0;
 
 	if ((command == NULL || *command == '\0') && argc == 0) {
 		tf_err_set(err, "run: no command given");
@@ -461,27 +461,19 @@ tf_stream_process(tf_location *loc, const char *container,
 	rec.exit_code = rec.signal = -1;
 	rec.started = tf_wall_time();
 
+	/* The same request as tf_container_spawn_*, with the console's
+	 * terminal always described. */
+	sdk_proc_msg_init(&pm, container, id.s, argc > 0 ? NULL : command,
+	    argv, argc, rec.command, sizeof rec.command);
+	pm.tty = tty;
+	pm.rows = rows > 0 ? rows : 24;
+	pm.cols = cols > 0 ? cols : 80;
+	pm.term = tty ? "xterm-256color" : "dumb";
+	TF_SET(&tf_proc_codec, &pm, tty);
+	TF_SET(&tf_proc_codec, &pm, rows);
+	TF_SET(&tf_proc_codec, &pm, cols);
 	tf_out_init(&o, "proc");
-	tf_out_str(&o, "container", container);
-	tf_out_str(&o, "process", id.s);
-	if (argc > 0) {
-		pk = tf_out_key(&o, "argv");
-		msgpack_pack_array(pk, argc);
-		for (i = 0; i < argc; i++) {
-			tf_pack_str(pk, argv[i]);
-			if (used < sizeof rec.command)
-				used += (size_t)snprintf(rec.command + used,
-				    sizeof rec.command - used, "%s%s",
-				    i ? " " : "", argv[i]);
-		}
-	} else {
-		tf_out_str(&o, "command", command);
-		snprintf(rec.command, sizeof rec.command, "%s", command);
-	}
-	tf_out_bool(&o, "tty", tty);
-	tf_out_int(&o, "rows", rows > 0 ? rows : 24);
-	tf_out_int(&o, "cols", cols > 0 ? cols : 80);
-	tf_out_str(&o, "term", tty ? "xterm-256color" : "dumb");
+	tf_proc_pack(&pm, &o);
 	s->req = sdk_async_send(loc, &o, NULL, NULL, s, err);
 	if (s->req == NULL) {
 		free(s);

@@ -303,6 +303,15 @@ void sdk_image_note(tf_location *loc, const msgpack_object *rec);
 bool sdk_image_known(tf_location *loc, const char *id);
 
 /* tf_sdk_process.c */
+struct tf_proc_msg;
+/* A proc request's container, process and argv (argc items) or command,
+ * and in line the command line people read; the caller adds tty, rows,
+ * cols, term and env.  Shared by tf_container_spawn_* and
+ * tf_stream_process. */
+void sdk_proc_msg_init(struct tf_proc_msg *pm, const char *container,
+		       const char *process, const char *command,
+		       const char *const *argv, size_t argc, char *line,
+		       size_t line_size);
 void sdk_process_free(tf_process *p);
 void sdk_process_unhook(tf_location *loc);
 void sdk_processes_container_gone(tf_container *c);

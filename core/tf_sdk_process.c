@@ -105,14 +105,38 @@ sdk_proc_cb(tf_conn *conn, const tf_msg *m, void *arg)
 	p->busy--;
 }
 
+void
+sdk_proc_msg_init(tf_proc_msg *pm, const char *container, const char *process,
+		  const char *command, const char *const *argv, size_t argc,
+		  char *line, size_t line_size)
+{
+	size_t used = 0;
+
+	memset(pm, 0, sizeof *pm);
+	pm->container = container;
+	pm->process = process;
+	if (command != NULL) {
+		pm->command = command;
+		snprintf(line, line_size, "%s", command);
+		return;
+	}
+	pm->argv = argv;
+	pm->n_argv = argc;
+	line[0] = '\0';
+	for (size_t i = 0; i < argc && used < line_size; i++)
+		used += (size_t)snprintf(line + used, line_size - used, "%s%s",
+		    i ? " " : "", argv[i]);
+}
+
 static tf_process *
 sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 	       const tf_process_opts *opts, bool tty, tf_err *err)
 {
 	tf_process_opts def;
 	tf_location *loc = c->loc;
-	tf_proc_msg pm = { 0 };
+	tf_proc_msg pm;
 	tf_process *p;
+	size_t argc = 0;
 	tf_uuid u;
 	tf_out o;
 
@@ -136,23 +160,10 @@ sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 	p->arg = opts->arg;
 	p->tty = tty || opts->tty;
 	p->exit_code = -1;
-	if (command != NULL) {
-		snprintf(p->command, sizeof p->command, "%s", command);
-	} else {
-		size_t used = 0;
-
-		for (size_t i = 0; argv[i] != NULL && used < sizeof p->command; i++)
-			used += (size_t)snprintf(p->command + used,
-			    sizeof p->command - used, "%s%s", i ? " " : "",
-			    argv[i]);
-	}
-
-	pm.container = c->id;
-	pm.process = p->id;
-	pm.command = command;
-	pm.argv = command == NULL ? argv : NULL;
-	while (pm.argv != NULL && pm.argv[pm.n_argv] != NULL)
-		pm.n_argv++;
+	while (command == NULL && argv[argc] != NULL)
+		argc++;
+	sdk_proc_msg_init(&pm, c->id, p->id, command, argv, argc, p->command,
+	    sizeof p->command);
 	pm.tty = p->tty;
 	TF_SET(&tf_proc_codec, &pm, tty);
 	if (p->tty) {
