@@ -5,6 +5,7 @@
  */
 #include "tf_codec_all.h"
 #include "tf_codec_file.h"
+#include "tf_codec_firewall.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
@@ -31,6 +32,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_image_codec,
 	&tf_offer_codec,
 	&tf_hello_codec, &tf_welcome_codec,
+	&tf_allow_codec,
 	&tf_domain_codec, &tf_web_codec, &tf_web_list_codec,
 	&tf_metrics_codec, &tf_metrics_sub_codec,
 	&tf_quota_codec,

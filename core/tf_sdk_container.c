@@ -15,6 +15,7 @@
 
 #include "tf_codec_flow.h"
 #include "tf_codec_file.h"
+#include "tf_codec_firewall.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_vol.h"
 #include "tf_sdk_private.h"
@@ -1012,8 +1013,8 @@ sdk_firewall(tf_container *c, tf_container *other, const char *cmd,
 		return tf_err_set(err, "container %s has no address yet",
 		    other->id);
 	tf_out_init(&o, cmd);
-	tf_out_str(&o, "container", c->id);
-	tf_out_str(&o, "ip", other->ip);
+	tf_allow_pack(&(tf_allow_msg){ .container = c->id, .ip = other->ip },
+	    &o);
 	if (sdk_call(c->loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, NULL, err) != 0)
 		return -1;
 	if (strcmp(cmd, "allow") == 0)

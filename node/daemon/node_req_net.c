@@ -30,6 +30,7 @@
 #include "net_ipam.h"
 #include "net.h"
 #include "node.h"
+#include "tf_codec_firewall.h"
 #include "tf_codec_session.h"
 #include "tf_codec_tunnel.h"
 #include "tf_log.h"
@@ -333,12 +334,17 @@ node_cmd_allow(struct node *n, const tf_msg *m, tf_err *err)
 	char ip[64];
 	struct in_addr addr;
 	struct node_ctr *nc;
-	ctr *c = node_ctr_lookup(n, m, err);
+	tf_allow_msg am;
+	ctr *c;
 	bool allow = strcmp(m->cmd, "allow") == 0;
 	int rc;
 
-	if (c == NULL || tf_msg_str(m, "ip", ip, sizeof ip, true, err) != 0 ||
-	    net_ip_parse(ip, &addr, err) != 0)
+	if (tf_allow_unpack(m->params, &am, err) != 0)
+		return -1;
+	c = node_ctr_by_id(n, am.container, err);
+	snprintf(ip, sizeof ip, "%s", am.ip);
+	tf_allow_free(&am);
+	if (c == NULL || net_ip_parse(ip, &addr, err) != 0)
 		return -1;
 	nc = ctr_data(c);
 	if (nc->netns[0] == '\0')

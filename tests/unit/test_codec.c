@@ -15,6 +15,7 @@
 #include "tf_codec.h"
 #include "tf_codec_all.h"
 #include "tf_codec_file.h"
+#include "tf_codec_firewall.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
@@ -858,6 +859,26 @@ test_session(void)
 	CHECK(packs_as(&tf_welcome_codec, &to_client, welcome_by_hand));
 }
 
+/* ---- firewall ----------------------------------------------------------- */
+
+static void
+allow_no_ip(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_kv_str(pk, "container", "c1");
+}
+
+static void
+test_firewall(void)
+{
+	tf_allow_msg a = { .container = "c1", .ip = "10.20.1.5" };
+	tf_err err;
+
+	roundtrip(&tf_allow_codec, &a);
+	CHECK(unpack_built(&tf_allow_codec, allow_no_ip, &a, &err) != 0);
+	CHECK(strstr(err.msg, "ip") != NULL);
+}
+
 /* ---- metrics ------------------------------------------------------------ */
 
 static void
@@ -969,6 +990,7 @@ main(void)
 	test_image();
 	test_offer();
 	test_session();
+	test_firewall();
 	test_metrics();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
