@@ -515,15 +515,12 @@ tf_conn_reply(tf_conn *c, uint64_t id, const char *kind, tf_out *o,
 int
 tf_conn_reply_error(tf_conn *c, uint64_t id, const char *fmt, ...)
 {
-	char text[TF_ERR_LEN];
 	va_list ap;
 	tf_out o;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	tf_out_verror(&o, fmt, ap);
 	va_end(ap);
-	tf_out_init(&o, TF_ERROR_REPLY);
-	tf_out_str(&o, "error", text);
 	return tf_conn_reply(c, id, TF_ERROR_REPLY, &o, NULL, 0);
 }
 

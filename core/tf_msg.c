@@ -624,20 +624,27 @@ out:
 	return rc;
 }
 
+void
+tf_out_verror(tf_out *o, const char *fmt, va_list ap)
+{
+	char text[TF_ERR_LEN];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	tf_out_init(o, TF_ERROR_REPLY);
+	tf_out_str(o, "error", text);
+}
+
 int
 tf_send_error(void *sock, const void *rid, size_t rid_len, uint64_t id,
 	      const char *fmt, ...)
 {
-	char text[TF_ERR_LEN];
 	va_list ap;
 	tf_out o;
 	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	tf_out_verror(&o, fmt, ap);
 	va_end(ap);
-	tf_out_init(&o, TF_ERROR_REPLY);
-	tf_out_str(&o, "error", text);
 	rc = tf_out_send(&o, sock, rid, rid_len, id, NULL, 0);
 	tf_out_fini(&o);
 	return rc;

@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tf_codec_firewall.h"
+#include "tf_codec_flow.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_tunnel.h"
+#include "tf_codec_vol.h"
 #include "tf_sdk_private.h"
 
 struct sdk_async {
@@ -311,8 +315,7 @@ tf_async_allow(tf_location *loc, const char *container, const char *ip,
 		return tf_err_set(err, "%s: no address given",
 		    allow ? "allow" : "disallow");
 	tf_out_init(&o, allow ? "allow" : "disallow");
-	tf_out_str(&o, "container", container);
-	tf_out_str(&o, "ip", ip);
+	tf_allow_pack(&(tf_allow_msg){ .container = container, .ip = ip }, &o);
 	return sdk_async_simple(loc, &o, fn, arg, err);
 }
 
@@ -352,7 +355,7 @@ tf_async_tunnel_close(tf_location *loc, const char *tunnel, tf_done_fn fn,
 	if (t != NULL)
 		sdk_tunnel_stop(t);
 	tf_out_init(&o, "tunnel_close");
-	tf_out_str(&o, "tunnel", tunnel);
+	tf_tunnel_pack(&(tf_tunnel_msg){ .tunnel = tunnel }, &o);
 	return sdk_async_simple(loc, &o, fn, arg, err);
 }
 
@@ -365,10 +368,8 @@ tf_async_volume_create(tf_location *loc, const char *node, const char *tag,
 	if (tag != NULL && *tag != '\0' && !tf_tag_valid(tag))
 		return tf_err_set(err, "volume: bad tag '%s'", tag);
 	tf_out_init(&o, "vol_create");
-	if (node != NULL && *node != '\0')
-		tf_out_str(&o, "node", node);
-	if (tag != NULL && *tag != '\0')
-		tf_out_str(&o, "tag", tag);
+	tf_vol_pack(&(tf_vol_msg){ .node = node,
+	    .tag = tag != NULL && *tag != '\0' ? tag : NULL }, &o);
 	return sdk_async_simple(loc, &o, fn, arg, err);
 }
 
@@ -386,7 +387,7 @@ tf_async_volume(tf_location *loc, tf_volume_op op, const char *volume,
 	if ((unsigned)op > TF_VOLUME_ROLLBACK)
 		return tf_err_set(err, "unknown volume operation %d", (int)op);
 	tf_out_init(&o, cmds[op]);
-	tf_out_str(&o, "volume", volume);
+	tf_vol_pack(&(tf_vol_msg){ .volume = volume }, &o);
 	return sdk_async_simple(loc, &o, fn, arg, err);
 }
 
@@ -399,9 +400,8 @@ tf_async_kill(tf_location *loc, const char *container, const char *process,
 	if (tf_location_status(loc) != TF_STATUS_UP)
 		return -1;
 	tf_out_init(&o, "proc_kill");
-	tf_out_str(&o, "container", container);
-	tf_out_str(&o, "process", process);
-	tf_out_int(&o, "signal", sig);
+	tf_proc_pack(&(tf_proc_msg){ .container = container,
+	    .process = process, .signal = sig }, &o);
 	return sdk_send(loc, &o, NULL, 0);
 }
 
@@ -512,59 +512,52 @@ sdk_stream_send(tf_stream *s, tf_out *o, const void *bulk, size_t len)
 	return sdk_send(s->loc, o, bulk, len);
 }
 
+/* A proc_* message about the stream's process, with pm's other fields;
+ * -1 for a logs stream. */
 static int
-sdk_stream_proc_out(tf_stream *s, tf_out *o, const char *cmd)
+sdk_stream_proc_send(tf_stream *s, const char *cmd, tf_proc_msg *pm,
+		     const void *bulk, size_t len)
 {
+	tf_out o;
+
 	if (!s->is_proc)
 		return -1;
-	tf_out_init(o, cmd);
-	tf_out_str(o, "container", s->container);
-	tf_out_str(o, "process", s->process);
-	return 0;
+	pm->container = s->container;
+	pm->process = s->process;
+	tf_out_init(&o, cmd);
+	tf_proc_pack(pm, &o);
+	return sdk_stream_send(s, &o, bulk, len);
 }
 
 int
 tf_stream_write(tf_stream *s, const void *data, size_t len)
 {
-	tf_out o;
-
-	if (sdk_stream_proc_out(s, &o, "proc_stdin") != 0)
-		return -1;
-	return sdk_stream_send(s, &o, data, len);
+	return sdk_stream_proc_send(s, "proc_stdin", &(tf_proc_msg){ 0 },
+	    data, len);
 }
 
 int
 tf_stream_close_stdin(tf_stream *s)
 {
-	tf_out o;
-
-	if (sdk_stream_proc_out(s, &o, "proc_stdin") != 0)
-		return -1;
-	tf_out_bool(&o, "close", true);
-	return sdk_stream_send(s, &o, NULL, 0);
+	return sdk_stream_proc_send(s, "proc_stdin",
+	    &(tf_proc_msg){ .close = true }, NULL, 0);
 }
 
 int
 tf_stream_resize(tf_stream *s, int rows, int cols)
 {
-	tf_out o;
+	tf_proc_msg pm = { .rows = rows, .cols = cols };
 
-	if (sdk_stream_proc_out(s, &o, "proc_resize") != 0)
-		return -1;
-	tf_out_int(&o, "rows", rows);
-	tf_out_int(&o, "cols", cols);
-	return sdk_stream_send(s, &o, NULL, 0);
+	TF_SET(&tf_proc_codec, &pm, rows);
+	TF_SET(&tf_proc_codec, &pm, cols);
+	return sdk_stream_proc_send(s, "proc_resize", &pm, NULL, 0);
 }
 
 int
 tf_stream_signal(tf_stream *s, int sig)
 {
-	tf_out o;
-
-	if (sdk_stream_proc_out(s, &o, "proc_kill") != 0)
-		return -1;
-	tf_out_int(&o, "signal", sig);
-	return sdk_stream_send(s, &o, NULL, 0);
+	return sdk_stream_proc_send(s, "proc_kill",
+	    &(tf_proc_msg){ .signal = sig }, NULL, 0);
 }
 
 void
@@ -602,7 +595,7 @@ tf_stream_close(tf_stream **s_p)
 		tf_stream_signal(s, SIGHUP);
 	else if (s->req != NULL) {
 		tf_out_init(&o, "unsub");
-		tf_out_int(&o, "ref", (int64_t)s->req->id);
+		tf_flow_pack(&(tf_flow_msg){ .ref = (int64_t)s->req->id }, &o);
 		sdk_stream_send(s, &o, NULL, 0);
 	}
 }

@@ -18,6 +18,8 @@
 #ifndef TF_MSG_H
 #define TF_MSG_H
 
+#include <stdarg.h>
+
 #include <msgpack.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -147,6 +149,9 @@ int tf_out_check_size(const tf_out *o, uint64_t id, tf_err *err);
 int tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 		uint64_t id, const void *bulk, size_t bulk_len);
 
+/* Starts o as an error reply "!" {error: text} (tf_out_fini it). */
+void tf_out_verror(tf_out *o, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Error reply "!" {error: text}. */
 int tf_send_error(void *sock, const void *rid, size_t rid_len, uint64_t id,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
