@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tf_quota.h"
 #include "tf_systemd.h"
 #include "tf.h"
 #include "tf_util.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 "Usage: tf [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
 "       tf account LOCATION TOKEN [--local ADDR]\n"
 "       tf LOCATION TOKEN\n"
+"       tf --quota [--location NAME] [--local ADDR]\n"
 "\n"
 "Runs IMAGE in a container on a 20ft location and stays in the foreground\n"
 "until Ctrl-C (SIGINT), SIGTERM or the container's end; then it destroys\n"
@@ -65,6 +67,12 @@ static const char usage_text[] =
 "                         (repeatable); turns off the exposed-port tunnels\n"
 "      --offset N         tunnel each exposed port P from local port P+N\n"
 "                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -s, --ssh PORT         serve ssh, scp, sftp, rsync and ssh -L onto the\n"
+"                         container on 127.0.0.1:PORT (-s alone: 2222);\n"
+"                         prints the ssh command to use.  Keys: those in\n"
+"                         ~/.ssh/authorized_keys (or --authorized-keys)\n"
+"      --authorized-keys FILE\n"
+"                         the public keys that may log in with --ssh\n"
 "  -z, --sleep            boot the container but do not start its\n"
 "                         entrypoint (run processes in it with the SDK)\n"
 "  -t, -i, -ti, --interactive\n"
@@ -73,6 +81,8 @@ static const char usage_text[] =
 "                         container is spawned asleep.  Escape: Ctrl-] then\n"
 "                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
 "      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --memory MB        limit the container's memory to MB MiB (its\n"
+"                         processes are OOM-killed beyond it)\n"
 "      --node NAME        spawn on this node instead of the best one\n"
 "      --location NAME    use this account/location instead of the default\n"
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
@@ -92,6 +102,10 @@ static const char usage_text[] =
 "                         ~/.docker/config.json)\n"
 "      --tls-verify BOOL  check the registry's TLS (default: true, but\n"
 "                         false for a loopback registry, as docker does)\n"
+"      --quota            run nothing: print this account's quotas at the\n"
+"                         location (containers, tunnels, volumes, sessions,\n"
+"                         KV entries and bytes), what is in use and the\n"
+"                         limit ('-': none)\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -109,7 +123,8 @@ static const char usage_text[] =
 "  5  could not connect (no account, refused, unreachable)\n"
 "  6  the location has no (such) node\n"
 "  7  the image could not be pushed or the container could not start\n"
-"  8  a tunnel could not be made (e.g. the local port is in use)\n"
+"  8  a tunnel or the ssh server could not be made (e.g. the local port\n"
+"     is in use)\n"
 "  9  a volume given with -m does not exist\n"
 " 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
 " 11  --systemd wrote the unit but systemctl could not start it\n"
@@ -121,6 +136,7 @@ struct tf_opts {
 	bool verbose, quiet, sleep, interactive;
 	int offset;
 	bool have_offset;
+	int64_t memory_mb;		/* --memory; 0: the node's default */
 	char **env;
 	size_t nenv;
 	tf_file *files;
@@ -129,10 +145,12 @@ struct tf_opts {
 	size_t nmounts;
 	int (*ports)[2];
 	size_t nports;
+	int ssh_port;			/* 0: no ssh server */
+	const char *authorized_keys;
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
-	bool systemd;
+	bool systemd, quota;
 	struct tf_systemd sd;
 	const char *creds, *authfile;
 	int tls_verify;
@@ -294,8 +312,9 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS, OPT_QUOTA };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -303,8 +322,11 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "publish", required_argument, NULL, 'p' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sleep", no_argument, NULL, 'z' },
+		{ "ssh", required_argument, NULL, OPT_SSH },
+		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
@@ -317,13 +339,14 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "systemd", optional_argument, NULL, OPT_SYSTEMD },
 		{ "identity", required_argument, NULL, OPT_IDENTITY },
+		{ "quota", no_argument, NULL, OPT_QUOTA },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rc;
 
 	opterr = 0;
 	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
-	while ((ch = getopt_long(argc, argv, "+e:f:m:p:zitvqh", longopts,
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:szitvqh", longopts,
 	    NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
@@ -343,9 +366,29 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 			o->have_offset = true;
 			break;
 		}
+		case 's': o->ssh_port = 2222; break;
+		case OPT_SSH:
+			o->ssh_port = opt_port_number(optarg,
+			    optarg + strlen(optarg));
+			if (o->ssh_port < 0)
+				return usage_error("--ssh %s: a port number",
+				    optarg);
+			break;
+		case OPT_AUTHKEYS: o->authorized_keys = optarg; break;
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
+		case OPT_MEMORY: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 4 ||
+			    v > (1LL << 30))
+				return usage_error("--memory %s: a number of "
+				    "MiB, at least 4", optarg);
+			o->memory_mb = v;
+			break;
+		}
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
@@ -361,6 +404,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 				return usage_error("%s", "--systemd=: no host");
 			break;
 		case OPT_IDENTITY: o->sd.identity = optarg; break;
+		case OPT_QUOTA: o->quota = true; break;
 		case OPT_CREDS: o->creds = optarg; break;
 		case OPT_AUTHFILE: o->authfile = optarg; break;
 		case OPT_TLS:
@@ -391,6 +435,12 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	}
 	if (o->verbose && o->quiet)
 		return usage_error("%s", "-v and -q together make no sense");
+	if (o->quota) {
+		if (optind < argc)
+			return usage_error("--quota takes no image: '%s'",
+			    argv[optind]);
+		return 0;
+	}
 	if (optind >= argc)
 		return usage_error("%s", "no image given");
 	if (o->sd.identity != NULL && (!o->systemd || o->sd.target == NULL))
@@ -454,6 +504,33 @@ run_result(const struct tf_run *r)
 	if (strcmp(tf_location_state(r->loc), "refused") == 0)
 		return TF_EXIT_CONNECT;
 	return r->exit;
+}
+
+/* --ssh: a server onto the container; says how to reach it. */
+static int
+make_ssh_server(struct tf_run *r, struct tf_opts *o)
+{
+	tf_ssh_opts so;
+	tf_ssh_server *srv;
+	tf_err err;
+	int port;
+
+	if (o->ssh_port == 0)
+		return 0;
+	memset(&so, 0, sizeof so);
+	so.port = o->ssh_port;
+	so.authorized_keys = o->authorized_keys;
+	srv = tf_container_ssh_server(r->ctr, &so, &err);
+	if (srv == NULL) {
+		tf_error("Failed while creating an ssh server onto the "
+		    "container: %s", err.msg);
+		return TF_EXIT_TUNNEL;
+	}
+	port = tf_ssh_server_port(srv);
+	tf_info("SSH onto the container: ssh -p %d root@127.0.0.1 "
+	    "(also sftp -P %d, scp -P %d, rsync -e 'ssh -p %d')", port, port,
+	    port, port);
+	return 0;
 }
 
 static int
@@ -563,6 +640,7 @@ run(struct tf_opts *o)
 
 	memset(&so, 0, sizeof so);
 	so.tag = o->tag;
+	so.limits.memory_mb = o->memory_mb;
 	so.env = (const char *const *)o->env;
 	so.command = o->interactive ? NULL : (const char *const *)o->command;
 	so.files = o->files;
@@ -586,6 +664,8 @@ run(struct tf_opts *o)
 	}
 	r.was_ready = true;
 	rc = make_tunnels(&r, o);
+	if (rc == 0)
+		rc = make_ssh_server(&r, o);
 	if (rc != 0)
 		goto out;
 	if (o->interactive && !tf_location_completed(r.loc)) {
@@ -713,7 +793,8 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
 		    TF_LOG_INFO, "tf", stderr);
-		rc = o.systemd ? install_service(&o, argc, argv) : run(&o);
+		rc = o.quota ? tf_quota_show(o.location, o.address) :
+		    o.systemd ? install_service(&o, argc, argv) : run(&o);
 	}
 	opts_free(&o);
 	return rc;

@@ -179,6 +179,7 @@ sdk_push(tf_location *loc, const tf_msg *m)
 		sdk_containers_resync(loc, loc->new_session);
 		loc->new_session = false;
 		sdk_tunnels_offer(loc);
+		sdk_metrics_offer(loc);
 	} else if (strcmp(m->cmd, "node") == 0) {
 		sdk_note_node(loc, m->params, true);
 		sdk_tunnels_restore(loc);
@@ -588,6 +589,7 @@ tf_location_disconnect(tf_location *loc)
 		return;
 	}
 	loc->disconnecting = true;
+	sdk_ssh_close_all(loc);
 	sdk_terminal_close(loc);
 	if (sdk_connected(loc) && !loc->conn_failed) {
 		sdk_tunnels_close_all(loc);
@@ -621,6 +623,8 @@ tf_location_destroy(tf_location **loc_p)
 	sdk_async_close_all(loc);
 	sdk_uncatch_signals(loc);
 	sdk_process_unhook(loc);
+	sdk_ssh_close_all(loc);
+	free(loc->sshs);
 	for (size_t i = 0; i < loc->n_processes; i++)
 		sdk_process_free(loc->processes[i]);
 	for (size_t i = 0; i < loc->n_tunnels; i++)

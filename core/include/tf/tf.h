@@ -474,6 +474,47 @@ tf_container *tf_tunnel_container(const tf_tunnel *t);
 const char *tf_tunnel_url(const tf_tunnel *t);
 int tf_tunnel_destroy(tf_tunnel *t, tf_err *err);
 
+/* ==== SSH and SFTP onto a container ================================== */
+
+/*
+ * An SSH server (libssh) on a local port that leads into one container:
+ * ssh, scp, sftp, rsync -e ssh and ssh -L work with the container as the
+ * remote host.  Sessions run as processes in the container (a shell with a
+ * PTY of the client's size, or an exec with its exit status); the "sftp"
+ * subsystem maps onto the node's file requests, confined to the container;
+ * direct-tcpip (ssh -L) goes through a tunnel.  Everything runs on the
+ * location's loop (libssh non-blocking, its fds polled by tf_loop): no
+ * threads.  docs/SDK.md "SSH" has the details.
+ *
+ * Authentication is by public key only, against authorized_keys (NULL:
+ * ~/.ssh/authorized_keys, read again at every attempt); any user name is
+ * accepted.  The host key is host_key (NULL: ~/.20ft/ssh_host_ed25519_key,
+ * an Ed25519 key made on first use).
+ */
+typedef struct tf_ssh_server tf_ssh_server;
+
+typedef struct tf_ssh_opts {
+	const char *bind;		/* NULL: 127.0.0.1 */
+	int port;			/* 0: a free port (tf_ssh_server_port) */
+	const char *authorized_keys;
+	const char *host_key;
+} tf_ssh_opts;
+
+/* Listens at once; sessions start processes once the container runs. */
+tf_ssh_server *tf_container_ssh_server(tf_container *c,
+				       const tf_ssh_opts *opts, tf_err *err);
+/* The same for a container named by id (event-driven programs). */
+tf_ssh_server *tf_ssh_server_new(tf_location *loc, const char *container,
+				 const tf_ssh_opts *opts, tf_err *err);
+int tf_ssh_server_port(const tf_ssh_server *s);
+const char *tf_ssh_server_container(const tf_ssh_server *s);
+/* Clients connected now. */
+size_t tf_ssh_server_clients(const tf_ssh_server *s);
+/* Disconnects every client (their processes are hung up) and stops
+ * listening.  Servers still alive at tf_location_destroy are destroyed
+ * there. */
+void tf_ssh_server_destroy(tf_ssh_server **s_p);
+
 /* ==== Volumes ========================================================= */
 
 /* Creates a volume on node (NULL: the best node), with an optional tag. */
@@ -520,6 +561,22 @@ void tf_strv_free(char **v);
  * same user) by uuid, tag or uuid:tag. */
 tf_container *tf_location_find_container(tf_location *loc, const char *name,
 					 tf_err *err);
+
+/* ==== Metrics ======================================================== */
+
+/*
+ * What containers use (cpu, memory, pids, network, block I/O), sampled by
+ * their nodes and sent by the location only to sessions that watch them
+ * (docs/PROTOCOL.md, "Metrics").  While on, the figures arrive about once
+ * a second, for the containers whose figures changed, into the model
+ * (tf_model_container.metrics; listeners hear TF_MODEL_CHANGED), also
+ * after a reconnection.  Without a call a program receives none.
+ */
+int tf_location_watch_metrics(tf_location *loc, bool on, tf_err *err);
+bool tf_location_watching_metrics(const tf_location *loc);
+/* The container's latest figures; -1 (err) when none arrived yet. */
+int tf_container_metrics(const tf_container *c, tf_model_metrics *out,
+			 tf_err *err);
 
 /* ==== Event-driven programs ========================================== */
 
