@@ -26,5 +26,6 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_flow_codec,
 	&tf_image_codec,
 	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_event_codec, &tf_events_codec, &tf_events_sub_codec,
 	NULL
 };

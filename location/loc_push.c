@@ -242,11 +242,12 @@ loc_event_send(struct location *loc, const char *cmd, int64_t owner,
 }
 
 void
-loc_event_node(struct location *loc, const struct loc_node *n)
+loc_event_node(struct location *loc, struct loc_node *n)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_node(loc, n);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_node(&pk, n);
@@ -255,11 +256,12 @@ loc_event_node(struct location *loc, const struct loc_node *n)
 }
 
 void
-loc_event_container(struct location *loc, const struct loc_container *c)
+loc_event_container(struct location *loc, struct loc_container *c)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_container(loc, c);
 	if (!c->dead)
 		loc_db_container_save(loc, c);
 	msgpack_sbuffer_init(&sb);

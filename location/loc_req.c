@@ -25,6 +25,7 @@ const struct loc_req loc_req_table[] = {
 	{ "vol_snapshot",   LOC_REQ_USER, req_volume },
 	{ "vol_rollback",   LOC_REQ_USER, req_volume },
 	{ "metrics_sub",    LOC_REQ_USER, req_metrics_sub },
+	{ "events_sub",     LOC_REQ_USER, req_events_sub },
 	{ "layer_get",      LOC_REQ_NODE, req_layer_get },
 	{ "metrics",        LOC_REQ_NODE, req_metrics },
 	{ "stats",          LOC_REQ_NODE, req_node_push },
