@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "tf_codec_metrics.h"
+#include "tf_codec_quota.h"
 #include "tf_log.h"
 #include "tf_model.h"
 #include "tf_msg.h"
@@ -59,6 +60,12 @@ struct tf_model {
 	int nlisteners;
 	uint64_t generation;
 	bool quiet;		/* an offer is being applied: one RESET at the end */
+	/* The account's quotas as of the last offer (docs/SECURITY.md). */
+	struct model_quota {
+		char kind[TF_QUOTA_KIND_MAX + 1];
+		int64_t limit, used;
+	} quota[TF_QUOTA_MAX_KINDS];
+	size_t n_quota;
 };
 
 static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
@@ -581,6 +588,39 @@ model_apply_gone(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 	return 0;
 }
 
+/* The offer's quota list; an offer without one (an older location)
+ * leaves none. */
+static void
+model_apply_quota(tf_model *m, const msgpack_object *o)
+{
+	tf_quota_msg q;
+
+	m->n_quota = 0;
+	if (tf_quota_unpack(o, &q, NULL) != 0)
+		return;
+	for (size_t i = 0; i < q.n_quota && i < TF_QUOTA_MAX_KINDS; i++) {
+		struct model_quota *mq = &m->quota[m->n_quota++];
+
+		snprintf(mq->kind, sizeof mq->kind, "%s", q.quota[i].kind);
+		mq->limit = q.quota[i].limit;
+		mq->used = q.quota[i].used;
+	}
+	tf_quota_free(&q);
+}
+
+int64_t
+tf_model_quota(const tf_model *m, const char *kind, int64_t *used)
+{
+	for (size_t i = 0; i < m->n_quota; i++) {
+		if (strcmp(m->quota[i].kind, kind) == 0) {
+			if (used != NULL)
+				*used = m->quota[i].used;
+			return m->quota[i].limit;
+		}
+	}
+	return -1;
+}
+
 static int
 model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
 {
@@ -631,6 +671,7 @@ model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
 		else
 			i++;
 	}
+	model_apply_quota(m, o);
 	m->quiet = false;
 	model_notify(m, TF_MODEL_KIND_LAST, TF_MODEL_RESET, "");
 	return rc;

@@ -213,6 +213,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 			loc_pack_volume(loc, pk, loc->volumes[i]);
 
 	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
+	loc_quota_pack(loc, s->user_id, &o);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
 	loc_missed_replay(loc, s);
@@ -264,6 +265,7 @@ loc_event_container(struct location *loc, struct loc_container *c)
 	loc_events_container(loc, c);
 	if (!c->dead)
 		loc_db_container_save(loc, c);
+	loc_web_member_changed(loc, c->id);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_container(loc, &pk, c);
@@ -319,6 +321,7 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }

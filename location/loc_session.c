@@ -59,7 +59,14 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 			tf_info("session %s (%s) resumed", s->id, s->name);
 	} else {
 		tf_uuid u;
+		tf_err err;
 
+		if (loc_quota_check(loc, user_id, LOC_QUOTA_SESSIONS, 1,
+		    &err) != 0) {
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "%s", err.msg);
+			return;
+		}
 		s = tf_calloc(1, sizeof *s);
 		tf_uuid_make(&u);
 		snprintf(s->id, sizeof s->id, "%s", u.s);
@@ -263,6 +270,8 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
 	}
 	loc_fwd_session_gone(loc, s->id);
+	loc_web_session_gone(loc, s->id);
+	loc_dns_session_gone(loc, s->id);
 	loc_missed_drop(loc, s->id);
 	loc_db_session_delete(loc, s->id);
 	s->dead = true;

@@ -18,6 +18,7 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
@@ -25,6 +26,7 @@
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
+#include "tf_codec_web.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
 	__FILE__, __LINE__, #x); exit(1); } } while (0)
@@ -487,6 +489,66 @@ test_vol(void)
 	CHECK(strstr(err.msg, "tag") != NULL);
 }
 
+/* ---- web endpoints ------------------------------------------------------ */
+
+static void
+web_bad_port(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "fqdn", "www.example.test");
+	tf_pack_kv_int(pk, "port", 65536);
+}
+
+static void
+test_web(void)
+{
+	static const char *const members[] = { "c1", "c2", NULL };
+	tf_domain_msg d = { .domain = "example.test", .token = "abc",
+	    .owner = "alice", .global = true, .mine = true };
+	tf_web_msg w = { .cluster = "k1", .fqdn = "www.example.test",
+	    .rewrite = "inner.test", .port = 8080, .containers = members,
+	    .n_containers = 2, .cert = (const uint8_t *)"PEM", .n_cert = 3,
+	    .state = "serving" };
+	tf_web_list_msg l = { .domains = &d, .n_domains = 1, .clusters = &w,
+	    .n_clusters = 1, .http_port = 80 };
+	tf_err err;
+
+	roundtrip(&tf_domain_codec, &d);
+	roundtrip(&tf_web_codec, &w);
+	roundtrip(&tf_web_list_codec, &l);
+	CHECK(unpack_built(&tf_web_codec, web_bad_port, &w, &err) != 0);
+	CHECK(strstr(err.msg, "port") != NULL);
+}
+
+/* ---- quotas ------------------------------------------------------------- */
+
+static void
+quota_negative(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	msgpack_pack_str_with_body(pk, "quota", 5);
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "kind", "containers");
+	tf_pack_kv_int(pk, "limit", -1);
+	tf_pack_kv_int(pk, "used", 0);
+}
+
+static void
+test_quota(void)
+{
+	tf_quota_item items[] = {
+		{ .kind = "containers", .limit = 100, .used = 3 },
+		{ .kind = "kv_bytes", .limit = 0, .used = 12345 },
+	};
+	tf_quota_msg q = { .quota = items, .n_quota = 2 };
+	tf_err err;
+
+	roundtrip(&tf_quota_codec, &q);
+	CHECK(unpack_built(&tf_quota_codec, quota_negative, &q, &err) != 0);
+	CHECK(strstr(err.msg, "limit") != NULL);
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void
@@ -721,6 +783,8 @@ main(void)
 	test_proc();
 	test_kv();
 	test_vol();
+	test_web();
+	test_quota();
 	test_file();
 	test_tunnel();
 	test_image();

@@ -208,6 +208,10 @@ void tf_model_clear(tf_model *m);
 size_t tf_model_count(const tf_model *m, tf_model_kind kind);
 const void *tf_model_at(const tf_model *m, tf_model_kind kind, size_t i);
 const void *tf_model_find(const tf_model *m, tf_model_kind kind, const char *id);
+/* The account's quota of a kind ("containers", "kv_bytes", ...) as the
+ * last offer gave it: the limit (0: none), -1 when the offer had none;
+ * *used (may be NULL) gets the use at that time. */
+int64_t tf_model_quota(const tf_model *m, const char *kind, int64_t *used);
 /* Times the model changed; a cheap "anything new?" check for views. */
 uint64_t tf_model_generation(const tf_model *m);
 
