@@ -166,6 +166,44 @@ haproxy_check(const char *prog, const char *cfg, tf_err *err)
 	return 0;
 }
 
+/* A certificate HAProxy cannot load (not PEM, a key that does not match)
+ * would make every later reload fail: it is tried alone first.  This runs
+ * `haproxy -c` and waits (tens of milliseconds), only when a certificate
+ * is published. */
+int
+loc_haproxy_check_cert(struct location *loc, const char *pem, tf_err *err)
+{
+	char prog[4096], *cfg = loc_web_dir(loc, "cert-check.cfg"), *text;
+	int rc;
+
+	if (haproxy_find(loc, prog, sizeof prog, err) != 0) {
+		free(cfg);
+		return -1;
+	}
+	text = tf_asprintf("defaults\n\tmode http\n\ttimeout connect 1s\n"
+	    "\ttimeout client 1s\n\ttimeout server 1s\n"
+	    "frontend check\n\tbind 127.0.0.1:1 ssl crt %s\n", pem);
+	rc = tf_write_file(cfg, text, strlen(text), 0600);
+	free(text);
+	if (rc != 0) {
+		tf_err_errno(err, "cannot write %s", cfg);
+		free(cfg);
+		return -1;
+	}
+	rc = haproxy_check(prog, cfg, err);
+	unlink(cfg);
+	free(cfg);
+	if (rc != 0) {
+		char why[TF_ERR_LEN];
+		const char *alert = strstr(err->msg, "[ALERT]");
+
+		snprintf(why, sizeof why, "%s", alert != NULL ? alert : err->msg);
+		return tf_err_set(err, "parameter cert: HAProxy cannot use the "
+		    "certificate (%s)", why);
+	}
+	return 0;
+}
+
 static int haproxy_exit_cb(tf_loop *, int, int, void *);
 static void haproxy_watch(struct location *);
 

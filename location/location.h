@@ -393,6 +393,7 @@ void loc_hosts_ip_gone(struct location *, const struct loc_container *);
 int loc_haproxy_start(struct location *, tf_err *);
 void loc_haproxy_stop(struct location *);
 void loc_haproxy_flush(tf_loop *, void *);
+int loc_haproxy_check_cert(struct location *, const char *pem, tf_err *);
 char *loc_web_dir(struct location *, const char *file);
 int loc_web_parse_bind(const char *spec, char *addr, size_t, int *port);
 

@@ -211,13 +211,29 @@ web_cert_store(struct location *loc, struct loc_cluster *k,
 		return tf_err_set(err, "parameter cert: not a PEM certificate "
 		    "followed by its private key");
 	}
-	snprintf(name, sizeof name, "certs/%s.pem", k->id);
+	/* Tried under a name of its own, then put in place: a refused
+	 * certificate never replaces the one a cluster serves with. */
+	snprintf(name, sizeof name, "certs/%s.new.pem", k->id);
 	path = loc_web_dir(loc, name);
 	rc = tf_write_file(path, text, req->n_cert, 0600);
-	if (rc != 0)
-		tf_err_errno(err, "cannot write %s", path);
-	free(path);
 	free(text);
+	if (rc != 0) {
+		tf_err_errno(err, "cannot write %s", path);
+		free(path);
+		return -1;
+	}
+	rc = loc_haproxy_check_cert(loc, path, err);
+	if (rc == 0) {
+		char *final;
+
+		snprintf(name, sizeof name, "certs/%s.pem", k->id);
+		final = loc_web_dir(loc, name);
+		if (rename(path, final) != 0)
+			rc = tf_err_errno(err, "cannot write %s", final);
+		free(final);
+	}
+	unlink(path);
+	free(path);
 	return rc;
 }
 

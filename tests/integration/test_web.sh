@@ -12,6 +12,7 @@
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || skip "needs haproxy"
 command -v curl >/dev/null 2>&1 || skip "needs curl"
 HTTP=$((PORT + 3))
+HTTPS=$((PORT + 4))
 DNSPORT=$((PORT + 5))
 TUNPORT=$((PORT + 8))
 
@@ -25,6 +26,7 @@ check "a missing haproxy is a clear start-up error" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'haproxy is not an executable' '$TFT/nohaproxy.out'"
 
 prog_setup --timeout 2 --grace 3 --http "127.0.0.1:$HTTP" \
+	--https "127.0.0.1:$HTTPS" \
 	--resolver "127.0.0.1:$DNSPORT"
 check "the location runs haproxy" wait_for "$TFT/loc.log" 'haproxy .* serving http' 10
 "$TFLOC" --state "$TFT/loc" --bind "tcp://127.0.0.1:$((PORT + 20))" \
@@ -85,6 +87,14 @@ check "the configuration names no client string but validated ones" \
 
 step web refuse 60
 
+step web reboot 120
+i=0; back=0
+while [ $i -lt 100 ]; do
+	[ "$(get)" = "member 0" ] && { back=1; break; }
+	i=$((i + 1)); sleep 0.2
+done
+check "a rebooted member comes back into the rotation" [ "$back" -eq 1 ]
+
 step web destroy 60
 m2=$(value web member2)
 wait_for "$TFT/loc.log" "$m2" 10 >/dev/null || true
@@ -142,6 +152,14 @@ check "tfresources shows the endpoint" \
 	sh -c "TF_DIR='$TFT/acct-alice' '$BUILD/cli/tfresources' --local 127.0.0.1:$PORT | grep -q site.alice.test"
 check "tfdomains list shows the domain and the site" \
 	sh -c "TF_DIR='$TFT/acct-alice' '$BUILD/cli/tfdomains' --local 127.0.0.1:$PORT list | grep -q 'site.alice.test'"
+# A location restart keeps the site: clusters are in its database, and
+# the new HAProxy serves them as soon as it starts.
+tf_stop_location
+check "haproxy stopped with the location" \
+	sh -c "! kill -0 \$(cat '$TFT/loc/web/haproxy.pid') 2>/dev/null"
+tf_start_location --timeout 2 --grace 3 --http "127.0.0.1:$HTTP" \
+	--https "127.0.0.1:$HTTPS" --resolver "127.0.0.1:$DNSPORT"
+check "after a location restart the site is served again" until_code 200 site.alice.test
 kill "$TFW" 2>/dev/null || true
 wait "$TFW" 2>/dev/null || true
 check "tf's exit unpublished it" until_code 404 site.alice.test
@@ -181,7 +199,51 @@ else
 	echo "# no dnsmasq: domain claims not tested"
 fi
 
+# HTTPS: two sites, each with its own certificate, chosen by SNI; a
+# certificate whose key does not match is refused and the rest serve on.
+if command -v openssl >/dev/null 2>&1; then
+	for n in a b; do
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+			-subj "/CN=secure-$n.alice.test" \
+			-addext "subjectAltName=DNS:secure-$n.alice.test" \
+			-keyout "$TFT/cert-$n.key" -out "$TFT/cert-$n.crt" 2>/dev/null
+	done
+	cp "$TFT/cert-a.crt" "$TFT/cert-bad.crt"; cp "$TFT/cert-b.key" "$TFT/cert-bad.key"
+	tls() {	# NAME CERT -> the body over HTTPS, verified against CERT
+		curl -s --max-time 20 --cacert "$TFT/cert-$2.crt" \
+			--resolve "$1:$HTTPS:127.0.0.1" "https://$1:$HTTPS/" 2>&1 ||
+			echo "curl failed $?"
+	}
+	TF_DIR=$TFT/acct-alice "$BUILD/cli/tf" --local "127.0.0.1:$PORT" -p "$((PORT + 8)):80" \
+		-w "secure-a.alice.test::$TFT/cert-a" nginx > "$TFT/tfa.out" 2>&1 &
+	TFA=$!; PIDS="$PIDS $TFA"
+	TF_DIR=$TFT/acct-alice "$BUILD/cli/tf" --local "127.0.0.1:$PORT" -p "$((PORT + 9)):80" \
+		-w "secure-b.alice.test::$TFT/cert-b" nginx > "$TFT/tfb.out" 2>&1 &
+	TFB=$!; PIDS="$PIDS $TFB"
+	i=0
+	while [ $i -lt 300 ] && ! { tls secure-a.alice.test a | grep -q 'Welcome to nginx' &&
+		tls secure-b.alice.test b | grep -q 'Welcome to nginx'; }; do
+		i=$((i + 1)); sleep 0.2
+	done
+	check "HTTPS: secure-a is served with its own certificate" \
+		sh -c "curl -s --cacert '$TFT/cert-a.crt' --resolve secure-a.alice.test:$HTTPS:127.0.0.1 https://secure-a.alice.test:$HTTPS/ | grep -q 'Welcome to nginx'"
+	check "HTTPS: secure-b is served with its own certificate (SNI)" \
+		sh -c "curl -s --cacert '$TFT/cert-b.crt' --resolve secure-b.alice.test:$HTTPS:127.0.0.1 https://secure-b.alice.test:$HTTPS/ | grep -q 'Welcome to nginx'"
+	check "HTTPS: secure-b does not verify against secure-a's certificate" \
+		sh -c "! curl -s --cacert '$TFT/cert-a.crt' --resolve secure-b.alice.test:$HTTPS:127.0.0.1 https://secure-b.alice.test:$HTTPS/ >/dev/null"
+	TF_DIR=$TFT/acct-alice "$BUILD/cli/tf" --local "127.0.0.1:$PORT" -p "$((PORT + 7)):80" \
+		-w "bad.alice.test::$TFT/cert-bad" nginx > "$TFT/tfbad.out" 2>&1 && rc=0 || rc=$?
+	check "a certificate whose key does not match is refused (exit $rc)" \
+		sh -c "[ $rc -eq 12 ] && grep -q 'cannot use the certificate' '$TFT/tfbad.out'"
+	check "and the other sites serve on" \
+		sh -c "curl -s --cacert '$TFT/cert-a.crt' --resolve secure-a.alice.test:$HTTPS:127.0.0.1 https://secure-a.alice.test:$HTTPS/ | grep -q 'Welcome to nginx'"
+	kill "$TFA" "$TFB" 2>/dev/null || true
+	wait "$TFA" "$TFB" 2>/dev/null || true
+else
+	echo "# no openssl: HTTPS not tested"
+fi
+
 tf_stop_all
-check "haproxy stopped with the location" \
+check "haproxy stopped with the location at the end" \
 	sh -c "! kill -0 \$(cat '$TFT/loc/web/haproxy.pid') 2>/dev/null"
 finish
