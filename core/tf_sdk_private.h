@@ -183,6 +183,7 @@ struct tf_location {
 	void *ev_arg;
 	struct sdk_async *asyncs;	/* calls waiting for an answer */
 	bool metrics_on;		/* tf_location_watch_metrics */
+	bool events_on;			/* tf_location_watch_events */
 
 	SDK_ARRAY(tf_node *, nodes);
 	SDK_ARRAY(tf_container *, containers);

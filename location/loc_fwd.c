@@ -261,6 +261,11 @@ loc_fwd_container_cmd(struct location *loc, struct loc_session *s,
 		t->bytes_in += (int64_t)m->bulk_len;
 	if (t != NULL && tcp)
 		fwd_tconn_client(loc, t, m);
+	if (strcmp(m->cmd, "destroy") == 0)
+		snprintf(c->ended_by, sizeof c->ended_by, "%.63s (%.80s)",
+		    s->user_name, s->name);
+	else if (strcmp(m->cmd, "reboot") == 0)
+		c->rebooting = true;
 	/* The node only knows uuids: a container named by tag is passed on
 	 * by its uuid. */
 	tf_out_init(&o, m->cmd);

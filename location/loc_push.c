@@ -261,11 +261,12 @@ loc_event_send(struct location *loc, const char *cmd, int64_t owner,
 }
 
 void
-loc_event_node(struct location *loc, const struct loc_node *n)
+loc_event_node(struct location *loc, struct loc_node *n)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_node(loc, n);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_node(&pk, n);
@@ -274,13 +275,15 @@ loc_event_node(struct location *loc, const struct loc_node *n)
 }
 
 void
-loc_event_container(struct location *loc, const struct loc_container *c)
+loc_event_container(struct location *loc, struct loc_container *c)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_container(loc, c);
 	if (!c->dead)
 		loc_db_container_save(loc, c);
+	loc_web_member_changed(loc, c->id);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_container(loc, &pk, c);
@@ -336,6 +339,7 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }
