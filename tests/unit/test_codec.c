@@ -26,6 +26,7 @@
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
+#include "tf_codec_web.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
 	__FILE__, __LINE__, #x); exit(1); } } while (0)
@@ -488,6 +489,37 @@ test_vol(void)
 	CHECK(strstr(err.msg, "tag") != NULL);
 }
 
+/* ---- web endpoints ------------------------------------------------------ */
+
+static void
+web_bad_port(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "fqdn", "www.example.test");
+	tf_pack_kv_int(pk, "port", 65536);
+}
+
+static void
+test_web(void)
+{
+	static const char *const members[] = { "c1", "c2", NULL };
+	tf_domain_msg d = { .domain = "example.test", .token = "abc",
+	    .owner = "alice", .global = true, .mine = true };
+	tf_web_msg w = { .cluster = "k1", .fqdn = "www.example.test",
+	    .rewrite = "inner.test", .port = 8080, .containers = members,
+	    .n_containers = 2, .cert = (const uint8_t *)"PEM", .n_cert = 3,
+	    .state = "serving" };
+	tf_web_list_msg l = { .domains = &d, .n_domains = 1, .clusters = &w,
+	    .n_clusters = 1, .http_port = 80 };
+	tf_err err;
+
+	roundtrip(&tf_domain_codec, &d);
+	roundtrip(&tf_web_codec, &w);
+	roundtrip(&tf_web_list_codec, &l);
+	CHECK(unpack_built(&tf_web_codec, web_bad_port, &w, &err) != 0);
+	CHECK(strstr(err.msg, "port") != NULL);
+}
+
 /* ---- quotas ------------------------------------------------------------- */
 
 static void
@@ -665,6 +697,20 @@ test_metrics(void)
 	roundtrip(&tf_metrics_codec, &none);
 	roundtrip(&tf_metrics_sub_codec, &on);
 	roundtrip(&tf_metrics_sub_codec, &off);
+	roundtrip(&tf_events_sub_codec, &on);
+	{
+		tf_event_rec ev[2] = {
+			{ .seq = 7, .time = 1.5, .kind = "oom_killed",
+			  .container = "c1", .tag = "hog", .node = "node1",
+			  .user = "alice", .text = "OOM killer" },
+			{ .seq = 8, .kind = "node_up", .node = "n2",
+			  .text = "" },
+		};
+		tf_events_msg evs = { .events = ev, .n_events = 2 };
+
+		roundtrip(&tf_event_codec, &ev[0]);
+		roundtrip(&tf_events_codec, &evs);
+	}
 	CHECK(unpack_built(&tf_metrics_codec, metrics_negative_mem, &m,
 	    &err) != 0);
 	CHECK(strstr(err.msg, "mem_rss") != NULL);
@@ -737,6 +783,7 @@ main(void)
 	test_proc();
 	test_kv();
 	test_vol();
+	test_web();
 	test_quota();
 	test_file();
 	test_tunnel();
