@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tf_quota.h"
 #include "tf_systemd.h"
 #include "tf.h"
 #include "tf_util.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 "Usage: tf [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
 "       tf account LOCATION TOKEN [--local ADDR]\n"
 "       tf LOCATION TOKEN\n"
+"       tf --quota [--location NAME] [--local ADDR]\n"
 "\n"
 "Runs IMAGE in a container on a 20ft location and stays in the foreground\n"
 "until Ctrl-C (SIGINT), SIGTERM or the container's end; then it destroys\n"
@@ -79,6 +81,8 @@ static const char usage_text[] =
 "                         container is spawned asleep.  Escape: Ctrl-] then\n"
 "                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
 "      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --memory MB        limit the container's memory to MB MiB (its\n"
+"                         processes are OOM-killed beyond it)\n"
 "      --node NAME        spawn on this node instead of the best one\n"
 "      --location NAME    use this account/location instead of the default\n"
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
@@ -98,6 +102,10 @@ static const char usage_text[] =
 "                         ~/.docker/config.json)\n"
 "      --tls-verify BOOL  check the registry's TLS (default: true, but\n"
 "                         false for a loopback registry, as docker does)\n"
+"      --quota            run nothing: print this account's quotas at the\n"
+"                         location (containers, tunnels, volumes, sessions,\n"
+"                         KV entries and bytes), what is in use and the\n"
+"                         limit ('-': none)\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -128,6 +136,7 @@ struct tf_opts {
 	bool verbose, quiet, sleep, interactive;
 	int offset;
 	bool have_offset;
+	int64_t memory_mb;		/* --memory; 0: the node's default */
 	char **env;
 	size_t nenv;
 	tf_file *files;
@@ -141,7 +150,7 @@ struct tf_opts {
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
-	bool systemd;
+	bool systemd, quota;
 	struct tf_systemd sd;
 	const char *creds, *authfile;
 	int tls_verify;
@@ -303,8 +312,9 @@ static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS, OPT_QUOTA };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
@@ -316,6 +326,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
@@ -328,6 +339,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "systemd", optional_argument, NULL, OPT_SYSTEMD },
 		{ "identity", required_argument, NULL, OPT_IDENTITY },
+		{ "quota", no_argument, NULL, OPT_QUOTA },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rc;
@@ -366,6 +378,17 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
+		case OPT_MEMORY: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 4 ||
+			    v > (1LL << 30))
+				return usage_error("--memory %s: a number of "
+				    "MiB, at least 4", optarg);
+			o->memory_mb = v;
+			break;
+		}
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
@@ -381,6 +404,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 				return usage_error("%s", "--systemd=: no host");
 			break;
 		case OPT_IDENTITY: o->sd.identity = optarg; break;
+		case OPT_QUOTA: o->quota = true; break;
 		case OPT_CREDS: o->creds = optarg; break;
 		case OPT_AUTHFILE: o->authfile = optarg; break;
 		case OPT_TLS:
@@ -411,6 +435,12 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	}
 	if (o->verbose && o->quiet)
 		return usage_error("%s", "-v and -q together make no sense");
+	if (o->quota) {
+		if (optind < argc)
+			return usage_error("--quota takes no image: '%s'",
+			    argv[optind]);
+		return 0;
+	}
 	if (optind >= argc)
 		return usage_error("%s", "no image given");
 	if (o->sd.identity != NULL && (!o->systemd || o->sd.target == NULL))
@@ -610,6 +640,7 @@ run(struct tf_opts *o)
 
 	memset(&so, 0, sizeof so);
 	so.tag = o->tag;
+	so.limits.memory_mb = o->memory_mb;
 	so.env = (const char *const *)o->env;
 	so.command = o->interactive ? NULL : (const char *const *)o->command;
 	so.files = o->files;
@@ -762,7 +793,8 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
 		    TF_LOG_INFO, "tf", stderr);
-		rc = o.systemd ? install_service(&o, argc, argv) : run(&o);
+		rc = o.quota ? tf_quota_show(o.location, o.address) :
+		    o.systemd ? install_service(&o, argc, argv) : run(&o);
 	}
 	opts_free(&o);
 	return rc;

@@ -8,7 +8,9 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
@@ -24,5 +26,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_tunnel_codec,
 	&tf_flow_codec,
 	&tf_image_codec,
+	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_quota_codec,
 	NULL
 };

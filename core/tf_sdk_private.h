@@ -183,6 +183,7 @@ struct tf_location {
 	tf_event_fn ev_fn;
 	void *ev_arg;
 	struct sdk_async *asyncs;	/* calls waiting for an answer */
+	bool metrics_on;		/* tf_location_watch_metrics */
 
 	SDK_ARRAY(tf_node *, nodes);
 	SDK_ARRAY(tf_container *, containers);
@@ -250,8 +251,15 @@ void sdk_push(tf_location *loc, const tf_msg *m);
 void sdk_status_set(tf_location *loc, tf_status st, const char *why,
 		    bool resumed);
 
+/* tf_sdk_metrics.c */
+/* A fresh offer arrived: a watching session asks for metrics again (the
+ * offer replaced the model's records, and a new session is not
+ * subscribed). */
+void sdk_metrics_offer(tf_location *loc);
+
 /* tf_ssh_server.c: destroys every SSH server of loc. */
 void sdk_ssh_close_all(tf_location *loc);
+
 /* tf_sdk_transport.c */
 bool sdk_connected(const tf_location *loc);
 uint64_t sdk_transport_request(tf_location *loc, tf_out *o, const void *bulk,

@@ -213,6 +213,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 			loc_pack_volume(loc, pk, loc->volumes[i]);
 
 	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
+	loc_quota_pack(loc, s->user_id, &o);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
 	loc_missed_replay(loc, s);

@@ -59,7 +59,14 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 			tf_info("session %s (%s) resumed", s->id, s->name);
 	} else {
 		tf_uuid u;
+		tf_err err;
 
+		if (loc_quota_check(loc, user_id, LOC_QUOTA_SESSIONS, 1,
+		    &err) != 0) {
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "%s", err.msg);
+			return;
+		}
 		s = tf_calloc(1, sizeof *s);
 		tf_uuid_make(&u);
 		snprintf(s->id, sizeof s->id, "%s", u.s);

@@ -53,6 +53,11 @@ static const char usage_text[] =
 "      --log FILE      log to FILE instead of stderr; SIGHUP reopens it\n"
 "      --node-prefix N each node gets a /N of A.B (17-24, default 24: 253\n"
 "                      containers a node; 22: 1021)\n"
+"      --quota KIND=N  at most N of KIND an account (repeatable; 0: not\n"
+"                      limited; K, M, G after N multiply by 1024s):\n"
+"                      containers (default 2000), tunnels (1000),\n"
+"                      volumes (200), sessions (200), kv_entries (100000),\n"
+"                      kv_bytes (256M, keys and values)\n"
 "  -v, --verbose       debug logging\n"
 "  -q, --quiet         errors only\n"
 "  -h, --help          this text\n"
@@ -302,6 +307,7 @@ main(int argc, char **argv)
 		{ "subnet", required_argument, NULL, 'n' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "node-prefix", required_argument, NULL, 'p' },
+		{ "quota", required_argument, NULL, 'Q' },
 		{ "admin", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -324,6 +330,7 @@ main(int argc, char **argv)
 	loc.opt.grace_ms = 120000;
 	loc.opt.subnet_base = "10.220";
 	loc.opt.node_prefix = 24;
+	loc_quota_defaults(&loc.opt);
 	while ((ch = getopt_long(argc, argv, "s:b:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': loc.opt.state_dir = optarg; break;
@@ -336,6 +343,12 @@ main(int argc, char **argv)
 			loc.opt.node_prefix = atoi(optarg);
 			if (loc.opt.node_prefix < 17 || loc.opt.node_prefix > 24) {
 				fputs("--node-prefix: 17 to 24\n", stderr);
+				return 2;
+			}
+			break;
+		case 'Q':
+			if (loc_quota_parse(&loc.opt, optarg, &err) != 0) {
+				fprintf(stderr, "tf-location: %s\n", err.msg);
 				return 2;
 			}
 			break;

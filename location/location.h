@@ -25,6 +25,17 @@
 
 struct location;
 
+/* Per-account limits (loc_quota.c); 0 is "not limited". */
+enum loc_quota_kind {
+	LOC_QUOTA_CONTAINERS,
+	LOC_QUOTA_TUNNELS,
+	LOC_QUOTA_VOLUMES,
+	LOC_QUOTA_SESSIONS,
+	LOC_QUOTA_KV_ENTRIES,
+	LOC_QUOTA_KV_BYTES,
+	LOC_QUOTA_LAST
+};
+
 struct loc_options {
 	const char *state_dir;		/* keys, database, layers */
 	const char *bind;		/* tcp://127.0.0.1:2020 */
@@ -34,6 +45,7 @@ struct loc_options {
 	const char *subnet_base;	/* "10.220" -> 10.220.<node>.0/24 */
 	const char *log_path;		/* --log: reopened on SIGHUP */
 	int node_prefix;		/* each node's subnet: /17../24 */
+	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
 };
 
 struct loc_peer {			/* who sent a message */
@@ -53,6 +65,7 @@ struct loc_session {
 	bool connected;
 	uint64_t last_rx_ms;
 	uint64_t down_since_ms;
+	bool metrics;			/* subscribed to metrics (metrics_sub) */
 	bool dead;			/* reaped before sleep */
 };
 
@@ -83,6 +96,14 @@ struct loc_container {
 	char error[256];
 	double created, started;
 	int64_t startup_ms;
+	/* The latest figures its node sent (loc_metrics.c), for a session
+	 * that subscribes later. */
+	struct loc_metrics {
+		bool have;
+		double cpu_pct;
+		int64_t mem_rss, mem_cache, mem_limit, pids, oom_kills;
+		int64_t net_rx, net_tx, io_read, io_write;
+	} metrics;
 	bool dead;
 	/* The ids of the volumes it mounts, fixed at spawn (a volume record
 	 * lists its mounts from these).  A flexible array, so that the one
@@ -211,6 +232,16 @@ int loc_db_containers_load(struct location *);
 sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
 int loc_db_exec(struct location *, const char *sql);
 
+/* loc_quota.c */
+const char *loc_quota_name(enum loc_quota_kind);
+void loc_quota_defaults(struct loc_options *);
+int loc_quota_parse(struct loc_options *, const char *spec, tf_err *);
+int64_t loc_quota_used(struct location *, int64_t user, enum loc_quota_kind);
+int loc_quota_check(struct location *, int64_t user, enum loc_quota_kind, int64_t adding, tf_err *);
+int loc_quota_check_kv(struct location *, int64_t user, int64_t before_entries, int64_t before_bytes, tf_err *);
+void loc_quota_kv_use(struct location *, int64_t user, int64_t *entries, int64_t *bytes);
+void loc_quota_pack(struct location *, int64_t user, tf_out *);
+
 /* loc_zap.c */
 int loc_zap_start(struct location *, tf_err *);
 
@@ -265,6 +296,10 @@ void loc_session_hello(struct location *, const tf_msg *, const struct loc_peer 
 void loc_session_collect(struct location *, struct loc_session *, const char *why);
 void loc_node_gone(struct location *, struct loc_node *, const char *why);
 int loc_housekeeping(tf_loop *, uint64_t, void *);
+
+/* loc_metrics.c */
+int req_metrics(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 
 /* loc_hosts.c */
 void loc_hosts_push_peers(struct location *);

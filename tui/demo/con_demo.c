@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "con_demo.h"
+#include "tf_codec_metrics.h"
 #include "tf_log.h"
 #include "tf_util.h"
 
@@ -38,6 +39,7 @@ enum demo_job_type {
 	DEMO_PROC,		/* a running process */
 	DEMO_FEED,		/* next step of the feed file */
 	DEMO_STATS,		/* node statistics ticker */
+	DEMO_METRICS,		/* container metrics ticker */
 	DEMO_CONNECT,
 	DEMO_TUNNEL,		/* an open tunnel stream: no timer */
 };
@@ -85,6 +87,7 @@ struct con_demo {
 	size_t nfeed, feed_pos;
 	uint64_t ip_next;
 	unsigned rand;
+	bool metrics_on;		/* the console sent metrics_sub */
 };
 
 static const char demo_offer[] =
@@ -1124,7 +1127,17 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 		demo_tunnel_close(d, params, req);
 	else if (strncmp(cmd, "vol_", 4) == 0)
 		demo_volume(d, cmd, params, req);
-	else
+	else if (strcmp(cmd, "metrics_sub") == 0) {
+		tf_metrics_sub_msg sub;
+		tf_err err;
+
+		if (tf_metrics_sub_unpack(params, &sub, &err) != 0) {
+			demo_error(d, req, "%s", err.msg);
+		} else {
+			d->metrics_on = sub.on;
+			demo_ok(d, req, 10);
+		}
+	} else
 		demo_error(d, req, "unknown command %s", cmd);
 	return id;
 }
@@ -1310,6 +1323,52 @@ demo_stats_tick(struct con_demo *d)
 	}
 }
 
+/* Figures for the running containers: each has its own level (from its
+ * id) with a wiggle, and an image named "spin" burns a core, so that the
+ * console's columns, colours and sparklines have something to show. */
+static void
+demo_metrics_tick(struct con_demo *d)
+{
+	tf_model *m = tf_location_model(d->loc);
+	size_t i, n = 0, count = tf_model_count(m, TF_MODEL_CONTAINER);
+	tf_ctr_metrics *items;
+	tf_metrics_msg msg;
+	tf_out p;
+
+	if (!d->metrics_on || count == 0)
+		return;
+	items = tf_calloc(count, sizeof *items);
+	for (i = 0; i < count; i++) {
+		const tf_model_container *c = tf_model_container_at(m, i);
+		unsigned seed = (unsigned)c->id[0] * 31u + (unsigned)c->id[1];
+		tf_ctr_metrics *it = &items[n];
+
+		if (c->state != TF_CTR_RUNNING)
+			continue;
+		d->rand = d->rand * 1103515245 + 12345;
+		it->container = c->id;
+		it->cpu_pct = strstr(c->image, "spin") != NULL ? 99.0 +
+		    (double)((d->rand >> 16) % 10) / 10.0 :
+		    (double)(seed % 40) + (double)((d->rand >> 16) % 7);
+		it->mem_rss = (int64_t)(seed % 200 + 8) << 20;
+		it->mem_cache = (int64_t)(seed % 50) << 20;
+		it->mem_limit = seed % 3 == 0 ? (int64_t)256 << 20 : 0;
+		it->pids = 1 + seed % 12;
+		it->net_rx = (int64_t)((seed * 977 + (d->rand >> 20)) % 900000);
+		it->net_tx = (int64_t)((seed * 331 + (d->rand >> 21)) % 300000);
+		it->io_read = (int64_t)((seed * 13 + (d->rand >> 22)) % 40000);
+		it->io_write = (int64_t)((seed * 7 + (d->rand >> 23)) % 90000);
+		n++;
+	}
+	msg.has = 0;
+	msg.containers = items;
+	msg.n_containers = n;
+	tf_out_init(&p, "params");
+	tf_metrics_pack(&msg, &p);
+	demo_send(d, NULL, "metrics", &p, NULL, 0);
+	free(items);
+}
+
 /* Container times in the canned offer are relative to now. */
 static void
 demo_offer_fix_times(struct con_demo *d)
@@ -1369,6 +1428,7 @@ demo_connect(struct con_demo *d)
 	msgpack_unpacked_destroy(&unp);
 	msgpack_sbuffer_destroy(&sb);
 	demo_job_new(d, DEMO_STATS, 2000, true);
+	demo_job_new(d, DEMO_METRICS, 1000, true);
 }
 
 static int
@@ -1401,6 +1461,9 @@ demo_job_cb(tf_loop *loop, uint64_t id, void *arg)
 		break;
 	case DEMO_STATS:
 		demo_stats_tick(d);
+		break;
+	case DEMO_METRICS:
+		demo_metrics_tick(d);
 		break;
 	case DEMO_CONNECT:
 		demo_job_free(j);

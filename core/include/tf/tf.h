@@ -562,6 +562,22 @@ void tf_strv_free(char **v);
 tf_container *tf_location_find_container(tf_location *loc, const char *name,
 					 tf_err *err);
 
+/* ==== Metrics ======================================================== */
+
+/*
+ * What containers use (cpu, memory, pids, network, block I/O), sampled by
+ * their nodes and sent by the location only to sessions that watch them
+ * (docs/PROTOCOL.md, "Metrics").  While on, the figures arrive about once
+ * a second, for the containers whose figures changed, into the model
+ * (tf_model_container.metrics; listeners hear TF_MODEL_CHANGED), also
+ * after a reconnection.  Without a call a program receives none.
+ */
+int tf_location_watch_metrics(tf_location *loc, bool on, tf_err *err);
+bool tf_location_watching_metrics(const tf_location *loc);
+/* The container's latest figures; -1 (err) when none arrived yet. */
+int tf_container_metrics(const tf_container *c, tf_model_metrics *out,
+			 tf_err *err);
+
 /* ==== Event-driven programs ========================================== */
 
 /*

@@ -78,6 +78,21 @@ typedef enum tf_model_ctr_state {
 	TF_CTR_STATE_LAST
 } tf_model_ctr_state;
 
+/* What a container uses, from its node (docs/PROTOCOL.md, "Metrics"); only
+ * for a program that watches metrics (tf_location_watch_metrics).  Rates
+ * are per second; cpu_pct is of one core. */
+typedef struct tf_model_metrics {
+	double at;			/* wall clock of the last update, 0 none */
+	double cpu_pct;
+	int64_t mem_rss;		/* bytes */
+	int64_t mem_cache;		/* bytes */
+	int64_t mem_limit;		/* bytes, 0 no limit of its own */
+	int64_t pids;
+	int64_t oom_kills;
+	int64_t net_rx, net_tx;		/* bytes/s into and out of it */
+	int64_t io_read, io_write;	/* block I/O bytes/s */
+} tf_model_metrics;
+
 typedef struct tf_model_container {
 	char id[TF_MODEL_ID];
 	char node[TF_MODEL_ID];
@@ -93,6 +108,7 @@ typedef struct tf_model_container {
 	double created;			/* wall clock seconds, 0 unknown */
 	double started;
 	int64_t startup_ms;
+	tf_model_metrics metrics;	/* kept across record pushes */
 } tf_model_container;
 
 typedef struct tf_model_tunnel {
@@ -174,6 +190,10 @@ void tf_model_clear(tf_model *m);
 size_t tf_model_count(const tf_model *m, tf_model_kind kind);
 const void *tf_model_at(const tf_model *m, tf_model_kind kind, size_t i);
 const void *tf_model_find(const tf_model *m, tf_model_kind kind, const char *id);
+/* The account's quota of a kind ("containers", "kv_bytes", ...) as the
+ * last offer gave it: the limit (0: none), -1 when the offer had none;
+ * *used (may be NULL) gets the use at that time. */
+int64_t tf_model_quota(const tf_model *m, const char *kind, int64_t *used);
 /* Times the model changed; a cheap "anything new?" check for views. */
 uint64_t tf_model_generation(const tf_model *m);
 
@@ -190,6 +210,10 @@ const tf_model_tunnel *tf_model_tunnel_find(const tf_model *m, const char *id);
 const tf_model_volume *tf_model_volume_find(const tf_model *m, const char *id);
 const tf_model_image *tf_model_image_find(const tf_model *m, const char *id);
 const tf_model_proc *tf_model_proc_find(const tf_model *m, const char *id);
+
+/* The sums of the metrics of a node's containers (node id or name). */
+void tf_model_node_metrics(const tf_model *m, const char *node,
+			   tf_model_metrics *out);
 
 /* Resolves what a person types: a uuid, a tag, "uuid:tag" or a unique uuid
  * prefix of at least 4 characters.  NULL when none or ambiguous. */
