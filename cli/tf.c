@@ -30,6 +30,7 @@ enum {
 	TF_EXIT_SPAWN = 7,
 	TF_EXIT_TUNNEL = 8,
 	TF_EXIT_VOLUME = 9,
+	TF_EXIT_WEB = 12,		/* -w could not publish */
 };
 
 #define PREBOOT_MAX (900u << 10)	/* they travel in one 1 MiB header */
@@ -67,6 +68,11 @@ static const char usage_text[] =
 "                         (repeatable); turns off the exposed-port tunnels\n"
 "      --offset N         tunnel each exposed port P from local port P+N\n"
 "                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -w, --web FQDN[:REWRITE[:CERT]]\n"
+"                         publish the container's port 80 at FQDN through\n"
+"                         the location's web balancer (repeatable), with\n"
+"                         Host REWRITE sent to it, and over HTTPS with\n"
+"                         CERT.crt and CERT.key (see tfdomains, docs/WEB.md)\n"
 "  -s, --ssh PORT         serve ssh, scp, sftp, rsync and ssh -L onto the\n"
 "                         container on 127.0.0.1:PORT (-s alone: 2222);\n"
 "                         prints the ssh command to use.  Keys: those in\n"
@@ -128,6 +134,7 @@ static const char usage_text[] =
 "  9  a volume given with -m does not exist\n"
 " 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
 " 11  --systemd wrote the unit but systemctl could not start it\n"
+" 12  a -w web endpoint could not be published\n"
 "\n"
 "See tf(1), tfcache(1), tfvolumes(1) and docs/SDK.md.\n";
 
@@ -145,6 +152,8 @@ struct tf_opts {
 	size_t nmounts;
 	int (*ports)[2];
 	size_t nports;
+	char **webs;			/* -w FQDN[:REWRITE[:CERT]] */
+	size_t nwebs;
 	int ssh_port;			/* 0: no ssh server */
 	const char *authorized_keys;
 	const char *image;
@@ -308,6 +317,36 @@ opt_publish(struct tf_opts *o, const char *arg)
 	return 0;
 }
 
+/* -w FQDN[:REWRITE[:CERT]]: the names are checked by the location; the
+ * certificate files must exist here. */
+static int
+opt_web(struct tf_opts *o, const char *arg)
+{
+	char *copy = tf_strdup(arg), *rewrite, *cert;
+
+	rewrite = strchr(copy, ':');
+	cert = rewrite != NULL ? strchr(rewrite + 1, ':') : NULL;
+	if (copy[0] == ':' || (cert != NULL && strchr(cert + 1, ':') != NULL)) {
+		free(copy);
+		return usage_error("-w %s: use -w FQDN[:REWRITE[:CERT]]", arg);
+	}
+	if (cert != NULL && cert[1] != '\0') {
+		char crt[4096], key[4096];
+
+		snprintf(crt, sizeof crt, "%s.crt", cert + 1);
+		snprintf(key, sizeof key, "%s.key", cert + 1);
+		if (access(crt, R_OK) != 0 || access(key, R_OK) != 0) {
+			free(copy);
+			return usage_error("-w %s: CERT.crt and CERT.key must "
+			    "both exist", arg);
+		}
+	}
+	free(copy);
+	o->webs = tf_realloc(o->webs, (o->nwebs + 1) * sizeof *o->webs);
+	o->webs[o->nwebs++] = tf_strdup(arg);
+	return 0;
+}
+
 static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
@@ -320,6 +359,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "mount", required_argument, NULL, 'm' },
 		{ "publish", required_argument, NULL, 'p' },
+		{ "web", required_argument, NULL, 'w' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sleep", no_argument, NULL, 'z' },
 		{ "ssh", required_argument, NULL, OPT_SSH },
@@ -346,7 +386,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
-	while ((ch = getopt_long(argc, argv, "+e:f:m:p:szitvqh", longopts,
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:w:szitvqh", longopts,
 	    NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
@@ -354,6 +394,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case 'f': rc = opt_file(o, optarg); break;
 		case 'm': rc = opt_mount(o, optarg); break;
 		case 'p': rc = opt_publish(o, optarg); break;
+		case 'w': rc = opt_web(o, optarg); break;
 		case OPT_OFFSET: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -586,6 +627,49 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 	return 0;
 }
 
+/* -w: one cluster of this container for each name; they go with the
+ * session (unpublished at disconnect, or collected). */
+static int
+publish_webs(struct tf_run *r, struct tf_opts *o)
+{
+	for (size_t i = 0; i < o->nwebs; i++) {
+		char *fqdn = tf_strdup(o->webs[i]), *rewrite, *cert = NULL;
+		char crt[4096], key[4096];
+		const char *pems[3] = { crt, key, NULL };
+		tf_cluster *k;
+		tf_err err;
+		int rc;
+
+		rewrite = strchr(fqdn, ':');
+		if (rewrite != NULL) {
+			*rewrite++ = '\0';
+			cert = strchr(rewrite, ':');
+			if (cert != NULL)
+				*cert++ = '\0';
+		}
+		if (cert != NULL && cert[0] != '\0') {
+			snprintf(crt, sizeof crt, "%s.crt", cert);
+			snprintf(key, sizeof key, "%s.key", cert);
+		}
+		k = tf_cluster_new(r->loc, rewrite != NULL && rewrite[0] ?
+		    rewrite : NULL);
+		rc = tf_cluster_add(k, r->ctr, &err);
+		if (rc == 0)
+			rc = tf_cluster_publish(k, fqdn, 80, cert != NULL &&
+			    cert[0] != '\0' ? pems : NULL, &err);
+		tf_cluster_destroy(&k);
+		free(fqdn);
+		if (rc != 0) {
+			if (run_over(r))
+				return 0;
+			tf_error("Failed while publishing %s: %s", o->webs[i],
+			    err.msg);
+			return TF_EXIT_WEB;
+		}
+	}
+	return 0;
+}
+
 static int
 run(struct tf_opts *o)
 {
@@ -664,6 +748,8 @@ run(struct tf_opts *o)
 	}
 	r.was_ready = true;
 	rc = make_tunnels(&r, o);
+	if (rc == 0)
+		rc = publish_webs(&r, o);
 	if (rc == 0)
 		rc = make_ssh_server(&r, o);
 	if (rc != 0)
@@ -753,6 +839,9 @@ opts_free(struct tf_opts *o)
 	}
 	free(o->mounts);
 	free(o->ports);
+	for (size_t i = 0; i < o->nwebs; i++)
+		free(o->webs[i]);
+	free(o->webs);
 }
 
 int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tfresources: prints the location's resource offer (nodes, containers,
- * tunnels, volumes, images) as JSON, as the original utility did; with
+ * tunnels, volumes, images) as JSON, as the original utility did, with the
+ * web endpoints (domains and published clusters) under "endpoints"; with
  * --metrics, what each container and node uses, as a table.
  */
 #include <getopt.h>
@@ -16,7 +17,9 @@ static const char usage_text[] =
 "\n"
 "Connects to a 20ft location with your account (~/.20ft, or $TF_DIR) and\n"
 "prints its resource offer as JSON: the nodes with their statistics, and\n"
-"your containers, tunnels, volumes and images, and your quotas.\n"
+"your containers, tunnels, volumes and images, and your quotas; under\n"
+"\"endpoints\", the domains you may publish under and your published\n"
+"clusters.\n"
 "\n"
 "  --location NAME  a location other than the default one\n"
 "  --local ADDR     connect to ADDR (host[:port]) instead of resolving NAME\n"
@@ -169,7 +172,37 @@ main(int argc, char **argv)
 		cli_disconnect(&cc);
 		return 1;
 	}
-	json = tf_obj_to_json(offer.params, !compact);
+	{
+		/* The offer's keys, then "endpoints": web_list's answer. */
+		msgpack_object_kv *kv;
+		msgpack_object all = { .type = MSGPACK_OBJECT_MAP };
+		uint32_t n = offer.params->type == MSGPACK_OBJECT_MAP ?
+		    offer.params->via.map.size : 0;
+		tf_reply web;
+		tf_err err;
+		tf_out o;
+		bool have_web;
+
+		tf_out_init(&o, "web_list");
+		have_web = tf_conn_call(cc.conn, &o, NULL, 0, 10000, &web,
+		    &err) == 0;
+		kv = calloc(n + 1, sizeof *kv);
+		if (n > 0)
+			memcpy(kv, offer.params->via.map.ptr, n * sizeof *kv);
+		if (have_web) {
+			kv[n].key.type = MSGPACK_OBJECT_STR;
+			kv[n].key.via.str.ptr = "endpoints";
+			kv[n].key.via.str.size = 9;
+			kv[n].val = *web.params;
+			n++;
+		}
+		all.via.map.size = n;
+		all.via.map.ptr = kv;
+		json = tf_obj_to_json(&all, !compact);
+		free(kv);
+		if (have_web)
+			tf_reply_fini(&web);
+	}
 	printf("%s\n", json);
 	free(json);
 	tf_reply_fini(&offer);

@@ -263,6 +263,7 @@ loc_event_container(struct location *loc, const struct loc_container *c)
 
 	if (!c->dead)
 		loc_db_container_save(loc, c);
+	loc_web_member_changed(loc, c->id);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_container(loc, &pk, c);
@@ -318,6 +319,7 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }

@@ -267,6 +267,8 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
 	}
 	loc_fwd_session_gone(loc, s->id);
+	loc_web_session_gone(loc, s->id);
+	loc_dns_session_gone(loc, s->id);
 	loc_missed_drop(loc, s->id);
 	loc_db_session_delete(loc, s->id);
 	s->dead = true;

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tf_daemon.h"
 #include "tf_err.h"
@@ -45,6 +46,10 @@ struct loc_options {
 	const char *subnet_base;	/* "10.220" -> 10.220.<node>.0/24 */
 	const char *log_path;		/* --log: reopened on SIGHUP */
 	int node_prefix;		/* each node's subnet: /17../24 */
+	const char *http;		/* --http [ADDR:]PORT, NULL: no balancer */
+	const char *https;		/* --https [ADDR:]PORT */
+	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
+	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
 	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
 };
 
@@ -133,6 +138,52 @@ struct loc_volume {
 	bool dead;
 };
 
+/* A cluster of containers published at an FQDN through the balancer
+ * (docs/WEB.md).  Every string in it was validated (tf_name.c) before it
+ * got here: it is written into HAProxy's configuration as is. */
+#define LOC_CLUSTER_MAX 256
+struct loc_cluster {
+	char id[LOC_ID_LEN];
+	int64_t user_id;
+	char session[LOC_ID_LEN];	/* its publisher: collected with it */
+	char fqdn[254];
+	char rewrite[254];		/* Host sent upstream, "" to keep */
+	int port;			/* the containers' port */
+	bool tls;			/* <state>/web/certs/<id>.pem exists */
+	bool dead;
+	size_t n_members;
+	char members[LOC_CLUSTER_MAX][LOC_ID_LEN];
+};
+
+/* The supervised HAProxy (loc_haproxy.c). */
+struct loc_haproxy {
+	pid_t pid;			/* the master, 0 when not running */
+	int pidfd;
+	bool dirty;			/* the model changed: write and reload */
+	uint64_t restart_timer;
+	uint64_t reloads;
+	/* Each configuration written names itself ("node tf-<gen>"); the
+	 * check timer asks the running worker which one it serves, and
+	 * signals the master again when a reload was lost (a SIGUSR2 that
+	 * comes during a reload is). */
+	uint64_t gen_written, gen_live;
+	uint64_t signal_ms;
+	uint64_t check_timer;
+};
+
+/* A DNS query for a domain claim (loc_dns.c). */
+struct loc_claim {
+	int fd;
+	uint16_t qid;
+	char session[LOC_ID_LEN];
+	uint64_t req_id;
+	int64_t user_id;
+	char domain[254];
+	char token[65];
+	uint64_t timer;
+	bool dead;
+};
+
 /* A TCP connection open through a tunnel, so that the tunnel's count
  * drops however the connection ends (client close, node close or error). */
 struct loc_tconn {
@@ -192,6 +243,9 @@ struct location {
 	LOC_ARRAY(struct loc_upload *, uploads);
 	LOC_ARRAY(struct loc_tconn, tconns);	/* by value */
 	LOC_ARRAY(struct loc_missed, missed);	/* by value */
+	LOC_ARRAY(struct loc_cluster *, clusters);
+	LOC_ARRAY(struct loc_claim *, claims);
+	struct loc_haproxy haproxy;
 };
 
 #define LOC_PUSH(arr, item) do { \
@@ -305,6 +359,29 @@ int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, 
 void loc_hosts_push_peers(struct location *);
 void loc_hosts_ip_gone(struct location *, const struct loc_container *);
 
+/* loc_haproxy.c */
+int loc_haproxy_start(struct location *, tf_err *);
+void loc_haproxy_stop(struct location *);
+void loc_haproxy_flush(tf_loop *, void *);
+int loc_haproxy_check_cert(struct location *, const char *pem, tf_err *);
+char *loc_web_dir(struct location *, const char *file);
+int loc_web_parse_bind(const char *spec, char *addr, size_t, int *port);
+
+/* loc_web.c */
+int loc_web_config(struct location *, const char *path, tf_err *);
+void loc_web_member_changed(struct location *, const char *container);
+void loc_web_session_gone(struct location *, const char *session);
+void loc_web_unpublish(struct location *, struct loc_cluster *, const char *why);
+struct loc_cluster *loc_cluster_find(struct location *, const char *id);
+int loc_clusters_load(struct location *);
+void loc_cluster_save(struct location *, const struct loc_cluster *);
+int loc_domain_holder(struct location *, const char *domain, int64_t *user, bool *global);
+int loc_domain_add(struct location *, const char *domain, const char *user, tf_err *);
+
+/* loc_dns.c */
+int loc_dns_claim(struct location *, struct loc_session *, uint64_t req_id, const char *domain, const char *token, tf_err *);
+void loc_dns_session_gone(struct location *, const char *session);
+
 /* loc_dispatch.c */
 int loc_router_cb(tf_loop *, void *, void *);
 int loc_enrol_cb(tf_loop *, void *, void *);
@@ -324,6 +401,8 @@ int req_invite(struct location *, struct loc_session *, struct loc_node *, const
 int req_node_push(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_find(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_tunnel(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_domain(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_web(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_volume(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int loc_image_resolve(struct location *, int64_t user_id, const char *name, char *image_id, size_t, tf_err *);
 char *loc_layer_path(struct location *, const char *sha);

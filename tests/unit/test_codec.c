@@ -26,6 +26,7 @@
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
+#include "tf_codec_web.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
 	__FILE__, __LINE__, #x); exit(1); } } while (0)
@@ -488,6 +489,37 @@ test_vol(void)
 	CHECK(strstr(err.msg, "tag") != NULL);
 }
 
+/* ---- web endpoints ------------------------------------------------------ */
+
+static void
+web_bad_port(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "fqdn", "www.example.test");
+	tf_pack_kv_int(pk, "port", 65536);
+}
+
+static void
+test_web(void)
+{
+	static const char *const members[] = { "c1", "c2", NULL };
+	tf_domain_msg d = { .domain = "example.test", .token = "abc",
+	    .owner = "alice", .global = true, .mine = true };
+	tf_web_msg w = { .cluster = "k1", .fqdn = "www.example.test",
+	    .rewrite = "inner.test", .port = 8080, .containers = members,
+	    .n_containers = 2, .cert = (const uint8_t *)"PEM", .n_cert = 3,
+	    .state = "serving" };
+	tf_web_list_msg l = { .domains = &d, .n_domains = 1, .clusters = &w,
+	    .n_clusters = 1, .http_port = 80 };
+	tf_err err;
+
+	roundtrip(&tf_domain_codec, &d);
+	roundtrip(&tf_web_codec, &w);
+	roundtrip(&tf_web_list_codec, &l);
+	CHECK(unpack_built(&tf_web_codec, web_bad_port, &w, &err) != 0);
+	CHECK(strstr(err.msg, "port") != NULL);
+}
+
 /* ---- quotas ------------------------------------------------------------- */
 
 static void
@@ -737,6 +769,7 @@ main(void)
 	test_proc();
 	test_kv();
 	test_vol();
+	test_web();
 	test_quota();
 	test_file();
 	test_tunnel();
