@@ -87,6 +87,14 @@ check "the configuration names no client string but validated ones" \
 
 step web refuse 60
 
+step web reboot 120
+i=0; back=0
+while [ $i -lt 100 ]; do
+	[ "$(get)" = "member 0" ] && { back=1; break; }
+	i=$((i + 1)); sleep 0.2
+done
+check "a rebooted member comes back into the rotation" [ "$back" -eq 1 ]
+
 step web destroy 60
 m2=$(value web member2)
 wait_for "$TFT/loc.log" "$m2" 10 >/dev/null || true
@@ -144,6 +152,14 @@ check "tfresources shows the endpoint" \
 	sh -c "TF_DIR='$TFT/acct-alice' '$BUILD/cli/tfresources' --local 127.0.0.1:$PORT | grep -q site.alice.test"
 check "tfdomains list shows the domain and the site" \
 	sh -c "TF_DIR='$TFT/acct-alice' '$BUILD/cli/tfdomains' --local 127.0.0.1:$PORT list | grep -q 'site.alice.test'"
+# A location restart keeps the site: clusters are in its database, and
+# the new HAProxy serves them as soon as it starts.
+tf_stop_location
+check "haproxy stopped with the location" \
+	sh -c "! kill -0 \$(cat '$TFT/loc/web/haproxy.pid') 2>/dev/null"
+tf_start_location --timeout 2 --grace 3 --http "127.0.0.1:$HTTP" \
+	--https "127.0.0.1:$HTTPS" --resolver "127.0.0.1:$DNSPORT"
+check "after a location restart the site is served again" until_code 200 site.alice.test
 kill "$TFW" 2>/dev/null || true
 wait "$TFW" 2>/dev/null || true
 check "tf's exit unpublished it" until_code 404 site.alice.test
@@ -228,6 +244,6 @@ else
 fi
 
 tf_stop_all
-check "haproxy stopped with the location" \
+check "haproxy stopped with the location at the end" \
 	sh -c "! kill -0 \$(cat '$TFT/loc/web/haproxy.pid') 2>/dev/null"
 finish

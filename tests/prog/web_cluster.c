@@ -10,6 +10,7 @@
  *            refused: publishing under our domain, adding our container,
  *            unpublishing our cluster; an FQDN or rewrite with characters
  *            that would reach HAProxy's configuration
+ *   reboot   member 0 is rebooted (the script checks it comes back)
  *   destroy  member 2 is destroyed (the script checks it drops out)
  *   reload   member 1 leaves and comes back ten times, a reload each (the
  *            script's request loop must lose nothing)
@@ -133,6 +134,13 @@ main(int argc, char **argv)
 		prog_bail(&loc, "step refuse", NULL);
 	test_refusals(loc, k, m[0], fqdn);
 	prog_step_done("refuse");
+
+	if (!prog_step(loc, "reboot", 0))
+		prog_bail(&loc, "step reboot", NULL);
+	prog_check(tf_container_reboot(m[0], false, &err) == 0 &&
+	    tf_container_wait_tcp(m[0], 80, 30000, &err) == 0,
+	    "member 0 rebooted (%s)", err.msg);
+	prog_step_done("reboot");
 
 	if (!prog_step(loc, "destroy", 0))
 		prog_bail(&loc, "step destroy", NULL);
