@@ -29,6 +29,9 @@
 #define SDK_READY_TIMEOUT_MS	60000
 #define SDK_NO_TIMEOUT		(-1)
 #define SDK_WINDOW		(1u << 20)	/* credit per stream */
+/* The credit a tty process asks for: what is in flight between its pty
+ * and the screen is what a Ctrl-C must still show (issue 23). */
+#define SDK_TTY_WINDOW		(16u << 10)
 #define SDK_OUTPUT_MAX		(64u << 20)	/* collected process output */
 
 #define SDK_ARRAY(type, name) type *name; size_t n_##name, cap_##name
