@@ -29,6 +29,7 @@ static const tf_field welcome_fields[] = {
 	TF_F_STR(tf_welcome_msg, gateway, 31, TF_FF_OPT),
 	TF_F_BOOL(tf_welcome_msg, resumed, 0),
 	TF_F_INT(tf_welcome_msg, heartbeat_ms, 0, INT64_MAX, 0),
+	TF_F_INT(tf_welcome_msg, boot, 0, INT64_MAX, TF_FF_OPT),
 };
 const tf_codec tf_welcome_codec =
 	TF_CODEC_LENIENT(tf_welcome_msg, "welcome", welcome_fields);

@@ -472,6 +472,8 @@ tf_stream_process(tf_location *loc, const char *container,
 	TF_SET(&tf_proc_codec, &pm, tty);
 	TF_SET(&tf_proc_codec, &pm, rows);
 	TF_SET(&tf_proc_codec, &pm, cols);
+	if (tty)
+		pm.window = SDK_TTY_WINDOW;
 	tf_out_init(&o, "proc");
 	tf_proc_pack(&pm, &o);
 	s->req = sdk_async_send(loc, &o, NULL, NULL, s, err);

@@ -180,10 +180,12 @@ sdk_push(tf_location *loc, const tf_msg *m)
 		sdk_containers_resync(loc, loc->new_session);
 		loc->new_session = false;
 		sdk_tunnels_offer(loc);
+		sdk_logs_restore(loc);
 		sdk_metrics_offer(loc);
 	} else if (strcmp(m->cmd, "node") == 0) {
 		sdk_note_node(loc, m->params, true);
 		sdk_tunnels_restore(loc);
+		sdk_logs_restore(loc);
 	} else if (strcmp(m->cmd, "volume") == 0) {
 		sdk_note_volume(loc, m->params);
 	} else if (strcmp(m->cmd, "image") == 0) {
@@ -214,7 +216,7 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 	tf_location *loc = arg;
 	const msgpack_object *w;
 	tf_welcome_msg wm;
-	bool resumed = false;
+	bool resumed = false, restarted = false;
 	static const tf_status map[] = {
 		[TF_CONN_CONNECTING] = TF_STATUS_CONNECTING,
 		[TF_CONN_UP] = TF_STATUS_UP,
@@ -238,9 +240,17 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 			    wm.session);
 		if (TF_HAS(&tf_welcome_codec, &wm, admin))
 			loc->admin = wm.admin;
+		restarted = resumed && loc->boot != 0 && wm.boot != loc->boot;
+		loc->boot = wm.boot;
 		tf_welcome_free(&wm);
 	}
 	sdk_status_set(loc, map[st], why, resumed);
+	if (restarted) {
+		tf_info("%s restarted: asking again for the streams it had",
+		    loc->name);
+		sdk_logs_streams_lost(loc);
+		sdk_processes_streams_lost(loc);
+	}
 }
 
 void
@@ -662,6 +672,7 @@ tf_location_destroy(tf_location **loc_p)
 		close(loc->efd);
 	}
 	tf_model_destroy(&loc->model);
+	tf_frames_release(&loc->frames);
 	if (loc->own_loop)
 		tf_loop_destroy(&loc->loop);
 	pthread_mutex_destroy(&loc->qlock);

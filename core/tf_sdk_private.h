@@ -19,6 +19,7 @@
 #include "tf.h"
 #include "tf_call.h"
 #include "tf_conn.h"
+#include "tf_frames.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_msg.h"
@@ -28,6 +29,9 @@
 #define SDK_READY_TIMEOUT_MS	60000
 #define SDK_NO_TIMEOUT		(-1)
 #define SDK_WINDOW		(1u << 20)	/* credit per stream */
+/* The credit a tty process asks for: what is in flight between its pty
+ * and the screen is what a Ctrl-C must still show (issue 23). */
+#define SDK_TTY_WINDOW		(16u << 10)
 #define SDK_OUTPUT_MAX		(64u << 20)	/* collected process output */
 
 #define SDK_ARRAY(type, name) type *name; size_t n_##name, cap_##name
@@ -85,6 +89,8 @@ struct tf_container {
 	bool running_logged;
 	uint64_t spawn_req;
 	uint64_t logs_req;
+	uint64_t logs_next;		/* offset of the console output after
+					 * what we got (node's `at`) */
 	tf_output_fn output;
 	void *output_arg;
 	tf_container_end_fn on_end;
@@ -153,12 +159,16 @@ struct tf_location {
 	tf_conn *conn;
 	tf_account acct;
 	tf_model *model;
+	tf_frames *frames;		/* tunnel reads, sent without a copy */
 	char name[256];
 	char program[64];
 	bool offered;			/* the first offer arrived */
 	/* The last welcome started a new session (the old one was
 	 * collected): the next offer is all that is left of ours. */
 	bool new_session;
+	/* The location's run (welcome's `boot`): another one on a resumed
+	 * session means it restarted and every stream we had is gone. */
+	int64_t boot;
 	bool disconnected, disconnecting;
 	bool abandon;			/* a second signal while disconnecting */
 	bool complete;
@@ -181,6 +191,7 @@ struct tf_location {
 	void *ev_arg;
 	struct sdk_async *asyncs;	/* calls waiting for an answer */
 	bool metrics_on;		/* tf_location_watch_metrics */
+	bool events_on;			/* tf_location_watch_events */
 
 	SDK_ARRAY(tf_node *, nodes);
 	SDK_ARRAY(tf_container *, containers);
@@ -237,6 +248,7 @@ int sdk_call(tf_location *loc, tf_out *o, const void *bulk, size_t len,
 uint64_t sdk_request(tf_location *loc, tf_out *o, const void *bulk,
 		     size_t len, tf_conn_reply_fn fn, void *arg);
 int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
+int sdk_send_frame(tf_location *loc, tf_out *o, void *frame);
 void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
 bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
 
@@ -315,8 +327,13 @@ void sdk_proc_msg_init(struct tf_proc_msg *pm, const char *container,
 void sdk_process_free(tf_process *p);
 void sdk_process_unhook(tf_location *loc);
 void sdk_processes_container_gone(tf_container *c);
+void sdk_processes_streams_lost(tf_location *loc);
 bool sdk_processes_running(tf_location *loc);
 void sdk_terminal_close(tf_location *loc);
+
+/* tf_sdk_container.c */
+void sdk_logs_streams_lost(tf_location *loc);
+void sdk_logs_restore(tf_location *loc);
 
 /* tf_sdk_tunnel.c */
 void sdk_tunnel_free(tf_tunnel *t);

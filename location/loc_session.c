@@ -22,7 +22,8 @@ session_welcome(struct location *loc, struct loc_session *s, uint64_t id,
 {
 	tf_welcome_msg w = { .session = s->id, .user = s->user_id,
 	    .user_name = s->user_name, .admin = s->admin, .resumed = resumed,
-	    .heartbeat_ms = loc->opt.heartbeat_ms };
+	    .heartbeat_ms = loc->opt.heartbeat_ms,
+	    .boot = (int64_t)loc->boot_ms };
 	tf_out o;
 
 	TF_SET(&tf_welcome_codec, &w, user);
@@ -262,6 +263,9 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 
 		if (c->dead || strcmp(c->session, s->id) != 0)
 			continue;
+		snprintf(c->ended_by, sizeof c->ended_by, "the garbage "
+		    "collector (%.40s of %.40s gone: %.40s)", s->name,
+		    s->user_name, why);
 		tf_out_init(&o, "destroy");
 		tf_out_str(&o, "container", c->id);
 		loc_node_command(loc, loc_node_find(loc, c->node_id), &o, c->id);
@@ -323,6 +327,8 @@ session_node_give_up(struct location *loc, struct loc_node *n)
 			continue;
 		c->dead = true;
 		snprintf(c->state, sizeof c->state, "destroyed");
+		snprintf(c->ended_by, sizeof c->ended_by, "node loss (%s "
+		    "stayed away)", n->name);
 		loc_event_container(loc, c);
 		loc_event_container_gone(loc, c);
 	}

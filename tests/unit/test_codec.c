@@ -825,13 +825,14 @@ hello_by_hand(msgpack_packer *pk)
 static void
 welcome_by_hand(msgpack_packer *pk)
 {
-	msgpack_pack_map(pk, 6);
+	msgpack_pack_map(pk, 7);
 	tf_pack_kv_str(pk, "session", "S1");
 	tf_pack_kv_int(pk, "user", 2);
 	tf_pack_kv_str(pk, "user_name", "alice");
 	tf_pack_kv_bool(pk, "admin", false);
 	tf_pack_kv_bool(pk, "resumed", true);
 	tf_pack_kv_int(pk, "heartbeat_ms", 1000);
+	tf_pack_kv_int(pk, "boot", 1765000000000);
 }
 
 static void
@@ -843,7 +844,7 @@ test_session(void)
 	    .session = "", .address = "192.0.2.1" };
 	tf_welcome_msg to_client = { .node = NULL, .session = "S1", .user = 2,
 	    .user_name = "alice", .admin = false, .resumed = true,
-	    .heartbeat_ms = 1000 };
+	    .heartbeat_ms = 1000, .boot = 1765000000000 };
 	tf_welcome_msg to_node = { .node = "n1", .node_id = 3, .session = "n1",
 	    .subnet = "10.20.1.0/24", .gateway = "10.20.1.1",
 	    .heartbeat_ms = 1000 };
@@ -911,6 +912,20 @@ test_metrics(void)
 	roundtrip(&tf_metrics_codec, &none);
 	roundtrip(&tf_metrics_sub_codec, &on);
 	roundtrip(&tf_metrics_sub_codec, &off);
+	roundtrip(&tf_events_sub_codec, &on);
+	{
+		tf_event_rec ev[2] = {
+			{ .seq = 7, .time = 1.5, .kind = "oom_killed",
+			  .container = "c1", .tag = "hog", .node = "node1",
+			  .user = "alice", .text = "OOM killer" },
+			{ .seq = 8, .kind = "node_up", .node = "n2",
+			  .text = "" },
+		};
+		tf_events_msg evs = { .events = ev, .n_events = 2 };
+
+		roundtrip(&tf_event_codec, &ev[0]);
+		roundtrip(&tf_events_codec, &evs);
+	}
 	CHECK(unpack_built(&tf_metrics_codec, metrics_negative_mem, &m,
 	    &err) != 0);
 	CHECK(strstr(err.msg, "mem_rss") != NULL);

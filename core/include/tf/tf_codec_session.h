@@ -25,7 +25,7 @@ typedef struct tf_hello_msg {
 } tf_hello_msg;
 
 /* welcome: to a client {session, user, user_name, admin, resumed,
- * heartbeat_ms}; to a node {node, node_id, session, subnet, gateway,
+ * heartbeat_ms, boot}; to a node {node, node_id, session, subnet, gateway,
  * resumed, heartbeat_ms}.  node_id, user and admin are sent when marked
  * with TF_SET; node, user_name, subnet and gateway when not "". */
 typedef struct tf_welcome_msg {
@@ -40,6 +40,8 @@ typedef struct tf_welcome_msg {
 	const char *gateway;
 	bool resumed;
 	int64_t heartbeat_ms;
+	int64_t boot;		/* client: when the location's run began, ms
+				 * since the epoch; not sent when 0 */
 } tf_welcome_msg;
 
 extern const tf_codec tf_hello_codec;
