@@ -29,6 +29,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_image_codec,
 	&tf_domain_codec, &tf_web_codec, &tf_web_list_codec,
 	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_event_codec, &tf_events_codec, &tf_events_sub_codec,
 	&tf_quota_codec,
 	NULL
 };

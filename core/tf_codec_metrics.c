@@ -37,5 +37,31 @@ static const tf_field sub_fields[] = {
 const tf_codec tf_metrics_sub_codec =
 	TF_CODEC(tf_metrics_sub_msg, "metrics_sub", sub_fields, false);
 
+const tf_codec tf_events_sub_codec =
+	TF_CODEC(tf_metrics_sub_msg, "events_sub", sub_fields, false);
+
+static const tf_field event_fields[] = {
+	TF_F_INT(tf_event_rec, seq, 0, INT64_MAX, TF_FF_REQUIRED),
+	TF_F_DOUBLE(tf_event_rec, time, 0),
+	TF_F_STR(tf_event_rec, kind, 23, TF_FF_REQUIRED),
+	TF_F_STR(tf_event_rec, container, 71, TF_FF_OPT),
+	TF_F_STR(tf_event_rec, tag, 79, TF_FF_OPT),
+	TF_F_STR(tf_event_rec, node, 95, TF_FF_OPT),
+	TF_F_STR(tf_event_rec, volume, 71, TF_FF_OPT),
+	TF_F_STR(tf_event_rec, user, 95, TF_FF_OPT),
+	TF_F_STR(tf_event_rec, text, 255, 0),
+};
+const tf_codec tf_event_codec =
+	TF_CODEC(tf_event_rec, "event", event_fields, false);
+
+static const tf_field events_fields[] = {
+	TF_F_LIST(tf_events_msg, events, TF_EVENTS_MAX, &tf_event_codec, 0),
+};
+const tf_codec tf_events_codec =
+	TF_CODEC(tf_events_msg, "events", events_fields, false);
+
 TF_CODEC_DEFINE(tf_metrics, tf_metrics_msg, tf_metrics_codec)
+TF_CODEC_DEFINE(tf_event, tf_event_rec, tf_event_codec)
+TF_CODEC_DEFINE(tf_events, tf_events_msg, tf_events_codec)
+TF_CODEC_DEFINE(tf_events_sub, tf_metrics_sub_msg, tf_events_sub_codec)
 TF_CODEC_DEFINE(tf_metrics_sub, tf_metrics_sub_msg, tf_metrics_sub_codec)

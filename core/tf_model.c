@@ -37,6 +37,7 @@ struct model_entry {
 		tf_model_volume volume;
 		tf_model_image image;
 		tf_model_proc proc;
+		tf_model_event event;
 	} rec;
 };
 
@@ -74,6 +75,7 @@ static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
 	[TF_MODEL_VOLUME] = "volume",
 	[TF_MODEL_IMAGE] = "image",
 	[TF_MODEL_PROC] = "process",
+	[TF_MODEL_EVENT] = "event",
 };
 
 static const char *const model_ctr_state_names[TF_CTR_STATE_LAST] = {
@@ -713,6 +715,67 @@ model_apply_metrics(tf_model *m, const msgpack_object *o, tf_err *err)
 	return 0;
 }
 
+/* One event into the table; the oldest goes when it is full. */
+static void
+model_add_event(tf_model *m, const tf_event_rec *r)
+{
+	struct model_table *t = &m->tables[TF_MODEL_EVENT];
+	struct model_entry *e;
+	tf_model_event *ev;
+	char id[TF_MODEL_ID];
+	bool created;
+
+	snprintf(id, sizeof id, "%lld", (long long)r->seq);
+	e = model_table_get(t, id, &created);
+	ev = &e->rec.event;
+	ev->seq = r->seq;
+	ev->time = r->time;
+	snprintf(ev->kind, sizeof ev->kind, "%s", r->kind);
+	snprintf(ev->container, sizeof ev->container, "%s", r->container);
+	snprintf(ev->tag, sizeof ev->tag, "%s", r->tag);
+	snprintf(ev->node, sizeof ev->node, "%s", r->node);
+	snprintf(ev->volume, sizeof ev->volume, "%s", r->volume);
+	snprintf(ev->user, sizeof ev->user, "%s", r->user);
+	snprintf(ev->text, sizeof ev->text, "%s", r->text);
+	model_notify(m, TF_MODEL_EVENT, created ? TF_MODEL_ADDED :
+	    TF_MODEL_CHANGED, id);
+	if (t->n > TF_MODEL_EVENTS_MAX) {
+		size_t oldest = 0;
+
+		for (size_t i = 1; i < t->n; i++)
+			if (t->items[i]->rec.event.seq <
+			    t->items[oldest]->rec.event.seq)
+				oldest = i;
+		snprintf(id, sizeof id, "%s", t->items[oldest]->rec.id);
+		model_table_remove(t, id);
+		model_notify(m, TF_MODEL_EVENT, TF_MODEL_REMOVED, id);
+	}
+}
+
+/* event (a push) or events (events_sub's answer: a list). */
+static int
+model_apply_events(tf_model *m, bool list, const msgpack_object *o,
+		   tf_err *err)
+{
+	if (!list) {
+		tf_event_rec r;
+
+		if (tf_event_unpack(o, &r, err) != 0)
+			return -1;
+		model_add_event(m, &r);
+		tf_event_free(&r);
+	} else {
+		tf_events_msg msg;
+
+		if (tf_events_unpack(o, &msg, err) != 0)
+			return -1;
+		for (size_t i = 0; i < msg.n_events; i++)
+			model_add_event(m, &msg.events[i]);
+		tf_events_free(&msg);
+	}
+	return 0;
+}
+
 void
 tf_model_node_metrics(const tf_model *m, const char *node,
 		      tf_model_metrics *out)
@@ -770,6 +833,9 @@ tf_model_apply(tf_model *m, const char *cmd, const msgpack_object *params,
 		return model_apply_offer(m, params, err) == 0 ? 1 : -1;
 	if (strcmp(cmd, "metrics") == 0)
 		return model_apply_metrics(m, params, err) == 0 ? 1 : -1;
+	if (strcmp(cmd, "event") == 0 || strcmp(cmd, "events") == 0)
+		return model_apply_events(m, cmd[5] == 's', params, err) == 0 ?
+		    1 : -1;
 	for (i = 0; i < TF_ARRAY_LEN(events); i++) {
 		if (strcmp(cmd, events[i].cmd) != 0)
 			continue;

@@ -105,6 +105,13 @@ req_metrics(struct location *loc, struct loc_session *s, struct loc_node *n,
 		if (c == NULL || c->dead || c->node_id != n->id)
 			continue;	/* not (or no longer) that node's */
 		lm = &c->metrics;
+		if (it->oom_kills > lm->oom_kills && lm->have)
+			loc_events_add(loc, "oom_killed", c->user_id, c, NULL,
+			    NULL, "out of memory: the kernel killed a process "
+			    "(%lld kills, memory %lld MiB of %lld MiB)",
+			    (long long)it->oom_kills,
+			    (long long)(it->mem_rss >> 20),
+			    (long long)(it->mem_limit >> 20));
 		lm->have = true;
 		lm->cpu_pct = it->cpu_pct;
 		lm->mem_rss = it->mem_rss;

@@ -253,6 +253,9 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 
 		if (c->dead || strcmp(c->session, s->id) != 0)
 			continue;
+		snprintf(c->ended_by, sizeof c->ended_by, "the garbage "
+		    "collector (%.40s of %.40s gone: %.40s)", s->name,
+		    s->user_name, why);
 		tf_out_init(&o, "destroy");
 		tf_out_str(&o, "container", c->id);
 		loc_node_command(loc, loc_node_find(loc, c->node_id), &o, c->id);
@@ -314,6 +317,8 @@ session_node_give_up(struct location *loc, struct loc_node *n)
 			continue;
 		c->dead = true;
 		snprintf(c->state, sizeof c->state, "destroyed");
+		snprintf(c->ended_by, sizeof c->ended_by, "node loss (%s "
+		    "stayed away)", n->name);
 		loc_event_container(loc, c);
 		loc_event_container_gone(loc, c);
 	}

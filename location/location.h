@@ -71,6 +71,7 @@ struct loc_session {
 	uint64_t last_rx_ms;
 	uint64_t down_since_ms;
 	bool metrics;			/* subscribed to metrics (metrics_sub) */
+	bool events;			/* subscribed to events (events_sub) */
 	bool dead;			/* reaped before sleep */
 };
 
@@ -86,6 +87,7 @@ struct loc_node {
 	char address[16];		/* underlay (--advertise), "" if none */
 	int64_t cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers;
 	double load1;
+	int ev_up;			/* loc_events.c: 0 unknown, 1 down, 2 up */
 };
 
 struct loc_container {
@@ -109,6 +111,11 @@ struct loc_container {
 		int64_t mem_rss, mem_cache, mem_limit, pids, oom_kills;
 		int64_t net_rx, net_tx, io_read, io_write;
 	} metrics;
+	/* loc_events.c: the state last told as an event, who ended it (a
+	 * user, the garbage collector, node loss), a reboot under way. */
+	char ev_state[16];
+	char ended_by[160];
+	bool rebooting;
 	bool dead;
 	/* The ids of the volumes it mounts, fixed at spawn (a volume record
 	 * lists its mounts from these).  A flexible array, so that the one
@@ -220,6 +227,20 @@ struct loc_upload {			/* a layer being received */
 	uint64_t last_ms;
 };
 
+/* One event of the ring (loc_events.c). */
+struct loc_event {
+	int64_t seq;
+	double time;
+	int64_t owner;			/* user id; -1: everyone's (nodes) */
+	char kind[24];
+	char container[LOC_ID_LEN];
+	char tag[80];
+	char node[64];
+	char volume[LOC_ID_LEN];
+	char user[64];
+	char text[256];
+};
+
 #define LOC_ARRAY(type, name) type *name; size_t n_##name, cap_##name
 
 struct location {
@@ -243,6 +264,9 @@ struct location {
 	LOC_ARRAY(struct loc_upload *, uploads);
 	LOC_ARRAY(struct loc_tconn, tconns);	/* by value */
 	LOC_ARRAY(struct loc_missed, missed);	/* by value */
+	struct loc_event *events;	/* ring of TF_EVENTS_MAX */
+	size_t events_head, n_events;
+	int64_t event_seq;
 	LOC_ARRAY(struct loc_cluster *, clusters);
 	LOC_ARRAY(struct loc_claim *, claims);
 	struct loc_haproxy haproxy;
@@ -321,11 +345,12 @@ void loc_reap(tf_loop *, void *);
 /* loc_push.c */
 void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
 void loc_send_session(struct location *, struct loc_session *, tf_out *, uint64_t id, const void *bulk, size_t len);
+void loc_send_fwd(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const tf_msg *from);
 void loc_push_owner(struct location *, int64_t owner, tf_out *);
 void loc_push_all(struct location *, tf_out *);
 void loc_push_offer(struct location *, struct loc_session *);
-void loc_event_node(struct location *, const struct loc_node *);
-void loc_event_container(struct location *, const struct loc_container *);
+void loc_event_node(struct location *, struct loc_node *);
+void loc_event_container(struct location *, struct loc_container *);
 void loc_event_gone(struct location *, int64_t owner, const char *cmd, const char *key, const char *id);
 void loc_event_container_gone(struct location *, const struct loc_container *);
 void loc_event_tunnel(struct location *, const struct loc_tunnel *);
@@ -354,6 +379,12 @@ int loc_housekeeping(tf_loop *, uint64_t, void *);
 /* loc_metrics.c */
 int req_metrics(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+
+/* loc_events.c */
+void loc_events_add(struct location *, const char *kind, int64_t owner, const struct loc_container *, const char *node, const char *volume, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void loc_events_container(struct location *, struct loc_container *);
+void loc_events_node(struct location *, struct loc_node *);
+int req_events_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 
 /* loc_hosts.c */
 void loc_hosts_push_peers(struct location *);

@@ -376,6 +376,11 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		loc_event_volume(loc, v);
+		loc_events_add(loc, "volume_created", v->user_id, NULL,
+		    loc_node_find(loc, v->node_id) != NULL ?
+		    loc_node_find(loc, v->node_id)->name : "", v->id,
+		    "volume %s%s%s created", v->id, v->tag[0] ? ":" : "",
+		    v->tag);
 	} else if (strcmp(f->cmd, "vol_destroy") == 0 && ok) {
 		st = loc_db_prepare(loc, "DELETE FROM volumes WHERE id=?");
 		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
@@ -383,6 +388,11 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 		sqlite3_finalize(st);
 		v->dead = true;
 		loc_event_gone(loc, v->user_id, "volume_gone", "volume", v->id);
+		loc_events_add(loc, "volume_destroyed", v->user_id, NULL,
+		    loc_node_find(loc, v->node_id) != NULL ?
+		    loc_node_find(loc, v->node_id)->name : "", v->id,
+		    "volume %s%s%s destroyed", v->id, v->tag[0] ? ":" : "",
+		    v->tag);
 	} else if (strcmp(f->cmd, "vol_snapshot") == 0 && ok) {
 		v->snapshot = true;
 		st = loc_db_prepare(loc, "UPDATE volumes SET snapshot=1 WHERE id=?");

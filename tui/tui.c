@@ -411,7 +411,8 @@ tui_setup(struct tui *t, tf_err *err)
 	t->model = tf_location_model(t->loc);
 	tf_model_listen(t->model, tui_model_cb, t);
 	/* Sent with every offer from now on (tf.h, "Metrics"). */
-	if (tf_location_watch_metrics(t->loc, true, err) != 0)
+	if (tf_location_watch_metrics(t->loc, true, err) != 0 ||
+	    tf_location_watch_events(t->loc, true, err) != 0)
 		return -1;
 	if (tui_crt_init(&t->crt, t->opts.mouse, t->colors_forced_off, err) != 0)
 		return -1;

@@ -156,6 +156,7 @@ enum tui_view_kind {
 	TUI_VIEW_VOLUMES,
 	TUI_VIEW_IMAGES,
 	TUI_VIEW_PROCS,
+	TUI_VIEW_EVENTS,
 	TUI_VIEW_LAST
 };
 
@@ -638,6 +639,15 @@ struct tui_hist_entry *tui_hist_get(struct tui_hist *h, const char *id,
 void tui_hist_prune(struct tui_hist *h,
 		    bool (*keep)(const char *id, void *arg), void *arg);
 void tui_hist_sample(struct tui_hist_entry *e, const tf_model_metrics *m);
+
+/* tui_events.c */
+void tui_event_time(double t, char *buf, size_t size);
+void tui_event_object(const tf_model_event *e, char *buf, size_t size);
+enum tui_color tui_event_color(const tf_model_event *e);
+const tf_model_event *tui_event_latest(struct tui *t);
+/* The newest events of a container, newest first; returns how many. */
+size_t tui_events_of(struct tui *t, const char *container,
+		     const tf_model_event **out, size_t max);
 
 /* tui_detail.c */
 struct tui_panel *tui_detail_open(struct tui *t, const char *container);

@@ -58,6 +58,7 @@ static const struct tui_action tui_actions[] = {
 	{ "view.volumes", VIEWS, false, 0, NULL, "Show volumes", tui_act_view, "volumes" },
 	{ "view.images", VIEWS, false, 0, NULL, "Show images", tui_act_view, "images" },
 	{ "view.procs", VIEWS, false, 0, NULL, "Show processes", tui_act_view, "procs" },
+	{ "view.events", VIEWS, false, 0, NULL, "Show the location's events", tui_act_view, "events" },
 	{ "view.next", VIEWS, false, 0, NULL, "Next view", tui_act_view_next, NULL },
 	{ "view.prev", VIEWS, false, 0, NULL, "Previous view", tui_act_view_prev, NULL },
 	{ "focus.next", VIEWS, false, 0, "focus", "Move the focus between the list and the pane", tui_act_focus_next, NULL },

@@ -68,6 +68,31 @@ detail_line(struct tui *t, WINDOW *win, int y, struct tui_rect r,
 	return y + 1;
 }
 
+/* Its newest events, one a line, in what room is left. */
+static void
+detail_events(struct tui *t, WINDOW *win, int y, struct tui_rect r,
+	      const char *id)
+{
+	const tf_model_event *ev[32];
+	size_t n, i;
+	char when[16], line[512];
+
+	if (y >= r.y + r.h)
+		return;
+	n = tui_events_of(t, id, ev, TF_ARRAY_LEN(ev));
+	if (n == 0)
+		return;
+	y = detail_line(t, win, y, r, tui_crt_attr(&t->crt, TUI_C_COLHEAD),
+	    "events");
+	for (i = 0; i < n && y < r.y + r.h; i++) {
+		tui_event_time(ev[i]->time, when, sizeof when);
+		snprintf(line, sizeof line, "%s %-10s %s", when, ev[i]->kind,
+		    ev[i]->text);
+		y = detail_line(t, win, y, r, tui_crt_attr(&t->crt,
+		    tui_event_color(ev[i])), line);
+	}
+}
+
 static void
 detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 	    struct tui_rect r, bool focused)
@@ -192,6 +217,7 @@ detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 	}
 	if (line[0] != '\0')
 		y = detail_line(t, win, y, r, norm, line);
+	detail_events(t, win, y, r, c->id);
 }
 
 static int

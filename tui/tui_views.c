@@ -582,6 +582,32 @@ static const struct tui_column proc_cols[] = {
 };
 
 /* The list draws at most TUI_LIST_MAX_COLS columns of a view. */
+/* ---- events -------------------------------------------------------------- */
+
+CELL(ev_time) { TF_UNUSED(t); tui_event_time(((const tf_model_event *)rec)->time, buf, size); }
+CELL(ev_kind) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->kind); }
+CELL(ev_object) { TF_UNUSED(t); tui_event_object(rec, buf, size); }
+CELL(ev_node) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->node); }
+CELL(ev_user) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->user); }
+CELL(ev_text) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->text); }
+CMP(ev_cmp_time) { return views_cmp_double((double)((const tf_model_event *)a)->seq, (double)((const tf_model_event *)b)->seq); }
+CMP(ev_cmp_kind) { return strcmp(((const tf_model_event *)a)->kind, ((const tf_model_event *)b)->kind); }
+
+static enum tui_color
+ev_kind_color(const void *rec)
+{
+	return tui_event_color(rec);
+}
+
+static const struct tui_column ev_cols[] = {
+	{ "TIME", 8, 8, 0, false, ev_time, ev_cmp_time, NULL },
+	{ "KIND", 8, 16, 0, false, ev_kind, ev_cmp_kind, ev_kind_color },
+	{ "OBJECT", 8, 34, 0, false, ev_object, NULL, NULL },
+	{ "NODE", 4, 16, 1, false, ev_node, NULL, NULL },
+	{ "USER", 4, 16, 2, false, ev_user, NULL, NULL },
+	{ "TEXT", 10, 0, 0, false, ev_text, NULL, NULL },
+};
+
 #define VIEW(kind_, name_, title_, model_, cols_, sort_, desc_) \
 	{ kind_, name_, title_, model_, cols_, (int)TF_ARRAY_LEN(cols_) + \
 	  0 * (int)sizeof(char[TF_ARRAY_LEN(cols_) <= TUI_LIST_MAX_COLS ? 1 : -1]), \
@@ -594,6 +620,7 @@ static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_VOLUMES, "volumes", "Volumes", TF_MODEL_VOLUME, vol_cols, 0, false),
 	VIEW(TUI_VIEW_IMAGES, "images", "Images", TF_MODEL_IMAGE, img_cols, 0, false),
 	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 6, false),
+	VIEW(TUI_VIEW_EVENTS, "events", "Events", TF_MODEL_EVENT, ev_cols, 0, true),
 };
 
 const struct tui_view_def *
@@ -618,6 +645,7 @@ tui_view_parse(const char *name)
 		{ "img", TUI_VIEW_IMAGES }, { "image", TUI_VIEW_IMAGES },
 		{ "pr", TUI_VIEW_PROCS }, { "proc", TUI_VIEW_PROCS },
 		{ "processes", TUI_VIEW_PROCS }, { "ps", TUI_VIEW_PROCS },
+		{ "ev", TUI_VIEW_EVENTS }, { "event", TUI_VIEW_EVENTS },
 	};
 	size_t i;
 

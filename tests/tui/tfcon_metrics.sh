@@ -73,6 +73,31 @@ type_text "hog"
 keys Enter
 wait_for "detail .*:hog" 10
 wait_for "OOM kills [1-9]" 60
+wait_for "oom_killed +out of memory" 10
+
+# Events: every kill of the hog, an exit with its code, a destroy and who
+# did it, and the node coming up.
+"$BUILD/cli/tf" -q --tag quick busybox sh -c 'exit 3' >/dev/null 2>&1
+keys X 7
+wait_for "7 Events"
+keys /
+keys C-u
+type_text "hog"
+keys Enter
+wait_for "oom_killed +[A-Za-z0-9]{8}:hog .*out of memory"
+wait_for "running +[A-Za-z0-9]{8}:hog"
+wait_for "spawned +[A-Za-z0-9]{8}:hog +node1 +alice +busybox"
+keys /
+keys C-u
+type_text "quick"
+keys Enter
+wait_for "exited +[A-Za-z0-9]{8}:quick .*exited with status 3" 20
+wait_for "destroyed +[A-Za-z0-9]{8}:quick .*destroyed by alice \\(tf\\)" 20
+keys /
+keys C-u
+type_text "kind:node"
+keys Enter
+wait_for "node_up +node node1 +node1 .*node node1 is up"
 keys q
 wait_for "TFCON-EXITED 0"
 pass

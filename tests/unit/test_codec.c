@@ -697,6 +697,20 @@ test_metrics(void)
 	roundtrip(&tf_metrics_codec, &none);
 	roundtrip(&tf_metrics_sub_codec, &on);
 	roundtrip(&tf_metrics_sub_codec, &off);
+	roundtrip(&tf_events_sub_codec, &on);
+	{
+		tf_event_rec ev[2] = {
+			{ .seq = 7, .time = 1.5, .kind = "oom_killed",
+			  .container = "c1", .tag = "hog", .node = "node1",
+			  .user = "alice", .text = "OOM killer" },
+			{ .seq = 8, .kind = "node_up", .node = "n2",
+			  .text = "" },
+		};
+		tf_events_msg evs = { .events = ev, .n_events = 2 };
+
+		roundtrip(&tf_event_codec, &ev[0]);
+		roundtrip(&tf_events_codec, &evs);
+	}
 	CHECK(unpack_built(&tf_metrics_codec, metrics_negative_mem, &m,
 	    &err) != 0);
 	CHECK(strstr(err.msg, "mem_rss") != NULL);

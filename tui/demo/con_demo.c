@@ -1093,6 +1093,45 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 	demo_ok(d, req, 40);
 }
 
+/* events_sub: a canned history, as a location's ring would hold. */
+static void
+demo_events(struct con_demo *d, struct demo_req *req)
+{
+	static const struct {
+		int ago;
+		const char *kind, *container, *tag, *node, *text;
+	} canned[] = {
+		{ 86400, "spawned", "Cd4eFg6hJk8mNp2qRs3tUv", "db", "node-a", "postgres:15" },
+		{ 86390, "running", "Cd4eFg6hJk8mNp2qRs3tUv", "db", "node-a", "running on 10.20.1.6" },
+		{ 7200, "spawned", "Jk7mNp2qRs3tUv5wXy6zAb", "migrate", "node-b", "alpine:3.19" },
+		{ 7188, "exited", "Jk7mNp2qRs3tUv5wXy6zAb", "migrate", "node-b", "exited with status 1" },
+		{ 3720, "spawned", "Ab3dEf5gHi7jKm9nPq2rSt", "web", "node-a", "nginx:latest" },
+		{ 3700, "running", "Ab3dEf5gHi7jKm9nPq2rSt", "web", "node-a", "running on 10.20.1.5" },
+		{ 900, "node_down", "", "", "node-c", "node node-c is down" },
+		{ 540, "running", "Gh6iJk8mNp2qRs3tUv5wXy", "worker-1", "node-b", "running on 10.20.2.4" },
+		{ 300, "oom_killed", "Gh6iJk8mNp2qRs3tUv5wXy", "worker-1", "node-b", "out of memory: the kernel killed a process (1 kills, memory 255 MiB of 256 MiB)" },
+	};
+	tf_event_rec recs[TF_ARRAY_LEN(canned)];
+	tf_events_msg msg = { .events = recs, .n_events = TF_ARRAY_LEN(canned) };
+	double now = tf_wall_time();
+	tf_out p;
+
+	for (size_t i = 0; i < TF_ARRAY_LEN(canned); i++) {
+		memset(&recs[i], 0, sizeof recs[i]);
+		recs[i].seq = (int64_t)i + 1;
+		recs[i].time = now - canned[i].ago;
+		recs[i].kind = canned[i].kind;
+		recs[i].container = canned[i].container;
+		recs[i].tag = canned[i].tag;
+		recs[i].node = canned[i].node;
+		recs[i].user = canned[i].container[0] ? "demo" : "";
+		recs[i].text = canned[i].text;
+	}
+	tf_out_init(&p, "params");
+	tf_events_pack(&msg, &p);
+	demo_later(d, 10, DEMO_REPLY, req, TF_REPLY, &p);
+}
+
 static uint64_t
 demo_request(void *bp, const char *cmd, const msgpack_object *params,
 	     const void *bulk, size_t bulk_len, tf_conn_reply_fn fn,
@@ -1127,6 +1166,8 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 		demo_tunnel_close(d, params, req);
 	else if (strncmp(cmd, "vol_", 4) == 0)
 		demo_volume(d, cmd, params, req);
+	else if (strcmp(cmd, "events_sub") == 0)
+		demo_events(d, req);
 	else if (strcmp(cmd, "metrics_sub") == 0) {
 		tf_metrics_sub_msg sub;
 		tf_err err;

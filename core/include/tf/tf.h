@@ -619,6 +619,10 @@ tf_container *tf_location_find_container(tf_location *loc, const char *name,
  * after a reconnection.  Without a call a program receives none.
  */
 int tf_location_watch_metrics(tf_location *loc, bool on, tf_err *err);
+/* The location's events (docs/PROTOCOL.md, "Events") into the model as
+ * TF_MODEL_EVENT records: first what its ring holds, then each new one;
+ * also after a reconnection. */
+int tf_location_watch_events(tf_location *loc, bool on, tf_err *err);
 bool tf_location_watching_metrics(const tf_location *loc);
 /* The container's latest figures; -1 (err) when none arrived yet. */
 int tf_container_metrics(const tf_container *c, tf_model_metrics *out,

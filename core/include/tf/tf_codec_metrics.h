@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
+ * Monitoring: container metrics and the location's events.
+ *
  * Container metrics (docs/PROTOCOL.md, "Metrics"): a node samples each
  * container's cgroups and host-side veth about once a second and sends
  * `metrics` with the containers whose figures changed enough to show; the
@@ -49,11 +51,44 @@ typedef struct tf_metrics_sub_msg {
 	bool on;
 } tf_metrics_sub_msg;
 
+/* One event of the location's ring (docs/PROTOCOL.md, "Events"); also the
+ * params of an `event` push.  kind is one of spawned, running, exited,
+ * failed, oom_killed, destroyed, rebooted, lost, node_up, node_down,
+ * volume_created, volume_destroyed. */
+typedef struct tf_event_rec {
+	uint64_t has;
+	int64_t seq;		/* grows by one an event */
+	double time;		/* wall clock seconds */
+	const char *kind;
+	const char *container;	/* "" when none */
+	const char *tag;
+	const char *node;	/* node name */
+	const char *volume;
+	const char *user;	/* the owner's name; "" for node events */
+	const char *text;	/* for people: "exited with status 137" */
+} tf_event_rec;
+
+/* events_sub's answer {events: [tf_event_rec]}, oldest first. */
+typedef struct tf_events_msg {
+	uint64_t has;
+	tf_event_rec *events;
+	size_t n_events;
+} tf_events_msg;
+
+#define TF_EVENTS_MAX 1000	/* the location's ring */
+
 extern const tf_codec tf_ctr_metrics_codec;
+extern const tf_codec tf_event_codec;
+extern const tf_codec tf_events_codec;
+extern const tf_codec tf_events_sub_codec;
 extern const tf_codec tf_metrics_codec;
 extern const tf_codec tf_metrics_sub_codec;
 
 TF_CODEC_DECLARE(tf_metrics, tf_metrics_msg);
 TF_CODEC_DECLARE(tf_metrics_sub, tf_metrics_sub_msg);
+TF_CODEC_DECLARE(tf_event, tf_event_rec);
+TF_CODEC_DECLARE(tf_events, tf_events_msg);
+/* events_sub {on}: the same struct as metrics_sub. */
+TF_CODEC_DECLARE(tf_events_sub, tf_metrics_sub_msg);
 
 #endif

@@ -38,6 +38,7 @@ typedef enum tf_model_kind {
 	TF_MODEL_VOLUME,
 	TF_MODEL_IMAGE,
 	TF_MODEL_PROC,
+	TF_MODEL_EVENT,		/* the location's events, for watchers */
 	TF_MODEL_KIND_LAST
 } tf_model_kind;
 
@@ -164,6 +165,23 @@ typedef struct tf_model_proc {
 	char error[TF_MODEL_TEXT];
 } tf_model_proc;
 
+/* One of the location's events (docs/PROTOCOL.md, "Events"): only for a
+ * program that watches them (tf_location_watch_events); the model keeps
+ * the newest TF_MODEL_EVENTS_MAX. */
+#define TF_MODEL_EVENTS_MAX 1000
+typedef struct tf_model_event {
+	char id[TF_MODEL_ID];		/* seq, in decimal */
+	int64_t seq;
+	double time;			/* wall clock seconds */
+	char kind[24];			/* spawned, exited, oom_killed, ... */
+	char container[TF_MODEL_ID];	/* "" when not about a container */
+	char tag[TF_MODEL_NAME];
+	char node[TF_MODEL_NAME];
+	char volume[TF_MODEL_ID];
+	char user[TF_MODEL_NAME];
+	char text[TF_MODEL_TEXT];
+} tf_model_event;
+
 typedef void (*tf_model_fn)(tf_model *m, tf_model_kind kind, tf_model_op op,
 			    const char *id, void *arg);
 
@@ -203,6 +221,7 @@ uint64_t tf_model_generation(const tf_model *m);
 #define tf_model_volume_at(m, i) ((const tf_model_volume *)tf_model_at(m, TF_MODEL_VOLUME, i))
 #define tf_model_image_at(m, i) ((const tf_model_image *)tf_model_at(m, TF_MODEL_IMAGE, i))
 #define tf_model_proc_at(m, i) ((const tf_model_proc *)tf_model_at(m, TF_MODEL_PROC, i))
+#define tf_model_event_at(m, i) ((const tf_model_event *)tf_model_at(m, TF_MODEL_EVENT, i))
 
 const tf_model_node *tf_model_node_find(const tf_model *m, const char *id);
 const tf_model_container *tf_model_container_find(const tf_model *m, const char *id);
