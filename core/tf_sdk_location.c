@@ -655,6 +655,7 @@ tf_location_destroy(tf_location **loc_p)
 		close(loc->efd);
 	}
 	tf_model_destroy(&loc->model);
+	tf_frames_release(&loc->frames);
 	if (loc->own_loop)
 		tf_loop_destroy(&loc->loop);
 	pthread_mutex_destroy(&loc->qlock);

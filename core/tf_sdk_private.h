@@ -19,6 +19,7 @@
 #include "tf.h"
 #include "tf_call.h"
 #include "tf_conn.h"
+#include "tf_frames.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_msg.h"
@@ -153,6 +154,7 @@ struct tf_location {
 	tf_conn *conn;
 	tf_account acct;
 	tf_model *model;
+	tf_frames *frames;		/* tunnel reads, sent without a copy */
 	char name[256];
 	char program[64];
 	bool offered;			/* the first offer arrived */
@@ -238,6 +240,7 @@ int sdk_call(tf_location *loc, tf_out *o, const void *bulk, size_t len,
 uint64_t sdk_request(tf_location *loc, tf_out *o, const void *bulk,
 		     size_t len, tf_conn_reply_fn fn, void *arg);
 int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
+int sdk_send_frame(tf_location *loc, tf_out *o, void *frame);
 void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
 bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
 

@@ -31,6 +31,24 @@ loc_send(struct location *loc, const uint8_t *rid, size_t rid_len, tf_out *o,
 		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
 }
 
+/* o with the bulk frame of the message it passes on (from, may be NULL),
+ * as it came: the frame is shared, not copied (tunnel data, process
+ * output and files go through here). */
+void
+loc_send_fwd(struct location *loc, const uint8_t *rid, size_t rid_len,
+	     tf_out *o, uint64_t id, const tf_msg *from)
+{
+	zmq_msg_t frame;
+	int rc;
+
+	if (from != NULL && tf_msg_bulk_ref(from, &frame) == 0)
+		rc = tf_out_send_frame(o, loc->router, rid, rid_len, id, &frame);
+	else
+		rc = tf_out_send(o, loc->router, rid, rid_len, id, NULL, 0);
+	if (rc != 0)
+		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
+}
+
 /* A session that went quiet still has its connection: ZeroMQ queues for
  * it, and a stopped client that continues reads everything (stream data,
  * credit) in order.  Only a session with no connection at all (loaded after

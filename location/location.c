@@ -402,6 +402,7 @@ main(int argc, char **argv)
 	}
 	tf_log_setup(level, "tf-location", stderr);
 	tf_daemon_notify_open(&loc.notify);
+	tf_daemon_malloc_tune();
 	if (sodium_init() < 0) {
 		fprintf(stderr, "tf-location: libsodium failed to start\n");
 		return 1;

@@ -345,6 +345,7 @@ void loc_reap(tf_loop *, void *);
 /* loc_push.c */
 void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
 void loc_send_session(struct location *, struct loc_session *, tf_out *, uint64_t id, const void *bulk, size_t len);
+void loc_send_fwd(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const tf_msg *from);
 void loc_push_owner(struct location *, int64_t owner, tf_out *);
 void loc_push_all(struct location *, tf_out *);
 void loc_push_offer(struct location *, struct loc_session *);

@@ -517,6 +517,7 @@ main(int argc, char **argv)
 	}
 	tf_log_setup(level, "tf-node", stderr);
 	tf_daemon_notify_open(&n.notify);
+	tf_daemon_malloc_tune();
 	if (n.opt.advertise != NULL && !tf_codec_ipv4_valid(n.opt.advertise)) {
 		tf_error("--advertise %s: not an IPv4 address", n.opt.advertise);
 		return 2;

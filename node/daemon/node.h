@@ -186,6 +186,7 @@ struct node {
 	int prefixlen;
 	struct net_ipam *ipam;
 	struct node_tunnel *tunnels;
+	uint8_t *tcp_buf;		/* reads of tunnel connections */
 
 	/* node_hosts.c: the overlay to other nodes (--advertise). */
 	bool overlay_up;
