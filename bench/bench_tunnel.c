@@ -418,6 +418,43 @@ socat_start(const char *socat, int lport, const char *ip, int port, tf_err *err)
 	return bench_spawn(argv, 2, -1, err);
 }
 
+/* CPU seconds per GiB of path i: of one process (k), or of all (k -1). */
+static double
+cpu_per_gib(const tunnel_bench *b, int i, int k)
+{
+	double gib = (double)b->bytes / (double)(1u << 30), sum = 0;
+
+	for (int j = 0; j < NCPU; j++)
+		if (b->cpu_pid[j] > 0 && (k < 0 || j == k))
+			sum += b->p[i].cpu[j];
+	return sum / gib;
+}
+
+/* Summary lines of the CPU a tunnel costs beside socat's relay: in all,
+ * and for each of its three processes. */
+static void
+summary_cpu(const tunnel_bench *b)
+{
+	static const int procs[] = { CPU_SELF, CPU_LOCATION, CPU_NODE };
+	static const char *const proc_names[] = { "client+SDK", "tf-location",
+	    "tf-node" };
+	double socat = cpu_per_gib(b, P_SOCAT, -1);
+	char what[96];
+
+	if (!b->p[P_TUNNEL].on || !b->p[P_SOCAT].on || socat <= 0)
+		return;
+	bench_summary("tunnel", "CPU per GiB, all processes: tunnel vs socat",
+	    cpu_per_gib(b, P_TUNNEL, -1), socat, "s/GiB", "tunnel / socat");
+	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++) {
+		if (b->cpu_pid[procs[i]] <= 0)
+			continue;
+		snprintf(what, sizeof what, "CPU per GiB: tunnel's %s vs socat",
+		    proc_names[i]);
+		bench_summary("tunnel", what, cpu_per_gib(b, P_TUNNEL, procs[i]),
+		    socat, "s/GiB", "process / socat");
+	}
+}
+
 /* x / y for each measure, when both paths ran; summary lines too. */
 static void
 print_ratio(tunnel_bench *b, int x, int y, bool summary)
@@ -427,11 +464,11 @@ print_ratio(tunnel_bench *b, int x, int y, bool summary)
 
 	if (!px->on || !py->on)
 		return;
-	printf("    %-6s / %-6s  throughput %.3f, 64 B round trip %.2f, "
-	    "connect+echo %.2f\n", path_names[x], path_names[y],
-	    px->mbps / py->mbps, bench_samples_median(&px->rtt) /
-	    bench_samples_median(&py->rtt), bench_samples_median(&px->conn) /
-	    bench_samples_median(&py->conn));
+	printf("    %-6s / %-6s  throughput %.3f, CPU per GiB %.2f, 64 B round "
+	    "trip %.2f, connect+echo %.2f\n", path_names[x], path_names[y],
+	    px->mbps / py->mbps, cpu_per_gib(b, x, -1) / cpu_per_gib(b, y, -1),
+	    bench_samples_median(&px->rtt) / bench_samples_median(&py->rtt),
+	    bench_samples_median(&px->conn) / bench_samples_median(&py->conn));
 	if (!summary)
 		return;
 	snprintf(means, sizeof means, "%s / %s", path_names[x], path_names[y]);
@@ -500,6 +537,7 @@ print_results(tunnel_bench *b)
 	print_ratio(b, P_TUNNEL, P_DIRECT, true);
 	print_ratio(b, P_TUNNEL, P_SOCAT, true);
 	print_ratio(b, P_SOCAT, P_DIRECT, false);
+	summary_cpu(b);
 }
 
 int

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tf_quota.h"
 #include "tf_systemd.h"
 #include "tf.h"
 #include "tf_util.h"
@@ -29,6 +30,7 @@ enum {
 	TF_EXIT_SPAWN = 7,
 	TF_EXIT_TUNNEL = 8,
 	TF_EXIT_VOLUME = 9,
+	TF_EXIT_WEB = 12,		/* -w could not publish */
 };
 
 #define PREBOOT_MAX (900u << 10)	/* they travel in one 1 MiB header */
@@ -37,6 +39,7 @@ static const char usage_text[] =
 "Usage: tf [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
 "       tf account LOCATION TOKEN [--local ADDR]\n"
 "       tf LOCATION TOKEN\n"
+"       tf --quota [--location NAME] [--local ADDR]\n"
 "\n"
 "Runs IMAGE in a container on a 20ft location and stays in the foreground\n"
 "until Ctrl-C (SIGINT), SIGTERM or the container's end; then it destroys\n"
@@ -65,6 +68,11 @@ static const char usage_text[] =
 "                         (repeatable); turns off the exposed-port tunnels\n"
 "      --offset N         tunnel each exposed port P from local port P+N\n"
 "                         (e.g. --offset 8000 serves port 80 on 8080)\n"
+"  -w, --web FQDN[:REWRITE[:CERT]]\n"
+"                         publish the container's port 80 at FQDN through\n"
+"                         the location's web balancer (repeatable), with\n"
+"                         Host REWRITE sent to it, and over HTTPS with\n"
+"                         CERT.crt and CERT.key (see tfdomains, docs/WEB.md)\n"
 "  -s, --ssh PORT         serve ssh, scp, sftp, rsync and ssh -L onto the\n"
 "                         container on 127.0.0.1:PORT (-s alone: 2222);\n"
 "                         prints the ssh command to use.  Keys: those in\n"
@@ -79,6 +87,8 @@ static const char usage_text[] =
 "                         container is spawned asleep.  Escape: Ctrl-] then\n"
 "                         q ends the session; Ctrl-] twice sends one Ctrl-]\n"
 "      --tag TAG          tag the container (0-9 a-z - _ .)\n"
+"      --memory MB        limit the container's memory to MB MiB (its\n"
+"                         processes are OOM-killed beyond it)\n"
 "      --node NAME        spawn on this node instead of the best one\n"
 "      --location NAME    use this account/location instead of the default\n"
 "                         (~/.20ft/default_location, or $TF_DIR)\n"
@@ -98,6 +108,10 @@ static const char usage_text[] =
 "                         ~/.docker/config.json)\n"
 "      --tls-verify BOOL  check the registry's TLS (default: true, but\n"
 "                         false for a loopback registry, as docker does)\n"
+"      --quota            run nothing: print this account's quotas at the\n"
+"                         location (containers, tunnels, volumes, sessions,\n"
+"                         KV entries and bytes), what is in use and the\n"
+"                         limit ('-': none)\n"
 "  -v, --verbose          debug messages\n"
 "  -q, --quiet            nothing at all on standard error\n"
 "  -h, --help             this text\n"
@@ -120,6 +134,7 @@ static const char usage_text[] =
 "  9  a volume given with -m does not exist\n"
 " 10  --systemd installed nothing (ssh, scp or writing the unit failed)\n"
 " 11  --systemd wrote the unit but systemctl could not start it\n"
+" 12  a -w web endpoint could not be published\n"
 "\n"
 "See tf(1), tfcache(1), tfvolumes(1) and docs/SDK.md.\n";
 
@@ -128,6 +143,7 @@ struct tf_opts {
 	bool verbose, quiet, sleep, interactive;
 	int offset;
 	bool have_offset;
+	int64_t memory_mb;		/* --memory; 0: the node's default */
 	char **env;
 	size_t nenv;
 	tf_file *files;
@@ -136,12 +152,14 @@ struct tf_opts {
 	size_t nmounts;
 	int (*ports)[2];
 	size_t nports;
+	char **webs;			/* -w FQDN[:REWRITE[:CERT]] */
+	size_t nwebs;
 	int ssh_port;			/* 0: no ssh server */
 	const char *authorized_keys;
 	const char *image;
 	int image_index;		/* argv[image_index] is image */
 	char **command;
-	bool systemd;
+	bool systemd, quota;
 	struct tf_systemd sd;
 	const char *creds, *authfile;
 	int tls_verify;
@@ -299,23 +317,56 @@ opt_publish(struct tf_opts *o, const char *arg)
 	return 0;
 }
 
+/* -w FQDN[:REWRITE[:CERT]]: the names are checked by the location; the
+ * certificate files must exist here. */
+static int
+opt_web(struct tf_opts *o, const char *arg)
+{
+	char *copy = tf_strdup(arg), *rewrite, *cert;
+
+	rewrite = strchr(copy, ':');
+	cert = rewrite != NULL ? strchr(rewrite + 1, ':') : NULL;
+	if (copy[0] == ':' || (cert != NULL && strchr(cert + 1, ':') != NULL)) {
+		free(copy);
+		return usage_error("-w %s: use -w FQDN[:REWRITE[:CERT]]", arg);
+	}
+	if (cert != NULL && cert[1] != '\0') {
+		char crt[4096], key[4096];
+
+		snprintf(crt, sizeof crt, "%s.crt", cert + 1);
+		snprintf(key, sizeof key, "%s.key", cert + 1);
+		if (access(crt, R_OK) != 0 || access(key, R_OK) != 0) {
+			free(copy);
+			return usage_error("-w %s: CERT.crt and CERT.key must "
+			    "both exist", arg);
+		}
+	}
+	free(copy);
+	o->webs = tf_realloc(o->webs, (o->nwebs + 1) * sizeof *o->webs);
+	o->webs[o->nwebs++] = tf_strdup(arg);
+	return 0;
+}
+
 static int
 parse_args(struct tf_opts *o, int argc, char **argv)
 {
 	enum { OPT_OFFSET = 256, OPT_LOCATION, OPT_LOCAL, OPT_TAG, OPT_NODE,
+		OPT_MEMORY,
 	    OPT_VERSION, OPT_CREDS, OPT_AUTHFILE, OPT_TLS, OPT_SYSTEMD,
-	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS };
+	    OPT_IDENTITY, OPT_SSH, OPT_AUTHKEYS, OPT_QUOTA };
 	static const struct option longopts[] = {
 		{ "env", required_argument, NULL, 'e' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "mount", required_argument, NULL, 'm' },
 		{ "publish", required_argument, NULL, 'p' },
+		{ "web", required_argument, NULL, 'w' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sleep", no_argument, NULL, 'z' },
 		{ "ssh", required_argument, NULL, OPT_SSH },
 		{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
@@ -328,13 +379,14 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "systemd", optional_argument, NULL, OPT_SYSTEMD },
 		{ "identity", required_argument, NULL, OPT_IDENTITY },
+		{ "quota", no_argument, NULL, OPT_QUOTA },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, rc;
 
 	opterr = 0;
 	/* "+": options end at IMAGE, so COMMAND keeps its own options. */
-	while ((ch = getopt_long(argc, argv, "+e:f:m:p:szitvqh", longopts,
+	while ((ch = getopt_long(argc, argv, "+e:f:m:p:w:szitvqh", longopts,
 	    NULL)) != -1) {
 		rc = 0;
 		switch (ch) {
@@ -342,6 +394,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case 'f': rc = opt_file(o, optarg); break;
 		case 'm': rc = opt_mount(o, optarg); break;
 		case 'p': rc = opt_publish(o, optarg); break;
+		case 'w': rc = opt_web(o, optarg); break;
 		case OPT_OFFSET: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -366,6 +419,17 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 		case 'z': o->sleep = true; break;
 		case 'i': case 't': o->interactive = true; break;
 		case OPT_TAG: o->tag = optarg; break;
+		case OPT_MEMORY: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 4 ||
+			    v > (1LL << 30))
+				return usage_error("--memory %s: a number of "
+				    "MiB, at least 4", optarg);
+			o->memory_mb = v;
+			break;
+		}
 		case OPT_NODE: o->node = optarg; break;
 		case OPT_LOCATION: o->location = optarg; break;
 		case OPT_LOCAL: o->address = optarg; break;
@@ -381,6 +445,7 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 				return usage_error("%s", "--systemd=: no host");
 			break;
 		case OPT_IDENTITY: o->sd.identity = optarg; break;
+		case OPT_QUOTA: o->quota = true; break;
 		case OPT_CREDS: o->creds = optarg; break;
 		case OPT_AUTHFILE: o->authfile = optarg; break;
 		case OPT_TLS:
@@ -411,6 +476,12 @@ parse_args(struct tf_opts *o, int argc, char **argv)
 	}
 	if (o->verbose && o->quiet)
 		return usage_error("%s", "-v and -q together make no sense");
+	if (o->quota) {
+		if (optind < argc)
+			return usage_error("--quota takes no image: '%s'",
+			    argv[optind]);
+		return 0;
+	}
 	if (optind >= argc)
 		return usage_error("%s", "no image given");
 	if (o->sd.identity != NULL && (!o->systemd || o->sd.target == NULL))
@@ -556,6 +627,49 @@ make_tunnels(struct tf_run *r, struct tf_opts *o)
 	return 0;
 }
 
+/* -w: one cluster of this container for each name; they go with the
+ * session (unpublished at disconnect, or collected). */
+static int
+publish_webs(struct tf_run *r, struct tf_opts *o)
+{
+	for (size_t i = 0; i < o->nwebs; i++) {
+		char *fqdn = tf_strdup(o->webs[i]), *rewrite, *cert = NULL;
+		char crt[4096], key[4096];
+		const char *pems[3] = { crt, key, NULL };
+		tf_cluster *k;
+		tf_err err;
+		int rc;
+
+		rewrite = strchr(fqdn, ':');
+		if (rewrite != NULL) {
+			*rewrite++ = '\0';
+			cert = strchr(rewrite, ':');
+			if (cert != NULL)
+				*cert++ = '\0';
+		}
+		if (cert != NULL && cert[0] != '\0') {
+			snprintf(crt, sizeof crt, "%s.crt", cert);
+			snprintf(key, sizeof key, "%s.key", cert);
+		}
+		k = tf_cluster_new(r->loc, rewrite != NULL && rewrite[0] ?
+		    rewrite : NULL);
+		rc = tf_cluster_add(k, r->ctr, &err);
+		if (rc == 0)
+			rc = tf_cluster_publish(k, fqdn, 80, cert != NULL &&
+			    cert[0] != '\0' ? pems : NULL, &err);
+		tf_cluster_destroy(&k);
+		free(fqdn);
+		if (rc != 0) {
+			if (run_over(r))
+				return 0;
+			tf_error("Failed while publishing %s: %s", o->webs[i],
+			    err.msg);
+			return TF_EXIT_WEB;
+		}
+	}
+	return 0;
+}
+
 static int
 run(struct tf_opts *o)
 {
@@ -610,6 +724,7 @@ run(struct tf_opts *o)
 
 	memset(&so, 0, sizeof so);
 	so.tag = o->tag;
+	so.limits.memory_mb = o->memory_mb;
 	so.env = (const char *const *)o->env;
 	so.command = o->interactive ? NULL : (const char *const *)o->command;
 	so.files = o->files;
@@ -633,6 +748,8 @@ run(struct tf_opts *o)
 	}
 	r.was_ready = true;
 	rc = make_tunnels(&r, o);
+	if (rc == 0)
+		rc = publish_webs(&r, o);
 	if (rc == 0)
 		rc = make_ssh_server(&r, o);
 	if (rc != 0)
@@ -722,6 +839,9 @@ opts_free(struct tf_opts *o)
 	}
 	free(o->mounts);
 	free(o->ports);
+	for (size_t i = 0; i < o->nwebs; i++)
+		free(o->webs[i]);
+	free(o->webs);
 }
 
 int
@@ -762,7 +882,8 @@ main(int argc, char **argv)
 	if (rc == 0) {
 		tf_log_setup(o.quiet ? TF_LOG_QUIET : o.verbose ? TF_LOG_DEBUG :
 		    TF_LOG_INFO, "tf", stderr);
-		rc = o.systemd ? install_service(&o, argc, argv) : run(&o);
+		rc = o.quota ? tf_quota_show(o.location, o.address) :
+		    o.systemd ? install_service(&o, argc, argv) : run(&o);
 	}
 	opts_free(&o);
 	return rc;

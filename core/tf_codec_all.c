@@ -9,11 +9,14 @@
 #include "tf_codec_fs.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
+#include "tf_codec_web.h"
 
 const tf_codec *const tf_codec_families[] = {
 	&tf_spawn_codec, &tf_spawn_reply_codec,
@@ -26,5 +29,9 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_tunnel_codec,
 	&tf_flow_codec,
 	&tf_image_codec,
+	&tf_domain_codec, &tf_web_codec, &tf_web_list_codec,
+	&tf_metrics_codec, &tf_metrics_sub_codec,
+	&tf_event_codec, &tf_events_codec, &tf_events_sub_codec,
+	&tf_quota_codec,
 	NULL
 };

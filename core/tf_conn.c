@@ -52,7 +52,8 @@ struct conn_out {
 	uint64_t id;
 	uint32_t n;
 	msgpack_sbuffer params;
-	uint8_t *bulk;		/* NULL: no bulk frame */
+	bool has_bulk;
+	zmq_msg_t bulk;		/* the bulk frame, when has_bulk */
 	size_t bulk_len;
 };
 
@@ -214,21 +215,27 @@ static void
 conn_out_free(struct conn_out *q)
 {
 	msgpack_sbuffer_destroy(&q->params);
-	free(q->bulk);
+	if (q->has_bulk)
+		zmq_msg_close(&q->bulk);
 	free(q);
 }
 
 static int
 conn_out_send_now(tf_conn *c, struct conn_out *q)
 {
+	zmq_msg_t ref;
 	tf_out o;
 
 	/* Borrow the queued params into a tf_out for tf_out_send. */
 	memcpy(o.cmd, q->cmd, sizeof o.cmd);
 	o.params = q->params;
 	o.n = q->n;
-	return tf_out_send(&o, c->sock, NULL, 0, q->id,
-	    q->bulk != NULL ? q->bulk : NULL, q->bulk_len);
+	if (!q->has_bulk)
+		return tf_out_send(&o, c->sock, NULL, 0, q->id, NULL, 0);
+	/* A reference goes, so that the frame stays queued on EAGAIN. */
+	zmq_msg_init(&ref);
+	zmq_msg_copy(&ref, &q->bulk);
+	return tf_out_send_frame(&o, c->sock, NULL, 0, q->id, &ref);
 }
 
 static int
@@ -267,16 +274,50 @@ conn_flush(tf_conn *c)
 	}
 }
 
-/* Takes o's params; o is finished in every case. */
+/* Takes o's params, and frame (a zmq_msg_t, or NULL: bulk is copied);
+ * o is finished and frame taken in every case. */
 static int
 conn_enqueue(tf_conn *c, tf_out *o, uint64_t id, const void *bulk,
-	     size_t bulk_len)
+	     size_t bulk_len, zmq_msg_t *frame)
 {
 	struct conn_out *q;
 
+	if (frame != NULL) {
+		bulk = zmq_msg_data(frame);
+		bulk_len = zmq_msg_size(frame);
+	}
+
+	/* Nothing waiting: straight to ZeroMQ, without a copy into the
+	 * queue (tunnel data passes here, frame after frame). */
+	if (c->qhead == NULL && c->state == TF_CONN_UP && c->sock != NULL) {
+		zmq_msg_t ref;
+		int rc;
+
+		if (frame != NULL) {
+			/* A reference: the frame stays ours on EAGAIN. */
+			zmq_msg_init(&ref);
+			zmq_msg_copy(&ref, frame);
+			rc = tf_out_send_frame(o, c->sock, NULL, 0, id, &ref);
+		} else {
+			rc = tf_out_send(o, c->sock, NULL, 0, id, bulk,
+			    bulk_len);
+		}
+
+		if (rc != 0 && errno != EAGAIN)
+			tf_warn("send %s to %s failed: %s", o->cmd, c->endpoint,
+			    zmq_strerror(errno));
+		if (rc == 0 || errno != EAGAIN) {
+			tf_out_fini(o);
+			if (frame != NULL)
+				zmq_msg_close(frame);
+			return 0;
+		}
+	}
 	if (c->qmsgs >= CONN_QUEUE_MAX_MSGS ||
 	    c->qbytes + o->params.size + bulk_len > CONN_QUEUE_MAX_BYTES) {
 		tf_out_fini(o);
+		if (frame != NULL)
+			zmq_msg_close(frame);
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -287,9 +328,16 @@ conn_enqueue(tf_conn *c, tf_out *o, uint64_t id, const void *bulk,
 	q->params = o->params;		/* moved */
 	msgpack_sbuffer_init(&o->params);
 	tf_out_fini(o);
-	if (bulk != NULL) {
-		q->bulk = tf_malloc(bulk_len ? bulk_len : 1);
-		memcpy(q->bulk, bulk, bulk_len);
+	if (frame != NULL) {
+		zmq_msg_init(&q->bulk);
+		zmq_msg_move(&q->bulk, frame);
+		q->has_bulk = true;
+		q->bulk_len = bulk_len;
+	} else if (bulk != NULL) {
+		zmq_msg_init_size(&q->bulk, bulk_len);
+		if (bulk_len > 0)
+			memcpy(zmq_msg_data(&q->bulk), bulk, bulk_len);
+		q->has_bulk = true;
 		q->bulk_len = bulk_len;
 	}
 	if (c->qtail != NULL)
@@ -446,7 +494,7 @@ tf_conn_request(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len,
 		tf_out_fini(o);
 		return conn_refuse(c, id, fn, arg, err.msg);
 	}
-	if (conn_enqueue(c, o, id, bulk, bulk_len) != 0)
+	if (conn_enqueue(c, o, id, bulk, bulk_len, NULL) != 0)
 		return 0;
 	if (fn != NULL)
 		conn_req_add(c, id, fn, arg);
@@ -469,7 +517,28 @@ tf_conn_send(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len)
 		errno = EMSGSIZE;
 		return -1;
 	}
-	return conn_enqueue(c, o, 0, bulk, bulk_len);
+	return conn_enqueue(c, o, 0, bulk, bulk_len, NULL);
+}
+
+int
+tf_conn_send_frame(tf_conn *c, tf_out *o, void *frame)
+{
+	tf_err err;
+
+	if (c->state == TF_CONN_REFUSED || c->state == TF_CONN_CLOSED) {
+		tf_out_fini(o);
+		zmq_msg_close(frame);
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (tf_out_check_size(o, 0, &err) != 0) {
+		tf_warn("%s: not sent", err.msg);
+		tf_out_fini(o);
+		zmq_msg_close(frame);
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return conn_enqueue(c, o, 0, NULL, 0, frame);
 }
 
 void
@@ -508,7 +577,7 @@ tf_conn_reply(tf_conn *c, uint64_t id, const char *kind, tf_out *o,
 		    "bytes, over the %u byte limit of a message header", size,
 		    TF_HEADER_MAX);
 	}
-	return conn_enqueue(c, o, id, bulk, bulk_len);
+	return conn_enqueue(c, o, id, bulk, bulk_len, NULL);
 }
 
 int

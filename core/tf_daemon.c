@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,4 +99,14 @@ tf_daemon_log_open(const char *path, tf_err *err)
 	}
 	close(fd);
 	return 0;
+}
+
+void
+tf_daemon_malloc_tune(void)
+{
+	/* Setting either turns off glibc's sliding thresholds, so both are
+	 * set: frames up to 1 MiB come from the heap, and up to 8 MiB free
+	 * at its top stays mapped. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 }

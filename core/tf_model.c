@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tf_codec_metrics.h"
+#include "tf_codec_quota.h"
 #include "tf_log.h"
 #include "tf_model.h"
 #include "tf_msg.h"
@@ -35,6 +37,7 @@ struct model_entry {
 		tf_model_volume volume;
 		tf_model_image image;
 		tf_model_proc proc;
+		tf_model_event event;
 	} rec;
 };
 
@@ -57,6 +60,12 @@ struct tf_model {
 	int nlisteners;
 	uint64_t generation;
 	bool quiet;		/* an offer is being applied: one RESET at the end */
+	/* The account's quotas as of the last offer (docs/SECURITY.md). */
+	struct model_quota {
+		char kind[TF_QUOTA_KIND_MAX + 1];
+		int64_t limit, used;
+	} quota[TF_QUOTA_MAX_KINDS];
+	size_t n_quota;
 };
 
 static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
@@ -66,6 +75,7 @@ static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
 	[TF_MODEL_VOLUME] = "volume",
 	[TF_MODEL_IMAGE] = "image",
 	[TF_MODEL_PROC] = "process",
+	[TF_MODEL_EVENT] = "event",
 };
 
 static const char *const model_ctr_state_names[TF_CTR_STATE_LAST] = {
@@ -578,6 +588,39 @@ model_apply_gone(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 	return 0;
 }
 
+/* The offer's quota list; an offer without one (an older location)
+ * leaves none. */
+static void
+model_apply_quota(tf_model *m, const msgpack_object *o)
+{
+	tf_quota_msg q;
+
+	m->n_quota = 0;
+	if (tf_quota_unpack(o, &q, NULL) != 0)
+		return;
+	for (size_t i = 0; i < q.n_quota && i < TF_QUOTA_MAX_KINDS; i++) {
+		struct model_quota *mq = &m->quota[m->n_quota++];
+
+		snprintf(mq->kind, sizeof mq->kind, "%s", q.quota[i].kind);
+		mq->limit = q.quota[i].limit;
+		mq->used = q.quota[i].used;
+	}
+	tf_quota_free(&q);
+}
+
+int64_t
+tf_model_quota(const tf_model *m, const char *kind, int64_t *used)
+{
+	for (size_t i = 0; i < m->n_quota; i++) {
+		if (strcmp(m->quota[i].kind, kind) == 0) {
+			if (used != NULL)
+				*used = m->quota[i].used;
+			return m->quota[i].limit;
+		}
+	}
+	return -1;
+}
+
 static int
 model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
 {
@@ -628,9 +671,140 @@ model_apply_offer(tf_model *m, const msgpack_object *o, tf_err *err)
 		else
 			i++;
 	}
+	model_apply_quota(m, o);
 	m->quiet = false;
 	model_notify(m, TF_MODEL_KIND_LAST, TF_MODEL_RESET, "");
 	return rc;
+}
+
+/* metrics {containers}: figures of containers we know; others (not yet
+ * offered, or gone) are dropped. */
+static int
+model_apply_metrics(tf_model *m, const msgpack_object *o, tf_err *err)
+{
+	struct model_table *t = &m->tables[TF_MODEL_CONTAINER];
+	double now = tf_wall_time();
+	tf_metrics_msg msg;
+	size_t i;
+
+	if (tf_metrics_unpack(o, &msg, err) != 0)
+		return -1;
+	for (i = 0; i < msg.n_containers; i++) {
+		const tf_ctr_metrics *it = &msg.containers[i];
+		struct model_entry *e = model_table_find(t, it->container);
+		tf_model_metrics *mm;
+
+		if (e == NULL)
+			continue;
+		mm = &e->rec.container.metrics;
+		mm->at = now;
+		mm->cpu_pct = it->cpu_pct;
+		mm->mem_rss = it->mem_rss;
+		mm->mem_cache = it->mem_cache;
+		mm->mem_limit = it->mem_limit;
+		mm->pids = it->pids;
+		mm->oom_kills = it->oom_kills;
+		mm->net_rx = it->net_rx;
+		mm->net_tx = it->net_tx;
+		mm->io_read = it->io_read;
+		mm->io_write = it->io_write;
+		model_notify(m, TF_MODEL_CONTAINER, TF_MODEL_CHANGED,
+		    it->container);
+	}
+	tf_metrics_free(&msg);
+	return 0;
+}
+
+/* One event into the table; the oldest goes when it is full. */
+static void
+model_add_event(tf_model *m, const tf_event_rec *r)
+{
+	struct model_table *t = &m->tables[TF_MODEL_EVENT];
+	struct model_entry *e;
+	tf_model_event *ev;
+	char id[TF_MODEL_ID];
+	bool created;
+
+	snprintf(id, sizeof id, "%lld", (long long)r->seq);
+	e = model_table_get(t, id, &created);
+	ev = &e->rec.event;
+	ev->seq = r->seq;
+	ev->time = r->time;
+	snprintf(ev->kind, sizeof ev->kind, "%s", r->kind);
+	snprintf(ev->container, sizeof ev->container, "%s", r->container);
+	snprintf(ev->tag, sizeof ev->tag, "%s", r->tag);
+	snprintf(ev->node, sizeof ev->node, "%s", r->node);
+	snprintf(ev->volume, sizeof ev->volume, "%s", r->volume);
+	snprintf(ev->user, sizeof ev->user, "%s", r->user);
+	snprintf(ev->text, sizeof ev->text, "%s", r->text);
+	model_notify(m, TF_MODEL_EVENT, created ? TF_MODEL_ADDED :
+	    TF_MODEL_CHANGED, id);
+	if (t->n > TF_MODEL_EVENTS_MAX) {
+		size_t oldest = 0;
+
+		for (size_t i = 1; i < t->n; i++)
+			if (t->items[i]->rec.event.seq <
+			    t->items[oldest]->rec.event.seq)
+				oldest = i;
+		snprintf(id, sizeof id, "%s", t->items[oldest]->rec.id);
+		model_table_remove(t, id);
+		model_notify(m, TF_MODEL_EVENT, TF_MODEL_REMOVED, id);
+	}
+}
+
+/* event (a push) or events (events_sub's answer: a list). */
+static int
+model_apply_events(tf_model *m, bool list, const msgpack_object *o,
+		   tf_err *err)
+{
+	if (!list) {
+		tf_event_rec r;
+
+		if (tf_event_unpack(o, &r, err) != 0)
+			return -1;
+		model_add_event(m, &r);
+		tf_event_free(&r);
+	} else {
+		tf_events_msg msg;
+
+		if (tf_events_unpack(o, &msg, err) != 0)
+			return -1;
+		for (size_t i = 0; i < msg.n_events; i++)
+			model_add_event(m, &msg.events[i]);
+		tf_events_free(&msg);
+	}
+	return 0;
+}
+
+void
+tf_model_node_metrics(const tf_model *m, const char *node,
+		      tf_model_metrics *out)
+{
+	const struct model_table *t = &m->tables[TF_MODEL_CONTAINER];
+	const tf_model_node *n = tf_model_node_lookup(m, node);
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < t->n; i++) {
+		const tf_model_container *c = &t->items[i]->rec.container;
+		const tf_model_metrics *mm = &c->metrics;
+
+		if (mm->at == 0 || (strcmp(c->node, node) != 0 &&
+		    (n == NULL || (strcmp(c->node, n->name) != 0 &&
+		    strcmp(c->node, n->id) != 0))))
+			continue;
+		if (mm->at > out->at)
+			out->at = mm->at;
+		out->cpu_pct += mm->cpu_pct;
+		out->mem_rss += mm->mem_rss;
+		out->mem_cache += mm->mem_cache;
+		out->mem_limit += mm->mem_limit;
+		out->pids += mm->pids;
+		out->oom_kills += mm->oom_kills;
+		out->net_rx += mm->net_rx;
+		out->net_tx += mm->net_tx;
+		out->io_read += mm->io_read;
+		out->io_write += mm->io_write;
+	}
 }
 
 int
@@ -657,6 +831,11 @@ tf_model_apply(tf_model *m, const char *cmd, const msgpack_object *params,
 	assert(m->tag == MODEL_TAG);
 	if (strcmp(cmd, "offer") == 0)
 		return model_apply_offer(m, params, err) == 0 ? 1 : -1;
+	if (strcmp(cmd, "metrics") == 0)
+		return model_apply_metrics(m, params, err) == 0 ? 1 : -1;
+	if (strcmp(cmd, "event") == 0 || strcmp(cmd, "events") == 0)
+		return model_apply_events(m, cmd[5] == 's', params, err) == 0 ?
+		    1 : -1;
 	for (i = 0; i < TF_ARRAY_LEN(events); i++) {
 		if (strcmp(cmd, events[i].cmd) != 0)
 			continue;

@@ -594,17 +594,20 @@ tf_out_check_size(const tf_out *o, uint64_t id, tf_err *err)
 	    "limit of a message header", o->cmd, size, TF_HEADER_MAX);
 }
 
-int
-tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
-	    uint64_t id, const void *bulk, size_t bulk_len)
+/* Sends [rid] header and then either bulk (copied by zmq_send) or frame
+ * (a zmq_msg_t, handed over; closed here if it could not be). */
+static int
+out_send(tf_out *o, void *sock, const void *rid, size_t rid_len, uint64_t id,
+	 const void *bulk, size_t bulk_len, zmq_msg_t *frame)
 {
 	msgpack_sbuffer hdr;
 	msgpack_packer pk;
+	bool more = bulk != NULL || frame != NULL;
 	int rc = -1;
 
 	/* The peer would refuse it unread, without knowing its id. */
 	if (tf_out_check_size(o, id, NULL) != 0)
-		return -1;
+		goto out_frame;
 	msgpack_sbuffer_init(&hdr);
 	msgpack_packer_init(&pk, &hdr, msgpack_sbuffer_write);
 	out_pack_head(&pk, o, id);
@@ -614,14 +617,57 @@ tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 	    zmq_send(sock, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
 		goto out;
 	if (zmq_send(sock, hdr.data, hdr.size,
-	    (bulk != NULL ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
+	    (more ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
 		goto out;
-	if (bulk != NULL && zmq_send(sock, bulk, bulk_len, ZMQ_DONTWAIT) < 0)
+	if (frame != NULL) {
+		if (zmq_msg_send(frame, sock, ZMQ_DONTWAIT) < 0)
+			goto out;
+		frame = NULL;		/* ZeroMQ has it */
+	} else if (bulk != NULL &&
+	    zmq_send(sock, bulk, bulk_len, ZMQ_DONTWAIT) < 0) {
 		goto out;
+	}
 	rc = 0;
 out:
 	msgpack_sbuffer_destroy(&hdr);
+out_frame:
+	if (frame != NULL) {
+		int e = errno;
+
+		zmq_msg_close(frame);
+		errno = e;
+	}
 	return rc;
+}
+
+int
+tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
+	    uint64_t id, const void *bulk, size_t bulk_len)
+{
+	return out_send(o, sock, rid, rid_len, id, bulk, bulk_len, NULL);
+}
+
+int
+tf_out_send_frame(tf_out *o, void *sock, const void *rid, size_t rid_len,
+		  uint64_t id, void *frame)
+{
+	return out_send(o, sock, rid, rid_len, id, NULL, 0, frame);
+}
+
+int
+tf_msg_bulk_ref(const tf_msg *m, void *frame)
+{
+	zmq_msg_t *frames = m->frames;
+
+	if (m->bulk == NULL || frames == NULL || m->nframes < 2)
+		return -1;
+	zmq_msg_init(frame);
+	/* A reference count on large frames, a copy of small ones. */
+	if (zmq_msg_copy(frame, &frames[1]) != 0) {
+		zmq_msg_close(frame);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zmq.h>
+
 #include "tf_codec_flow.h"
 #include "tf_sdk_private.h"
 
@@ -186,6 +188,19 @@ sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len)
 	if (loc->transport != NULL)
 		return sdk_transport_send(loc, o, bulk, len);
 	return tf_conn_send(loc->conn, o, bulk, len);
+}
+
+/* sdk_send with the bulk frame handed over (a zmq_msg_t, taken). */
+int
+sdk_send_frame(tf_location *loc, tf_out *o, void *frame)
+{
+	int rc;
+
+	if (loc->conn != NULL && !loc->disconnected)
+		return tf_conn_send_frame(loc->conn, o, frame);
+	rc = sdk_send(loc, o, zmq_msg_data(frame), zmq_msg_size(frame));
+	zmq_msg_close(frame);
+	return rc;
 }
 
 void

@@ -179,6 +179,7 @@ sdk_push(tf_location *loc, const tf_msg *m)
 		sdk_containers_resync(loc, loc->new_session);
 		loc->new_session = false;
 		sdk_tunnels_offer(loc);
+		sdk_metrics_offer(loc);
 	} else if (strcmp(m->cmd, "node") == 0) {
 		sdk_note_node(loc, m->params, true);
 		sdk_tunnels_restore(loc);
@@ -654,6 +655,7 @@ tf_location_destroy(tf_location **loc_p)
 		close(loc->efd);
 	}
 	tf_model_destroy(&loc->model);
+	tf_frames_release(&loc->frames);
 	if (loc->own_loop)
 		tf_loop_destroy(&loc->loop);
 	pthread_mutex_destroy(&loc->qlock);

@@ -19,6 +19,7 @@
 #include "tf.h"
 #include "tf_call.h"
 #include "tf_conn.h"
+#include "tf_frames.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_msg.h"
@@ -28,6 +29,9 @@
 #define SDK_READY_TIMEOUT_MS	60000
 #define SDK_NO_TIMEOUT		(-1)
 #define SDK_WINDOW		(1u << 20)	/* credit per stream */
+/* The credit a tty process asks for: what is in flight between its pty
+ * and the screen is what a Ctrl-C must still show (issue 23). */
+#define SDK_TTY_WINDOW		(16u << 10)
 #define SDK_OUTPUT_MAX		(64u << 20)	/* collected process output */
 
 #define SDK_ARRAY(type, name) type *name; size_t n_##name, cap_##name
@@ -153,6 +157,7 @@ struct tf_location {
 	tf_conn *conn;
 	tf_account acct;
 	tf_model *model;
+	tf_frames *frames;		/* tunnel reads, sent without a copy */
 	char name[256];
 	char program[64];
 	bool offered;			/* the first offer arrived */
@@ -180,6 +185,8 @@ struct tf_location {
 	tf_event_fn ev_fn;
 	void *ev_arg;
 	struct sdk_async *asyncs;	/* calls waiting for an answer */
+	bool metrics_on;		/* tf_location_watch_metrics */
+	bool events_on;			/* tf_location_watch_events */
 
 	SDK_ARRAY(tf_node *, nodes);
 	SDK_ARRAY(tf_container *, containers);
@@ -236,6 +243,7 @@ int sdk_call(tf_location *loc, tf_out *o, const void *bulk, size_t len,
 uint64_t sdk_request(tf_location *loc, tf_out *o, const void *bulk,
 		     size_t len, tf_conn_reply_fn fn, void *arg);
 int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
+int sdk_send_frame(tf_location *loc, tf_out *o, void *frame);
 void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
 bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
 
@@ -247,8 +255,15 @@ void sdk_push(tf_location *loc, const tf_msg *m);
 void sdk_status_set(tf_location *loc, tf_status st, const char *why,
 		    bool resumed);
 
+/* tf_sdk_metrics.c */
+/* A fresh offer arrived: a watching session asks for metrics again (the
+ * offer replaced the model's records, and a new session is not
+ * subscribed). */
+void sdk_metrics_offer(tf_location *loc);
+
 /* tf_ssh_server.c: destroys every SSH server of loc. */
 void sdk_ssh_close_all(tf_location *loc);
+
 /* tf_sdk_transport.c */
 bool sdk_connected(const tf_location *loc);
 uint64_t sdk_transport_request(tf_location *loc, tf_out *o, const void *bulk,

@@ -161,6 +161,7 @@ sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 		pm.term = opts->term ? opts->term : "xterm";
 		TF_SET(&tf_proc_codec, &pm, rows);
 		TF_SET(&tf_proc_codec, &pm, cols);
+		pm.window = SDK_TTY_WINDOW;
 	}
 	pm.env = opts->env;
 	while (pm.env != NULL && pm.env[pm.n_env] != NULL)

@@ -3,7 +3,16 @@
  * tf_sdk_tunnel.c: TCP tunnels from a local port to a port in a container
  * (docs/PROTOCOL.md "tunnel"): a listening socket on the loop, one tunnel
  * stream per tunnel, and per accepted connection a relay with a 1 MiB
- * credit window each way and half-close.  On top: wait_tcp (connection
+ * credit window each way and half-close.
+ *
+ * The data path (docs/BENCH.md "Tunnels"): a read of the local socket
+ * becomes one tcp_data frame at once (whatever one read returns, up to
+ * TCONN_READ_MAX: small interactive writes go out alone and at once, a
+ * stream of them is batched by the socket itself); data from the node is
+ * written straight from the frame, and only what the socket refuses is
+ * kept; acks go out per TCONN_ACK_MIN bytes written rather than per
+ * frame, which is enough: the node can always send while less than a
+ * window minus TCONN_ACK_MIN is waiting here.  On top: wait_tcp (connection
  * probes with no local socket), wait_http_200 (HTTP/1.0 polls through the
  * tunnel) and attach_browser.
  *
@@ -23,10 +32,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <zmq.h>
+
 #include "tf_codec_tunnel.h"
 #include "tf_sdk_private.h"
 
-#define TCONN_READ_MAX (64u << 10)
+#define TCONN_READ_MAX (256u << 10)	/* the protocol's chunk limit */
+#define TCONN_ACK_MIN (SDK_WINDOW / 4)
+#define TCONN_COPY_MAX (4u << 10)	/* smaller reads are copied */
+#define TCONN_FRAMES_KEEP 6		/* a window's worth, and some */
 #define HTTP_TRY_MS 5000
 #define TUNNEL_RESTORE_RETRY_MS 2000
 
@@ -40,7 +54,9 @@ struct sdk_tconn {
 	bool wr_shut;
 	bool dead;
 	uint64_t unacked_out;		/* sent to the node, not yet acked */
-	struct sdk_buf wbuf;		/* from the node, not yet written */
+	uint64_t unacked_in;		/* written to fd, not yet acked */
+	struct sdk_buf wbuf;		/* from the node, not yet written ... */
+	size_t wofs;			/* ... from wbuf.p + wofs on */
 	int events;
 	/* probes */
 	bool held;
@@ -60,7 +76,7 @@ sdk_tconn_events(struct sdk_tconn *k)
 		return;
 	if (k->opened && !k->local_eof && k->unacked_out < SDK_WINDOW)
 		ev |= TF_READ;
-	if (k->wbuf.len > 0)
+	if (k->wbuf.len > k->wofs)
 		ev |= TF_WRITE;
 	if (ev != k->events) {
 		tf_loop_set_events(k->t->loc->loop, k->fd, ev);
@@ -95,7 +111,7 @@ sdk_tconn_send_close(struct sdk_tconn *k, bool both)
 static void
 sdk_tconn_check_done(struct sdk_tconn *k)
 {
-	if (k->local_eof && k->remote_eof && k->wbuf.len == 0)
+	if (k->local_eof && k->remote_eof && k->wbuf.len == k->wofs)
 		sdk_tconn_close(k, true);
 }
 
@@ -136,30 +152,87 @@ sdk_tconn_gc(tf_tunnel *t)
 	t->n_conns = j;
 }
 
-static void
-sdk_tconn_flush(struct sdk_tconn *k)
+/* Writes what it can of data to fd; -1 if the connection failed (and was
+ * closed), else the bytes written. */
+static ssize_t
+sdk_tconn_write(struct sdk_tconn *k, const uint8_t *data, size_t len)
 {
 	size_t written = 0;
 
-	while (k->wbuf.len - written > 0) {
-		ssize_t w = send(k->fd, k->wbuf.p + written,
-		    k->wbuf.len - written, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (written < len) {
+		ssize_t w = send(k->fd, data + written, len - written,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 			tf_debug("tunnel %s conn %lld: %s", k->t->id,
 			    (long long)k->id, strerror(errno));
 			sdk_tconn_close(k, true);
-			return;
+			return -1;
 		}
 		written += (size_t)w;
 	}
-	if (written > 0) {
-		sdk_buf_consume(&k->wbuf, written);
-		sdk_ack(k->t->loc, k->t->req, written, k->id);
+	return (ssize_t)written;
+}
+
+/* Credit back to the node for what reached the local socket; see the top
+ * of the file for why not for every frame. */
+static void
+sdk_tconn_credit(struct sdk_tconn *k, size_t written)
+{
+	k->unacked_in += written;
+	if (k->unacked_in >= TCONN_ACK_MIN) {
+		sdk_ack(k->t->loc, k->t->req, k->unacked_in, k->id);
+		k->unacked_in = 0;
 	}
-	if (k->wbuf.len == 0 && k->remote_eof && !k->wr_shut) {
+}
+
+/* Data from the node: written at once, the rest kept for TF_WRITE. */
+static void
+sdk_tconn_data(struct sdk_tconn *k, const uint8_t *data, size_t len)
+{
+	ssize_t w = 0;
+
+	if (k->wbuf.len == k->wofs) {
+		w = sdk_tconn_write(k, data, len);
+		if (w < 0)
+			return;
+		sdk_tconn_credit(k, (size_t)w);
+	}
+	if ((size_t)w < len) {
+		if (k->wofs > 0 && k->wofs == k->wbuf.len) {
+			k->wbuf.len = 0;
+			k->wofs = 0;
+		}
+		sdk_buf_add(&k->wbuf, data + w, len - (size_t)w);
+	}
+	sdk_tconn_events(k);
+}
+
+static void
+sdk_tconn_flush(struct sdk_tconn *k)
+{
+	ssize_t w = 0;
+
+	if (k->wbuf.len > k->wofs) {
+		w = sdk_tconn_write(k, k->wbuf.p + k->wofs,
+		    k->wbuf.len - k->wofs);
+		if (w < 0)
+			return;
+		k->wofs += (size_t)w;
+		if (k->wofs == k->wbuf.len) {
+			k->wbuf.len = 0;
+			k->wofs = 0;
+		} else if (k->wofs >= (64u << 10) && k->wofs * 2 >= k->wbuf.len) {
+			sdk_buf_consume(&k->wbuf, k->wofs);
+			k->wofs = 0;
+		}
+		sdk_tconn_credit(k, (size_t)w);
+	}
+	if (k->wbuf.len == k->wofs && k->remote_eof && !k->wr_shut) {
 		shutdown(k->fd, SHUT_WR);
 		k->wr_shut = true;
 	}
@@ -180,14 +253,26 @@ sdk_tconn_fd_cb(tf_loop *loop, int fd, int events, void *arg)
 	if (k->dead || !(events & TF_READ) || !(k->events & TF_READ))
 		return 0;
 	{
-		uint8_t buf[TCONN_READ_MAX];
 		size_t room = SDK_WINDOW - k->unacked_out;
-		ssize_t n = recv(fd, buf, room < sizeof buf ? room : sizeof buf,
-		    MSG_DONTWAIT);
+		tf_location *loc = t->loc;
+		zmq_msg_t frame;
+		uint8_t *buf;
+		ssize_t n;
 		tf_out o;
+		int e;
 
+		/* Read straight into the frame that goes out (tf_frames.h). */
+		if (loc->frames == NULL)
+			loc->frames = tf_frames_new(TCONN_READ_MAX,
+			    TCONN_FRAMES_KEEP);
+		buf = tf_frames_get(loc->frames);
+		n = recv(fd, buf, room < TCONN_READ_MAX ? room :
+		    TCONN_READ_MAX, MSG_DONTWAIT);
+		e = errno;
+		if (n <= 0)
+			tf_frames_put(loc->frames, buf);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
 				return 0;
 			sdk_tconn_close(k, true);
 			return 0;
@@ -200,7 +285,16 @@ sdk_tconn_fd_cb(tf_loop *loop, int fd, int events, void *arg)
 			return 0;
 		}
 		sdk_tconn_out(k, "tcp_data", &o);
-		sdk_send(t->loc, &o, buf, (size_t)n);
+		if (n < TCONN_COPY_MAX) {
+			/* A small read is copied and the buffer kept. */
+			sdk_send(loc, &o, buf, (size_t)n);
+			tf_frames_put(loc->frames, buf);
+		} else if (tf_frames_wrap(loc->frames, buf, (size_t)n,
+		    &frame) == 0) {
+			sdk_send_frame(loc, &o, &frame);
+		} else {
+			tf_out_fini(&o);
+		}
 		k->unacked_out += (uint64_t)n;
 		sdk_tconn_events(k);
 	}
@@ -346,15 +440,14 @@ sdk_tunnel_event(tf_tunnel *t, const tf_msg *m, const tf_tunnel_msg *it)
 		}
 		sdk_tconn_close(k, false);
 	} else if (strcmp(event, "data") == 0) {
-		if (m->bulk_len > 0) {
-			sdk_buf_add(&k->wbuf, m->bulk, m->bulk_len);
-			sdk_tconn_flush(k);
-		}
+		if (m->bulk_len > 0 && k->fd >= 0 && !k->wr_shut)
+			sdk_tconn_data(k, m->bulk, m->bulk_len);
 	} else if (strcmp(event, "close") == 0) {
 		if (!TF_HAS(&tf_tunnel_codec, it, both) || it->both) {
 			/* Write what we have, then go. */
-			if (k->fd >= 0 && k->wbuf.len > 0)
-				send(k->fd, k->wbuf.p, k->wbuf.len,
+			if (k->fd >= 0 && k->wbuf.len > k->wofs)
+				send(k->fd, k->wbuf.p + k->wofs,
+				    k->wbuf.len - k->wofs,
 				    MSG_NOSIGNAL | MSG_DONTWAIT);
 			sdk_tconn_close(k, false);
 			return;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * loc_db.c: the location's persistent state in SQLite: users, nodes, invite
- * tokens, sessions, images, layers, KV, volumes and containers.  The
+ * tokens, sessions, images, layers, KV, volumes, containers, domains
+ * and published clusters.  The
  * container records let a restarted location offer its clients what they
  * had before their nodes are back; a node's hello then reconciles them
  * with what actually runs (loc_session.c).
@@ -37,7 +38,14 @@ static const char loc_db_schema[] =
     "CREATE TABLE IF NOT EXISTS containers(id TEXT PRIMARY KEY,"
     "  node_id INTEGER, user_id INTEGER, session TEXT, tag TEXT, image TEXT,"
     "  ip TEXT, state TEXT, exit_code INTEGER, error TEXT, created REAL,"
-    "  started REAL, startup_ms INTEGER, volumes TEXT);";
+    "  started REAL, startup_ms INTEGER, volumes TEXT);"
+    "CREATE TABLE IF NOT EXISTS domains(domain TEXT PRIMARY KEY,"
+    "  user_id INTEGER, global INTEGER DEFAULT 0, created REAL);"
+    "CREATE TABLE IF NOT EXISTS domain_tokens(domain TEXT, user_id INTEGER,"
+    "  token TEXT, expires REAL, PRIMARY KEY(domain, user_id));"
+    "CREATE TABLE IF NOT EXISTS clusters(id TEXT PRIMARY KEY, user_id INTEGER,"
+    "  session TEXT, fqdn TEXT UNIQUE, rewrite TEXT, port INTEGER,"
+    "  tls INTEGER, members TEXT);";
 
 int
 loc_db_open(struct location *loc, tf_err *err)

@@ -69,8 +69,7 @@ loc_fwd_to_node(struct location *loc, struct loc_node *node,
 		snprintf(f->object, sizeof f->object, "%s", object ? object : "");
 		LOC_PUSH(fwds, f);
 	}
-	loc_send(loc, node->rid, node->rid_len, o, id,
-	    m != NULL ? m->bulk : NULL, m != NULL ? m->bulk_len : 0);
+	loc_send_fwd(loc, node->rid, node->rid_len, o, id, m);
 	return f;
 }
 
@@ -262,6 +261,11 @@ loc_fwd_container_cmd(struct location *loc, struct loc_session *s,
 		t->bytes_in += (int64_t)m->bulk_len;
 	if (t != NULL && tcp)
 		fwd_tconn_client(loc, t, m);
+	if (strcmp(m->cmd, "destroy") == 0)
+		snprintf(c->ended_by, sizeof c->ended_by, "%.63s (%.80s)",
+		    s->user_name, s->name);
+	else if (strcmp(m->cmd, "reboot") == 0)
+		c->rebooting = true;
 	/* The node only knows uuids: a container named by tag is passed on
 	 * by its uuid. */
 	tf_out_init(&o, m->cmd);
@@ -300,11 +304,11 @@ loc_fwd_answer(struct location *loc, struct loc_node *node, const tf_msg *m)
 	if (f->session[0] == '\0' || f->client_id == 0)
 		return;
 	s = loc_session_find(loc, f->session);
-	if (s == NULL)
+	if (s == NULL || s->dead || s->rid_len == 0)
 		return;
 	tf_out_init(&o, m->cmd);
 	tf_out_copy(&o, m->params, NULL);
-	loc_send_session(loc, s, &o, f->client_id, m->bulk, m->bulk_len);
+	loc_send_fwd(loc, s->rid, s->rid_len, &o, f->client_id, m);
 	tf_out_fini(&o);
 }
 

@@ -31,6 +31,24 @@ loc_send(struct location *loc, const uint8_t *rid, size_t rid_len, tf_out *o,
 		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
 }
 
+/* o with the bulk frame of the message it passes on (from, may be NULL),
+ * as it came: the frame is shared, not copied (tunnel data, process
+ * output and files go through here). */
+void
+loc_send_fwd(struct location *loc, const uint8_t *rid, size_t rid_len,
+	     tf_out *o, uint64_t id, const tf_msg *from)
+{
+	zmq_msg_t frame;
+	int rc;
+
+	if (from != NULL && tf_msg_bulk_ref(from, &frame) == 0)
+		rc = tf_out_send_frame(o, loc->router, rid, rid_len, id, &frame);
+	else
+		rc = tf_out_send(o, loc->router, rid, rid_len, id, NULL, 0);
+	if (rc != 0)
+		tf_debug("send %s: %s", o->cmd, zmq_strerror(errno));
+}
+
 /* A session that went quiet still has its connection: ZeroMQ queues for
  * it, and a stopped client that continues reads everything (stream data,
  * credit) in order.  Only a session with no connection at all (loaded after
@@ -213,6 +231,7 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 			loc_pack_volume(loc, pk, loc->volumes[i]);
 
 	loc_pack_images(loc, tf_out_key(&o, "images"), s->user_id, s->admin);
+	loc_quota_pack(loc, s->user_id, &o);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
 	loc_missed_replay(loc, s);
@@ -242,11 +261,12 @@ loc_event_send(struct location *loc, const char *cmd, int64_t owner,
 }
 
 void
-loc_event_node(struct location *loc, const struct loc_node *n)
+loc_event_node(struct location *loc, struct loc_node *n)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_node(loc, n);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_node(&pk, n);
@@ -255,13 +275,15 @@ loc_event_node(struct location *loc, const struct loc_node *n)
 }
 
 void
-loc_event_container(struct location *loc, const struct loc_container *c)
+loc_event_container(struct location *loc, struct loc_container *c)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
+	loc_events_container(loc, c);
 	if (!c->dead)
 		loc_db_container_save(loc, c);
+	loc_web_member_changed(loc, c->id);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	loc_pack_container(loc, &pk, c);
@@ -317,6 +339,7 @@ loc_event_container_gone(struct location *loc, const struct loc_container *c)
 {
 	loc_db_container_delete(loc, c->id);
 	loc_hosts_ip_gone(loc, c);
+	loc_web_member_changed(loc, c->id);
 	loc_missed_note(loc, c->user_id, c->id);
 	loc_event_gone(loc, c->user_id, "container_gone", "container", c->id);
 }

@@ -59,7 +59,14 @@ session_hello_user(struct location *loc, const tf_msg *m, int64_t user_id)
 			tf_info("session %s (%s) resumed", s->id, s->name);
 	} else {
 		tf_uuid u;
+		tf_err err;
 
+		if (loc_quota_check(loc, user_id, LOC_QUOTA_SESSIONS, 1,
+		    &err) != 0) {
+			tf_send_error(loc->router, m->rid, m->rid_len, m->id,
+			    "%s", err.msg);
+			return;
+		}
 		s = tf_calloc(1, sizeof *s);
 		tf_uuid_make(&u);
 		snprintf(s->id, sizeof s->id, "%s", u.s);
@@ -246,6 +253,9 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 
 		if (c->dead || strcmp(c->session, s->id) != 0)
 			continue;
+		snprintf(c->ended_by, sizeof c->ended_by, "the garbage "
+		    "collector (%.40s of %.40s gone: %.40s)", s->name,
+		    s->user_name, why);
 		tf_out_init(&o, "destroy");
 		tf_out_str(&o, "container", c->id);
 		loc_node_command(loc, loc_node_find(loc, c->node_id), &o, c->id);
@@ -260,6 +270,8 @@ loc_session_collect(struct location *loc, struct loc_session *s,
 		loc_event_gone(loc, t->user_id, "tunnel_gone", "tunnel", t->id);
 	}
 	loc_fwd_session_gone(loc, s->id);
+	loc_web_session_gone(loc, s->id);
+	loc_dns_session_gone(loc, s->id);
 	loc_missed_drop(loc, s->id);
 	loc_db_session_delete(loc, s->id);
 	s->dead = true;
@@ -305,6 +317,8 @@ session_node_give_up(struct location *loc, struct loc_node *n)
 			continue;
 		c->dead = true;
 		snprintf(c->state, sizeof c->state, "destroyed");
+		snprintf(c->ended_by, sizeof c->ended_by, "node loss (%s "
+		    "stayed away)", n->name);
 		loc_event_container(loc, c);
 		loc_event_container_gone(loc, c);
 	}

@@ -40,6 +40,9 @@ static const char usage_text[] =
 "  node-add NAME PUBKEY\n"
 "                      approve a node's public key (from 'tf-node init')\n"
 "  pubkey              print the location's public key (base64)\n"
+"  domain-add DOMAIN USER\n"
+"                      let account USER publish web sites under DOMAIN\n"
+"                      (users may also claim one: tfdomains)\n"
 "\n"
 "Options:\n"
 "  -s, --state DIR     state directory (default $TF_LOCATION_STATE or\n"
@@ -53,6 +56,20 @@ static const char usage_text[] =
 "      --log FILE      log to FILE instead of stderr; SIGHUP reopens it\n"
 "      --node-prefix N each node gets a /N of A.B (17-24, default 24: 253\n"
 "                      containers a node; 22: 1021)\n"
+"      --http [ADDR:]PORT\n"
+"                      serve published clusters over HTTP on PORT through\n"
+"                      HAProxy (default: no web balancer)\n"
+"      --https [ADDR:]PORT\n"
+"                      and over HTTPS (certificates given at publish)\n"
+"      --haproxy PATH  the haproxy program (default: haproxy on PATH)\n"
+"      --resolver ADDR[:PORT]\n"
+"                      DNS server for domain claims (default: the first\n"
+"                      nameserver of /etc/resolv.conf)\n"
+"      --quota KIND=N  at most N of KIND an account (repeatable; 0: not\n"
+"                      limited; K, M, G after N multiply by 1024s):\n"
+"                      containers (default 2000), tunnels (1000),\n"
+"                      volumes (200), sessions (200), kv_entries (100000),\n"
+"                      kv_bytes (256M, keys and values)\n"
 "  -v, --verbose       debug logging\n"
 "  -q, --quiet         errors only\n"
 "  -h, --help          this text\n"
@@ -163,6 +180,7 @@ location_load_state(struct location *loc)
 	loc_db_sessions_load(loc);
 	loc_volumes_load(loc);
 	loc_db_containers_load(loc);
+	loc_clusters_load(loc);
 	for (size_t i = 0; i < loc->n_containers; i++)
 		location_node_known(loc, loc->containers[i]->node_id, now);
 	for (size_t i = 0; i < loc->n_volumes; i++)
@@ -235,6 +253,8 @@ location_run(struct location *loc, tf_err *err)
 	if (loc->enrol == NULL)
 		return -1;
 	location_load_state(loc);
+	if (loc_haproxy_start(loc, err) != 0)
+		return -1;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -258,6 +278,7 @@ location_run(struct location *loc, tf_err *err)
 	tf_daemon_ready(&loc->notify, "serving");
 	tf_loop_run(loc->loop);
 
+	loc_haproxy_stop(loc);
 	close(sfd);
 	zmq_close(loc->router);
 	zmq_close(loc->enrol);
@@ -280,6 +301,11 @@ location_free(struct location *loc)
 	FREE_ALL(tunnels);
 	FREE_ALL(volumes);
 	FREE_ALL(fwds);
+	FREE_ALL(clusters);
+	for (size_t i = 0; i < loc->n_claims; i++)
+		if (loc->claims[i]->fd >= 0)
+			close(loc->claims[i]->fd);
+	FREE_ALL(claims);
 	for (size_t i = 0; i < loc->n_uploads; i++) {
 		close(loc->uploads[i]->fd);
 		free(loc->uploads[i]);
@@ -302,7 +328,12 @@ main(int argc, char **argv)
 		{ "subnet", required_argument, NULL, 'n' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "node-prefix", required_argument, NULL, 'p' },
+		{ "quota", required_argument, NULL, 'Q' },
 		{ "admin", no_argument, NULL, 'a' },
+		{ "http", required_argument, NULL, 'H' },
+		{ "https", required_argument, NULL, 'S' },
+		{ "haproxy", required_argument, NULL, 'X' },
+		{ "resolver", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -324,6 +355,7 @@ main(int argc, char **argv)
 	loc.opt.grace_ms = 120000;
 	loc.opt.subnet_base = "10.220";
 	loc.opt.node_prefix = 24;
+	loc_quota_defaults(&loc.opt);
 	while ((ch = getopt_long(argc, argv, "s:b:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': loc.opt.state_dir = optarg; break;
@@ -339,7 +371,17 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'Q':
+			if (loc_quota_parse(&loc.opt, optarg, &err) != 0) {
+				fprintf(stderr, "tf-location: %s\n", err.msg);
+				return 2;
+			}
+			break;
 		case 'a': admin = true; break;
+		case 'H': loc.opt.http = optarg; break;
+		case 'S': loc.opt.https = optarg; break;
+		case 'X': loc.opt.haproxy = optarg; break;
+		case 'R': loc.opt.resolver = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -360,6 +402,7 @@ main(int argc, char **argv)
 	}
 	tf_log_setup(level, "tf-location", stderr);
 	tf_daemon_notify_open(&loc.notify);
+	tf_daemon_malloc_tune();
 	if (sodium_init() < 0) {
 		fprintf(stderr, "tf-location: libsodium failed to start\n");
 		return 1;
@@ -413,6 +456,18 @@ main(int argc, char **argv)
 		if (rc == 0)
 			printf("node %s approved (id %lld)\n", argv[optind],
 			    (long long)id);
+	} else if (strcmp(cmd, "domain-add") == 0) {
+		if (optind + 2 > argc) {
+			fputs("tf-location: domain-add needs DOMAIN USER\n", stderr);
+			return 2;
+		}
+		rc = loc_db_open(&loc, &err);
+		if (rc == 0)
+			rc = loc_domain_add(&loc, argv[optind], argv[optind + 1],
+			    &err);
+		if (rc == 0)
+			printf("%s may publish under %s\n", argv[optind + 1],
+			    argv[optind]);
 	} else {
 		fprintf(stderr, "tf-location: unknown command '%s'\n\n%s", cmd,
 		    usage_text);

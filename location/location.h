@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tf_daemon.h"
 #include "tf_err.h"
@@ -25,6 +26,17 @@
 
 struct location;
 
+/* Per-account limits (loc_quota.c); 0 is "not limited". */
+enum loc_quota_kind {
+	LOC_QUOTA_CONTAINERS,
+	LOC_QUOTA_TUNNELS,
+	LOC_QUOTA_VOLUMES,
+	LOC_QUOTA_SESSIONS,
+	LOC_QUOTA_KV_ENTRIES,
+	LOC_QUOTA_KV_BYTES,
+	LOC_QUOTA_LAST
+};
+
 struct loc_options {
 	const char *state_dir;		/* keys, database, layers */
 	const char *bind;		/* tcp://127.0.0.1:2020 */
@@ -34,6 +46,11 @@ struct loc_options {
 	const char *subnet_base;	/* "10.220" -> 10.220.<node>.0/24 */
 	const char *log_path;		/* --log: reopened on SIGHUP */
 	int node_prefix;		/* each node's subnet: /17../24 */
+	const char *http;		/* --http [ADDR:]PORT, NULL: no balancer */
+	const char *https;		/* --https [ADDR:]PORT */
+	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
+	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
+	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
 };
 
 struct loc_peer {			/* who sent a message */
@@ -53,6 +70,8 @@ struct loc_session {
 	bool connected;
 	uint64_t last_rx_ms;
 	uint64_t down_since_ms;
+	bool metrics;			/* subscribed to metrics (metrics_sub) */
+	bool events;			/* subscribed to events (events_sub) */
 	bool dead;			/* reaped before sleep */
 };
 
@@ -68,6 +87,7 @@ struct loc_node {
 	char address[16];		/* underlay (--advertise), "" if none */
 	int64_t cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers;
 	double load1;
+	int ev_up;			/* loc_events.c: 0 unknown, 1 down, 2 up */
 };
 
 struct loc_container {
@@ -83,6 +103,19 @@ struct loc_container {
 	char error[256];
 	double created, started;
 	int64_t startup_ms;
+	/* The latest figures its node sent (loc_metrics.c), for a session
+	 * that subscribes later. */
+	struct loc_metrics {
+		bool have;
+		double cpu_pct;
+		int64_t mem_rss, mem_cache, mem_limit, pids, oom_kills;
+		int64_t net_rx, net_tx, io_read, io_write;
+	} metrics;
+	/* loc_events.c: the state last told as an event, who ended it (a
+	 * user, the garbage collector, node loss), a reboot under way. */
+	char ev_state[16];
+	char ended_by[160];
+	bool rebooting;
 	bool dead;
 	/* The ids of the volumes it mounts, fixed at spawn (a volume record
 	 * lists its mounts from these).  A flexible array, so that the one
@@ -109,6 +142,52 @@ struct loc_volume {
 	int64_t node_id;
 	char tag[80];
 	bool snapshot;
+	bool dead;
+};
+
+/* A cluster of containers published at an FQDN through the balancer
+ * (docs/WEB.md).  Every string in it was validated (tf_name.c) before it
+ * got here: it is written into HAProxy's configuration as is. */
+#define LOC_CLUSTER_MAX 256
+struct loc_cluster {
+	char id[LOC_ID_LEN];
+	int64_t user_id;
+	char session[LOC_ID_LEN];	/* its publisher: collected with it */
+	char fqdn[254];
+	char rewrite[254];		/* Host sent upstream, "" to keep */
+	int port;			/* the containers' port */
+	bool tls;			/* <state>/web/certs/<id>.pem exists */
+	bool dead;
+	size_t n_members;
+	char members[LOC_CLUSTER_MAX][LOC_ID_LEN];
+};
+
+/* The supervised HAProxy (loc_haproxy.c). */
+struct loc_haproxy {
+	pid_t pid;			/* the master, 0 when not running */
+	int pidfd;
+	bool dirty;			/* the model changed: write and reload */
+	uint64_t restart_timer;
+	uint64_t reloads;
+	/* Each configuration written names itself ("node tf-<gen>"); the
+	 * check timer asks the running worker which one it serves, and
+	 * signals the master again when a reload was lost (a SIGUSR2 that
+	 * comes during a reload is). */
+	uint64_t gen_written, gen_live;
+	uint64_t signal_ms;
+	uint64_t check_timer;
+};
+
+/* A DNS query for a domain claim (loc_dns.c). */
+struct loc_claim {
+	int fd;
+	uint16_t qid;
+	char session[LOC_ID_LEN];
+	uint64_t req_id;
+	int64_t user_id;
+	char domain[254];
+	char token[65];
+	uint64_t timer;
 	bool dead;
 };
 
@@ -148,6 +227,20 @@ struct loc_upload {			/* a layer being received */
 	uint64_t last_ms;
 };
 
+/* One event of the ring (loc_events.c). */
+struct loc_event {
+	int64_t seq;
+	double time;
+	int64_t owner;			/* user id; -1: everyone's (nodes) */
+	char kind[24];
+	char container[LOC_ID_LEN];
+	char tag[80];
+	char node[64];
+	char volume[LOC_ID_LEN];
+	char user[64];
+	char text[256];
+};
+
 #define LOC_ARRAY(type, name) type *name; size_t n_##name, cap_##name
 
 struct location {
@@ -171,6 +264,12 @@ struct location {
 	LOC_ARRAY(struct loc_upload *, uploads);
 	LOC_ARRAY(struct loc_tconn, tconns);	/* by value */
 	LOC_ARRAY(struct loc_missed, missed);	/* by value */
+	struct loc_event *events;	/* ring of TF_EVENTS_MAX */
+	size_t events_head, n_events;
+	int64_t event_seq;
+	LOC_ARRAY(struct loc_cluster *, clusters);
+	LOC_ARRAY(struct loc_claim *, claims);
+	struct loc_haproxy haproxy;
 };
 
 #define LOC_PUSH(arr, item) do { \
@@ -211,6 +310,16 @@ int loc_db_containers_load(struct location *);
 sqlite3_stmt *loc_db_prepare(struct location *, const char *sql);
 int loc_db_exec(struct location *, const char *sql);
 
+/* loc_quota.c */
+const char *loc_quota_name(enum loc_quota_kind);
+void loc_quota_defaults(struct loc_options *);
+int loc_quota_parse(struct loc_options *, const char *spec, tf_err *);
+int64_t loc_quota_used(struct location *, int64_t user, enum loc_quota_kind);
+int loc_quota_check(struct location *, int64_t user, enum loc_quota_kind, int64_t adding, tf_err *);
+int loc_quota_check_kv(struct location *, int64_t user, int64_t before_entries, int64_t before_bytes, tf_err *);
+void loc_quota_kv_use(struct location *, int64_t user, int64_t *entries, int64_t *bytes);
+void loc_quota_pack(struct location *, int64_t user, tf_out *);
+
 /* loc_zap.c */
 int loc_zap_start(struct location *, tf_err *);
 
@@ -236,11 +345,12 @@ void loc_reap(tf_loop *, void *);
 /* loc_push.c */
 void loc_send(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const void *bulk, size_t len);
 void loc_send_session(struct location *, struct loc_session *, tf_out *, uint64_t id, const void *bulk, size_t len);
+void loc_send_fwd(struct location *, const uint8_t *rid, size_t rid_len, tf_out *, uint64_t id, const tf_msg *from);
 void loc_push_owner(struct location *, int64_t owner, tf_out *);
 void loc_push_all(struct location *, tf_out *);
 void loc_push_offer(struct location *, struct loc_session *);
-void loc_event_node(struct location *, const struct loc_node *);
-void loc_event_container(struct location *, const struct loc_container *);
+void loc_event_node(struct location *, struct loc_node *);
+void loc_event_container(struct location *, struct loc_container *);
 void loc_event_gone(struct location *, int64_t owner, const char *cmd, const char *key, const char *id);
 void loc_event_container_gone(struct location *, const struct loc_container *);
 void loc_event_tunnel(struct location *, const struct loc_tunnel *);
@@ -266,9 +376,42 @@ void loc_session_collect(struct location *, struct loc_session *, const char *wh
 void loc_node_gone(struct location *, struct loc_node *, const char *why);
 int loc_housekeeping(tf_loop *, uint64_t, void *);
 
+/* loc_metrics.c */
+int req_metrics(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+
+/* loc_events.c */
+void loc_events_add(struct location *, const char *kind, int64_t owner, const struct loc_container *, const char *node, const char *volume, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void loc_events_container(struct location *, struct loc_container *);
+void loc_events_node(struct location *, struct loc_node *);
+int req_events_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+
 /* loc_hosts.c */
 void loc_hosts_push_peers(struct location *);
 void loc_hosts_ip_gone(struct location *, const struct loc_container *);
+
+/* loc_haproxy.c */
+int loc_haproxy_start(struct location *, tf_err *);
+void loc_haproxy_stop(struct location *);
+void loc_haproxy_flush(tf_loop *, void *);
+int loc_haproxy_check_cert(struct location *, const char *pem, tf_err *);
+char *loc_web_dir(struct location *, const char *file);
+int loc_web_parse_bind(const char *spec, char *addr, size_t, int *port);
+
+/* loc_web.c */
+int loc_web_config(struct location *, const char *path, tf_err *);
+void loc_web_member_changed(struct location *, const char *container);
+void loc_web_session_gone(struct location *, const char *session);
+void loc_web_unpublish(struct location *, struct loc_cluster *, const char *why);
+struct loc_cluster *loc_cluster_find(struct location *, const char *id);
+int loc_clusters_load(struct location *);
+void loc_cluster_save(struct location *, const struct loc_cluster *);
+int loc_domain_holder(struct location *, const char *domain, int64_t *user, bool *global);
+int loc_domain_add(struct location *, const char *domain, const char *user, tf_err *);
+
+/* loc_dns.c */
+int loc_dns_claim(struct location *, struct loc_session *, uint64_t req_id, const char *domain, const char *token, tf_err *);
+void loc_dns_session_gone(struct location *, const char *session);
 
 /* loc_dispatch.c */
 int loc_router_cb(tf_loop *, void *, void *);
@@ -289,6 +432,8 @@ int req_invite(struct location *, struct loc_session *, struct loc_node *, const
 int req_node_push(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_find(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_tunnel(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_domain(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_web(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_volume(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int loc_image_resolve(struct location *, int64_t user_id, const char *name, char *image_id, size_t, tf_err *);
 char *loc_layer_path(struct location *, const char *sha);

@@ -37,9 +37,12 @@ kv_set(struct location *loc, struct loc_session *s, const tf_kv_msg *req,
 	char key[KV_KEY_MAX];
 	sqlite3_stmt *st;
 
+	int64_t entries, bytes;
+
 	if (pairs == NULL)
 		return tf_err_set(err, "missing parameter: pairs");
 	loc_db_exec(loc, "BEGIN");
+	loc_quota_kv_use(loc, s->user_id, &entries, &bytes);
 	for (uint32_t i = 0; i < pairs->via.map.size; i++) {
 		const msgpack_object_kv *kv = &pairs->via.map.ptr[i];
 		msgpack_sbuffer sb;
@@ -70,6 +73,10 @@ kv_set(struct location *loc, struct loc_session *s, const tf_kv_msg *req,
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		msgpack_sbuffer_destroy(&sb);
+	}
+	if (loc_quota_check_kv(loc, s->user_id, entries, bytes, err) != 0) {
+		loc_db_exec(loc, "ROLLBACK");
+		return -1;
 	}
 	loc_db_exec(loc, "COMMIT");
 	return 0;
@@ -299,6 +306,8 @@ tunnel_open(struct location *loc, struct loc_session *s, const tf_msg *m,
 	n = loc_node_find(loc, c->node_id);
 	if (n == NULL || !n->up)
 		return tf_err_set(err, "the node of container %s is down", c->id);
+	if (loc_quota_check(loc, s->user_id, LOC_QUOTA_TUNNELS, 1, err) != 0)
+		return -1;
 	loc_tconns_purge(loc);
 	t = tf_calloc(1, sizeof *t);
 	snprintf(t->id, sizeof t->id, "%s", req->tunnel);
@@ -367,6 +376,11 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		loc_event_volume(loc, v);
+		loc_events_add(loc, "volume_created", v->user_id, NULL,
+		    loc_node_find(loc, v->node_id) != NULL ?
+		    loc_node_find(loc, v->node_id)->name : "", v->id,
+		    "volume %s%s%s created", v->id, v->tag[0] ? ":" : "",
+		    v->tag);
 	} else if (strcmp(f->cmd, "vol_destroy") == 0 && ok) {
 		st = loc_db_prepare(loc, "DELETE FROM volumes WHERE id=?");
 		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
@@ -374,6 +388,11 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 		sqlite3_finalize(st);
 		v->dead = true;
 		loc_event_gone(loc, v->user_id, "volume_gone", "volume", v->id);
+		loc_events_add(loc, "volume_destroyed", v->user_id, NULL,
+		    loc_node_find(loc, v->node_id) != NULL ?
+		    loc_node_find(loc, v->node_id)->name : "", v->id,
+		    "volume %s%s%s destroyed", v->id, v->tag[0] ? ":" : "",
+		    v->tag);
 	} else if (strcmp(f->cmd, "vol_snapshot") == 0 && ok) {
 		v->snapshot = true;
 		st = loc_db_prepare(loc, "UPDATE volumes SET snapshot=1 WHERE id=?");
@@ -410,6 +429,9 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 			tf_err_set(err, "the tag '%s' is already in use", req.tag);
 			goto out;
 		}
+		if (loc_quota_check(loc, s->user_id, LOC_QUOTA_VOLUMES, 1,
+		    err) != 0)
+			goto out;
 		n = req.node[0] ? loc_node_by_name(loc, req.node) :
 		    loc_node_best(loc);
 		if (n == NULL || !n->up) {

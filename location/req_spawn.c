@@ -243,6 +243,8 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 		return -1;
 	if (spawn_names(&sm, err) != 0)
 		goto out;
+	if (loc_quota_check(loc, s->user_id, LOC_QUOTA_CONTAINERS, 1, err) != 0)
+		goto out;
 	if (sm.tag[0] != '\0' && loc_tag_taken(loc, s->user_id, sm.tag)) {
 		tf_err_set(err, "the tag '%s' is already in use", sm.tag);
 		goto out;

@@ -349,7 +349,37 @@ tui_tick_cb(tf_loop *loop, uint64_t id, void *arg)
 	TF_UNUSED(loop);
 	TF_UNUSED(id);
 	t->dirty = true;
+	tui_hist_tick(t);
 	return 0;
+}
+
+static bool
+tui_hist_keep(const char *id, void *arg)
+{
+	struct tui *t = arg;
+
+	return tf_model_container_find(t->model, id) != NULL;
+}
+
+/* One sample a second into every history; containers with figures get
+ * one while there is room (tui_spark.c), and gone ones lose theirs. */
+void
+tui_hist_tick(struct tui *t)
+{
+	uint64_t now = tf_now_ms();
+	size_t i, n = tf_model_count(t->model, TF_MODEL_CONTAINER);
+
+	tui_hist_prune(&t->hist, tui_hist_keep, t);
+	for (i = 0; i < n; i++) {
+		const tf_model_container *c = tf_model_container_at(t->model, i);
+		struct tui_hist_entry *e;
+		bool running = c->state == TF_CTR_RUNNING && c->metrics.at > 0;
+
+		e = running ? tui_hist_get(&t->hist, c->id, false, now) :
+		    tui_hist_find(&t->hist, c->id);
+		if (e != NULL)
+			tui_hist_sample(e, running ? &c->metrics : NULL);
+	}
 }
 
 int
@@ -374,11 +404,16 @@ tui_setup(struct tui *t, tf_err *err)
 		return -1;
 	t->loop = tf_loop_new();
 	base.loop = t->loop;
+	tui_hist_init(&t->hist, TUI_HIST_MAX, TUI_HIST_SAMPLES);
 	t->loc = backend->open(t, &base, err);
 	if (t->loc == NULL)
 		return -1;
 	t->model = tf_location_model(t->loc);
 	tf_model_listen(t->model, tui_model_cb, t);
+	/* Sent with every offer from now on (tf.h, "Metrics"). */
+	if (tf_location_watch_metrics(t->loc, true, err) != 0 ||
+	    tf_location_watch_events(t->loc, true, err) != 0)
+		return -1;
 	if (tui_crt_init(&t->crt, t->opts.mouse, t->colors_forced_off, err) != 0)
 		return -1;
 	tui_screen_init(t);
@@ -416,5 +451,6 @@ tui_teardown(struct tui *t)
 	tui_crt_fini(&t->crt);
 	tf_loop_destroy(&t->loop);
 	tui_keymap_destroy(&t->km);
+	tui_hist_fini(&t->hist);
 	tf_info("tfcon finished");
 }

@@ -156,6 +156,7 @@ enum tui_view_kind {
 	TUI_VIEW_VOLUMES,
 	TUI_VIEW_IMAGES,
 	TUI_VIEW_PROCS,
+	TUI_VIEW_EVENTS,
 	TUI_VIEW_LAST
 };
 
@@ -171,6 +172,8 @@ struct tui_column {
 	/* NULL: normal colour. */
 	enum tui_color (*color)(const void *rec);
 };
+
+#define TUI_LIST_MAX_COLS 24	/* columns of a view at most */
 
 struct tui_view_def {
 	enum tui_view_kind kind;
@@ -223,6 +226,30 @@ struct tui_screen {
 	int second;			/* its index, -1 none */
 };
 
+/* tui_spark.c: history rings and sparklines. */
+struct tui_ring {
+	float *v;
+	size_t cap, n, head;		/* n samples from head, oldest first */
+};
+
+enum tui_hist_series { TUI_HIST_CPU, TUI_HIST_MEM, TUI_HIST_NET, TUI_HIST_IO,
+	TUI_HIST_SERIES };
+#define TUI_HIST_BUCKETS 1024
+#define TUI_HIST_MAX 512		/* containers with a history */
+#define TUI_HIST_SAMPLES 300		/* one a second: 5 minutes */
+
+struct tui_hist_entry {
+	struct tui_hist_entry *next;
+	char id[TF_MODEL_ID];
+	uint64_t used;			/* last shown (or made), ms */
+	struct tui_ring ring[TUI_HIST_SERIES];
+};
+
+struct tui_hist {
+	struct tui_hist_entry *buckets[TUI_HIST_BUCKETS];
+	size_t n, max, samples;
+};
+
 struct tui {
 	struct tui_opts opts;
 	tf_loop *loop;
@@ -245,6 +272,7 @@ struct tui {
 	bool quit;
 	bool colors_forced_off;
 	void *shell_colors;		/* vt_colors shared by shell panes */
+	struct tui_hist hist;		/* metric history (tui_spark.c) */
 };
 
 /* Draws are coalesced: at most one every TUI_FRAME_MS. */
@@ -372,6 +400,7 @@ bool tui_action_applies(struct tui *t, const struct tui_action *a);
 
 /* tui_act_global.c */
 int tui_act_quit(struct tui *t, const char *arg);
+void tui_hist_tick(struct tui *t);
 int tui_act_help(struct tui *t, const char *arg);
 int tui_act_command(struct tui *t, const char *arg);
 int tui_act_filter(struct tui *t, const char *arg);
@@ -463,6 +492,13 @@ const struct tui_view_def *tui_view_def(enum tui_view_kind v);
 int tui_view_parse(const char *name);
 const char *tui_node_name(struct tui *t, const char *node_id);
 enum tui_color tui_ctr_state_color(tf_model_ctr_state st);
+/* Metric thresholds: CPU in % of one core, memory in % of the limit. */
+#define TUI_CPU_WARN 60
+#define TUI_CPU_BAD 90
+#define TUI_MEM_WARN 75
+#define TUI_MEM_BAD 90
+enum tui_color tui_cpu_color(double pct);
+enum tui_color tui_mem_color(int64_t used, int64_t limit);
 
 /* tui_prompt.c */
 typedef void (*tui_prompt_fn)(struct tui *t, const char *text, void *arg);
@@ -586,6 +622,36 @@ const struct tui_logline *tui_logbuf_get(const struct tui_logbuf *b,
 static inline uint64_t tui_logbuf_end(const struct tui_logbuf *b)
 { return b->first_seq + b->n; }
 void tui_logbuf_test(void);
+
+/* tui_spark.c */
+void tui_ring_init(struct tui_ring *r, size_t cap);
+void tui_ring_fini(struct tui_ring *r);
+void tui_ring_push(struct tui_ring *r, float v);
+float tui_ring_at(const struct tui_ring *r, size_t i);
+float tui_ring_max(const struct tui_ring *r);
+int tui_spark_render(const struct tui_ring *r, int width, double max,
+		     bool utf8, char *buf, size_t size);
+void tui_hist_init(struct tui_hist *h, size_t max, size_t samples);
+void tui_hist_fini(struct tui_hist *h);
+struct tui_hist_entry *tui_hist_find(const struct tui_hist *h, const char *id);
+struct tui_hist_entry *tui_hist_get(struct tui_hist *h, const char *id,
+				    bool force, uint64_t now);
+void tui_hist_prune(struct tui_hist *h,
+		    bool (*keep)(const char *id, void *arg), void *arg);
+void tui_hist_sample(struct tui_hist_entry *e, const tf_model_metrics *m);
+
+/* tui_events.c */
+void tui_event_time(double t, char *buf, size_t size);
+void tui_event_object(const tf_model_event *e, char *buf, size_t size);
+enum tui_color tui_event_color(const tf_model_event *e);
+const tf_model_event *tui_event_latest(struct tui *t);
+/* The newest events of a container, newest first; returns how many. */
+size_t tui_events_of(struct tui *t, const char *container,
+		     const tf_model_event **out, size_t max);
+
+/* tui_detail.c */
+struct tui_panel *tui_detail_open(struct tui *t, const char *container);
+int tui_act_detail(struct tui *t, const char *arg);
 
 /* tui_logpane.c */
 /* Opens a log pane fed by tf_stream_logs (container) or tf_stream_process

@@ -88,6 +88,13 @@ tui_act_target(struct tui *t, const char *arg, const char *verb)
 		p = tui_list_selected_rec(t);
 		c = p ? tf_model_container_find(t->model, p->container) : NULL;
 		break;
+	case TUI_VIEW_EVENTS: {
+		const tf_model_event *e = tui_list_selected_rec(t);
+
+		c = e != NULL && e->container[0] != '\0' ?
+		    tf_model_container_find(t->model, e->container) : NULL;
+		break;
+	}
 	case TUI_VIEW_VOLUMES:
 		v = tui_list_selected_rec(t);
 		c = v && v->nmounts ? tf_model_container_find(t->model,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tui_header: the two top lines.  Line one: location, user, connection
- * state with round-trip time, and the counts of each kind of resource.
+ * state with round-trip time, and the counts of each kind of resource
+ * (with the account's quota beside them).
  * Line two: the view tabs with the current sort and filter.
  */
 #include <stdio.h>
@@ -19,12 +20,28 @@ header_put(struct tui *t, int y, int x, int cols, enum tui_color c,
 	    tui_crt_attr(&t->crt, c), text, false);
 }
 
+/* A count, and "/limit" after it when the account has a quota of that
+ * kind (docs/SECURITY.md): "ctrs 3/2000".  An administrator sees every
+ * account's records, so the count is not theirs to hold against a limit. */
+static void
+header_count(struct tui *t, char *buf, size_t len, tf_model_kind kind,
+	     const char *quota)
+{
+	size_t n = tf_model_count(t->model, kind);
+	int64_t limit = tf_model_quota(t->model, quota, NULL);
+
+	if (limit > 0 && !tf_location_is_admin(t->loc))
+		snprintf(buf, len, "%zu/%lld", n, (long long)limit);
+	else
+		snprintf(buf, len, "%zu", n);
+}
+
 void
 tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 {
 	tf_status st = tf_location_status(t->loc);
 	enum tui_color sc = st == TF_STATUS_UP ? TUI_C_HEADER_VALUE : TUI_C_HEADER;
-	char buf[160], rtt[32];
+	char buf[200], rtt[32], ctrs[48], tun[48], vol[48];
 	const char *user = tf_location_user(t->loc);
 	size_t i, up = 0, nodes = tf_model_count(t->model, TF_MODEL_NODE);
 	int x = 0, ms = tf_location_rtt_ms(t->loc);
@@ -48,11 +65,11 @@ tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 	x = header_put(t, y, x, cols, st == TF_STATUS_UP ? sc : TUI_C_MSG_ERROR, buf);
 	if (t->opts.readonly)
 		x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, "  [read-only]");
-	snprintf(buf, sizeof buf, "  nodes %zu/%zu  ctrs %zu  tun %zu  vol %zu"
-	    "  img %zu ", up, nodes,
-	    tf_model_count(t->model, TF_MODEL_CONTAINER),
-	    tf_model_count(t->model, TF_MODEL_TUNNEL),
-	    tf_model_count(t->model, TF_MODEL_VOLUME),
+	header_count(t, ctrs, sizeof ctrs, TF_MODEL_CONTAINER, "containers");
+	header_count(t, tun, sizeof tun, TF_MODEL_TUNNEL, "tunnels");
+	header_count(t, vol, sizeof vol, TF_MODEL_VOLUME, "volumes");
+	snprintf(buf, sizeof buf, "  nodes %zu/%zu  ctrs %s  tun %s  vol %s"
+	    "  img %zu ", up, nodes, ctrs, tun, vol,
 	    tf_model_count(t->model, TF_MODEL_IMAGE));
 	/* Counts go to the right edge when there is room. */
 	if (tui_text_width(buf) < cols - x)

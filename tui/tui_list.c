@@ -17,7 +17,7 @@
 #include "tui.h"
 
 #define LIST_CELL 256
-#define LIST_MAX_COLS 12
+#define LIST_MAX_COLS TUI_LIST_MAX_COLS
 
 struct list_state {
 	int sort_col;

@@ -15,7 +15,23 @@ tui_message_draw(struct tui *t, WINDOW *w, int y, int cols)
 {
 	TF_UNUSED(w);
 	if (t->msg[0] == '\0') {
+		/* The ticker: the newest event while no message is shown. */
+		const tf_model_event *e = t->model != NULL ?
+		    tui_event_latest(t) : NULL;
+		char when[16], obj[96], line[512];
+		int x;
+
 		tui_draw_fill(stdscr, y, 0, cols, A_NORMAL);
+		if (e == NULL)
+			return;
+		tui_event_time(e->time, when, sizeof when);
+		tui_event_object(e, obj, sizeof obj);
+		snprintf(line, sizeof line, "%s %s ", when, e->kind);
+		x = tui_draw_text(stdscr, y, 0, cols, tui_crt_attr(&t->crt,
+		    tui_event_color(e)), line, false);
+		snprintf(line, sizeof line, "%s: %s", obj, e->text);
+		tui_draw_text(stdscr, y, x, cols - x, tui_crt_attr(&t->crt,
+		    TUI_C_DIM), line, false);
 		return;
 	}
 	tui_draw_text(stdscr, y, 0, cols, tui_crt_attr(&t->crt, t->msg_error ?

@@ -43,6 +43,46 @@ tui_ctr_state_color(tf_model_ctr_state st)
 	}
 }
 
+/* ---- metrics (both views) ------------------------------------------------ */
+
+/* A pair of rates as "in/out" ("-" when there are no figures). */
+static void
+views_fmt_pair(bool have, int64_t a, int64_t b, char *buf, size_t size)
+{
+	char x[16], y[16];
+
+	if (!have) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	tui_fmt_bytes(a, x, sizeof x);
+	tui_fmt_bytes(b, y, sizeof y);
+	snprintf(buf, size, "%s/%s", x, y);
+}
+
+static const tf_model_metrics *
+views_ctr_metrics(const tf_model_container *c)
+{
+	return c->state == TF_CTR_RUNNING && c->metrics.at > 0 ?
+	    &c->metrics : NULL;
+}
+
+enum tui_color
+tui_cpu_color(double pct)
+{
+	return pct >= TUI_CPU_BAD ? TUI_C_BAD : pct >= TUI_CPU_WARN ?
+	    TUI_C_WARN : TUI_C_NORMAL;
+}
+
+enum tui_color
+tui_mem_color(int64_t used, int64_t limit)
+{
+	if (limit <= 0)
+		return TUI_C_NORMAL;
+	return used * 100 >= limit * TUI_MEM_BAD ? TUI_C_BAD :
+	    used * 100 >= limit * TUI_MEM_WARN ? TUI_C_WARN : TUI_C_NORMAL;
+}
+
 /* ---- nodes --------------------------------------------------------------- */
 
 CELL(node_name) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->name); }
@@ -75,6 +115,23 @@ CELL(node_load) { TF_UNUSED(t); snprintf(buf, size, "%.2f", ((const tf_model_nod
 CELL(node_address) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->address[0] != '\0' ? ((const tf_model_node *)rec)->address : "-"); }
 CELL(node_subnet) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->subnet); }
 CELL(node_id) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->id); }
+CELL(node_net)
+{
+	const tf_model_node *n = rec;
+	tf_model_metrics sum;
+
+	tf_model_node_metrics(t->model, n->id, &sum);
+	views_fmt_pair(n->up && sum.at > 0, sum.net_rx, sum.net_tx, buf, size);
+}
+CELL(node_io)
+{
+	const tf_model_node *n = rec;
+	tf_model_metrics sum;
+
+	tf_model_node_metrics(t->model, n->id, &sum);
+	views_fmt_pair(n->up && sum.at > 0, sum.io_read, sum.io_write, buf,
+	    size);
+}
 
 CMP(node_cmp_cpu) { return views_cmp_double(((const tf_model_node *)a)->cpu_pct, ((const tf_model_node *)b)->cpu_pct); }
 CMP(node_cmp_cpus) { return views_cmp_double((double)((const tf_model_node *)a)->cpus, (double)((const tf_model_node *)b)->cpus); }
@@ -129,6 +186,10 @@ static const struct tui_column node_cols[] = {
 	{ "CPUS", 4, 4, 1, true, node_cpus, node_cmp_cpus, NULL },
 	{ "MEMORY", 12, 13, 0, true, node_mem, node_cmp_mem, node_mem_color },
 	{ "PAGING", 7, 8, 0, true, node_paging, node_cmp_paging, node_paging_color },
+	/* Sums of the containers' metrics (the node's own traffic is not
+	 * counted); sorted by text, since a sum is not in the record. */
+	{ "NET", 9, 13, 1, true, node_net, NULL, NULL },
+	{ "IO", 9, 13, 1, true, node_io, NULL, NULL },
 	{ "CTRS", 4, 5, 0, true, node_ctrs, node_cmp_ctrs, NULL },
 	{ "LOAD", 5, 6, 1, true, node_load, node_cmp_load, NULL },
 	{ "ADDRESS", 7, 15, 2, false, node_address, NULL, NULL },
@@ -186,6 +247,50 @@ CELL(ctr_startup)
 	else
 		snprintf(buf, size, "-");
 }
+CELL(ctr_cpu)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	TF_UNUSED(t);
+	if (m == NULL)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.0f%%", m->cpu_pct);
+}
+CELL(ctr_mem)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+	char used[16], limit[16];
+
+	TF_UNUSED(t);
+	if (m == NULL) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	tui_fmt_bytes(m->mem_rss, used, sizeof used);
+	if (m->mem_limit > 0) {
+		tui_fmt_bytes(m->mem_limit, limit, sizeof limit);
+		snprintf(buf, size, "%s/%s", used, limit);
+	} else {
+		snprintf(buf, size, "%s", used);
+	}
+}
+CELL(ctr_net)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	TF_UNUSED(t);
+	views_fmt_pair(m != NULL, m ? m->net_rx : 0, m ? m->net_tx : 0, buf,
+	    size);
+}
+CELL(ctr_io)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	TF_UNUSED(t);
+	views_fmt_pair(m != NULL, m ? m->io_read : 0, m ? m->io_write : 0, buf,
+	    size);
+}
 CELL(ctr_error) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_container *)rec)->error); }
 CELL(ctr_id) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_container *)rec)->id); }
 
@@ -206,12 +311,47 @@ CMP(ctr_cmp_uptime)
 
 	return views_cmp_double(ux, uy);
 }
+/* Containers without figures sort below every one with figures. */
+static double
+views_ctr_value(const void *rec, int which)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	if (m == NULL)
+		return -1;
+	switch (which) {
+	case 0: return m->cpu_pct;
+	case 1: return (double)m->mem_rss;
+	case 2: return (double)(m->net_rx + m->net_tx);
+	default: return (double)(m->io_read + m->io_write);
+	}
+}
+CMP(ctr_cmp_cpu) { return views_cmp_double(views_ctr_value(a, 0), views_ctr_value(b, 0)); }
+CMP(ctr_cmp_mem) { return views_cmp_double(views_ctr_value(a, 1), views_ctr_value(b, 1)); }
+CMP(ctr_cmp_net) { return views_cmp_double(views_ctr_value(a, 2), views_ctr_value(b, 2)); }
+CMP(ctr_cmp_io) { return views_cmp_double(views_ctr_value(a, 3), views_ctr_value(b, 3)); }
 CMP(ctr_cmp_startup) { return views_cmp_double((double)((const tf_model_container *)a)->startup_ms, (double)((const tf_model_container *)b)->startup_ms); }
 
 static enum tui_color
 ctr_state_color(const void *rec)
 {
 	return tui_ctr_state_color(((const tf_model_container *)rec)->state);
+}
+
+static enum tui_color
+ctr_cpu_color(const void *rec)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	return m == NULL ? TUI_C_DIM : tui_cpu_color(m->cpu_pct);
+}
+
+static enum tui_color
+ctr_mem_color(const void *rec)
+{
+	const tf_model_metrics *m = views_ctr_metrics(rec);
+
+	return m == NULL ? TUI_C_DIM : tui_mem_color(m->mem_rss, m->mem_limit);
 }
 
 static enum tui_color
@@ -228,6 +368,10 @@ static const struct tui_column ctr_cols[] = {
 	{ "IP", 10, 15, 1, false, ctr_ip, ctr_cmp_ip, NULL },
 	{ "STATE", 9, 12, 0, false, ctr_state, ctr_cmp_state, ctr_state_color },
 	{ "UPTIME", 7, 8, 0, true, ctr_uptime, ctr_cmp_uptime, NULL },
+	{ "CPU", 4, 5, 1, true, ctr_cpu, ctr_cmp_cpu, ctr_cpu_color },
+	{ "MEM", 5, 11, 1, true, ctr_mem, ctr_cmp_mem, ctr_mem_color },
+	{ "NET", 7, 11, 2, true, ctr_net, ctr_cmp_net, NULL },
+	{ "IO", 7, 11, 2, true, ctr_io, ctr_cmp_io, NULL },
 	{ "SESSION", 8, 20, 2, false, ctr_session, ctr_cmp_session, NULL },
 	/* An admin sees everyone's containers: whose is each. */
 	{ "USER", 4, 16, 2, false, ctr_user, ctr_cmp_user, NULL },
@@ -437,8 +581,37 @@ static const struct tui_column proc_cols[] = {
 	{ "AGE", 7, 8, 0, true, proc_age, proc_cmp_age, NULL },
 };
 
+/* The list draws at most TUI_LIST_MAX_COLS columns of a view. */
+/* ---- events -------------------------------------------------------------- */
+
+CELL(ev_time) { TF_UNUSED(t); tui_event_time(((const tf_model_event *)rec)->time, buf, size); }
+CELL(ev_kind) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->kind); }
+CELL(ev_object) { TF_UNUSED(t); tui_event_object(rec, buf, size); }
+CELL(ev_node) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->node); }
+CELL(ev_user) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->user); }
+CELL(ev_text) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_event *)rec)->text); }
+CMP(ev_cmp_time) { return views_cmp_double((double)((const tf_model_event *)a)->seq, (double)((const tf_model_event *)b)->seq); }
+CMP(ev_cmp_kind) { return strcmp(((const tf_model_event *)a)->kind, ((const tf_model_event *)b)->kind); }
+
+static enum tui_color
+ev_kind_color(const void *rec)
+{
+	return tui_event_color(rec);
+}
+
+static const struct tui_column ev_cols[] = {
+	{ "TIME", 8, 8, 0, false, ev_time, ev_cmp_time, NULL },
+	{ "KIND", 8, 16, 0, false, ev_kind, ev_cmp_kind, ev_kind_color },
+	{ "OBJECT", 8, 34, 0, false, ev_object, NULL, NULL },
+	{ "NODE", 4, 16, 1, false, ev_node, NULL, NULL },
+	{ "USER", 4, 16, 2, false, ev_user, NULL, NULL },
+	{ "TEXT", 10, 0, 0, false, ev_text, NULL, NULL },
+};
+
 #define VIEW(kind_, name_, title_, model_, cols_, sort_, desc_) \
-	{ kind_, name_, title_, model_, cols_, (int)TF_ARRAY_LEN(cols_), sort_, desc_ }
+	{ kind_, name_, title_, model_, cols_, (int)TF_ARRAY_LEN(cols_) + \
+	  0 * (int)sizeof(char[TF_ARRAY_LEN(cols_) <= TUI_LIST_MAX_COLS ? 1 : -1]), \
+	  sort_, desc_ }
 
 static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_NODES, "nodes", "Nodes", TF_MODEL_NODE, node_cols, 0, false),
@@ -447,6 +620,7 @@ static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_VOLUMES, "volumes", "Volumes", TF_MODEL_VOLUME, vol_cols, 0, false),
 	VIEW(TUI_VIEW_IMAGES, "images", "Images", TF_MODEL_IMAGE, img_cols, 0, false),
 	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 6, false),
+	VIEW(TUI_VIEW_EVENTS, "events", "Events", TF_MODEL_EVENT, ev_cols, 0, true),
 };
 
 const struct tui_view_def *
@@ -471,6 +645,7 @@ tui_view_parse(const char *name)
 		{ "img", TUI_VIEW_IMAGES }, { "image", TUI_VIEW_IMAGES },
 		{ "pr", TUI_VIEW_PROCS }, { "proc", TUI_VIEW_PROCS },
 		{ "processes", TUI_VIEW_PROCS }, { "ps", TUI_VIEW_PROCS },
+		{ "ev", TUI_VIEW_EVENTS }, { "event", TUI_VIEW_EVENTS },
 	};
 	size_t i;
 

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "node.h"
+#include "tf_codec_metrics.h"
 #include "tf_daemon.h"
 #include "tf_codec_hosts.h"
 #include "tf_keys.h"
@@ -408,6 +409,8 @@ node_run(struct node *n)
 	n->stats_timer = tf_loop_timer(n->loop, n->opt.stats_ms, true,
 	    node_stats_timer_cb, n);
 	n->hk_timer = tf_loop_timer(n->loop, 1000, true, node_hk_cb, n);
+	n->metrics_timer = tf_loop_timer(n->loop, TF_METRICS_INTERVAL_MS, true,
+	    node_metrics_timer_cb, n);
 	tf_info("tf-node %s: state %s, location %s, tf-init %s", n->opt.name,
 	    n->state_dir, endpoint, n->opt.init_path);
 
@@ -514,6 +517,7 @@ main(int argc, char **argv)
 	}
 	tf_log_setup(level, "tf-node", stderr);
 	tf_daemon_notify_open(&n.notify);
+	tf_daemon_malloc_tune();
 	if (n.opt.advertise != NULL && !tf_codec_ipv4_valid(n.opt.advertise)) {
 		tf_error("--advertise %s: not an IPv4 address", n.opt.advertise);
 		return 2;

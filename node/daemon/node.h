@@ -22,6 +22,8 @@
  *   node_layer_cache.c  the layer cache: layer_get, sha256 check, unpack
  *                       child
  *   node_stats.c        cpu, memory, paging, load
+ *   node_metrics.c      each container's cpu, memory, pids, network and
+ *                       block I/O, sent when they change
  */
 #ifndef NODE_H
 #define NODE_H
@@ -94,6 +96,26 @@ struct node_spawn {
 	char error[TF_ERR_LEN];
 };
 
+/* What a container uses (node_metrics.c); rates per second. */
+struct node_figures {
+	double cpu_pct;			/* of one core */
+	int64_t mem_rss, mem_cache, mem_limit, pids, oom_kills;
+	int64_t net_rx, net_tx, io_read, io_write;
+};
+
+/* Metrics sampling state of one container. */
+struct node_ctr_metrics {
+	pid_t cg_pid;			/* init pid the cgroup paths are for */
+	bool cg_v2;
+	char cg_cpu[256], cg_mem[256], cg_pids[256], cg_io[256];
+	uint64_t at_ms;			/* last sample; 0: none yet */
+	uint64_t cpu_ns, net_rx, net_tx, io_read, io_write;	/* counters */
+	struct node_figures cur;	/* latest figures */
+	struct node_figures sent;	/* last told to the location */
+	bool pending;			/* changed, not yet sent */
+	uint64_t pending_since;
+};
+
 /* The daemon's record of a container, hung on ctr_data(). */
 struct node_ctr {
 	char id[NODE_ID_LEN];
@@ -118,6 +140,7 @@ struct node_ctr {
 	/* Volumes it mounts (a mounted volume cannot be destroyed). */
 	char vols[32][NODE_ID_LEN];
 	size_t nvols;
+	struct node_ctr_metrics metrics;
 };
 
 /* A stream the node feeds: container logs or a process. */
@@ -131,8 +154,8 @@ struct node_stream {
 	char ctr[NODE_ID_LEN];
 	char proc[NODE_ID_LEN];		/* NODE_STREAM_PROC */
 	uint64_t unacked;
+	uint64_t window;		/* proc: credit the client asked for */
 	uint64_t dropped;		/* logs: bytes not sent since the last item */
-	bool paused;			/* proc: reading stopped for credit */
 	uint64_t kill_timer;		/* proc_kill: SIGKILL after 2 s */
 	bool dead;
 };
@@ -153,7 +176,7 @@ struct node {
 	uint8_t location_pk[TF_KEY_LEN];
 	bool welcomed;
 	bool ready_said;
-	uint64_t stats_timer, hk_timer;
+	uint64_t stats_timer, hk_timer, metrics_timer;
 
 	/* Networking (node_req_net.c). */
 	bool net_up;
@@ -163,6 +186,7 @@ struct node {
 	int prefixlen;
 	struct net_ipam *ipam;
 	struct node_tunnel *tunnels;
+	uint8_t *tcp_buf;		/* reads of tunnel connections */
 
 	/* node_hosts.c: the overlay to other nodes (--advertise). */
 	bool overlay_up;
@@ -283,5 +307,11 @@ void node_vol_stop(struct node *n);
 /* node_stats.c */
 int node_stats_timer_cb(tf_loop *loop, uint64_t id, void *arg);
 void node_stats_send(struct node *n);
+
+/* node_metrics.c */
+int node_metrics_timer_cb(tf_loop *loop, uint64_t id, void *arg);
+void node_metrics_send(struct node *n);
+bool node_metrics_changed(const struct node_figures *now,
+			  const struct node_figures *sent);
 
 #endif

@@ -19,6 +19,13 @@
  * client, and acks (`~ {conn, event: "ack", bytes}`) what it has written
  * to the container, so the client never sends faster than the container
  * reads.  Connections are marked dead and freed before sleep.
+ *
+ * The data path (docs/BENCH.md "Tunnels"): client data is written to the
+ * container straight from the message and only what the socket refuses is
+ * queued; a read of the container's socket (up to TCP_SLICE, the
+ * protocol's chunk) is one data item at once, so interactive bytes never
+ * wait; acks go per TCP_ACK_MIN bytes written, not per frame: the client
+ * can always send while less than a window minus that is queued here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +40,8 @@
 #include "tf_codec_tunnel.h"
 #include "tf_log.h"
 
-#define TCP_SLICE (64u << 10)
+#define TCP_SLICE (256u << 10)
+#define TCP_ACK_MIN (NODE_WINDOW / 4)
 
 struct node_tconn {
 	struct node_tconn *next;
@@ -45,6 +53,7 @@ struct node_tconn {
 	bool wr_shut;		/* the client closed its sending side ... */
 	bool wr_done;		/* ... and we passed that on */
 	uint64_t out_unacked;	/* sent to the client, not acked yet */
+	uint64_t in_unacked;	/* written to the container, not acked yet */
 	uint8_t *q;		/* from the client, not written yet */
 	size_t qlen, qcap;
 	bool dead;
@@ -433,15 +442,17 @@ tconn_watch(struct node_tconn *tc)
 		n->io.watch(n->io.ctx, tc->fd, ev, tconn_ready, tc);
 }
 
-/* Writes what the client sent; acks it; passes a half-close on. */
-static void
-tconn_flush(struct node_tconn *tc)
+/* Writes what it can of data to the container: the bytes written, or -1
+ * when the connection failed (then closed, and the client told). */
+static ssize_t
+tconn_write(struct node_tconn *tc, const uint8_t *data, size_t len)
 {
 	size_t done = 0;
 	ssize_t w;
 
-	while (done < tc->qlen) {
-		w = send(tc->fd, tc->q + done, tc->qlen - done, MSG_NOSIGNAL);
+	while (done < len) {
+		w = send(tc->fd, data + done, len - done,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN)
@@ -449,14 +460,38 @@ tconn_flush(struct node_tconn *tc)
 		if (w <= 0) {
 			tconn_event(tc, "close", NULL, -1, 1, NULL, 0);
 			tconn_close(tc);
-			return;
+			return -1;
 		}
 		done += (size_t)w;
 	}
+	return (ssize_t)done;
+}
+
+/* Credit back to the client for what reached the container (see the top
+ * of the file for why not per frame). */
+static void
+tconn_credit(struct node_tconn *tc, size_t done)
+{
+	tc->in_unacked += done;
+	if (tc->in_unacked >= TCP_ACK_MIN) {
+		tconn_event(tc, "ack", NULL, (int64_t)tc->in_unacked, -1,
+		    NULL, 0);
+		tc->in_unacked = 0;
+	}
+}
+
+/* Writes what the client sent; acks it; passes a half-close on. */
+static void
+tconn_flush(struct node_tconn *tc)
+{
+	ssize_t done = tconn_write(tc, tc->q, tc->qlen);
+
+	if (done < 0)
+		return;
 	if (done > 0) {
-		memmove(tc->q, tc->q + done, tc->qlen - done);
-		tc->qlen -= done;
-		tconn_event(tc, "ack", NULL, (int64_t)done, -1, NULL, 0);
+		memmove(tc->q, tc->q + done, tc->qlen - (size_t)done);
+		tc->qlen -= (size_t)done;
+		tconn_credit(tc, (size_t)done);
 	}
 	if (tc->qlen == 0 && tc->wr_shut && !tc->wr_done) {
 		shutdown(tc->fd, SHUT_WR);
@@ -469,16 +504,18 @@ tconn_flush(struct node_tconn *tc)
 static void
 tconn_read(struct node_tconn *tc)
 {
-	uint8_t buf[TCP_SLICE];
+	struct node *n = tc->t->n;
 	size_t room = NODE_WINDOW - tc->out_unacked;
 	ssize_t r;
 
-	if (room > sizeof buf)
-		room = sizeof buf;
+	if (room > TCP_SLICE)
+		room = TCP_SLICE;
 	if (room == 0)
 		return;
+	if (n->tcp_buf == NULL)
+		n->tcp_buf = tf_malloc(TCP_SLICE);
 	do {
-		r = recv(tc->fd, buf, room, 0);
+		r = recv(tc->fd, n->tcp_buf, room, 0);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0 && errno == EAGAIN)
 		return;
@@ -495,7 +532,7 @@ tconn_read(struct node_tconn *tc)
 		return;
 	}
 	tc->out_unacked += (uint64_t)r;
-	tconn_event(tc, "data", NULL, -1, -1, buf, (size_t)r);
+	tconn_event(tc, "data", NULL, -1, -1, n->tcp_buf, (size_t)r);
 }
 
 static void
@@ -669,10 +706,20 @@ node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err)
 	if (tc == NULL)
 		return 0;	/* closed meanwhile: the data has nowhere to go */
 	if (strcmp(m->cmd, "tcp_data") == 0) {
+		const uint8_t *data = m->bulk;
 		size_t len = m->bulk != NULL ? m->bulk_len : 0;
 
 		if (tc->wr_shut)
 			return 0;
+		if (tc->qlen == 0 && !tc->connecting && len > 0) {
+			ssize_t w = tconn_write(tc, data, len);
+
+			if (w < 0)
+				return 0;
+			tconn_credit(tc, (size_t)w);
+			data += w;
+			len -= (size_t)w;
+		}
 		if (tc->qlen + len > 2 * NODE_WINDOW) {
 			/* The client ignored our acks. */
 			tconn_event(tc, "close", NULL, -1, 1, NULL, 0);
@@ -683,10 +730,9 @@ node_cmd_tcp(struct node *n, const tf_msg *m, tf_err *err)
 			tc->qcap = tc->qlen + len + 4096;
 			tc->q = tf_realloc(tc->q, tc->qcap);
 		}
-		memcpy(tc->q + tc->qlen, m->bulk, len);
+		if (len > 0)
+			memcpy(tc->q + tc->qlen, data, len);
 		tc->qlen += len;
-		if (!tc->connecting)
-			tconn_flush(tc);
 		tconn_watch(tc);
 		return 0;
 	}
@@ -795,6 +841,8 @@ node_net_stop(struct node *n)
 	for (t = n->tunnels; t != NULL; t = t->next)
 		tunnel_end(t, false);
 	node_tunnels_reap(n);
+	free(n->tcp_buf);
+	n->tcp_buf = NULL;
 	node_hosts_stop(n);
 	if (n->net_up && net_node_teardown(n->bridge, &err) != 0)
 		tf_warn("bridge %s: %s", n->bridge, err.msg);

@@ -6,15 +6,19 @@
  * Credit (docs/PROTOCOL.md): the receiver acks what it consumed; a stream
  * holds at most NODE_WINDOW unacknowledged bytes.  Logs are never allowed
  * to slow a container down, so output beyond the window is dropped and the
- * next item says how much (`dropped`).  A process is paused instead: the
- * node stops reading its pipes or pty, so the process blocks until the
- * consumer catches up.
+ * next item says how much (`dropped`).  A process is held back instead:
+ * the node reads its pipes or pty only as far as the credit allows (the
+ * window less what is unacknowledged), so a flooding process blocks on its
+ * own pty, as under a local terminal, with never more than the window in
+ * flight.  An interactive client asks for a small window (`window` in
+ * `proc`): what is in flight is what a Ctrl-C still has to show.
  *
  * Streams are marked dead and freed before sleep, so a callback may end
  * one safely; timers find their stream by pointer only while it is alive
  * (a dead stream's timer is cancelled when it is freed).
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,12 +233,9 @@ proc_output_cb(proc *p, int fd, const uint8_t *data, size_t len, void *arg)
 
 	tf_out_init(&o, TF_STREAM);
 	tf_out_int(&o, "fd", fd);
+	(void)p;
 	node_stream_item(s->node, s->id, &o, data, len);
 	s->unacked += len;
-	if (s->unacked >= NODE_WINDOW && !s->paused) {
-		s->paused = true;
-		proc_pause(p, true);
-	}
 }
 
 static void
@@ -297,9 +298,13 @@ node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
 	ps.term = pm.term[0] != '\0' ? pm.term : NULL;
 
 	s = stream_new(n, NODE_STREAM_PROC, m->id, ctr_id(c), pm.process);
+	s->window = pm.window > 0 && pm.window < NODE_WINDOW ?
+	    (uint64_t)pm.window : NODE_WINDOW;
 	p = proc_start(c, &ps, &node_proc_events, s, err);
 	if (p == NULL)
 		s->dead = true;
+	else
+		proc_set_credit(p, s->window);
 	tf_proc_free(&pm);
 	return p != NULL ? 0 : -1;
 }
@@ -433,14 +438,13 @@ node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
 	}
 	bytes = (uint64_t)a.bytes;
 	s->unacked = (uint64_t)bytes > s->unacked ? 0 : s->unacked - (uint64_t)bytes;
-	if (s->kind == NODE_STREAM_PROC && s->paused &&
-	    s->unacked < NODE_WINDOW / 2) {
+	if (s->kind == NODE_STREAM_PROC) {
 		ctr *c = ctr_find(n->ctrs, s->ctr);
 		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
 
-		s->paused = false;
 		if (p != NULL)
-			proc_pause(p, false);
+			proc_set_credit(p, s->unacked < s->window ?
+			    (size_t)(s->window - s->unacked) : 0);
 	}
 	return 0;
 }
@@ -466,6 +470,7 @@ node_cmd_unsub(struct node *n, const tf_msg *m, tf_err *err)
 		if (p != NULL) {
 			proc_set_events(p, NULL, NULL);
 			proc_pause(p, false);
+			proc_set_credit(p, SIZE_MAX);
 			proc_kill(p, SIGKILL);
 		}
 	}
@@ -491,6 +496,7 @@ node_streams_reset(struct node *n)
 			if (p != NULL) {
 				proc_set_events(p, NULL, NULL);
 				proc_pause(p, false);
+				proc_set_credit(p, SIZE_MAX);
 				proc_kill(p, SIGKILL);
 			}
 		}

@@ -62,6 +62,8 @@ int net_cleanup_stale(const char *bridge, tf_err *err);
 /* The namespace path of a container, whether or not it exists yet. */
 int net_ctr_ns_path(const char *ctr_id, const char *bridge, char *buf,
     size_t size, tf_err *err);
+/* The name of the host end of the container's veth pair. */
+void net_ctr_veth_name(const char *ctr_id, char *buf, size_t size);
 /* Makes the container's namespace with its firewall already in place, then
  * the veth pair, address, default route via gateway and loopback.  The
  * namespace path goes to netns_path_out.  On failure nothing is left. */

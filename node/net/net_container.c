@@ -55,6 +55,12 @@ ctr_names(const char *ctr_id, const char *bridge, struct ctr_names *n,
 	return 0;
 }
 
+void
+net_ctr_veth_name(const char *ctr_id, char *buf, size_t size)
+{
+	snprintf(buf, size, NET_VETH_PREFIX "%.12s", ctr_id);
+}
+
 int
 net_ctr_ns_path(const char *ctr_id, const char *bridge, char *buf,
     size_t size, tf_err *err)

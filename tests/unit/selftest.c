@@ -16,6 +16,7 @@
 
 #include "tf_call.h"
 #include "tf_conn.h"
+#include "tf_frames.h"
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_loop.h"
@@ -218,6 +219,7 @@ static const struct {
 } all_tests[] = {
 	{ "tf_loop", tf_loop_test },
 	{ "tf_msg", tf_msg_test },
+	{ "tf_frames", tf_frames_test },
 	{ "tf_name", tf_name_test },
 	{ "msg_wire", msg_wire_test },
 	{ "conn_oversize", conn_oversize_test },

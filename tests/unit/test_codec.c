@@ -19,12 +19,15 @@
 #include "tf_codec_fs.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
+#include "tf_codec_quota.h"
 #include "tf_codec_kv.h"
+#include "tf_codec_metrics.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_report.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
+#include "tf_codec_web.h"
 
 #define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s failed\n", \
 	__FILE__, __LINE__, #x); exit(1); } } while (0)
@@ -487,6 +490,66 @@ test_vol(void)
 	CHECK(strstr(err.msg, "tag") != NULL);
 }
 
+/* ---- web endpoints ------------------------------------------------------ */
+
+static void
+web_bad_port(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "fqdn", "www.example.test");
+	tf_pack_kv_int(pk, "port", 65536);
+}
+
+static void
+test_web(void)
+{
+	static const char *const members[] = { "c1", "c2", NULL };
+	tf_domain_msg d = { .domain = "example.test", .token = "abc",
+	    .owner = "alice", .global = true, .mine = true };
+	tf_web_msg w = { .cluster = "k1", .fqdn = "www.example.test",
+	    .rewrite = "inner.test", .port = 8080, .containers = members,
+	    .n_containers = 2, .cert = (const uint8_t *)"PEM", .n_cert = 3,
+	    .state = "serving" };
+	tf_web_list_msg l = { .domains = &d, .n_domains = 1, .clusters = &w,
+	    .n_clusters = 1, .http_port = 80 };
+	tf_err err;
+
+	roundtrip(&tf_domain_codec, &d);
+	roundtrip(&tf_web_codec, &w);
+	roundtrip(&tf_web_list_codec, &l);
+	CHECK(unpack_built(&tf_web_codec, web_bad_port, &w, &err) != 0);
+	CHECK(strstr(err.msg, "port") != NULL);
+}
+
+/* ---- quotas ------------------------------------------------------------- */
+
+static void
+quota_negative(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	msgpack_pack_str_with_body(pk, "quota", 5);
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 3);
+	tf_pack_kv_str(pk, "kind", "containers");
+	tf_pack_kv_int(pk, "limit", -1);
+	tf_pack_kv_int(pk, "used", 0);
+}
+
+static void
+test_quota(void)
+{
+	tf_quota_item items[] = {
+		{ .kind = "containers", .limit = 100, .used = 3 },
+		{ .kind = "kv_bytes", .limit = 0, .used = 12345 },
+	};
+	tf_quota_msg q = { .quota = items, .n_quota = 2 };
+	tf_err err;
+
+	roundtrip(&tf_quota_codec, &q);
+	CHECK(unpack_built(&tf_quota_codec, quota_negative, &q, &err) != 0);
+	CHECK(strstr(err.msg, "limit") != NULL);
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void
@@ -625,6 +688,57 @@ test_image(void)
 	CHECK(strstr(err.msg, "layers") != NULL);
 }
 
+/* ---- metrics ------------------------------------------------------------ */
+
+static void
+metrics_negative_mem(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "containers");
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 2);
+	tf_pack_kv_str(pk, "container", "c1");
+	tf_pack_kv_int(pk, "mem_rss", -5);
+}
+
+static void
+test_metrics(void)
+{
+	tf_ctr_metrics items[2] = {
+		{ .container = "c1", .node = "1", .cpu_pct = 99.5,
+		  .mem_rss = 1 << 20, .mem_cache = 4096, .mem_limit = 64 << 20,
+		  .pids = 3, .oom_kills = 1, .net_rx = 10, .net_tx = 20,
+		  .io_read = 30, .io_write = 40 },
+		{ .container = "c2" },
+	};
+	tf_metrics_msg m = { .containers = items, .n_containers = 2 };
+	tf_metrics_msg none = { 0 };
+	tf_metrics_sub_msg on = { .on = true }, off = { .on = false };
+	tf_err err;
+
+	roundtrip(&tf_metrics_codec, &m);
+	roundtrip(&tf_metrics_codec, &none);
+	roundtrip(&tf_metrics_sub_codec, &on);
+	roundtrip(&tf_metrics_sub_codec, &off);
+	roundtrip(&tf_events_sub_codec, &on);
+	{
+		tf_event_rec ev[2] = {
+			{ .seq = 7, .time = 1.5, .kind = "oom_killed",
+			  .container = "c1", .tag = "hog", .node = "node1",
+			  .user = "alice", .text = "OOM killer" },
+			{ .seq = 8, .kind = "node_up", .node = "n2",
+			  .text = "" },
+		};
+		tf_events_msg evs = { .events = ev, .n_events = 2 };
+
+		roundtrip(&tf_event_codec, &ev[0]);
+		roundtrip(&tf_events_codec, &evs);
+	}
+	CHECK(unpack_built(&tf_metrics_codec, metrics_negative_mem, &m,
+	    &err) != 0);
+	CHECK(strstr(err.msg, "mem_rss") != NULL);
+}
+
 /* ---- every family: hostile bytes ---------------------------------------- */
 
 /* Each decoder meets maps of wrong types for every one of its keys, and
@@ -692,10 +806,13 @@ main(void)
 	test_proc();
 	test_kv();
 	test_vol();
+	test_web();
+	test_quota();
 	test_file();
 	test_fs();
 	test_tunnel();
 	test_image();
+	test_metrics();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;

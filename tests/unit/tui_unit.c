@@ -134,10 +134,86 @@ unit_json(void)
 }
 #endif
 
+static bool
+unit_keep_odd(const char *id, void *arg)
+{
+	(void)arg;
+	return (id[strlen(id) - 1] - '0') % 2 == 1;
+}
+
+static void
+unit_spark(void)
+{
+	struct tui_ring r;
+	struct tui_hist h;
+	struct tui_hist_entry *e;
+	tf_model_metrics m = { .cpu_pct = 50, .mem_rss = 10, .net_rx = 1,
+	    .net_tx = 2, .io_read = 3, .io_write = 4 };
+	char buf[256], id[8];
+	int cells;
+
+	/* The ring keeps the newest cap samples, oldest first. */
+	tui_ring_init(&r, 4);
+	assert(r.n == 0 && tui_ring_at(&r, 0) == 0);
+	for (int i = 1; i <= 6; i++)
+		tui_ring_push(&r, (float)i);
+	assert(r.n == 4 && tui_ring_at(&r, 0) == 3 && tui_ring_at(&r, 3) == 6);
+	assert(tui_ring_max(&r) == 6);
+	/* Scaled to the largest shown: 3..6 of 6 is blocks 4, 5, 7, 8. */
+	cells = tui_spark_render(&r, 4, 0, true, buf, sizeof buf);
+	assert(cells == 4);
+	assert(strcmp(buf, "\u2584\u2585\u2587\u2588") == 0);
+	/* Wider than the history: blank on the left; a fixed scale. */
+	cells = tui_spark_render(&r, 6, 12, true, buf, sizeof buf);
+	assert(cells == 6 && strncmp(buf, "  ", 2) == 0);
+	assert(strcmp(buf + 2, "\u2582\u2583\u2583\u2584") == 0);
+	/* Zero is blank; a tiny value still shows; a short buffer stops
+	 * at a whole character. */
+	tui_ring_fini(&r);
+	tui_ring_init(&r, 3);
+	tui_ring_push(&r, 0);
+	tui_ring_push(&r, 0.001f);
+	tui_ring_push(&r, 100);
+	cells = tui_spark_render(&r, 3, 0, true, buf, sizeof buf);
+	assert(cells == 3 && strcmp(buf, " \u2581\u2588") == 0);
+	cells = tui_spark_render(&r, 3, 0, true, buf, 5);
+	assert(cells == 2 && strcmp(buf, " \u2581") == 0);
+	cells = tui_spark_render(&r, 3, 0, false, buf, sizeof buf);
+	assert(cells == 3 && strcmp(buf, " _#") == 0);
+	tui_ring_fini(&r);
+
+	/* The history is bounded: without force a full store refuses;
+	 * with force the least recently used entry goes. */
+	tui_hist_init(&h, 3, 5);
+	for (int i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "c%d", i);
+		assert(tui_hist_get(&h, id, false, 100 + (uint64_t)i) != NULL);
+	}
+	assert(h.n == 3 && tui_hist_get(&h, "c9", false, 200) == NULL);
+	assert(tui_hist_get(&h, "c1", true, 300) != NULL);	/* used again */
+	e = tui_hist_get(&h, "c9", true, 400);
+	assert(e != NULL && h.n == 3 && tui_hist_find(&h, "c0") == NULL &&
+	    tui_hist_find(&h, "c1") != NULL);
+	for (int i = 0; i < 7; i++)
+		tui_hist_sample(e, &m);
+	tui_hist_sample(e, NULL);
+	assert(e->ring[TUI_HIST_CPU].n == 5 &&
+	    tui_ring_at(&e->ring[TUI_HIST_CPU], 3) == 50 &&
+	    tui_ring_at(&e->ring[TUI_HIST_CPU], 4) == 0 &&
+	    tui_ring_at(&e->ring[TUI_HIST_NET], 0) == 3 &&
+	    tui_ring_at(&e->ring[TUI_HIST_IO], 0) == 7);
+	tui_hist_prune(&h, unit_keep_odd, NULL);
+	assert(h.n == 2 && tui_hist_find(&h, "c2") == NULL &&
+	    tui_hist_find(&h, "c9") != NULL);
+	tui_hist_fini(&h);
+	printf(" * spark: OK\n");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } unit_tests[] = {
+	{ "spark", unit_spark },
 	{ "model", unit_model },
 	{ "logbuf", unit_logbuf },
 	{ "keys", unit_keys },

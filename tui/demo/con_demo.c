@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "con_demo.h"
+#include "tf_codec_metrics.h"
 #include "tf_log.h"
 #include "tf_util.h"
 
@@ -38,6 +39,7 @@ enum demo_job_type {
 	DEMO_PROC,		/* a running process */
 	DEMO_FEED,		/* next step of the feed file */
 	DEMO_STATS,		/* node statistics ticker */
+	DEMO_METRICS,		/* container metrics ticker */
 	DEMO_CONNECT,
 	DEMO_TUNNEL,		/* an open tunnel stream: no timer */
 };
@@ -85,6 +87,7 @@ struct con_demo {
 	size_t nfeed, feed_pos;
 	uint64_t ip_next;
 	unsigned rand;
+	bool metrics_on;		/* the console sent metrics_sub */
 };
 
 static const char demo_offer[] =
@@ -1090,6 +1093,45 @@ demo_volume(struct con_demo *d, const char *cmd, const msgpack_object *params,
 	demo_ok(d, req, 40);
 }
 
+/* events_sub: a canned history, as a location's ring would hold. */
+static void
+demo_events(struct con_demo *d, struct demo_req *req)
+{
+	static const struct {
+		int ago;
+		const char *kind, *container, *tag, *node, *text;
+	} canned[] = {
+		{ 86400, "spawned", "Cd4eFg6hJk8mNp2qRs3tUv", "db", "node-a", "postgres:15" },
+		{ 86390, "running", "Cd4eFg6hJk8mNp2qRs3tUv", "db", "node-a", "running on 10.20.1.6" },
+		{ 7200, "spawned", "Jk7mNp2qRs3tUv5wXy6zAb", "migrate", "node-b", "alpine:3.19" },
+		{ 7188, "exited", "Jk7mNp2qRs3tUv5wXy6zAb", "migrate", "node-b", "exited with status 1" },
+		{ 3720, "spawned", "Ab3dEf5gHi7jKm9nPq2rSt", "web", "node-a", "nginx:latest" },
+		{ 3700, "running", "Ab3dEf5gHi7jKm9nPq2rSt", "web", "node-a", "running on 10.20.1.5" },
+		{ 900, "node_down", "", "", "node-c", "node node-c is down" },
+		{ 540, "running", "Gh6iJk8mNp2qRs3tUv5wXy", "worker-1", "node-b", "running on 10.20.2.4" },
+		{ 300, "oom_killed", "Gh6iJk8mNp2qRs3tUv5wXy", "worker-1", "node-b", "out of memory: the kernel killed a process (1 kills, memory 255 MiB of 256 MiB)" },
+	};
+	tf_event_rec recs[TF_ARRAY_LEN(canned)];
+	tf_events_msg msg = { .events = recs, .n_events = TF_ARRAY_LEN(canned) };
+	double now = tf_wall_time();
+	tf_out p;
+
+	for (size_t i = 0; i < TF_ARRAY_LEN(canned); i++) {
+		memset(&recs[i], 0, sizeof recs[i]);
+		recs[i].seq = (int64_t)i + 1;
+		recs[i].time = now - canned[i].ago;
+		recs[i].kind = canned[i].kind;
+		recs[i].container = canned[i].container;
+		recs[i].tag = canned[i].tag;
+		recs[i].node = canned[i].node;
+		recs[i].user = canned[i].container[0] ? "demo" : "";
+		recs[i].text = canned[i].text;
+	}
+	tf_out_init(&p, "params");
+	tf_events_pack(&msg, &p);
+	demo_later(d, 10, DEMO_REPLY, req, TF_REPLY, &p);
+}
+
 static uint64_t
 demo_request(void *bp, const char *cmd, const msgpack_object *params,
 	     const void *bulk, size_t bulk_len, tf_conn_reply_fn fn,
@@ -1124,7 +1166,19 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 		demo_tunnel_close(d, params, req);
 	else if (strncmp(cmd, "vol_", 4) == 0)
 		demo_volume(d, cmd, params, req);
-	else
+	else if (strcmp(cmd, "events_sub") == 0)
+		demo_events(d, req);
+	else if (strcmp(cmd, "metrics_sub") == 0) {
+		tf_metrics_sub_msg sub;
+		tf_err err;
+
+		if (tf_metrics_sub_unpack(params, &sub, &err) != 0) {
+			demo_error(d, req, "%s", err.msg);
+		} else {
+			d->metrics_on = sub.on;
+			demo_ok(d, req, 10);
+		}
+	} else
 		demo_error(d, req, "unknown command %s", cmd);
 	return id;
 }
@@ -1310,6 +1364,52 @@ demo_stats_tick(struct con_demo *d)
 	}
 }
 
+/* Figures for the running containers: each has its own level (from its
+ * id) with a wiggle, and an image named "spin" burns a core, so that the
+ * console's columns, colours and sparklines have something to show. */
+static void
+demo_metrics_tick(struct con_demo *d)
+{
+	tf_model *m = tf_location_model(d->loc);
+	size_t i, n = 0, count = tf_model_count(m, TF_MODEL_CONTAINER);
+	tf_ctr_metrics *items;
+	tf_metrics_msg msg;
+	tf_out p;
+
+	if (!d->metrics_on || count == 0)
+		return;
+	items = tf_calloc(count, sizeof *items);
+	for (i = 0; i < count; i++) {
+		const tf_model_container *c = tf_model_container_at(m, i);
+		unsigned seed = (unsigned)c->id[0] * 31u + (unsigned)c->id[1];
+		tf_ctr_metrics *it = &items[n];
+
+		if (c->state != TF_CTR_RUNNING)
+			continue;
+		d->rand = d->rand * 1103515245 + 12345;
+		it->container = c->id;
+		it->cpu_pct = strstr(c->image, "spin") != NULL ? 99.0 +
+		    (double)((d->rand >> 16) % 10) / 10.0 :
+		    (double)(seed % 40) + (double)((d->rand >> 16) % 7);
+		it->mem_rss = (int64_t)(seed % 200 + 8) << 20;
+		it->mem_cache = (int64_t)(seed % 50) << 20;
+		it->mem_limit = seed % 3 == 0 ? (int64_t)256 << 20 : 0;
+		it->pids = 1 + seed % 12;
+		it->net_rx = (int64_t)((seed * 977 + (d->rand >> 20)) % 900000);
+		it->net_tx = (int64_t)((seed * 331 + (d->rand >> 21)) % 300000);
+		it->io_read = (int64_t)((seed * 13 + (d->rand >> 22)) % 40000);
+		it->io_write = (int64_t)((seed * 7 + (d->rand >> 23)) % 90000);
+		n++;
+	}
+	msg.has = 0;
+	msg.containers = items;
+	msg.n_containers = n;
+	tf_out_init(&p, "params");
+	tf_metrics_pack(&msg, &p);
+	demo_send(d, NULL, "metrics", &p, NULL, 0);
+	free(items);
+}
+
 /* Container times in the canned offer are relative to now. */
 static void
 demo_offer_fix_times(struct con_demo *d)
@@ -1369,6 +1469,7 @@ demo_connect(struct con_demo *d)
 	msgpack_unpacked_destroy(&unp);
 	msgpack_sbuffer_destroy(&sb);
 	demo_job_new(d, DEMO_STATS, 2000, true);
+	demo_job_new(d, DEMO_METRICS, 1000, true);
 }
 
 static int
@@ -1401,6 +1502,9 @@ demo_job_cb(tf_loop *loop, uint64_t id, void *arg)
 		break;
 	case DEMO_STATS:
 		demo_stats_tick(d);
+		break;
+	case DEMO_METRICS:
+		demo_metrics_tick(d);
 		break;
 	case DEMO_CONNECT:
 		demo_job_free(j);

@@ -474,6 +474,48 @@ tf_container *tf_tunnel_container(const tf_tunnel *t);
 const char *tf_tunnel_url(const tf_tunnel *t);
 int tf_tunnel_destroy(tf_tunnel *t, tf_err *err);
 
+/* ==== Web endpoints (docs/WEB.md) ===================================== */
+
+/*
+ * A cluster is a set of containers served at one FQDN by the location's
+ * HAProxy, round robin, with an optional Host rewrite and an optional
+ * certificate (HTTPS, chosen by SNI).  The FQDN must lie under a domain
+ * the account holds (tfdomains) or a global one.  Garbage collection
+ * unpublishes the clusters of a session that vanished.
+ */
+typedef struct tf_cluster tf_cluster;
+/* A new, unpublished cluster; rewrite (or NULL) is the Host header sent
+ * to the containers. */
+tf_cluster *tf_cluster_new(tf_location *loc, const char *rewrite);
+/* Waits until c runs and adds it; when published the balancer follows. */
+int tf_cluster_add(tf_cluster *k, tf_container *c, tf_err *err);
+int tf_cluster_remove(tf_cluster *k, tf_container *c, tf_err *err);
+/* Publishes (or, when already published, updates) the cluster at fqdn,
+ * to the containers' port (0: 80).  pem_files (or NULL) are read and
+ * joined: certificate, key and any intermediates, for HTTPS. */
+int tf_cluster_publish(tf_cluster *k, const char *fqdn, int port,
+		       const char *const *pem_files, tf_err *err);
+int tf_cluster_unpublish(tf_cluster *k, tf_err *err);
+/* "" until published. */
+const char *tf_cluster_id(const tf_cluster *k);
+const char *tf_cluster_fqdn(const tf_cluster *k);
+/* Frees the handle (the cluster stays published until unpublished or
+ * collected with the session). */
+void tf_cluster_destroy(tf_cluster **k);
+
+/* Domains: prepare gives a token to put in a TXT record tf-token.DOMAIN,
+ * then claim has the location check it. */
+int tf_domain_prepare(tf_location *loc, const char *domain, char *token,
+		      size_t size, tf_err *err);
+int tf_domain_claim(tf_location *loc, const char *domain, tf_err *err);
+int tf_domain_global(tf_location *loc, const char *domain, tf_err *err);
+int tf_domain_private(tf_location *loc, const char *domain, tf_err *err);
+int tf_domain_release(tf_location *loc, const char *domain, tf_err *err);
+/* The domains the account may publish under and its clusters (free with
+ * tf_web_list_free, tf_codec_web.h). */
+struct tf_web_list_msg;
+int tf_location_web_list(tf_location *loc, struct tf_web_list_msg *out,
+			 tf_err *err);
 /* ==== SSH and SFTP onto a container ================================== */
 
 /*
@@ -561,6 +603,26 @@ void tf_strv_free(char **v);
  * same user) by uuid, tag or uuid:tag. */
 tf_container *tf_location_find_container(tf_location *loc, const char *name,
 					 tf_err *err);
+
+/* ==== Metrics ======================================================== */
+
+/*
+ * What containers use (cpu, memory, pids, network, block I/O), sampled by
+ * their nodes and sent by the location only to sessions that watch them
+ * (docs/PROTOCOL.md, "Metrics").  While on, the figures arrive about once
+ * a second, for the containers whose figures changed, into the model
+ * (tf_model_container.metrics; listeners hear TF_MODEL_CHANGED), also
+ * after a reconnection.  Without a call a program receives none.
+ */
+int tf_location_watch_metrics(tf_location *loc, bool on, tf_err *err);
+/* The location's events (docs/PROTOCOL.md, "Events") into the model as
+ * TF_MODEL_EVENT records: first what its ring holds, then each new one;
+ * also after a reconnection. */
+int tf_location_watch_events(tf_location *loc, bool on, tf_err *err);
+bool tf_location_watching_metrics(const tf_location *loc);
+/* The container's latest figures; -1 (err) when none arrived yet. */
+int tf_container_metrics(const tf_container *c, tf_model_metrics *out,
+			 tf_err *err);
 
 /* ==== Event-driven programs ========================================== */
 

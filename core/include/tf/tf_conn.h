@@ -85,6 +85,9 @@ uint64_t tf_conn_request(tf_conn *c, tf_out *o, const void *bulk,
 /* Sends a command that wants no answer (-1 with errno EMSGSIZE, and a
  * warning, for one too large to send). */
 int tf_conn_send(tf_conn *c, tf_out *o, const void *bulk, size_t bulk_len);
+/* tf_conn_send with the bulk frame handed over (frame: a zmq_msg_t, taken
+ * in every case), so its bytes are not copied (tf_frames.h). */
+int tf_conn_send_frame(tf_conn *c, tf_out *o, void *frame);
 /* Drops the callback of an outstanding request; late answers are ignored. */
 void tf_conn_forget(tf_conn *c, uint64_t id);
 /* Answers a request received through the push handler: kind is TF_REPLY,

@@ -44,4 +44,12 @@ void tf_daemon_stopping(const tf_notify *n);
  * again on SIGHUP; on failure stderr stays where it was. */
 int tf_daemon_log_open(const char *path, tf_err *err);
 
+/* Keeps freed heap memory for reuse instead of handing it back to the
+ * kernel after every burst: a daemon relaying bulk frames (tunnels)
+ * allocates and frees ~64 KiB buffers in every thread, and glibc's
+ * defaults trimmed the heap each time, so the next frame page-faulted
+ * its memory in again (docs/BENCH.md "Tunnels").  Costs at most a few
+ * MiB of idle heap per thread.  Call early in main. */
+void tf_daemon_malloc_tune(void);
+
 #endif

@@ -38,6 +38,7 @@ typedef enum tf_model_kind {
 	TF_MODEL_VOLUME,
 	TF_MODEL_IMAGE,
 	TF_MODEL_PROC,
+	TF_MODEL_EVENT,		/* the location's events, for watchers */
 	TF_MODEL_KIND_LAST
 } tf_model_kind;
 
@@ -78,6 +79,21 @@ typedef enum tf_model_ctr_state {
 	TF_CTR_STATE_LAST
 } tf_model_ctr_state;
 
+/* What a container uses, from its node (docs/PROTOCOL.md, "Metrics"); only
+ * for a program that watches metrics (tf_location_watch_metrics).  Rates
+ * are per second; cpu_pct is of one core. */
+typedef struct tf_model_metrics {
+	double at;			/* wall clock of the last update, 0 none */
+	double cpu_pct;
+	int64_t mem_rss;		/* bytes */
+	int64_t mem_cache;		/* bytes */
+	int64_t mem_limit;		/* bytes, 0 no limit of its own */
+	int64_t pids;
+	int64_t oom_kills;
+	int64_t net_rx, net_tx;		/* bytes/s into and out of it */
+	int64_t io_read, io_write;	/* block I/O bytes/s */
+} tf_model_metrics;
+
 typedef struct tf_model_container {
 	char id[TF_MODEL_ID];
 	char node[TF_MODEL_ID];
@@ -93,6 +109,7 @@ typedef struct tf_model_container {
 	double created;			/* wall clock seconds, 0 unknown */
 	double started;
 	int64_t startup_ms;
+	tf_model_metrics metrics;	/* kept across record pushes */
 } tf_model_container;
 
 typedef struct tf_model_tunnel {
@@ -148,6 +165,23 @@ typedef struct tf_model_proc {
 	char error[TF_MODEL_TEXT];
 } tf_model_proc;
 
+/* One of the location's events (docs/PROTOCOL.md, "Events"): only for a
+ * program that watches them (tf_location_watch_events); the model keeps
+ * the newest TF_MODEL_EVENTS_MAX. */
+#define TF_MODEL_EVENTS_MAX 1000
+typedef struct tf_model_event {
+	char id[TF_MODEL_ID];		/* seq, in decimal */
+	int64_t seq;
+	double time;			/* wall clock seconds */
+	char kind[24];			/* spawned, exited, oom_killed, ... */
+	char container[TF_MODEL_ID];	/* "" when not about a container */
+	char tag[TF_MODEL_NAME];
+	char node[TF_MODEL_NAME];
+	char volume[TF_MODEL_ID];
+	char user[TF_MODEL_NAME];
+	char text[TF_MODEL_TEXT];
+} tf_model_event;
+
 typedef void (*tf_model_fn)(tf_model *m, tf_model_kind kind, tf_model_op op,
 			    const char *id, void *arg);
 
@@ -174,6 +208,10 @@ void tf_model_clear(tf_model *m);
 size_t tf_model_count(const tf_model *m, tf_model_kind kind);
 const void *tf_model_at(const tf_model *m, tf_model_kind kind, size_t i);
 const void *tf_model_find(const tf_model *m, tf_model_kind kind, const char *id);
+/* The account's quota of a kind ("containers", "kv_bytes", ...) as the
+ * last offer gave it: the limit (0: none), -1 when the offer had none;
+ * *used (may be NULL) gets the use at that time. */
+int64_t tf_model_quota(const tf_model *m, const char *kind, int64_t *used);
 /* Times the model changed; a cheap "anything new?" check for views. */
 uint64_t tf_model_generation(const tf_model *m);
 
@@ -183,6 +221,7 @@ uint64_t tf_model_generation(const tf_model *m);
 #define tf_model_volume_at(m, i) ((const tf_model_volume *)tf_model_at(m, TF_MODEL_VOLUME, i))
 #define tf_model_image_at(m, i) ((const tf_model_image *)tf_model_at(m, TF_MODEL_IMAGE, i))
 #define tf_model_proc_at(m, i) ((const tf_model_proc *)tf_model_at(m, TF_MODEL_PROC, i))
+#define tf_model_event_at(m, i) ((const tf_model_event *)tf_model_at(m, TF_MODEL_EVENT, i))
 
 const tf_model_node *tf_model_node_find(const tf_model *m, const char *id);
 const tf_model_container *tf_model_container_find(const tf_model *m, const char *id);
@@ -190,6 +229,10 @@ const tf_model_tunnel *tf_model_tunnel_find(const tf_model *m, const char *id);
 const tf_model_volume *tf_model_volume_find(const tf_model *m, const char *id);
 const tf_model_image *tf_model_image_find(const tf_model *m, const char *id);
 const tf_model_proc *tf_model_proc_find(const tf_model *m, const char *id);
+
+/* The sums of the metrics of a node's containers (node id or name). */
+void tf_model_node_metrics(const tf_model *m, const char *node,
+			   tf_model_metrics *out);
 
 /* Resolves what a person types: a uuid, a tag, "uuid:tag" or a unique uuid
  * prefix of at least 4 characters.  NULL when none or ambiguous. */

@@ -147,6 +147,18 @@ int tf_out_check_size(const tf_out *o, uint64_t id, tf_err *err);
 int tf_out_send(tf_out *o, void *sock, const void *rid, size_t rid_len,
 		uint64_t id, const void *bulk, size_t bulk_len);
 
+/* tf_out_send with the bulk frame handed over instead of copied: frame
+ * is a zmq_msg_t, taken in every case (sent, or closed on failure).
+ * Large frames then cost no copy of their bytes on the way out. */
+int tf_out_send_frame(tf_out *o, void *sock, const void *rid, size_t rid_len,
+		      uint64_t id, void *frame);
+
+/* Makes *frame (a zmq_msg_t) a reference to m's bulk frame: ZeroMQ shares
+ * the bytes of a large frame between references, so forwarding a message
+ * as it came (the location) copies none of them.  -1 when m has no bulk
+ * frame. */
+int tf_msg_bulk_ref(const tf_msg *m, void *frame);
+
 /* Error reply "!" {error: text}. */
 int tf_send_error(void *sock, const void *rid, size_t rid_len, uint64_t id,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
