@@ -89,6 +89,8 @@ struct tf_container {
 	bool running_logged;
 	uint64_t spawn_req;
 	uint64_t logs_req;
+	uint64_t logs_next;		/* offset of the console output after
+					 * what we got (node's `at`) */
 	tf_output_fn output;
 	void *output_arg;
 	tf_container_end_fn on_end;
@@ -164,6 +166,9 @@ struct tf_location {
 	/* The last welcome started a new session (the old one was
 	 * collected): the next offer is all that is left of ours. */
 	bool new_session;
+	/* The location's run (welcome's `boot`): another one on a resumed
+	 * session means it restarted and every stream we had is gone. */
+	int64_t boot;
 	bool disconnected, disconnecting;
 	bool abandon;			/* a second signal while disconnecting */
 	bool complete;
@@ -230,6 +235,11 @@ struct tf_location {
 	int winch_fd;
 	bool term_escape;
 };
+
+/* tf_sdk_tunnel.c */
+struct sockaddr_in;
+int sdk_http_get(tf_location *loc, const struct sockaddr_in *sa,
+		 const char *host, const char *path);
 
 /* tf_sdk_call.c */
 bool sdk_on_loop_thread(const tf_location *loc);
@@ -313,8 +323,13 @@ bool sdk_image_known(tf_location *loc, const char *id);
 void sdk_process_free(tf_process *p);
 void sdk_process_unhook(tf_location *loc);
 void sdk_processes_container_gone(tf_container *c);
+void sdk_processes_streams_lost(tf_location *loc);
 bool sdk_processes_running(tf_location *loc);
 void sdk_terminal_close(tf_location *loc);
+
+/* tf_sdk_container.c */
+void sdk_logs_streams_lost(tf_location *loc);
+void sdk_logs_restore(tf_location *loc);
 
 /* tf_sdk_tunnel.c */
 void sdk_tunnel_free(tf_tunnel *t);

@@ -556,6 +556,28 @@ sdk_processes_container_gone(tf_container *c)
 	loc->iterating--;
 }
 
+/* The location restarted: the node killed the processes whose streams
+ * went with it (nobody could reach them any more), so each one ends with
+ * that said. */
+void
+sdk_processes_streams_lost(tf_location *loc)
+{
+	loc->iterating++;
+	for (size_t i = 0; i < loc->n_processes; i++) {
+		tf_process *p = loc->processes[i];
+
+		if (p->done || p->req == 0)
+			continue;
+		sdk_forget(loc, p->req);
+		snprintf(p->error, sizeof p->error, "the location restarted "
+		    "and its node ended the process with its stream");
+		p->busy++;
+		sdk_process_ended(p);
+		p->busy--;
+	}
+	loc->iterating--;
+}
+
 bool
 sdk_processes_running(tf_location *loc)
 {

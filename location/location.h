@@ -254,6 +254,11 @@ struct location {
 	tf_keypair keys;
 	tf_notify notify;		/* systemd's, if it started us */
 	uint64_t next_fwd_id;
+	/* When this run started (ms since the epoch): in the welcome, so a
+	 * client that resumes can tell that streams it had are gone, and the
+	 * first of our request ids towards nodes, so that no id of this run
+	 * is one a node may still stream under from the last run. */
+	uint64_t boot_ms;
 	uint64_t hk_timer;
 	LOC_ARRAY(struct loc_session *, sessions);
 	LOC_ARRAY(struct loc_node *, nodes);
@@ -391,6 +396,7 @@ void loc_hosts_push_peers(struct location *);
 void loc_hosts_ip_gone(struct location *, const struct loc_container *);
 
 /* loc_haproxy.c */
+int loc_haproxy_precheck(struct location *, tf_err *);
 int loc_haproxy_start(struct location *, tf_err *);
 void loc_haproxy_stop(struct location *);
 void loc_haproxy_flush(tf_loop *, void *);

@@ -99,9 +99,11 @@ node_streams_free(struct node *n)
 
 /* --- logs -------------------------------------------------------------- */
 
+/* One item of a logs stream; at is the offset of its first byte in all
+ * the container's console output (docs/PROTOCOL.md, `logs`). */
 static void
 logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
-	  size_t len)
+	  size_t len, uint64_t at)
 {
 	tf_out o;
 
@@ -111,6 +113,7 @@ logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
 	}
 	tf_out_init(&o, TF_STREAM);
 	tf_out_int(&o, "fd", fd);
+	tf_out_int(&o, "at", (int64_t)at);
 	if (s->dropped > 0)
 		tf_out_int(&o, "dropped", (int64_t)s->dropped);
 	if (node_stream_item(n, s->id, &o, data, len) == 0) {
@@ -124,28 +127,47 @@ logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
 struct backlog_ctx {
 	struct node *n;
 	struct node_stream *s;
+	uint64_t at;			/* offset of the next record */
+	uint64_t skip;			/* the client has what lies before */
 };
 
 static void
 backlog_one(int fd, const uint8_t *data, size_t len, void *arg)
 {
 	struct backlog_ctx *b = arg;
+	uint64_t at = b->at;
 
-	logs_send(b->n, b->s, fd, data, len);
+	b->at += len;
+	if (at + len <= b->skip)
+		return;
+	if (at < b->skip) {
+		data += b->skip - at;
+		len -= (size_t)(b->skip - at);
+		at = b->skip;
+	}
+	logs_send(b->n, b->s, fd, data, len, at);
 }
 
+/* logs {container, skip?}: what the ring holds from offset skip on (a
+ * console that reattaches after the location restarted has the rest),
+ * then everything new. */
 int
 node_cmd_logs(struct node *n, const tf_msg *m, tf_err *err)
 {
 	struct backlog_ctx b;
 	ctr *c = node_ctr_lookup(n, m, err);
+	int64_t skip = 0;
 
 	if (c == NULL)
 		return -1;
 	if (m->id == 0)
 		return tf_err_set(err, "logs needs a request id for its stream");
+	if (tf_msg_int(m, "skip", &skip, 0, INT64_MAX, false, err) < 0)
+		return -1;
 	b.n = n;
 	b.s = stream_new(n, NODE_STREAM_LOGS, m->id, ctr_id(c), NULL);
+	b.at = ctr_ring_dropped(ctr_backlog(c));
+	b.skip = (uint64_t)skip;
 	ctr_ring_foreach(ctr_backlog(c), backlog_one, &b);
 	return 0;
 }
@@ -155,11 +177,13 @@ node_streams_output(struct node *n, ctr *c, int fd, const uint8_t *data,
 		    size_t len)
 {
 	struct node_stream *s;
+	/* The ring has it already (ctr_container.c writes it first). */
+	uint64_t at = ctr_ring_total(ctr_backlog(c)) - len;
 
 	for (s = n->streams; s != NULL; s = s->next) {
 		if (!s->dead && s->kind == NODE_STREAM_LOGS &&
 		    strcmp(s->ctr, ctr_id(c)) == 0)
-			logs_send(n, s, fd, data, len);
+			logs_send(n, s, fd, data, len, at);
 	}
 }
 
