@@ -236,6 +236,11 @@ struct tf_location {
 	bool term_escape;
 };
 
+/* tf_sdk_tunnel.c */
+struct sockaddr_in;
+int sdk_http_get(tf_location *loc, const struct sockaddr_in *sa,
+		 const char *host, const char *path);
+
 /* tf_sdk_call.c */
 bool sdk_on_loop_thread(const tf_location *loc);
 int sdk_check(tf_location *loc, tf_err *err);
