@@ -98,14 +98,22 @@ sshd_chan_flush(struct sshd_chan *ch)
 		return;
 	if (ch->kind == SSHD_CHAN_SFTP) {
 		sshd_sftp_flush(ch);
+		if (ch->proc_ended && sshd_sftp_idle(ch))
+			sshd_chan_finish(ch);
 		return;
 	}
 	if (ch->kind == SSHD_CHAN_DIRECT) {
 		sshd_fwd_flush(ch);
 		return;
 	}
+	/* libssh may call back (window grew) from inside a write: the
+	 * buffers must not change under it. */
+	if (ch->flushing)
+		return;
+	ch->flushing = true;
 	n = sshd_chan_write_buf(ch, &ch->out, false);
 	n += sshd_chan_write_buf(ch, &ch->err, true);
+	ch->flushing = false;
 	if (n > 0 && ch->stream != NULL)
 		tf_stream_ack(ch->stream, n);
 	if (ch->proc_ended && ch->out.len == 0 && ch->err.len == 0)
@@ -304,6 +312,11 @@ sshd_chan_eof_cb(ssh_session session, ssh_channel channel, void *userdata)
 	ch->eof_in = true;
 	if (ch->kind == SSHD_CHAN_DIRECT)
 		sshd_fwd_eof(ch);
+	else if (ch->kind == SSHD_CHAN_SFTP) {
+		/* The client is done: answer what is left, then exit 0. */
+		ch->proc_ended = true;
+		ch->exit_code = 0;
+	}
 	else if (ch->stream != NULL && !ch->pty)
 		tf_stream_close_stdin(ch->stream);
 }
@@ -330,10 +343,13 @@ sshd_chan_wontblock_cb(ssh_session session, ssh_channel channel,
 /* ---- lifetime --------------------------------------------------------------- */
 
 struct sshd_chan *
-sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind)
+sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind,
+	      ssh_channel channel)
 {
 	struct sshd_chan *ch;
-	ssh_channel channel = ssh_channel_new(c->session);
+
+	if (channel == NULL)
+		channel = ssh_channel_new(c->session);
 
 	if (channel == NULL)
 		return NULL;
@@ -372,7 +388,7 @@ sshd_chan_open_session_cb(ssh_session session, void *userdata)
 	(void)session;
 	if (!c->authed)
 		return NULL;
-	ch = sshd_chan_new(c, SSHD_CHAN_SESSION);
+	ch = sshd_chan_new(c, SSHD_CHAN_SESSION, NULL);
 	return ch != NULL ? ch->channel : NULL;
 }
 
@@ -385,7 +401,7 @@ sshd_chan_close(struct sshd_chan *ch)
 	if (ch->stream != NULL)
 		tf_stream_close(&ch->stream);	/* hangs the process up */
 	if (ch->fwd != NULL)
-		sshd_fwd_free(&ch->fwd);
+		sshd_fwd_free(&ch->fwd, sshd_loop(ch->conn->srv));
 	if (ch->sftp != NULL)
 		sshd_sftp_free(&ch->sftp);
 	if (!ch->finished && ssh_channel_is_open(ch->channel))
