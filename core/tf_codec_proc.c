@@ -16,6 +16,8 @@ static const tf_field proc_fields[] = {
 	TF_F_STRV(tf_proc_msg, env, TF_PROC_MAX_STRV, 0),
 	TF_F_BOOL(tf_proc_msg, close, TF_FF_OPT),
 	TF_F_INT(tf_proc_msg, signal, 0, 64, TF_FF_OPT),
+	TF_F_INT(tf_proc_msg, window, TF_PROC_WINDOW_MIN, TF_PROC_WINDOW_MAX,
+	    TF_FF_OPT),
 };
 const tf_codec tf_proc_codec = TF_CODEC(tf_proc_msg, "proc", proc_fields, false);
 

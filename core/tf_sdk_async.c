@@ -482,6 +482,8 @@ tf_stream_process(tf_location *loc, const char *container,
 	tf_out_int(&o, "rows", rows > 0 ? rows : 24);
 	tf_out_int(&o, "cols", cols > 0 ? cols : 80);
 	tf_out_str(&o, "term", tty ? "xterm-256color" : "dumb");
+	if (tty)
+		tf_out_int(&o, "window", SDK_TTY_WINDOW);
 	s->req = sdk_async_send(loc, &o, NULL, NULL, s, err);
 	if (s->req == NULL) {
 		free(s);

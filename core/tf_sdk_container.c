@@ -939,13 +939,18 @@ static void
 sdk_logs_cb(tf_conn *conn, const tf_msg *m, void *arg)
 {
 	tf_container *c = arg;
-	int64_t fd = 1, dropped = 0;
+	int64_t fd = 1, dropped = 0, at = -1;
 
 	if (!tf_msg_is_stream(m)) {
 		c->logs_req = 0;
 		return;
 	}
 	tf_msg_int(m, "fd", &fd, 1, 2, false, NULL);
+	tf_msg_int(m, "at", &at, 0, INT64_MAX, false, NULL);
+	if (at >= 0)
+		c->logs_next = (uint64_t)at + m->bulk_len;
+	else
+		c->logs_next += m->bulk_len;
 	if (tf_msg_int(m, "dropped", &dropped, 0, INT64_MAX, false, NULL) == 0 &&
 	    dropped > 0)
 		tf_warn("%s: %lld bytes of console output were dropped (we "
@@ -969,7 +974,48 @@ sdk_logs_subscribe(tf_container *c)
 		return;
 	tf_out_init(&o, "logs");
 	tf_out_str(&o, "container", c->id);
+	if (c->logs_next > 0)
+		tf_out_int(&o, "skip", (int64_t)c->logs_next);
 	c->logs_req = sdk_request(c->loc, &o, NULL, 0, sdk_logs_cb, c);
+}
+
+/* The location restarted: the console output streams it relayed are
+ * gone with it (and the node ended its side).  Ask again from where each
+ * one stopped, so that nothing is shown twice or lost while the ring on
+ * the node still holds it. */
+void
+sdk_logs_streams_lost(tf_location *loc)
+{
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		tf_container *c = loc->containers[i];
+
+		if (c->logs_req == 0)
+			continue;
+		sdk_forget(loc, c->logs_req);
+		c->logs_req = 0;
+	}
+	sdk_logs_restore(loc);
+}
+
+/* Console output someone follows whose stream failed (the location
+ * restarted before the container's node was back with it): asked for
+ * again once the node is up, as a lost tunnel is. */
+void
+sdk_logs_restore(tf_location *loc)
+{
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		tf_container *c = loc->containers[i];
+		const tf_model_container *r;
+		const tf_model_node *n;
+
+		if (c->logs_req != 0 || c->output == NULL || c->ended ||
+		    c->state == TF_CTR_DESTROYED || c->id[0] == '\0')
+			continue;
+		r = tf_model_container_find(loc->model, c->id);
+		n = r != NULL ? tf_model_node_find(loc->model, r->node) : NULL;
+		if (n != NULL && n->up)
+			sdk_logs_subscribe(c);
+	}
 }
 
 int

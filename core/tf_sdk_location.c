@@ -179,10 +179,12 @@ sdk_push(tf_location *loc, const tf_msg *m)
 		sdk_containers_resync(loc, loc->new_session);
 		loc->new_session = false;
 		sdk_tunnels_offer(loc);
+		sdk_logs_restore(loc);
 		sdk_metrics_offer(loc);
 	} else if (strcmp(m->cmd, "node") == 0) {
 		sdk_note_node(loc, m->params, true);
 		sdk_tunnels_restore(loc);
+		sdk_logs_restore(loc);
 	} else if (strcmp(m->cmd, "volume") == 0) {
 		sdk_note_volume(loc, m->params);
 	} else if (strcmp(m->cmd, "image") == 0) {
@@ -212,7 +214,8 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 {
 	tf_location *loc = arg;
 	const msgpack_object *w;
-	bool resumed = false;
+	bool resumed = false, restarted = false;
+	int64_t boot;
 	static const tf_status map[] = {
 		[TF_CONN_CONNECTING] = TF_STATUS_CONNECTING,
 		[TF_CONN_UP] = TF_STATUS_UP,
@@ -232,8 +235,18 @@ sdk_state_cb(tf_conn *conn, tf_conn_state st, const char *why, void *arg)
 		tf_obj_str(w, "session", loc->session, sizeof loc->session,
 		    false, NULL);
 		tf_obj_bool(w, "admin", &loc->admin, false, NULL);
+		boot = 0;
+		tf_obj_int(w, "boot", &boot, 0, INT64_MAX, false, NULL);
+		restarted = resumed && loc->boot != 0 && boot != loc->boot;
+		loc->boot = boot;
 	}
 	sdk_status_set(loc, map[st], why, resumed);
+	if (restarted) {
+		tf_info("%s restarted: asking again for the streams it had",
+		    loc->name);
+		sdk_logs_streams_lost(loc);
+		sdk_processes_streams_lost(loc);
+	}
 }
 
 void

@@ -29,6 +29,9 @@
 #define SDK_READY_TIMEOUT_MS	60000
 #define SDK_NO_TIMEOUT		(-1)
 #define SDK_WINDOW		(1u << 20)	/* credit per stream */
+/* The credit a tty process asks for: what is in flight between its pty
+ * and the screen is what a Ctrl-C must still show (issue 23). */
+#define SDK_TTY_WINDOW		(16u << 10)
 #define SDK_OUTPUT_MAX		(64u << 20)	/* collected process output */
 
 #define SDK_ARRAY(type, name) type *name; size_t n_##name, cap_##name
@@ -86,6 +89,8 @@ struct tf_container {
 	bool running_logged;
 	uint64_t spawn_req;
 	uint64_t logs_req;
+	uint64_t logs_next;		/* offset of the console output after
+					 * what we got (node's `at`) */
 	tf_output_fn output;
 	void *output_arg;
 	tf_container_end_fn on_end;
@@ -161,6 +166,9 @@ struct tf_location {
 	/* The last welcome started a new session (the old one was
 	 * collected): the next offer is all that is left of ours. */
 	bool new_session;
+	/* The location's run (welcome's `boot`): another one on a resumed
+	 * session means it restarted and every stream we had is gone. */
+	int64_t boot;
 	bool disconnected, disconnecting;
 	bool abandon;			/* a second signal while disconnecting */
 	bool complete;
@@ -227,6 +235,11 @@ struct tf_location {
 	int winch_fd;
 	bool term_escape;
 };
+
+/* tf_sdk_tunnel.c */
+struct sockaddr_in;
+int sdk_http_get(tf_location *loc, const struct sockaddr_in *sa,
+		 const char *host, const char *path);
 
 /* tf_sdk_call.c */
 bool sdk_on_loop_thread(const tf_location *loc);
@@ -310,8 +323,13 @@ bool sdk_image_known(tf_location *loc, const char *id);
 void sdk_process_free(tf_process *p);
 void sdk_process_unhook(tf_location *loc);
 void sdk_processes_container_gone(tf_container *c);
+void sdk_processes_streams_lost(tf_location *loc);
 bool sdk_processes_running(tf_location *loc);
 void sdk_terminal_close(tf_location *loc);
+
+/* tf_sdk_container.c */
+void sdk_logs_streams_lost(tf_location *loc);
+void sdk_logs_restore(tf_location *loc);
 
 /* tf_sdk_tunnel.c */
 void sdk_tunnel_free(tf_tunnel *t);

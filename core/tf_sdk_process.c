@@ -161,6 +161,7 @@ sdk_proc_start(tf_container *c, const char *command, const char *const *argv,
 		pm.term = opts->term ? opts->term : "xterm";
 		TF_SET(&tf_proc_codec, &pm, rows);
 		TF_SET(&tf_proc_codec, &pm, cols);
+		pm.window = SDK_TTY_WINDOW;
 	}
 	pm.env = opts->env;
 	while (pm.env != NULL && pm.env[pm.n_env] != NULL)
@@ -548,6 +549,28 @@ sdk_processes_container_gone(tf_container *c)
 		if (p->error[0] == '\0')
 			snprintf(p->error, sizeof p->error, "container %s is "
 			    "gone", c->id);
+		p->busy++;
+		sdk_process_ended(p);
+		p->busy--;
+	}
+	loc->iterating--;
+}
+
+/* The location restarted: the node killed the processes whose streams
+ * went with it (nobody could reach them any more), so each one ends with
+ * that said. */
+void
+sdk_processes_streams_lost(tf_location *loc)
+{
+	loc->iterating++;
+	for (size_t i = 0; i < loc->n_processes; i++) {
+		tf_process *p = loc->processes[i];
+
+		if (p->done || p->req == 0)
+			continue;
+		sdk_forget(loc, p->req);
+		snprintf(p->error, sizeof p->error, "the location restarted "
+		    "and its node ended the process with its stream");
 		p->busy++;
 		sdk_process_ended(p);
 		p->busy--;

@@ -958,16 +958,17 @@ sdk_http_over(void *arg)
 	return h->done;
 }
 
-/* One GET through the tunnel; returns the status (0: no answer). */
-static int
-sdk_http_try(tf_tunnel *t, const char *host, const char *path)
+/* One GET of path with "Host: host" at sa; returns the status (0: no
+ * answer).  Runs the loop meanwhile. */
+int
+sdk_http_get(tf_location *loc, const struct sockaddr_in *sa, const char *host,
+	     const char *path)
 {
 	struct sdk_http h;
-	struct sockaddr_in sa;
 	tf_err err;
 
 	memset(&h, 0, sizeof h);
-	h.loc = t->loc;
+	h.loc = loc;
 	h.started = tf_now_ms();
 	snprintf(h.req, sizeof h.req, "GET %s HTTP/1.0\r\nHost: %s\r\n"
 	    "User-Agent: tf-sdk/" TF_SDK_VERSION "\r\nConnection: close\r\n\r\n",
@@ -975,22 +976,31 @@ sdk_http_try(tf_tunnel *t, const char *host, const char *path)
 	h.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h.fd < 0)
 		return 0;
+	if (connect(h.fd, (const struct sockaddr *)sa, sizeof *sa) != 0 &&
+	    errno != EINPROGRESS) {
+		close(h.fd);
+		return 0;
+	}
+	tf_loop_add_fd(loc->loop, h.fd, TF_WRITE, sdk_http_cb, &h);
+	if (sdk_wait_until(loc, sdk_http_over, &h, HTTP_TRY_MS + 1000,
+	    "an HTTP answer", &err) != 0)
+		sdk_http_finish(&h);
+	return h.status;
+}
+
+/* One GET through the tunnel; returns the status (0: no answer). */
+static int
+sdk_http_try(tf_tunnel *t, const char *host, const char *path)
+{
+	struct sockaddr_in sa;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)t->localport);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strcmp(t->bind, "0.0.0.0") != 0)
 		inet_pton(AF_INET, t->bind, &sa.sin_addr);
-	if (connect(h.fd, (struct sockaddr *)&sa, sizeof sa) != 0 &&
-	    errno != EINPROGRESS) {
-		close(h.fd);
-		return 0;
-	}
-	tf_loop_add_fd(t->loc->loop, h.fd, TF_WRITE, sdk_http_cb, &h);
-	if (sdk_wait_until(t->loc, sdk_http_over, &h, HTTP_TRY_MS + 1000,
-	    "an HTTP answer", &err) != 0)
-		sdk_http_finish(&h);
-	return h.status;
+	return sdk_http_get(t->loc, &sa, host, path);
 }
 
 tf_tunnel *

@@ -5,6 +5,9 @@
  * from then on each add or remove is sent to the location, which rewrites
  * its HAProxy's configuration.
  */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +193,62 @@ tf_cluster_unpublish(tf_cluster *k, tf_err *err)
 		return -1;
 	k->id[0] = '\0';
 	return 0;
+}
+
+/* The location's address, from the account's endpoint (tcp://HOST:PORT). */
+static int
+web_location_addr(tf_location *loc, int port, struct sockaddr_in *sa,
+		  tf_err *err)
+{
+	const char *ep = loc->acct.endpoint, *start = strstr(ep, "://");
+	const char *colon = strrchr(ep, ':');
+	struct addrinfo hints = { .ai_family = AF_INET }, *res = NULL;
+	char host[256];
+
+	start = start != NULL ? start + 3 : ep;
+	if (colon == NULL || colon < start ||
+	    (size_t)(colon - start) >= sizeof host)
+		return tf_err_set(err, "cannot tell the location's address "
+		    "from %s", ep);
+	snprintf(host, sizeof host, "%.*s", (int)(colon - start), start);
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+		return tf_err_set(err, "cannot resolve %s", host);
+	memcpy(sa, res->ai_addr, sizeof *sa);
+	sa->sin_port = htons((uint16_t)port);
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
+tf_cluster_wait_http_200(tf_cluster *k, int timeout_ms, tf_err *err)
+{
+	uint64_t end = tf_now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms :
+	    SDK_READY_TIMEOUT_MS);
+	tf_web_list_msg l;
+	struct sockaddr_in sa;
+	int status = 0, port;
+
+	if (k->id[0] == '\0')
+		return tf_err_set(err, "the cluster is not published");
+	if (tf_location_web_list(k->loc, &l, err) != 0)
+		return -1;
+	port = (int)l.http_port;
+	tf_web_list_free(&l);
+	if (port == 0)
+		return tf_err_set(err, "the location serves no HTTP");
+	if (web_location_addr(k->loc, port, &sa, err) != 0)
+		return -1;
+	tf_info("Waiting on http 200: %s", k->fqdn);
+	for (;;) {
+		status = sdk_http_get(k->loc, &sa, k->fqdn, "/");
+		if (status == 200)
+			return 0;
+		if (tf_now_ms() >= end || k->loc->complete)
+			return tf_err_set(err, "Could not connect to: http://%s "
+			    "(%s %d)", k->fqdn, status ? "the last answer was" :
+			    "no answer", status);
+		tf_location_sleep(k->loc, 500);
+	}
 }
 
 static int

@@ -28,6 +28,7 @@ session_welcome(struct location *loc, struct loc_session *s, uint64_t id,
 	tf_out_bool(&o, "admin", s->admin);
 	tf_out_bool(&o, "resumed", resumed);
 	tf_out_int(&o, "heartbeat_ms", loc->opt.heartbeat_ms);
+	tf_out_int(&o, "boot", (int64_t)loc->boot_ms);
 	loc_send_session(loc, s, &o, id, NULL, 0);
 	tf_out_fini(&o);
 	loc_push_offer(loc, s);

@@ -237,7 +237,9 @@ location_run(struct location *loc, tf_err *err)
 	tf_nofile_raise();
 	loc->loop = tf_loop_new();
 	loc->zctx = zmq_ctx_new();
-	loc->next_fwd_id = 1;
+	loc->boot_ms = (uint64_t)(tf_wall_time() * 1000);
+	/* 1024 ids a millisecond of the last run's life before they meet. */
+	loc->next_fwd_id = loc->boot_ms << 10;
 	if (loc_zap_start(loc, err) != 0)
 		return -1;
 	loc->router = location_bind(loc, loc->opt.bind, "tf", err);

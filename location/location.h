@@ -254,6 +254,11 @@ struct location {
 	tf_keypair keys;
 	tf_notify notify;		/* systemd's, if it started us */
 	uint64_t next_fwd_id;
+	/* When this run started (ms since the epoch): in the welcome, so a
+	 * client that resumes can tell that streams it had are gone, and the
+	 * first of our request ids towards nodes, so that no id of this run
+	 * is one a node may still stream under from the last run. */
+	uint64_t boot_ms;
 	uint64_t hk_timer;
 	LOC_ARRAY(struct loc_session *, sessions);
 	LOC_ARRAY(struct loc_node *, nodes);

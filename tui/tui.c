@@ -452,5 +452,6 @@ tui_teardown(struct tui *t)
 	tf_loop_destroy(&t->loop);
 	tui_keymap_destroy(&t->km);
 	tui_hist_fini(&t->hist);
+	tui_marks_fini(t);
 	tf_info("tfcon finished");
 }

@@ -273,6 +273,8 @@ struct tui {
 	bool colors_forced_off;
 	void *shell_colors;		/* vt_colors shared by shell panes */
 	struct tui_hist hist;		/* metric history (tui_spark.c) */
+	char (*marks)[TF_MODEL_ID];	/* marked containers (tui_marks.c) */
+	size_t nmarks, capmarks;
 };
 
 /* Draws are coalesced: at most one every TUI_FRAME_MS. */
@@ -476,6 +478,7 @@ enum tui_view_kind tui_list_view(struct tui *t);
 void tui_list_set_view(struct tui *t, enum tui_view_kind v);
 /* The selected record's id in the current view, or NULL. */
 const char *tui_list_selected(struct tui *t);
+const void *const *tui_list_rows(struct tui *t, size_t *n);
 /* The selected record of the current view (borrowed), or NULL. */
 const void *tui_list_selected_rec(struct tui *t);
 void tui_list_set_filter(struct tui *t, const char *filter);
@@ -649,6 +652,15 @@ const tf_model_event *tui_event_latest(struct tui *t);
 size_t tui_events_of(struct tui *t, const char *container,
 		     const tf_model_event **out, size_t max);
 
+/* tui_marks.c */
+bool tui_marks_has(struct tui *t, const char *id);
+size_t tui_marks_count(struct tui *t);
+void tui_marks_fini(struct tui *t);
+int tui_act_mark(struct tui *t, const char *arg);
+int tui_act_mark_all(struct tui *t, const char *arg);
+/* For destroy, reboot and logs: 1 when they went to the marked ones. */
+int tui_marks_act(struct tui *t, const char *verb, const char *arg);
+
 /* tui_detail.c */
 struct tui_panel *tui_detail_open(struct tui *t, const char *container);
 int tui_act_detail(struct tui *t, const char *arg);
@@ -657,6 +669,11 @@ int tui_act_detail(struct tui *t, const char *arg);
 /* Opens a log pane fed by tf_stream_logs (container) or tf_stream_process
  * (command). */
 struct tui_panel *tui_logpane_open_logs(struct tui *t, const char *container);
+/* One pane following the console output of several containers, each line
+ * prefixed with its container. */
+struct tui_panel *tui_logpane_open_multi(struct tui *t,
+					 const char (*ids)[TF_MODEL_ID],
+					 size_t n);
 struct tui_panel *tui_logpane_open_proc(struct tui *t, const char *container,
 					const char *command);
 

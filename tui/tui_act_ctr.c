@@ -186,6 +186,10 @@ tui_act_destroy(struct tui *t, const char *arg)
 	const tf_model_proc *p;
 	char text[400], name[96];
 
+	if (tui_marks_act(t, "destroy", arg)) {
+		free(d);
+		return TUI_R_REDRAW;
+	}
 	d->kind = tui_list_view(t);
 	if (arg != NULL && *arg != '\0') {
 		if ((c = tf_model_container_lookup(t->model, arg)) != NULL)
@@ -272,10 +276,13 @@ act_reset_cb(struct tui *t, bool ok, void *arg)
 int
 tui_act_reboot(struct tui *t, const char *arg)
 {
-	const tf_model_container *c = tui_act_target(t, arg, "reboot");
+	const tf_model_container *c;
 	char name[96];
 	void *rep;
 
+	if (tui_marks_act(t, "reboot", arg))
+		return TUI_R_REDRAW;
+	c = tui_act_target(t, arg, "reboot");
 	if (c == NULL)
 		return TUI_R_REDRAW;
 	tui_describe_container(c, name, sizeof name);
@@ -324,8 +331,11 @@ tui_act_wake(struct tui *t, const char *arg)
 int
 tui_act_logs(struct tui *t, const char *arg)
 {
-	const tf_model_container *c = tui_act_target(t, arg, "logs");
+	const tf_model_container *c;
 
+	if (tui_marks_act(t, "logs", arg))
+		return TUI_R_REDRAW;
+	c = tui_act_target(t, arg, "logs");
 	if (c != NULL)
 		tui_logpane_open_logs(t, c->id);
 	return TUI_R_REDRAW;

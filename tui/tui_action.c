@@ -34,6 +34,8 @@ static const struct tui_action tui_actions[] = {
 	{ "create", LIST, false, V_TUN | V_VOL, "create", "Create a volume or a tunnel (in their views)", tui_act_create, NULL },
 	{ "destroy", LIST, true, V_CTR | V_TUN | V_VOL | V_PROC, "destroy", "Destroy the selected container, tunnel or volume; kill a process", tui_act_destroy, NULL },
 	{ "logs", LIST, false, V_CTR, "logs", "Follow the container's console output in a log pane", tui_act_logs, NULL },
+	{ "mark", LIST, false, V_CTR, "mark", "Mark or unmark the container; destroy, reboot and logs act on all marked", tui_act_mark, NULL },
+	{ "mark.all", LIST, false, V_CTR, NULL, "Mark every container shown (or unmark them when all are marked)", tui_act_mark_all, NULL },
 	{ "detail", LIST, false, V_CTR, "detail", "Open the detail pane: metrics with their last 5 minutes, record, events", tui_act_detail, NULL },
 	{ "exec", LIST, false, V_CTR, "run", "Run a process in the container; its output goes to a log pane", tui_act_exec, NULL },
 	{ "shell", LIST, false, V_CTR, "shell", "Attach an interactive shell in a terminal pane", tui_act_shell, NULL },

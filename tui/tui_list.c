@@ -348,9 +348,20 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 			if (row != st->sel && v->cols[i].color != NULL)
 				attr = tui_crt_attr(&t->crt,
 				    v->cols[i].color(rec));
+			if (i == 0 && l->view == TUI_VIEW_CONTAINERS &&
+			    tui_marks_has(t, (const char *)rec))
+				attr = tui_crt_attr(&t->crt, TUI_C_MARKER) |
+				    (row == st->sel ? A_REVERSE : 0);
 			list_draw_cell(t, w, r.y + 1 + y, x, widths[i],
 			    &v->cols[i], cell, attr);
 			x += widths[i] + 1;
+			/* A marked row: a sign in the gap after its name,
+			 * readable without colour. */
+			if (i == 0 && l->view == TUI_VIEW_CONTAINERS &&
+			    tui_marks_has(t, (const char *)rec))
+				tui_draw_text(w, r.y + 1 + y, x - 1, 1,
+				    tui_crt_attr(&t->crt, TUI_C_MARKER), "*",
+				    false);
 		}
 	}
 }
@@ -452,6 +463,17 @@ tui_list_selected_rec(struct tui *t)
 	if (l->nrows == 0)
 		return NULL;
 	return l->rows[st->sel];
+}
+
+/* The rows shown (filtered, sorted) of the current view, borrowed until
+ * the next change of the model. */
+const void *const *
+tui_list_rows(struct tui *t, size_t *n)
+{
+	struct tui_list *l = list_fresh(t);
+
+	*n = l->nrows;
+	return l->rows;
 }
 
 const char *

@@ -15,8 +15,22 @@
 #include "tf_util.h"
 #include "tui.h"
 
+/* One container of a pane that follows several (tui_logpane_open_multi):
+ * its lines are put together here and go into the pane whole, each
+ * prefixed with the container's name. */
+struct logsrc {
+	struct logpane *lp;
+	tf_stream *stream;
+	char prefix[48];
+	char part[1024];
+	size_t npart;
+	int fd;
+};
+
 struct logpane {
 	struct tui *t;
+	struct logsrc *srcs;		/* several containers, or NULL */
+	size_t nsrcs;
 	uint32_t panel_id;
 	struct tui_logbuf buf;
 	struct tui_logview view;
@@ -101,6 +115,75 @@ static const tf_stream_ops logpane_stream_ops = {
 	.data = logpane_data,
 	.dropped = logpane_dropped,
 	.end = logpane_end,
+};
+
+/* ---- several containers in one pane ------------------------------------ */
+
+static void
+logsrc_line(struct logsrc *src)
+{
+	struct logpane *lp = src->lp;
+	char line[1200];
+	int n;
+
+	n = snprintf(line, sizeof line, "%s| %.*s\n", src->prefix,
+	    (int)src->npart, src->part);
+	if (n > (int)sizeof line - 1)
+		n = (int)sizeof line - 1;
+	tui_logbuf_append(&lp->buf, src->fd, (const uint8_t *)line, (size_t)n,
+	    tf_wall_time());
+	src->npart = 0;
+}
+
+static void
+logsrc_data(void *arg, int fd, const uint8_t *data, size_t len)
+{
+	struct logsrc *src = arg;
+
+	for (size_t i = 0; i < len; i++) {
+		if (src->npart > 0 && fd != src->fd)
+			logsrc_line(src);
+		src->fd = fd;
+		if (data[i] == '\n' || src->npart == sizeof src->part)
+			logsrc_line(src);
+		if (data[i] != '\n')
+			src->part[src->npart++] = (char)data[i];
+	}
+	src->lp->t->dirty = true;
+}
+
+static void
+logsrc_dropped(void *arg, uint64_t bytes)
+{
+	struct logsrc *src = arg;
+
+	tui_logbuf_flush(&src->lp->buf);
+	tui_logbuf_marker(&src->lp->buf, tf_wall_time(), "--- %s: the node "
+	    "dropped %llu bytes of output ---", src->prefix,
+	    (unsigned long long)bytes);
+	src->lp->t->dirty = true;
+}
+
+static void
+logsrc_end(void *arg, const char *error, int64_t exit_code, int64_t sig)
+{
+	struct logsrc *src = arg;
+
+	TF_UNUSED(exit_code);
+	TF_UNUSED(sig);
+	if (src->npart > 0)
+		logsrc_line(src);
+	tui_logbuf_flush(&src->lp->buf);
+	tui_logbuf_marker(&src->lp->buf, tf_wall_time(), "--- %s: %s ---",
+	    src->prefix, error != NULL ? error : "end of output");
+	src->stream = NULL;
+	src->lp->t->dirty = true;
+}
+
+static const tf_stream_ops logsrc_stream_ops = {
+	.data = logsrc_data,
+	.dropped = logsrc_dropped,
+	.end = logsrc_end,
 };
 
 /* ---- prompts: find the pane again by id, it may have closed -------------- */
@@ -268,6 +351,9 @@ logpane_close(struct tui_panel *p, struct tui *t)
 
 	TF_UNUSED(t);
 	tf_stream_close(&lp->stream);
+	for (size_t i = 0; i < lp->nsrcs; i++)
+		tf_stream_close(&lp->srcs[i].stream);
+	free(lp->srcs);
 	tui_logbuf_fini(&lp->buf);
 	tui_logview_fini(&lp->view);
 	free(lp);
@@ -348,6 +434,44 @@ tui_logpane_open_proc(struct tui *t, const char *container, const char *command)
 	    80, &logpane_stream_ops, lp, &err);
 	if (lp->stream == NULL) {
 		tui_error(t, "%s: %s", lp->what, err.msg);
+		logpane_free(lp);
+		return NULL;
+	}
+	return logpane_show(t, lp);
+}
+
+struct tui_panel *
+tui_logpane_open_multi(struct tui *t, const char (*ids)[TF_MODEL_ID], size_t n)
+{
+	struct logpane *lp = logpane_new(t, ids[0]);
+	size_t opened = 0;
+	tf_err err;
+
+	snprintf(lp->what, sizeof lp->what, "logs of %zu containers", n);
+	lp->srcs = tf_calloc(n, sizeof *lp->srcs);
+	lp->nsrcs = n;
+	for (size_t i = 0; i < n; i++) {
+		struct logsrc *src = &lp->srcs[i];
+		const tf_model_container *c = tf_model_container_find(t->model,
+		    ids[i]);
+
+		src->lp = lp;
+		src->fd = 1;
+		if (c != NULL)
+			tui_describe_container(c, src->prefix,
+			    sizeof src->prefix);
+		else
+			snprintf(src->prefix, sizeof src->prefix, "%.8s",
+			    ids[i]);
+		src->stream = tf_stream_logs(t->loc, ids[i], &logsrc_stream_ops,
+		    src, &err);
+		if (src->stream == NULL)
+			tui_error(t, "logs %s: %s", src->prefix, err.msg);
+		else
+			opened++;
+	}
+	if (opened == 0) {
+		free(lp->srcs);
 		logpane_free(lp);
 		return NULL;
 	}

@@ -6,9 +6,11 @@
  * replies go back as proc_stdin, and pane resizes become proc_resize.
  *
  * Credit follows consumption: the stream is acknowledged only for bytes the
- * pane has parsed, so a flood in the container waits at the node instead
- * of filling the console's memory; bytes the pane's inbox cannot take yet
- * wait here (at most one window) until it reports room.
+ * pane has parsed, so a flood in the container waits on its own pty at the
+ * node instead of in flight; the SDK asks a small window for a tty (16 KiB,
+ * docs/PROTOCOL.md), which bounds what a Ctrl-C waits behind.  Bytes the
+ * pane's inbox cannot take yet wait here (at most one window) until it
+ * reports room.
  *
  * Without the vt files (a build before they landed) the action says so.
  */
@@ -262,7 +264,9 @@ tui_shell_open(struct tui *t, const char *container)
 
 	if (c == NULL)
 		return -1;
-	if (c->state != TF_CTR_RUNNING) {
+	/* A sleeping container (booted without its entrypoint, as tf -ti
+	 * makes them) runs processes too. */
+	if (c->state != TF_CTR_RUNNING && c->state != TF_CTR_SLEEPING) {
 		tui_error(t, "shell: the container is %s",
 		    tf_model_ctr_state_name(c->state));
 		return -1;

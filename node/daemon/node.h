@@ -154,8 +154,8 @@ struct node_stream {
 	char ctr[NODE_ID_LEN];
 	char proc[NODE_ID_LEN];		/* NODE_STREAM_PROC */
 	uint64_t unacked;
+	uint64_t window;		/* proc: credit the client asked for */
 	uint64_t dropped;		/* logs: bytes not sent since the last item */
-	bool paused;			/* proc: reading stopped for credit */
 	uint64_t kill_timer;		/* proc_kill: SIGKILL after 2 s */
 	bool dead;
 };

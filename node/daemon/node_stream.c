@@ -6,15 +6,19 @@
  * Credit (docs/PROTOCOL.md): the receiver acks what it consumed; a stream
  * holds at most NODE_WINDOW unacknowledged bytes.  Logs are never allowed
  * to slow a container down, so output beyond the window is dropped and the
- * next item says how much (`dropped`).  A process is paused instead: the
- * node stops reading its pipes or pty, so the process blocks until the
- * consumer catches up.
+ * next item says how much (`dropped`).  A process is held back instead:
+ * the node reads its pipes or pty only as far as the credit allows (the
+ * window less what is unacknowledged), so a flooding process blocks on its
+ * own pty, as under a local terminal, with never more than the window in
+ * flight.  An interactive client asks for a small window (`window` in
+ * `proc`): what is in flight is what a Ctrl-C still has to show.
  *
  * Streams are marked dead and freed before sleep, so a callback may end
  * one safely; timers find their stream by pointer only while it is alive
  * (a dead stream's timer is cancelled when it is freed).
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +99,11 @@ node_streams_free(struct node *n)
 
 /* --- logs -------------------------------------------------------------- */
 
+/* One item of a logs stream; at is the offset of its first byte in all
+ * the container's console output (docs/PROTOCOL.md, `logs`). */
 static void
 logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
-	  size_t len)
+	  size_t len, uint64_t at)
 {
 	tf_out o;
 
@@ -107,6 +113,7 @@ logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
 	}
 	tf_out_init(&o, TF_STREAM);
 	tf_out_int(&o, "fd", fd);
+	tf_out_int(&o, "at", (int64_t)at);
 	if (s->dropped > 0)
 		tf_out_int(&o, "dropped", (int64_t)s->dropped);
 	if (node_stream_item(n, s->id, &o, data, len) == 0) {
@@ -120,28 +127,47 @@ logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
 struct backlog_ctx {
 	struct node *n;
 	struct node_stream *s;
+	uint64_t at;			/* offset of the next record */
+	uint64_t skip;			/* the client has what lies before */
 };
 
 static void
 backlog_one(int fd, const uint8_t *data, size_t len, void *arg)
 {
 	struct backlog_ctx *b = arg;
+	uint64_t at = b->at;
 
-	logs_send(b->n, b->s, fd, data, len);
+	b->at += len;
+	if (at + len <= b->skip)
+		return;
+	if (at < b->skip) {
+		data += b->skip - at;
+		len -= (size_t)(b->skip - at);
+		at = b->skip;
+	}
+	logs_send(b->n, b->s, fd, data, len, at);
 }
 
+/* logs {container, skip?}: what the ring holds from offset skip on (a
+ * console that reattaches after the location restarted has the rest),
+ * then everything new. */
 int
 node_cmd_logs(struct node *n, const tf_msg *m, tf_err *err)
 {
 	struct backlog_ctx b;
 	ctr *c = node_ctr_lookup(n, m, err);
+	int64_t skip = 0;
 
 	if (c == NULL)
 		return -1;
 	if (m->id == 0)
 		return tf_err_set(err, "logs needs a request id for its stream");
+	if (tf_msg_int(m, "skip", &skip, 0, INT64_MAX, false, err) < 0)
+		return -1;
 	b.n = n;
 	b.s = stream_new(n, NODE_STREAM_LOGS, m->id, ctr_id(c), NULL);
+	b.at = ctr_ring_dropped(ctr_backlog(c));
+	b.skip = (uint64_t)skip;
 	ctr_ring_foreach(ctr_backlog(c), backlog_one, &b);
 	return 0;
 }
@@ -151,11 +177,13 @@ node_streams_output(struct node *n, ctr *c, int fd, const uint8_t *data,
 		    size_t len)
 {
 	struct node_stream *s;
+	/* The ring has it already (ctr_container.c writes it first). */
+	uint64_t at = ctr_ring_total(ctr_backlog(c)) - len;
 
 	for (s = n->streams; s != NULL; s = s->next) {
 		if (!s->dead && s->kind == NODE_STREAM_LOGS &&
 		    strcmp(s->ctr, ctr_id(c)) == 0)
-			logs_send(n, s, fd, data, len);
+			logs_send(n, s, fd, data, len, at);
 	}
 }
 
@@ -229,12 +257,9 @@ proc_output_cb(proc *p, int fd, const uint8_t *data, size_t len, void *arg)
 
 	tf_out_init(&o, TF_STREAM);
 	tf_out_int(&o, "fd", fd);
+	(void)p;
 	node_stream_item(s->node, s->id, &o, data, len);
 	s->unacked += len;
-	if (s->unacked >= NODE_WINDOW && !s->paused) {
-		s->paused = true;
-		proc_pause(p, true);
-	}
 }
 
 static void
@@ -297,9 +322,13 @@ node_cmd_proc(struct node *n, const tf_msg *m, tf_err *err)
 	ps.term = pm.term[0] != '\0' ? pm.term : NULL;
 
 	s = stream_new(n, NODE_STREAM_PROC, m->id, ctr_id(c), pm.process);
+	s->window = pm.window > 0 && pm.window < NODE_WINDOW ?
+	    (uint64_t)pm.window : NODE_WINDOW;
 	p = proc_start(c, &ps, &node_proc_events, s, err);
 	if (p == NULL)
 		s->dead = true;
+	else
+		proc_set_credit(p, s->window);
 	tf_proc_free(&pm);
 	return p != NULL ? 0 : -1;
 }
@@ -433,14 +462,13 @@ node_cmd_ack(struct node *n, const tf_msg *m, tf_err *err)
 	}
 	bytes = (uint64_t)a.bytes;
 	s->unacked = (uint64_t)bytes > s->unacked ? 0 : s->unacked - (uint64_t)bytes;
-	if (s->kind == NODE_STREAM_PROC && s->paused &&
-	    s->unacked < NODE_WINDOW / 2) {
+	if (s->kind == NODE_STREAM_PROC) {
 		ctr *c = ctr_find(n->ctrs, s->ctr);
 		proc *p = c != NULL ? proc_find(c, s->proc) : NULL;
 
-		s->paused = false;
 		if (p != NULL)
-			proc_pause(p, false);
+			proc_set_credit(p, s->unacked < s->window ?
+			    (size_t)(s->window - s->unacked) : 0);
 	}
 	return 0;
 }
@@ -466,6 +494,7 @@ node_cmd_unsub(struct node *n, const tf_msg *m, tf_err *err)
 		if (p != NULL) {
 			proc_set_events(p, NULL, NULL);
 			proc_pause(p, false);
+			proc_set_credit(p, SIZE_MAX);
 			proc_kill(p, SIGKILL);
 		}
 	}
@@ -491,6 +520,7 @@ node_streams_reset(struct node *n)
 			if (p != NULL) {
 				proc_set_events(p, NULL, NULL);
 				proc_pause(p, false);
+				proc_set_credit(p, SIZE_MAX);
 				proc_kill(p, SIGKILL);
 			}
 		}

@@ -181,6 +181,12 @@ ctr_ring_dropped(const ctr_ring *r)
 	return r->dropped;
 }
 
+uint64_t
+ctr_ring_total(const ctr_ring *r)
+{
+	return r->dropped + r->used;
+}
+
 void
 ctr_ring_clear(ctr_ring *r)
 {

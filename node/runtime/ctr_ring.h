@@ -29,6 +29,9 @@ void ctr_ring_foreach(const ctr_ring *r, ctr_ring_fn fn, void *arg);
 /* Bytes of output held, and bytes dropped since creation. */
 size_t ctr_ring_used(const ctr_ring *r);
 uint64_t ctr_ring_dropped(const ctr_ring *r);
+/* Bytes ever written (dropped + held): the offset after the newest byte,
+ * by which a console that reattaches asks for only what it missed. */
+uint64_t ctr_ring_total(const ctr_ring *r);
 void ctr_ring_clear(ctr_ring *r);
 
 #endif

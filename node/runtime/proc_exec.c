@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +57,21 @@ struct proc {
 	size_t inlen, incap;
 	bool in_close;		/* close stdin once the queue is empty */
 	bool paused;
+	size_t credit;		/* output bytes it may still read (proc_set_credit) */
 	int pending_sig;
 	unsigned rows, cols;
 };
 
 static void proc_try_finish(proc *p);
 static void proc_update_watch(proc *p);
+
+/* Reading stops while paused or out of credit: the process then blocks
+ * on a full pipe or pty, as under a terminal nobody reads. */
+static bool
+proc_blocked(const proc *p)
+{
+	return p->paused || p->credit == 0;
+}
 
 const char *proc_id(const proc *p) { return p->id; }
 ctr *proc_container(const proc *p) { return p->c; }
@@ -137,8 +147,8 @@ proc_read(proc *p, int *fd, int outfd, size_t max)
 	size_t total = 0;
 	ssize_t n;
 
-	while (total < max && *fd >= 0 && !p->paused) {
-		n = read(*fd, buf, sizeof buf);
+	while (total < max && *fd >= 0 && !proc_blocked(p)) {
+		n = read(*fd, buf, p->credit < sizeof buf ? p->credit : sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -149,6 +159,8 @@ proc_read(proc *p, int *fd, int outfd, size_t max)
 			return false;
 		}
 		total += (size_t)n;
+		if (p->credit != SIZE_MAX)
+			p->credit -= (size_t)n;
 		if (p->ev.output != NULL)
 			p->ev.output(p, outfd, buf, (size_t)n, p->arg);
 	}
@@ -218,7 +230,7 @@ proc_watch(proc *p, int fd, int events)
 static void
 proc_update_watch(proc *p)
 {
-	int rd = p->paused ? 0 : RT_READ;
+	int rd = proc_blocked(p) ? 0 : RT_READ;
 
 	if (p->phase == P_DONE)
 		return;
@@ -352,19 +364,19 @@ proc_try_finish(proc *p)
 {
 	int code, sig = 0;
 
-	if (p->phase != P_EXITED || p->paused)
+	if (p->phase != P_EXITED || proc_blocked(p))
 		return;
 	if (p->tty) {
 		/* runc connected but the master is still in flight: wait
 		 * for it, so no output is lost. */
 		if (p->master < 0 && p->csock >= 0 && proc_recv_master(p) == -1)
 			return;
-		if (proc_read(p, &p->master, 1, 1 << 20) || p->paused)
+		if (proc_read(p, &p->master, 1, 1 << 20) || proc_blocked(p))
 			return;
 	} else {
-		if (proc_read(p, &p->out_r[0], 1, 1 << 20) || p->paused)
+		if (proc_read(p, &p->out_r[0], 1, 1 << 20) || proc_blocked(p))
 			return;
-		if (proc_read(p, &p->out_r[1], 2, 1 << 20) || p->paused)
+		if (proc_read(p, &p->out_r[1], 2, 1 << 20) || proc_blocked(p))
 			return;
 	}
 	if (p->failed) {
@@ -594,6 +606,7 @@ proc_start(ctr *c, const proc_spec *s, const proc_events *ev, void *arg,
 	proc_set_events(p, ev, arg);
 	p->in_w = p->out_r[0] = p->out_r[1] = -1;
 	p->master = p->lsock = p->csock = -1;
+	p->credit = SIZE_MAX;
 	p->rows = s->rows ? s->rows : 24;
 	p->cols = s->cols ? s->cols : 80;
 	c->t->seq++;
@@ -743,6 +756,21 @@ proc_pause(proc *p, bool paused)
 	p->paused = paused;
 	proc_update_watch(p);
 	if (!paused && p->phase == P_EXITED)
+		proc_try_finish(p);
+}
+
+void
+proc_set_credit(proc *p, size_t bytes)
+{
+	bool was_blocked = proc_blocked(p);
+
+	if (p->phase == P_DONE)
+		return;
+	p->credit = bytes;
+	if (was_blocked == proc_blocked(p))
+		return;
+	proc_update_watch(p);
+	if (!proc_blocked(p) && p->phase == P_EXITED)
 		proc_try_finish(p);
 }
 

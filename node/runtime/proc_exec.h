@@ -80,5 +80,9 @@ int proc_kill(proc *p, int sig);
 int proc_resize(proc *p, unsigned rows, unsigned cols);
 /* Stops / resumes reading the process's output. */
 void proc_pause(proc *p, bool paused);
+/* How many more output bytes may be read (SIZE_MAX, the default: no
+ * limit); at 0 reading stops until more credit is given.  Reads never
+ * take more than the credit, so the bytes in flight stay within it. */
+void proc_set_credit(proc *p, size_t bytes);
 
 #endif

@@ -128,6 +128,8 @@ main(int argc, char **argv)
 	prog_check(tf_cluster_publish(k, fqdn, 80, NULL, &err) == 0,
 	    "published three nginx at %s (%s)", fqdn, err.msg);
 	prog_value("cluster", "%s", tf_cluster_id(k));
+	prog_check(tf_cluster_wait_http_200(k, 30000, &err) == 0,
+	    "wait_http_200 through the balancer (%s)", err.msg);
 	prog_note("ready");
 
 	if (!prog_step(loc, "refuse", 0))

@@ -7,7 +7,9 @@
 # takes its share); sorting by CPU puts it above an idle container; the
 # detail pane shows its figures with sparklines; a memory hog with a limit
 # shows its memory against the limit and is OOM-killed (its OOM count
-# rises).
+# rises) as an event; the Events view shows exits with their status,
+# destroys with who did them and the node coming up; two marked
+# containers are destroyed with one confirmation.
 #
 # usage: tests/tui/tfcon_metrics.sh BUILD_DIR   (or $BUILD)
 . "$(dirname "$0")/real_lib.sh"
@@ -98,6 +100,36 @@ keys C-u
 type_text "kind:node"
 keys Enter
 wait_for "node_up +node node1 +node1 .*node node1 is up"
+
+# Bulk destroy: mark the spinner and the idle one, destroy both at once.
+keys 2 /
+keys C-u
+type_text "spin"
+keys Enter
+wait_for ":spin +busybox"
+keys Space
+keys /
+keys C-u
+type_text "idle"
+keys Enter
+wait_for ":idle +busybox"
+keys Space
+wait_for "2 containers marked"
+keys /
+keys C-u
+keys Enter
+keys d
+wait_for "Destroy the 2 marked containers\\?"
+keys Tab Enter
+wait_gone ":spin +busybox" 30
+wait_gone ":idle +busybox" 30
+wait_for ":hog +busybox"
+keys 7 /
+keys C-u
+type_text "destroyed"
+keys Enter
+wait_for "destroyed +[A-Za-z0-9]{8}:spin .*destroyed by alice \\(tfcon\\)" 20
+wait_for "destroyed +[A-Za-z0-9]{8}:idle .*destroyed by alice \\(tfcon\\)" 20
 keys q
 wait_for "TFCON-EXITED 0"
 pass

@@ -37,6 +37,31 @@ wait_for "exited +Jk7mNp2q:migrate .*status 1"
 wait_gone "oom_killed +Gh6iJk8m"
 # The ticker: the newest event on the message line once messages go.
 wait_for "^[0-9:]{8} oom_killed Gh6iJk8m:worker-1: out of memory" 12
+# Marks: Space marks and moves down; logs follow every marked container
+# in one pane; destroy asks once, naming the count, Cancel first.
+keys 2 /
+keys C-u
+keys Enter
+keys :
+type_text "sort name"
+keys Enter
+wait_for "NAME▲"
+keys Home Space Space
+wait_for "2 containers marked"
+wait_for "Ab3dEf5g:web +\\*nginx"
+keys l
+wait_for "logs of 2 containers"
+wait_for "Ab3dEf5g:web\\| " 10
+keys X
+keys d
+wait_for "Destroy the 2 marked containers\\?"
+keys Enter
+wait_for "Ab3dEf5g:web"
+wait_gone "Destroy the 2 marked"
+keys d
+wait_for "Destroy the 2 marked containers\\?"
+keys Tab Enter
+wait_gone "Ab3dEf5g:web" 10
 keys q
 wait_for "TFCON-EXITED 0"
 tmux_ kill-server

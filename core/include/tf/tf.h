@@ -496,6 +496,10 @@ int tf_cluster_remove(tf_cluster *k, tf_container *c, tf_err *err);
 int tf_cluster_publish(tf_cluster *k, const char *fqdn, int port,
 		       const char *const *pem_files, tf_err *err);
 int tf_cluster_unpublish(tf_cluster *k, tf_err *err);
+/* GETs / of the published name through the location's balancer (HTTP,
+ * at the location's address) until it answers 200 or timeout_ms (0:
+ * 60000) passes; the original's WebEndpoint.wait_http_200. */
+int tf_cluster_wait_http_200(tf_cluster *k, int timeout_ms, tf_err *err);
 /* "" until published. */
 const char *tf_cluster_id(const tf_cluster *k);
 const char *tf_cluster_fqdn(const tf_cluster *k);

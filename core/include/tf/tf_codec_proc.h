@@ -10,6 +10,10 @@
 #include "tf_codec.h"
 
 #define TF_PROC_MAX_STRV 4096	/* argv, env items */
+/* The credit window a `proc` may ask for (bytes of output in flight);
+ * without `window` the node uses the largest. */
+#define TF_PROC_WINDOW_MIN (1 << 10)
+#define TF_PROC_WINDOW_MAX (1 << 20)
 
 typedef struct tf_proc_msg {
 	uint64_t has;
@@ -26,6 +30,7 @@ typedef struct tf_proc_msg {
 	size_t n_env;
 	bool close;			/* proc_stdin: close after the bulk */
 	int64_t signal;			/* proc_kill: 0 for the default */
+	int64_t window;			/* proc: credit window, bytes */
 } tf_proc_msg;
 
 extern const tf_codec tf_proc_codec;
