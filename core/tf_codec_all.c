@@ -6,6 +6,7 @@
 #include "tf_codec_all.h"
 #include "tf_codec_file.h"
 #include "tf_codec_flow.h"
+#include "tf_codec_fs.h"
 #include "tf_codec_image.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_metrics.h"
@@ -22,6 +23,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_ctr_status_codec, &tf_node_stats_codec, &tf_node_hello_codec,
 	&tf_proc_codec,
 	&tf_file_codec, &tf_file_reply_codec,
+	&tf_fs_codec, &tf_fs_reply_codec,
 	&tf_vol_codec,
 	&tf_kv_codec,
 	&tf_tunnel_codec,

@@ -98,14 +98,22 @@ sshd_chan_flush(struct sshd_chan *ch)
 		return;
 	if (ch->kind == SSHD_CHAN_SFTP) {
 		sshd_sftp_flush(ch);
+		if (ch->proc_ended && sshd_sftp_idle(ch))
+			sshd_chan_finish(ch);
 		return;
 	}
 	if (ch->kind == SSHD_CHAN_DIRECT) {
 		sshd_fwd_flush(ch);
 		return;
 	}
+	/* libssh may call back (window grew) from inside a write: the
+	 * buffers must not change under it. */
+	if (ch->flushing)
+		return;
+	ch->flushing = true;
 	n = sshd_chan_write_buf(ch, &ch->out, false);
 	n += sshd_chan_write_buf(ch, &ch->err, true);
+	ch->flushing = false;
 	if (n > 0 && ch->stream != NULL)
 		tf_stream_ack(ch->stream, n);
 	if (ch->proc_ended && ch->out.len == 0 && ch->err.len == 0)
@@ -304,6 +312,11 @@ sshd_chan_eof_cb(ssh_session session, ssh_channel channel, void *userdata)
 	ch->eof_in = true;
 	if (ch->kind == SSHD_CHAN_DIRECT)
 		sshd_fwd_eof(ch);
+	else if (ch->kind == SSHD_CHAN_SFTP) {
+		/* The client is done: answer what is left, then exit 0. */
+		ch->proc_ended = true;
+		ch->exit_code = 0;
+	}
 	else if (ch->stream != NULL && !ch->pty)
 		tf_stream_close_stdin(ch->stream);
 }

@@ -50,6 +50,7 @@ struct sshd_chan {
 	bool proc_ended;		/* the process's end came */
 	int64_t exit_code, exit_signal;
 	struct sdk_buf out, err;	/* process output not yet written */
+	bool flushing;			/* inside sshd_chan_flush */
 	/* closing */
 	bool eof_in;			/* the client sent EOF */
 	bool finished;			/* exit status, EOF and close sent */
@@ -104,6 +105,8 @@ int sshd_sftp_start(struct sshd_chan *ch);
 /* Bytes of the sftp stream from the client; returns what it consumed. */
 int sshd_sftp_data(struct sshd_chan *ch, const uint8_t *data, size_t len);
 void sshd_sftp_flush(struct sshd_chan *ch);
+/* Nothing waits for the node or the client. */
+bool sshd_sftp_idle(struct sshd_chan *ch);
 void sshd_sftp_free(struct sshd_sftp **sf_p);
 
 /* tf_ssh_fwd.c */

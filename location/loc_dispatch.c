@@ -17,7 +17,7 @@
 
 /* Commands forwarded to the node that holds the container (or tunnel). */
 static const char *const dispatch_container_cmds[] = {
-	"destroy", "reboot", "wake", "put", "fetch", "logs", "proc",
+	"destroy", "reboot", "wake", "put", "fetch", "fs", "logs", "proc",
 	"proc_stdin", "proc_kill", "proc_resize", "procs", "tcp_open",
 	"tcp_data", "tcp_close", "allow", "disallow", NULL
 };

@@ -390,6 +390,24 @@ haproxy_exit_cb(tf_loop *loop, int fd, int events, void *arg)
 	return 0;
 }
 
+/* What can be told before the location binds anything: haproxy is
+ * there and the ports are free. */
+int
+loc_haproxy_precheck(struct location *loc, tf_err *err)
+{
+	char prog[4096];
+
+	if (loc->opt.http == NULL && loc->opt.https == NULL)
+		return 0;
+	if (haproxy_find(loc, prog, sizeof prog, err) != 0)
+		return -1;
+	if ((loc->opt.http != NULL && haproxy_port_free(loc->opt.http, err) != 0) ||
+	    (loc->opt.https != NULL &&
+	    haproxy_port_free(loc->opt.https, err) != 0))
+		return -1;
+	return 0;
+}
+
 int
 loc_haproxy_start(struct location *loc, tf_err *err)
 {

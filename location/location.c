@@ -231,7 +231,8 @@ location_run(struct location *loc, tf_err *err)
 	const char *colon;
 	long port;
 
-	if (location_load_keys(loc, err) != 0 || loc_db_open(loc, err) != 0)
+	if (location_load_keys(loc, err) != 0 || loc_db_open(loc, err) != 0 ||
+	    loc_haproxy_precheck(loc, err) != 0)
 		return -1;
 	/* Descriptors per connected client and node (docs/SCALE.md). */
 	tf_nofile_raise();

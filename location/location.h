@@ -396,6 +396,7 @@ void loc_hosts_push_peers(struct location *);
 void loc_hosts_ip_gone(struct location *, const struct loc_container *);
 
 /* loc_haproxy.c */
+int loc_haproxy_precheck(struct location *, tf_err *);
 int loc_haproxy_start(struct location *, tf_err *);
 void loc_haproxy_stop(struct location *);
 void loc_haproxy_flush(tf_loop *, void *);

@@ -86,3 +86,21 @@ shot small_80x24 0.5
 start 100 30 --no-color
 keys 4
 shot no_color 0.5
+
+# 9. Monitoring: sorted by CPU, with the detail pane's sparklines.
+start 150 40
+keys 2
+sleep 1
+keys :
+text "sort cpu desc"
+keys Enter
+sleep 0.3
+keys i
+sleep 12
+shot monitor_detail
+
+# 10. The Events view, and two marked containers.
+keys X 7
+shot events 0.8
+keys 2 Home Space Space
+shot marked 0.5

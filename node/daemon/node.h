@@ -236,6 +236,9 @@ int node_cmd_reboot(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_wake(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_put(struct node *n, const tf_msg *m, tf_err *err);
 int node_cmd_fetch(struct node *n, const tf_msg *m, tf_err *err);
+
+/* node_req_fs.c */
+int node_cmd_fs(struct node *n, const tf_msg *m, tf_err *err);
 void node_spawn_layers_ready(struct node *n);
 void node_hello_containers(struct node *n, tf_out *o);
 void node_ctr_housekeeping(struct node *n);

@@ -25,6 +25,7 @@ static const struct node_cmd node_cmds[] = {
 	{ "wake",         node_cmd_wake },
 	{ "put",          node_cmd_put },
 	{ "fetch",        node_cmd_fetch },
+	{ "fs",           node_cmd_fs },
 	{ "logs",         node_cmd_logs },
 	{ "proc",         node_cmd_proc },
 	{ "proc_stdin",   node_cmd_proc_stdin },

@@ -141,14 +141,18 @@ fs_path_open_parent(int rootfd, const char *clean, bool mkdirs,
 			if (mkdirat(parent, comp, 0755) != 0 && errno != EEXIST) {
 				int e = errno;
 				close(parent);
-				return fs_path_errno(err, e, "cannot create directory", prefix);
+				fs_path_errno(err, e, "cannot create directory", prefix);
+				errno = e;
+				return -1;
 			}
 			fd = fs_path_open(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
 		}
 		if (fd < 0) {
 			int e = errno;
 			close(parent);
-			return fs_path_errno(err, e, "cannot open directory", prefix);
+			fs_path_errno(err, e, "cannot open directory", prefix);
+			errno = e;	/* the fs request answers with it */
+			return -1;
 		}
 		close(parent);
 		parent = fd;

@@ -182,6 +182,10 @@ def volumes():
 def test_tf_service(tmp):
     before = volumes()
     p = Program(tmp, 'svc', example('tf_service'), ['nginx'])
+    # The first run on a machine uploads the postgres image (well over a
+    # minute on a loaded 2-core machine), so wait for the upload to end
+    # before giving the service its usual time.
+    p.wait_err('Image stored|No layers need uploading', timeout=900)
     p.wait_err('Allowed connection')
     err = p.stderr()
     assert 'on the development environment' in err

@@ -16,6 +16,7 @@
 #include "tf_codec_all.h"
 #include "tf_codec_file.h"
 #include "tf_codec_flow.h"
+#include "tf_codec_fs.h"
 #include "tf_codec_hosts.h"
 #include "tf_codec_image.h"
 #include "tf_codec_quota.h"
@@ -568,6 +569,28 @@ put_no_path(msgpack_packer *pk)
 }
 
 static void
+test_fs(void)
+{
+	tf_fs_stat ent[2] = {
+		{ .name = "a", .mode = 0100644, .size = 5, .uid = 1,
+		  .gid = 2, .atime = 3, .mtime = 4, .nlink = 1 },
+		{ .name = "b", .mode = 040755, .nlink = 2 },
+	};
+	tf_fs_msg m = { .container = "c1", .op = "rename", .path = "/a",
+	    .path2 = "/b", .offset = 7, .length = 8, .mode = 0600,
+	    .flags = TF_FS_O_WRITE | TF_FS_O_CREATE, .atime = 1, .mtime = 2 };
+	tf_fs_reply r = { .stat = { .mode = 0100600, .size = 9 },
+	    .entries = ent, .n_entries = 2, .eof = true, .target = "/t",
+	    .written = 0 };
+
+	TF_SET(&tf_fs_reply_codec, &r, stat);
+	TF_SET(&tf_fs_reply_codec, &r, written);
+	roundtrip(&tf_fs_codec, &m);
+	roundtrip(&tf_fs_reply_codec, &r);
+	CHECK(tf_fs_op_valid("lstat") && !tf_fs_op_valid("chown"));
+}
+
+static void
 test_file(void)
 {
 	tf_file_msg f = { .container = "c1", .path = "/etc/x", .offset = 9,
@@ -786,6 +809,7 @@ main(void)
 	test_web();
 	test_quota();
 	test_file();
+	test_fs();
 	test_tunnel();
 	test_image();
 	test_metrics();
