@@ -343,10 +343,13 @@ sshd_chan_wontblock_cb(ssh_session session, ssh_channel channel,
 /* ---- lifetime --------------------------------------------------------------- */
 
 struct sshd_chan *
-sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind)
+sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind,
+	      ssh_channel channel)
 {
 	struct sshd_chan *ch;
-	ssh_channel channel = ssh_channel_new(c->session);
+
+	if (channel == NULL)
+		channel = ssh_channel_new(c->session);
 
 	if (channel == NULL)
 		return NULL;
@@ -385,7 +388,7 @@ sshd_chan_open_session_cb(ssh_session session, void *userdata)
 	(void)session;
 	if (!c->authed)
 		return NULL;
-	ch = sshd_chan_new(c, SSHD_CHAN_SESSION);
+	ch = sshd_chan_new(c, SSHD_CHAN_SESSION, NULL);
 	return ch != NULL ? ch->channel : NULL;
 }
 
@@ -398,7 +401,7 @@ sshd_chan_close(struct sshd_chan *ch)
 	if (ch->stream != NULL)
 		tf_stream_close(&ch->stream);	/* hangs the process up */
 	if (ch->fwd != NULL)
-		sshd_fwd_free(&ch->fwd);
+		sshd_fwd_free(&ch->fwd, sshd_loop(ch->conn->srv));
 	if (ch->sftp != NULL)
 		sshd_sftp_free(&ch->sftp);
 	if (!ch->finished && ssh_channel_is_open(ch->channel))

@@ -83,6 +83,7 @@ struct tf_ssh_server {
 	ssh_event event;
 	int listen_fd;
 	struct sshd_conn *conns;
+	SDK_ARRAY(tf_tunnel *, tunnels);	/* ssh -L, one per port */
 	size_t n_conns;
 	bool in_poll;			/* inside ssh_event_dopoll */
 };
@@ -92,7 +93,9 @@ tf_loop *sshd_loop(const tf_ssh_server *srv);
 
 /* tf_ssh_chan.c */
 ssh_channel sshd_chan_open_session_cb(ssh_session session, void *userdata);
-struct sshd_chan *sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind);
+/* channel NULL: a new one of the session. */
+struct sshd_chan *sshd_chan_new(struct sshd_conn *c, enum sshd_chan_kind kind,
+			       ssh_channel channel);
 /* Writes queued output the window allows; ends the channel after the
  * process ended and everything was written. */
 void sshd_chan_flush(struct sshd_chan *ch);
@@ -114,6 +117,6 @@ int sshd_fwd_message_cb(ssh_session session, ssh_message msg, void *userdata);
 int sshd_fwd_data(struct sshd_chan *ch, const uint8_t *data, size_t len);
 void sshd_fwd_flush(struct sshd_chan *ch);
 void sshd_fwd_eof(struct sshd_chan *ch);
-void sshd_fwd_free(struct sshd_fwd **f_p);
+void sshd_fwd_free(struct sshd_fwd **f_p, tf_loop *loop);
 
 #endif

@@ -458,6 +458,9 @@ tf_ssh_server_destroy(tf_ssh_server **s_p)
 	}
 	if (srv->listen_fd >= 0)
 		tf_loop_del_fd(loc->loop, srv->listen_fd);
+	for (size_t i = 0; i < srv->n_tunnels; i++)
+		tf_tunnel_destroy(srv->tunnels[i], NULL);
+	free(srv->tunnels);
 	ssh_bind_free(srv->sshbind);
 	ssh_event_free(srv->event);
 	free(srv->authorized_keys);

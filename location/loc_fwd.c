@@ -286,17 +286,6 @@ loc_fwd_answer(struct location *loc, struct loc_node *node, const tf_msg *m)
 	bool final = !tf_msg_is_stream(m);
 	tf_out o;
 
-	if (f == NULL && tf_msg_is_stream(m)) {
-		/* A stream we do not know (cancelled, or opened by our last
-		 * run): the node ends it rather than fill its window. */
-		tf_flow_msg u = { .ref = (int64_t)m->id };
-
-		tf_out_init(&o, "unsub");
-		tf_flow_pack(&u, &o);
-		loc_node_command(loc, node, &o, NULL);
-		tf_out_fini(&o);
-		return;
-	}
 	if (f == NULL || f->node_id != node->id)
 		return;		/* cancelled, or a node answering for another */
 	if (final) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fs_xfer.h"
@@ -42,6 +43,36 @@ obj_strdup(const msgpack_object *o)
 	if (o->type == MSGPACK_OBJECT_BIN)
 		return tf_strndup(o->via.bin.ptr, o->via.bin.size);
 	return NULL;
+}
+
+/* An image's StopSignal ("SIGQUIT", "QUIT" or "3") as a number; 0 when
+ * absent or not a signal this node knows (then destroy kills at once). */
+static int
+stop_signal_parse(const msgpack_object *o)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+		{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+		{ "TERM", SIGTERM }, { "WINCH", SIGWINCH }, { "PWR", SIGPWR },
+	};
+	char *s = obj_strdup(o), *name, *end;
+	long n;
+	int sig = 0;
+
+	if (s == NULL)
+		return 0;
+	name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+	n = strtol(name, &end, 10);
+	if (end != name && *end == '\0' && n > 0 && n < NSIG)
+		sig = (int)n;
+	for (size_t i = 0; sig == 0 && i < TF_ARRAY_LEN(sigs); i++)
+		if (strcasecmp(name, sigs[i].name) == 0)
+			sig = sigs[i].sig;
+	if (sig == 0)
+		tf_warn("StopSignal %s: not a signal known here; destroy "
+		    "kills at once", s);
+	free(s);
+	return sig;
 }
 
 static void
@@ -393,6 +424,8 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	spec.image_env = (const char *const *)image_env;
 	spec.workdir = workdir;
 	spec.user = user;
+	spec.stop_signal = stop_signal_parse(config_get(config, "StopSignal",
+	    "stop_signal"));
 	spec.env = req->env;
 	spec.command = req->command;
 	spec.preboot = pre;

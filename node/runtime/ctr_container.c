@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -316,6 +317,7 @@ ctr_close_pipes(ctr *c)
 	close_fd(c->t, &c->out_w[1], false);
 	close_fd(c->t, &c->st_r, true);
 	close_fd(c->t, &c->st_w, false);
+	close_fd(c->t, &c->stop_fd, true);
 }
 
 static void
@@ -565,6 +567,7 @@ ctr_boot(ctr *c, tf_err *err)
 	c->awaiting_status = true;
 	c->held_status = 0;
 	c->init_killed = false;
+	c->stop_sent = false;
 	c->stlen = 0;
 	c->startup_ms = -1;
 	if (rt_children_claim(c->t->children, pid, ctr_runc_exited, c,
@@ -652,6 +655,11 @@ ctr_init_exited(pid_t pid, int status, void *arg)
 	c->init_pid = 0;
 	rt_status_str(status, sbuf, sizeof sbuf);
 	tf_debug("container %s: init %s", c->id, sbuf);
+	if (c->stop_fd >= 0) {
+		tf_info("container %s stopped by its StopSignal (%s)", c->id,
+		    sbuf);
+		close_fd(c->t, &c->stop_fd, true);
+	}
 	if (c->want == WANT_NONE) {
 		c->exit_code = exit_code_of(status);
 		if (c->state == CTR_FAILED) {
@@ -687,6 +695,57 @@ ctr_finish_destroy(ctr *c)
 	ctr_notify(c);
 }
 
+static void ctr_advance(ctr *c);
+
+/* The grace period after the image's StopSignal is over. */
+static void
+ctr_stop_timer_cb(int fd, int events, void *arg)
+{
+	ctr *c = arg;
+
+	(void)fd;
+	(void)events;
+	close_fd(c->t, &c->stop_fd, true);
+	if (c->init_pid > 0 && !c->init_killed) {
+		tf_info("container %s: still running %d s after its StopSignal: "
+		    "SIGKILL", c->id, CTR_STOP_GRACE_MS / 1000);
+		kill(c->init_pid, SIGKILL);
+		c->init_killed = true;
+	}
+}
+
+/* Sends the image's StopSignal to a running entrypoint (tf-init passes
+ * it on) and arms the grace period; false when SIGKILL is due at once:
+ * no StopSignal, or an entrypoint that is not running (a sleeping
+ * container's tf-init takes SIGUSR1 as "wake", and ends on the others). */
+static bool
+ctr_stop_gently(ctr *c)
+{
+	struct itimerspec its = { .it_value = {
+	    .tv_sec = CTR_STOP_GRACE_MS / 1000,
+	    .tv_nsec = (CTR_STOP_GRACE_MS % 1000) * 1000000L } };
+	int fd;
+
+	if (c->stop_sent)
+		return c->stop_fd >= 0;
+	if (c->stop_signal <= 0 || c->stop_signal == SIGKILL ||
+	    c->state != CTR_RUNNING)
+		return false;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) != 0 ||
+	    rt_io_watch(&c->t->io, fd, RT_READ, ctr_stop_timer_cb, c) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	c->stop_fd = fd;
+	c->stop_sent = true;
+	tf_info("container %s: %s (its StopSignal), SIGKILL in %d s", c->id,
+	    strsignal(c->stop_signal), CTR_STOP_GRACE_MS / 1000);
+	kill(c->init_pid, c->stop_signal);
+	return true;
+}
+
 static void
 ctr_advance(ctr *c)
 {
@@ -700,7 +759,7 @@ ctr_advance(ctr *c)
 	if (c->runc_pid != 0 || c->want == WANT_NONE)
 		return;
 	if (c->init_pid > 0) {
-		if (!c->init_killed) {
+		if (!c->init_killed && !ctr_stop_gently(c)) {
 			/* Killing pid 1 of the container's pid namespace
 			 * kills every process in it. */
 			kill(c->init_pid, SIGKILL);
@@ -831,6 +890,8 @@ ctr_spawn(ctr_table *t, const ctr_spec *s, tf_err *err)
 	c->state = CTR_SPAWNING;
 	c->out_r[0] = c->out_r[1] = c->out_w[0] = c->out_w[1] = -1;
 	c->st_r = c->st_w = -1;
+	c->stop_fd = -1;
+	c->stop_signal = s->stop_signal;
 	c->exit_code = -1;
 	c->startup_ms = -1;
 	c->t0_ms = s->t0_ms ? s->t0_ms : tf_now_ms();

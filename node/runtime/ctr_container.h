@@ -122,7 +122,12 @@ typedef struct ctr_spec {
 	const char *netns;		/* NULL: a new, empty network namespace */
 	const char *hostname;		/* NULL: the id */
 	uint64_t t0_ms;			/* tf_now_ms() when asked; 0: now */
+	/* The image's StopSignal: sent to the entrypoint on destroy and
+	 * reboot, SIGKILL after CTR_STOP_GRACE_MS; 0: SIGKILL at once. */
+	int stop_signal;
 } ctr_spec;
+
+#define CTR_STOP_GRACE_MS 10000
 
 /* Prepares the container and starts it; the outcome arrives as state
  * events.  NULL with err for anything wrong with the request or the host. */

@@ -78,6 +78,9 @@ struct ctr {
 	char runc_log[4200];
 	pid_t init_pid;
 	bool init_killed;
+	int stop_signal;	/* the image's StopSignal, or 0 */
+	bool stop_sent;		/* sent; SIGKILL when stop_fd fires */
+	int stop_fd;		/* timerfd of the grace period, or -1 */
 	bool runc_exists;	/* runc state may exist: delete before reuse */
 	bool mounted;
 

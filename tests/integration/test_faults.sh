@@ -5,8 +5,9 @@
 #   1. the node killed (SIGKILL) in the middle of a spawn;
 #   2. the location killed (SIGKILL) while a client streams a process's
 #      output and a tunnel carries data;
-#   3. the node's disk (a 3 MiB tmpfs state dir) filled by an image's
-#      layers during a spawn.
+#   3. the node's disk (a 4 MiB tmpfs state dir) filled by an image's
+#      layers during a spawn;
+#   4. (issue 15) a destroy sends the image's StopSignal first.
 # The network cut between node and location is test_hosts_faults.sh's.
 # Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
@@ -98,6 +99,24 @@ while kill -0 "$S2" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); d
 i=0
 while [ -n "$(runc_ids)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "tf's container is gone after Ctrl-C" [ -z "$(runc_ids)" ]
+
+# ---- 4. the image's StopSignal on destroy (issue 15 item 3) -------------
+# nginx's image says SIGQUIT (a graceful stop); busybox's says nothing.
+"$TF" --local "127.0.0.1:$PORT" -p "$((PORT + 8)):80" nginx > "$TFT/s5.out" 2> "$TFT/s5.err" &
+S5=$!
+PIDS="$PIDS $S5"
+wait_for "$TFT/s5.err" "Created tunnel" 90 || true
+kill -INT "$S5"
+wait_for "$TFT/node1.log" "stopped by its StopSignal" 30 || true
+check "destroy sends the image's StopSignal (SIGQUIT) first" \
+	grep -q "Quit (its StopSignal), SIGKILL in 10 s" "$TFT/node1.log"
+check "and nginx stops on it, before the grace period" \
+	grep -q "stopped by its StopSignal (exited 0)" "$TFT/node1.log"
+i=0
+while kill -0 "$S5" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+i=0
+while [ -n "$(runc_ids)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "and is gone" [ -z "$(runc_ids)" ]
 
 # ---- 3. the node's disk filled by an image's layers during a spawn --------
 # node2's state directory is a 4 MiB tmpfs: busybox (1 MiB) fits, nginx's

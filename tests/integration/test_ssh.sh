@@ -126,6 +126,19 @@ ssh $(ssh_opts id_wrong) -o PreferredAuthentications=none,password,keyboard-inte
 	$H true </dev/null 2>/dev/null && rc=0 || rc=$?
 check "no password, keyboard-interactive or none" [ "$rc" -eq 255 ]
 
+# ssh -L (direct-tcpip) to a port in the container, through a tunnel.
+$SSH $H 'mkdir -p /www && echo hello-fwd > /www/index.html && httpd -p 8080 -h /www' </dev/null
+LPORT=$((PORT + 9))
+ssh $(ssh_opts id_good) -N -L "$LPORT:localhost:8080" $H </dev/null 2>"$TFT/fwd.err" &
+FWDPID=$!
+PIDS="$PIDS $FWDPID"
+i=0
+until curl -s "http://127.0.0.1:$LPORT/" 2>/dev/null | grep -q hello-fwd; do
+	i=$((i + 1)); [ $i -lt 60 ] || break; sleep 0.5
+done
+check "ssh -L reaches a port in the container" [ $i -lt 60 ]
+kill "$FWDPID" 2>/dev/null || true
+
 # ---- SFTP: every operation through `sftp -b`, errors included. ----
 SFTP="sftp -q $(ssh_opts id_good | sed 's/-p /-P /')"
 head -c 100000 /dev/urandom > "$TFT/small.bin"
