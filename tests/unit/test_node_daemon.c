@@ -805,7 +805,11 @@ test_tunnel(struct ctx *x)
 	CHECK(tf_conn_send(g_conn, &o, "GET / HTTP/1.0\r\n\r\n", 18) == 0);
 	WAIT(10000, strstr(tun.out, "hello from httpd") != NULL);
 	CHECK(strstr(tun.out, "200 OK") != NULL);
-	WAIT(10000, tun.closes >= 1 && tun.acked == 18);
+	/* Acks go per quarter window written (node_req_net.c), so an
+	 * exchange this small is never acked: a request-response pays for
+	 * no ack frames. */
+	WAIT(10000, tun.closes >= 1);
+	CHECK(tun.acked == 0);
 	tf_out_init(&o, "tunnel_close");
 	tf_out_str(&o, "tunnel", tid.s);
 	call(&o, NULL, 0, NULL);
