@@ -316,6 +316,7 @@ location_free(struct location *loc)
 	free(loc->uploads);
 	free(loc->tconns);
 	free(loc->missed);
+	free(loc->events);
 	loc_db_close(loc);
 	sodium_memzero(&loc->keys, sizeof loc->keys);
 }
