@@ -8,8 +8,8 @@
  * without it.  The veth's peer is born inside the namespace as eth0, so it
  * is never visible on the host; eth0 comes up before its address, or the
  * kernel would add no subnet route and the gateway would be unreachable.
- * The whole thing is five rtnetlink round trips, one libnftables
- * transaction and a few syscalls: no fork.
+ * The whole thing is five rtnetlink round trips, one nft run (net_fw.c)
+ * and a few syscalls.
  */
 #include <arpa/inet.h>
 #include <errno.h>

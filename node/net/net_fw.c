@@ -2,14 +2,20 @@
 /*
  * net_fw: per-container nftables firewall (see net_fw.h for the rules).
  *
- * libnftables waits for the kernel's answer to a batch with select() on its
- * netlink socket, and glibc aborts the process when that socket's number is
- * 1024 or more (FD_SETSIZE).  A node with a few hundred containers holds
- * more descriptors than that, so libnftables never runs in the daemon: each
- * call forks a child that closes every descriptor but its result pipe, makes
- * the context there (its socket gets a number below 10) and reports back.
- * The child inherits the calling thread's network namespace, so the rules
- * land in the namespace the caller entered.  docs/SCALE.md has the why.
+ * The rules are loaded by Debian's `nft` program, forked and executed in
+ * the calling thread's network namespace, and never by libnftables in
+ * the daemon.  Two reasons, both docs/SCALE.md's:
+ *  - libnftables waits for the kernel with select(), and glibc aborts the
+ *    process once that socket's number reaches FD_SETSIZE (1024), which a
+ *    node with a few hundred containers passes;
+ *  - a forked child of the daemon (which has ZeroMQ's threads) may only
+ *    call async-signal-safe functions until it executes a program: an
+ *    allocator lock held by another thread at fork() stays held in the
+ *    child for ever.  libnftables in such a child hung a node under ASan
+ *    in test_scale.  So the child only moves descriptors and calls execv.
+ * The commands go in through a pipe filled before the fork (they are far
+ * smaller than a pipe's buffer); the program's output and errors come
+ * back through another.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,91 +26,77 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nftables/libnftables.h>
-
 #include "tf_err.h"
 #include "tf_log.h"
 #include "tf_util.h"
 #include "net_fw.h"
 #include "net_ns.h"
 
-#define FW_RESULT_FD 3		/* the child's only descriptor but 0-2 */
+#define FW_NFT "/usr/sbin/nft"
+#define FW_CMDS_MAX (60u << 10)	/* below a pipe's 64 KiB: never blocks */
 #define FW_RESULT_MAX (1u << 20)	/* a `list` of one container's table */
 
-static void
-fw_write_all(int fd, const char *p, size_t len)
+/* Fills a pipe with cmds and closes its write end; returns the read end. */
+static int
+fw_cmds_pipe(const char *cmds, tf_err *err)
 {
+	size_t len = strlen(cmds), done = 0;
+	int p[2];
 	ssize_t n;
 
-	while (len > 0) {
-		n = write(fd, p, len);
+	if (len > FW_CMDS_MAX)
+		return tf_err_set(err, "firewall: commands too long (%zu bytes)",
+		    len);
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return tf_err_errno(err, "firewall: cannot make a pipe");
+	while (done < len) {
+		n = write(p[1], cmds + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
+		if (n <= 0) {
+			close(p[0]);
+			close(p[1]);
+			return tf_err_errno(err, "firewall: cannot write commands");
+		}
+		done += (size_t)n;
 	}
+	close(p[1]);
+	return p[0];
 }
 
-/* In the child: runs cmds and writes '0' and the output, or '1' and the
- * first line of the error, to FW_RESULT_FD. */
-static void __attribute__((noreturn))
-fw_child(const char *cmds)
-{
-	struct nft_ctx *ctx;
-	const char *msg;
-	int rc;
-
-	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (ctx == NULL) {
-		fw_write_all(FW_RESULT_FD, "1cannot start libnftables", 25);
-		_exit(1);
-	}
-	/* Buffered, so that nothing is printed on the daemon's stderr and a
-	 * failure can be handed back as a message. */
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	rc = nft_run_cmd_from_buffer(ctx, cmds);
-	if (rc != 0) {
-		msg = nft_ctx_get_error_buffer(ctx);
-		fw_write_all(FW_RESULT_FD, "1", 1);
-		if (msg != NULL)
-			fw_write_all(FW_RESULT_FD, msg, strcspn(msg, "\n"));
-	} else {
-		msg = nft_ctx_get_output_buffer(ctx);
-		fw_write_all(FW_RESULT_FD, "0", 1);
-		if (msg != NULL)
-			fw_write_all(FW_RESULT_FD, msg, strlen(msg));
-	}
-	/* _exit: no atexit handlers of the daemon run in the child. */
-	_exit(0);
-}
-
-/* Runs cmds in the calling thread's current namespace, in a child. */
+/* Runs cmds with nft in the calling thread's current namespace. */
 static int
 fw_run_here(const char *cmds, char **out, tf_err *err)
 {
-	char *buf = NULL;
+	static char *const argv[] = { "nft", "-f", "/dev/stdin", NULL };
+	char *buf = NULL, *nl;
 	size_t len = 0, cap = 0;
-	int p[2], status;
+	int in, p[2], status;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) != 0)
+	if ((in = fw_cmds_pipe(cmds, err)) < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		close(in);
 		return tf_err_errno(err, "firewall: cannot make a pipe");
+	}
 	pid = fork();
 	if (pid < 0) {
+		close(in);
 		close(p[0]);
 		close(p[1]);
 		return tf_err_errno(err, "firewall: cannot fork");
 	}
 	if (pid == 0) {
-		if (p[1] != FW_RESULT_FD && dup2(p[1], FW_RESULT_FD) < 0)
-			_exit(1);
-		close_range(FW_RESULT_FD + 1, ~0u, 0);
-		fw_child(cmds);
+		/* Async-signal-safe calls only (see the top of the file). */
+		if (dup2(in, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+			_exit(126);
+		close_range(3, ~0u, 0);
+		execv(FW_NFT, argv);
+		_exit(127);
 	}
+	close(in);
 	close(p[1]);
 	for (;;) {
 		if (cap - len < 4096) {
@@ -125,17 +117,22 @@ fw_run_here(const char *cmds, char **out, tf_err *err)
 		;
 	buf = buf != NULL ? buf : tf_malloc(1);
 	buf[len < FW_RESULT_MAX ? len : FW_RESULT_MAX] = '\0';
-	if (len == 0 || buf[0] != '0') {
-		if (len > 1)
-			tf_err_set(err, "firewall: %s", buf + 1);
-		else
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			tf_err_set(err, "firewall: cannot run " FW_NFT);
+		else if ((nl = strchr(buf, '\n')) != NULL || buf[0] != '\0') {
+			if (nl != NULL)
+				*nl = '\0';
+			tf_err_set(err, "firewall: %s", buf);
+		} else
 			tf_err_set(err, "firewall: nft failed");
 		free(buf);
 		return -1;
 	}
 	if (out != NULL)
-		*out = tf_strdup(buf + 1);
-	free(buf);
+		*out = buf;
+	else
+		free(buf);
 	return 0;
 }
 

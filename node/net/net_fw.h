@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * net_fw: the nftables firewall inside a container's network namespace,
- * driven in-process through libnftables (no fork of nft).  The host's own
+ * loaded by Debian's nft program (net_fw.c says why).  The host's own
  * rule set is never read or touched: every table lives in a container
  * namespace and dies with it.
  *
