@@ -68,7 +68,8 @@ stop_signal_parse(const msgpack_object *o)
 	for (size_t i = 0; sig == 0 && i < TF_ARRAY_LEN(sigs); i++)
 		if (strcasecmp(name, sigs[i].name) == 0)
 			sig = sigs[i].sig;
-	if (sig == 0)
+	/* Most images name no StopSignal: that is no reason to warn. */
+	if (sig == 0 && *name != '\0')
 		tf_warn("StopSignal %s: not a signal known here; destroy "
 		    "kills at once", s);
 	free(s);
