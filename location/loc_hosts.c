@@ -37,6 +37,10 @@ loc_hosts_push_peers(struct location *loc)
 		all[nall++] = (tf_peer){ .node = n->name,
 		    .address = n->address, .subnet = n->subnet };
 	}
+	/* The location's host, when it joined (loc_overlay.c). */
+	if (nall < TF_PEERS_MAX && loc_overlay_peer(loc, &all[nall]))
+		nall++;
+	loc_overlay_sync(loc);
 	/* Each node gets everyone but itself. */
 	for (size_t i = 0; i < loc->n_nodes; i++) {
 		const struct loc_node *n = loc->nodes[i];

@@ -132,6 +132,8 @@ web_cluster_drop(struct location *loc, struct loc_cluster *k, const char *why)
 			loc->clusters[i] = loc->clusters[--loc->n_clusters];
 			break;
 		}
+	for (size_t i = 0; i < k->n_members; i++)
+		loc_web_member_left(loc, k->members[i]);
 	free(k);
 	loc->haproxy.dirty = true;
 }
@@ -153,6 +155,25 @@ loc_web_session_gone(struct location *loc, const char *session)
 		else
 			i++;
 	}
+}
+
+/* A container left a cluster: when it is in no other, the balancer's
+ * allowance into it goes (loc_overlay.c). */
+void
+loc_web_member_left(struct location *loc, const char *container)
+{
+	struct loc_container *c = loc_container_find(loc, container);
+
+	if (c == NULL || c->dead)
+		return;
+	for (size_t i = 0; i < loc->n_clusters; i++) {
+		const struct loc_cluster *k = loc->clusters[i];
+
+		for (size_t j = 0; j < k->n_members; j++)
+			if (strcmp(k->members[j], container) == 0)
+				return;
+	}
+	loc_overlay_allow(loc, c, false);
 }
 
 /* A member started, stopped or went: the backend's servers change. */
@@ -253,6 +274,9 @@ web_config_backend(struct location *loc, FILE *f, const struct loc_cluster *k)
 		    inet_pton(AF_INET, c->ip, &a) != 1)
 			continue;
 		inet_ntop(AF_INET, &a, ip, sizeof ip);
+		/* Idempotent: a member that restarted or whose node came
+		 * back is let in again. */
+		loc_overlay_allow(loc, c, true);
 		fprintf(f, "\tserver %s %s:%d check inter 1s fall 2 rise 1\n",
 		    c->id, ip, k->port);
 	}

@@ -65,6 +65,10 @@ static const char usage_text[] =
 "      --resolver ADDR[:PORT]\n"
 "                      DNS server for domain claims (default: the first\n"
 "                      nameserver of /etc/resolv.conf)\n"
+"      --overlay ADDR  join the nodes' VXLAN overlay from ADDR (an address\n"
+"                      of this host the nodes reach), so that the web\n"
+"                      balancer reaches containers on every node (needs\n"
+"                      CAP_NET_ADMIN)\n"
 "      --quota KIND=N  at most N of KIND an account (repeatable; 0: not\n"
 "                      limited; K, M, G after N multiply by 1024s):\n"
 "                      containers (default 2000), tunnels (1000),\n"
@@ -256,6 +260,8 @@ location_run(struct location *loc, tf_err *err)
 	if (loc->enrol == NULL)
 		return -1;
 	location_load_state(loc);
+	if (loc_overlay_start(loc, err) != 0)
+		return -1;
 	if (loc_haproxy_start(loc, err) != 0)
 		return -1;
 
@@ -282,6 +288,7 @@ location_run(struct location *loc, tf_err *err)
 	tf_loop_run(loc->loop);
 
 	loc_haproxy_stop(loc);
+	loc_overlay_stop(loc);
 	close(sfd);
 	zmq_close(loc->router);
 	zmq_close(loc->enrol);
@@ -338,6 +345,7 @@ main(int argc, char **argv)
 		{ "https", required_argument, NULL, 'S' },
 		{ "haproxy", required_argument, NULL, 'X' },
 		{ "resolver", required_argument, NULL, 'R' },
+		{ "overlay", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -386,6 +394,7 @@ main(int argc, char **argv)
 		case 'S': loc.opt.https = optarg; break;
 		case 'X': loc.opt.haproxy = optarg; break;
 		case 'R': loc.opt.resolver = optarg; break;
+		case 'O': loc.opt.overlay = optarg; break;
 		case 'v': level = TF_LOG_DEBUG; break;
 		case 'q': level = TF_LOG_ERROR; break;
 		case 'h': fputs(usage_text, stdout); return 0;

@@ -51,6 +51,7 @@ struct loc_options {
 	const char *https;		/* --https [ADDR:]PORT */
 	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
 	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
+	const char *overlay;		/* --overlay ADDR: join the nodes' VXLAN */
 	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
 };
 
@@ -86,6 +87,9 @@ struct loc_node {
 	char subnet[32];
 	char gateway[32];
 	char address[16];		/* underlay (--advertise), "" if none */
+	bool overlay_held;		/* loc_overlay.c: the location's device
+					 * holds its entries, for overlay_addr */
+	char overlay_addr[16];
 	int64_t cpus, cpu_pct, mem_total_mb, mem_free_mb, paging, containers;
 	double load1;
 	int ev_up;			/* loc_events.c: 0 unknown, 1 down, 2 up */
@@ -161,6 +165,13 @@ struct loc_cluster {
 	bool dead;
 	size_t n_members;
 	char members[LOC_CLUSTER_MAX][LOC_ID_LEN];
+};
+
+/* The location's end of the overlay (loc_overlay.c), with --overlay. */
+struct loc_overlay {
+	bool up;
+	char subnet[32];		/* <base>.0.0/<prefix>, no node's */
+	char ip[16];			/* <base>.0.1: the balancer's source */
 };
 
 /* The supervised HAProxy (loc_haproxy.c). */
@@ -276,6 +287,7 @@ struct location {
 	LOC_ARRAY(struct loc_cluster *, clusters);
 	LOC_ARRAY(struct loc_claim *, claims);
 	struct loc_haproxy haproxy;
+	struct loc_overlay overlay;
 };
 
 #define LOC_PUSH(arr, item) do { \
@@ -430,9 +442,18 @@ int loc_haproxy_check_cert(struct location *, const char *pem, tf_err *);
 char *loc_web_dir(struct location *, const char *file);
 int loc_web_parse_bind(const char *spec, char *addr, size_t, int *port);
 
+/* loc_overlay.c */
+struct tf_peer;
+int loc_overlay_start(struct location *, tf_err *);
+void loc_overlay_stop(struct location *);
+bool loc_overlay_peer(const struct location *, struct tf_peer *);
+void loc_overlay_sync(struct location *);
+void loc_overlay_allow(struct location *, const struct loc_container *, bool allow);
+
 /* loc_web.c */
 int loc_web_config(struct location *, const char *path, tf_err *);
 void loc_web_member_changed(struct location *, const char *container);
+void loc_web_member_left(struct location *, const char *container);
 void loc_web_session_gone(struct location *, const char *session);
 void loc_web_unpublish(struct location *, struct loc_cluster *, const char *why);
 struct loc_cluster *loc_cluster_find(struct location *, const char *id);

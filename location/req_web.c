@@ -346,6 +346,8 @@ web_member_op(struct location *loc, struct loc_session *s, const tf_msg *m,
 	}
 done:
 	loc_cluster_save(loc, k);
+	if (!add)
+		loc_web_member_left(loc, c->id);
 	loc->haproxy.dirty = true;
 	web_reply(loc, s, m->id, NULL, req);
 	return 0;

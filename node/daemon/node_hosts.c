@@ -120,7 +120,7 @@ node_hosts_start(struct node *n)
 		return;
 	net_overlay_dev_name(n->bridge, n->overlay_dev);
 	if (net_overlay_setup(n->overlay_dev, n->bridge, n->opt.advertise,
-	    n->subnet, &err) != 0) {
+	    n->subnet, NULL, &err) != 0) {
 		tf_warn("no overlay to other nodes: %s", err.msg);
 		return;
 	}

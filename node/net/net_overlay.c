@@ -69,9 +69,10 @@ overlay_lower_cb(const struct net_nl_addr *a, void *arg)
 
 int
 net_overlay_setup(const char *dev, const char *bridge, const char *local,
-    const char *subnet, tf_err *err)
+    const char *subnet, const char *own, tf_err *err)
 {
 	struct overlay_lower lower = { 0 };
+	struct in_addr own_ip = { 0 };
 	struct net_nl_link link;
 	struct net_nl_batch b;
 	struct net_nl nl;
@@ -80,7 +81,8 @@ net_overlay_setup(const char *dev, const char *bridge, const char *local,
 	int plen, rc = -1, got;
 
 	if (net_ip_parse(local, &lower.local, err) != 0 ||
-	    net_cidr_parse(subnet, &net, &plen, err) != 0)
+	    net_cidr_parse(subnet, &net, &plen, err) != 0 ||
+	    (own != NULL && net_ip_parse(own, &own_ip, err) != 0))
 		return -1;
 	overlay_mac(net, mac);
 	if (net_nl_open(&nl, err) != 0)
@@ -107,8 +109,22 @@ net_overlay_setup(const char *dev, const char *bridge, const char *local,
 	net_nl_batch_link_up(&nl, &b, 0, dev, "bringing the VXLAN device up");
 	if (net_nl_batch_send(&nl, &b, err) != 0)
 		goto out;
-	if (overlay_forwarding(dev, err) != 0 ||
-	    overlay_forwarding(bridge, err) != 0)
+	if (own != NULL) {
+		got = net_nl_link_get(&nl, dev, &link, err);
+		if (got != 0) {
+			if (got == 1)
+				tf_err_set(err, "no overlay device %s", dev);
+			goto out;
+		}
+		net_nl_batch_init(&b);
+		net_nl_batch_addr_add(&nl, &b, link.index, own_ip, 32,
+		    "giving the VXLAN device its address");
+		if (net_nl_batch_send(&nl, &b, err) != 0)
+			goto out;
+	}
+	/* The location's host (no bridge) only ends connections. */
+	if (bridge != NULL && (overlay_forwarding(dev, err) != 0 ||
+	    overlay_forwarding(bridge, err) != 0))
 		goto out;
 	rc = 0;
 out:

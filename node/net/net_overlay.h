@@ -34,9 +34,11 @@ void net_overlay_dev_name(const char *bridge, char out[IFNAMSIZ]);
 
 /* (Re)creates the device with no peers, sending from local (an address of
  * this host: the node's --advertise), and lets the host forward between
- * it and bridge.  subnet is the node's own container subnet. */
+ * it and bridge.  subnet is the node's own container subnet.  The
+ * location's host joins with no bridge (NULL: it forwards nothing) and
+ * own, the address of its end (own/32 on the device; NULL: none). */
 int net_overlay_setup(const char *dev, const char *bridge, const char *local,
-    const char *subnet, tf_err *err);
+    const char *subnet, const char *own, tf_err *err);
 /* Deletes the device and with it every peer entry (no device: not an
  * error). */
 int net_overlay_teardown(const char *dev, tf_err *err);

@@ -17,6 +17,11 @@
  *   unpublish the cluster is unpublished (the script sees 404)
  *   again    it is published again, and the script kills us: garbage
  *            collection must unpublish it
+ *
+ * $WEB_NODES ("node1 node2 node1") puts member N on the N-th node named
+ * (tests/integration/test_web_hosts.sh: members on two hosts); $WEB_ROUNDS
+ * sets how many times member 1 leaves and comes back in the reload step
+ * (default 10; 0.6 s a round).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +110,9 @@ main(int argc, char **argv)
 	const char *fqdn = argc > 1 ? argv[1] : "www.example.test";
 	tf_location *loc = prog_connect("web_cluster");
 	tf_node *node = prog_node(loc);
+	const char *nodes = getenv("WEB_NODES");
+	const char *rounds_env = getenv("WEB_ROUNDS");
+	int rounds = rounds_env != NULL ? atoi(rounds_env) : 10;
 	tf_container *m[3];
 	tf_cluster *k;
 	tf_err err;
@@ -117,8 +125,17 @@ main(int argc, char **argv)
 		tf_file f = { "/usr/share/nginx/html/index.html", page,
 		    (size_t)n };
 		tf_spawn_opts so = { .files = &f, .nfiles = 1 };
+		tf_node *on = node;
+		char name[64] = "";
 
-		m[i] = prog_spawn(loc, node, "nginx", &so);
+		if (nodes != NULL &&
+		    sscanf(nodes, i == 0 ? "%63s" : i == 1 ? "%*s %63s" :
+		    "%*s %*s %63s", name) == 1) {
+			on = tf_location_node(loc, name, &err);
+			if (on == NULL)
+				prog_bail(&loc, name, &err);
+		}
+		m[i] = prog_spawn(loc, on, "nginx", &so);
 		if (tf_container_wait_tcp(m[i], 80, 30000, &err) != 0 ||
 		    tf_cluster_add(k, m[i], &err) != 0)
 			prog_bail(&loc, "nginx member", &err);
@@ -152,7 +169,7 @@ main(int argc, char **argv)
 
 	if (!prog_step(loc, "reload", 0))
 		prog_bail(&loc, "step reload", NULL);
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < rounds; i++) {
 		if (tf_cluster_remove(k, m[1], &err) != 0 ||
 		    (tf_location_sleep(loc, 300), 0) ||
 		    tf_cluster_add(k, m[1], &err) != 0) {
