@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "location.h"
+#include "tf_codec_account.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
@@ -193,22 +194,31 @@ int
 req_invite(struct location *loc, struct loc_session *s, struct loc_node *node,
 	   const tf_msg *m, tf_err *err)
 {
-	char name[64], token[TF_TOKEN_MAX];
+	char token[TF_TOKEN_MAX];
 	uint8_t secret[TF_TOKEN_SECRET_LEN];
-	bool admin = false;
+	tf_account_msg req;
 	tf_out o;
+	int rc = -1;
 
-	if (tf_msg_str(m, "name", name, sizeof name, true, err) != 0 ||
-	    tf_msg_bool(m, "admin", &admin, false, err) < 0)
+	(void)node;
+	if (tf_account_unpack(m->params, &req, err) != 0)
 		return -1;
+	if (req.name[0] == '\0' || strlen(req.name) > TF_ACCOUNT_NAME_MAX) {
+		tf_err_set(err, "parameter name: an account name of 1 to %d "
+		    "bytes is needed", TF_ACCOUNT_NAME_MAX);
+		goto out;
+	}
 	tf_token_make(loc->keys.pk, secret, token, sizeof token);
-	if (loc_db_invite_add(loc, secret, name, admin, err) != 0)
-		return -1;
+	if (loc_db_invite_add(loc, secret, req.name, req.admin, err) != 0)
+		goto out;
 	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "token", token);
+	tf_account_pack(&(tf_account_msg){ .token = token }, &o);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
-	return 0;
+	rc = 0;
+out:
+	tf_account_free(&req);
+	return rc;
 }
 
 static struct loc_volume *
@@ -232,30 +242,51 @@ int
 req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	 const tf_msg *m, tf_err *err)
 {
-	char name[160];
-	struct loc_container *c;
-	struct loc_volume *v;
+	struct loc_container *c = NULL;
+	struct loc_volume *v = NULL;
+	msgpack_sbuffer buf;
+	msgpack_packer pk;
+	msgpack_unpacked rec;
+	tf_account_msg req;
 	struct loc_rec r;
 	tf_out o;
+	int rc = -1;
 
-	if (tf_msg_name(m, "name", tf_name_container, name, sizeof name, true,
-	    err) != 0)
+	(void)node;
+	if (tf_account_unpack(m->params, &req, err) != 0)
 		return -1;
-	c = loc_container_lookup(loc, s->user_id, s->admin, name);
-	v = c == NULL ? req_volume_lookup(loc, s, name) : NULL;
-	if (c == NULL && v == NULL)
-		return tf_err_set(err, "nothing is tagged or named '%s'", name);
-	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "kind", c != NULL ? "container" : "volume");
-	if (c != NULL)
-		loc_rec_pack(loc_rec_container(loc, &r, c),
-		    tf_out_key(&o, "record"));
-	else
-		loc_rec_pack(loc_rec_volume(loc, &r, v),
-		    tf_out_key(&o, "record"));
-	loc_send_session(loc, s, &o, m->id, NULL, 0);
-	tf_out_fini(&o);
-	return 0;
+	if (tf_name_container("name", req.name, err) != 0)
+		goto out;
+	c = loc_container_lookup(loc, s->user_id, s->admin, req.name);
+	v = c == NULL ? req_volume_lookup(loc, s, req.name) : NULL;
+	if (c == NULL && v == NULL) {
+		tf_err_set(err, "nothing is tagged or named '%s'", req.name);
+		goto out;
+	}
+	/* The record is packed by the offer's codec, then carried through
+	 * this one as a value: a find is rare, the copy costs nothing. */
+	msgpack_sbuffer_init(&buf);
+	msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+	loc_rec_pack(c != NULL ? loc_rec_container(loc, &r, c) :
+	    loc_rec_volume(loc, &r, v), &pk);
+	msgpack_unpacked_init(&rec);
+	if (msgpack_unpack_next(&rec, buf.data, buf.size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS) {
+		tf_out_init(&o, TF_REPLY);
+		tf_account_pack(&(tf_account_msg){
+		    .kind = c != NULL ? "container" : "volume",
+		    .record = &rec.data }, &o);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+		rc = 0;
+	} else {
+		tf_err_set(err, "internal error: a record did not pack");
+	}
+	msgpack_unpacked_destroy(&rec);
+	msgpack_sbuffer_destroy(&buf);
+out:
+	tf_account_free(&req);
+	return rc;
 }
 
 /* tunnel_close {tunnel}: the location answers; the node is told. */
