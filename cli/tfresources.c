@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tfresources: prints the location's resource offer (nodes, containers,
- * tunnels, volumes, images) as JSON, as the original utility did, with the
- * web endpoints (domains and published clusters) under "endpoints"; with
+ * tunnels, volumes, images, web endpoints) as JSON, as the original utility
+ * did, with the balancer's view (domains, clusters, ports) under "web"; with
  * --metrics, what each container and node uses, as a table.
  */
 #include <getopt.h>
@@ -17,9 +17,10 @@ static const char usage_text[] =
 "\n"
 "Connects to a 20ft location with your account (~/.20ft, or $TF_DIR) and\n"
 "prints its resource offer as JSON: the nodes with their statistics, and\n"
-"your containers, tunnels, volumes and images, and your quotas; under\n"
-"\"endpoints\", the domains you may publish under and your published\n"
-"clusters.\n"
+"your containers, tunnels, volumes, images and web endpoints (published\n"
+"clusters: FQDN, domain, members, the members HAProxy's checks pass,\n"
+"requests a second), and your quotas; under \"web\", the domains you may\n"
+"publish under, your clusters and the balancer's ports.\n"
 "\n"
 "  --location NAME  a location other than the default one\n"
 "  --local ADDR     connect to ADDR (host[:port]) instead of resolving NAME\n"
@@ -173,7 +174,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	{
-		/* The offer's keys, then "endpoints": web_list's answer. */
+		/* The offer's keys, then "web": web_list's answer. */
 		msgpack_object_kv *kv;
 		msgpack_object all = { .type = MSGPACK_OBJECT_MAP };
 		uint32_t n = offer.params->type == MSGPACK_OBJECT_MAP ?
@@ -191,8 +192,8 @@ main(int argc, char **argv)
 			memcpy(kv, offer.params->via.map.ptr, n * sizeof *kv);
 		if (have_web) {
 			kv[n].key.type = MSGPACK_OBJECT_STR;
-			kv[n].key.via.str.ptr = "endpoints";
-			kv[n].key.via.str.size = 9;
+			kv[n].key.via.str.ptr = "web";
+			kv[n].key.via.str.size = 3;
 			kv[n].val = *web.params;
 			n++;
 		}

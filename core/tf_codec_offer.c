@@ -91,6 +91,22 @@ static const tf_field image_fields[] = {
 const tf_codec tf_image_rec_codec =
 	TF_CODEC_LENIENT(tf_image_rec, "image record", image_fields);
 
+static const tf_field endpoint_fields[] = {
+	TF_F_STR(tf_endpoint_rec, endpoint, REC_ID, TF_FF_REQUIRED),
+	TF_F_STR(tf_endpoint_rec, fqdn, REC_ID, 0),
+	TF_F_STR(tf_endpoint_rec, domain, REC_ID, 0),
+	TF_F_STR(tf_endpoint_rec, rewrite, REC_ID, 0),
+	TF_F_INT(tf_endpoint_rec, port, 0, 65535, 0),
+	TF_F_BOOL(tf_endpoint_rec, tls, 0),
+	TF_F_STRV(tf_endpoint_rec, members, REC_ITEMS, 0),
+	TF_F_STRV(tf_endpoint_rec, up, REC_ITEMS, 0),
+	TF_F_INT(tf_endpoint_rec, rate, 0, INT64_MAX, 0),
+	TF_F_INT(tf_endpoint_rec, user, INT64_MIN, INT64_MAX, 0),
+	TF_F_STR(tf_endpoint_rec, user_name, REC_ID, 0),
+};
+const tf_codec tf_endpoint_rec_codec =
+	TF_CODEC_LENIENT(tf_endpoint_rec, "endpoint record", endpoint_fields);
+
 /* In the order of tf_rec_kind. */
 static const tf_field offer_fields[] = {
 	TF_F_LIST(tf_offer_msg, nodes, REC_ITEMS, &tf_node_rec_codec, 0),
@@ -98,6 +114,7 @@ static const tf_field offer_fields[] = {
 	TF_F_LIST(tf_offer_msg, tunnels, REC_ITEMS, &tf_tunnel_rec_codec, 0),
 	TF_F_LIST(tf_offer_msg, volumes, REC_ITEMS, &tf_vol_rec_codec, 0),
 	TF_F_LIST(tf_offer_msg, images, REC_ITEMS, &tf_image_rec_codec, 0),
+	TF_F_LIST(tf_offer_msg, endpoints, REC_ITEMS, &tf_endpoint_rec_codec, 0),
 };
 const tf_codec tf_offer_codec =
 	TF_CODEC(tf_offer_msg, "offer", offer_fields, false);

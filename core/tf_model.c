@@ -38,6 +38,7 @@ struct model_entry {
 		tf_model_tunnel tunnel;
 		tf_model_volume volume;
 		tf_model_image image;
+		tf_model_endpoint endpoint;
 		tf_model_proc proc;
 		tf_model_event event;
 	} rec;
@@ -76,6 +77,7 @@ static const char *const model_kind_names[TF_MODEL_KIND_LAST] = {
 	[TF_MODEL_TUNNEL] = "tunnel",
 	[TF_MODEL_VOLUME] = "volume",
 	[TF_MODEL_IMAGE] = "image",
+	[TF_MODEL_ENDPOINT] = "endpoint",
 	[TF_MODEL_PROC] = "process",
 	[TF_MODEL_EVENT] = "event",
 };
@@ -290,7 +292,8 @@ _Static_assert((int)TF_MODEL_NODE == (int)TF_REC_NODE &&
     (int)TF_MODEL_CONTAINER == (int)TF_REC_CONTAINER &&
     (int)TF_MODEL_TUNNEL == (int)TF_REC_TUNNEL &&
     (int)TF_MODEL_VOLUME == (int)TF_REC_VOLUME &&
-    (int)TF_MODEL_IMAGE == (int)TF_REC_IMAGE,
+    (int)TF_MODEL_IMAGE == (int)TF_REC_IMAGE &&
+    (int)TF_MODEL_ENDPOINT == (int)TF_REC_ENDPOINT,
     "tf_model_kind starts with the kinds of tf_rec_kind");
 
 /* One record as unpacked: the codecs are lenient, so a field of the wrong
@@ -301,6 +304,7 @@ union model_wire {
 	tf_tunnel_rec tunnel;
 	tf_vol_rec volume;
 	tf_image_rec image;
+	tf_endpoint_rec endpoint;
 };
 
 /* Copies a record's string into a fixed field, cut to fit.  A display
@@ -442,6 +446,35 @@ model_set_volume(tf_model_volume *v, const tf_vol_rec *r)
 }
 
 static void
+model_set_endpoint(tf_model_endpoint *ep, const tf_endpoint_rec *r)
+{
+	const tf_codec *c = &tf_endpoint_rec_codec;
+
+	REC_STR(c, r, fqdn, ep->fqdn);
+	REC_STR(c, r, domain, ep->domain);
+	REC_STR(c, r, rewrite, ep->rewrite);
+	REC_STR(c, r, user_name, ep->user);
+	REC_VAL(c, r, port, ep->port);
+	REC_VAL(c, r, tls, ep->tls);
+	REC_VAL(c, r, rate, ep->rate);
+	if (TF_HAS(c, r, members)) {
+		ep->nmembers = (int)r->n_members;
+		for (size_t i = 0; i < r->n_members && i < TF_MODEL_MEMBERS;
+		    i++)
+			rec_copy(ep->members[i], sizeof ep->members[i],
+			    r->members[i]);
+	}
+	if (TF_HAS(c, r, members) || TF_HAS(c, r, up))
+		for (int i = 0; i < ep->nmembers && i < TF_MODEL_MEMBERS;
+		    i++) {
+			ep->up[i] = false;
+			for (size_t k = 0; TF_HAS(c, r, up) && k < r->n_up; k++)
+				if (strcmp(r->up[k], ep->members[i]) == 0)
+					ep->up[i] = true;
+		}
+}
+
+static void
 model_set_image(tf_model_image *im, const tf_image_rec *r)
 {
 	const tf_codec *c = &tf_image_rec_codec;
@@ -505,6 +538,9 @@ model_apply_record(tf_model *m, tf_model_kind kind, const msgpack_object *o,
 		break;
 	case TF_MODEL_IMAGE:
 		model_set_image(&e->rec.image, &w.image);
+		break;
+	case TF_MODEL_ENDPOINT:
+		model_set_endpoint(&e->rec.endpoint, &w.endpoint);
 		break;
 	default:
 		tf_panic("model_apply_record: kind %d", kind);
@@ -856,6 +892,12 @@ const tf_model_image *
 tf_model_image_find(const tf_model *m, const char *id)
 {
 	return tf_model_find(m, TF_MODEL_IMAGE, id);
+}
+
+const tf_model_endpoint *
+tf_model_endpoint_find(const tf_model *m, const char *id)
+{
+	return tf_model_find(m, TF_MODEL_ENDPOINT, id);
 }
 
 const tf_model_proc *

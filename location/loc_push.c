@@ -205,6 +205,14 @@ loc_push_offer(struct location *loc, struct loc_session *s)
 
 	loc_pack_images(loc, tf_out_key(&o, tf_rec_list(TF_REC_IMAGE)),
 	    s->user_id, s->admin);
+	LOC_VISIBLE(loc->clusters, loc->n_clusters, s, n);
+	pk = tf_rec_list_start(TF_REC_ENDPOINT, n, &o);
+	for (size_t i = 0; i < loc->n_clusters; i++)
+		if (!loc->clusters[i]->dead &&
+		    loc_may_see(s, loc->clusters[i]->user_id))
+			loc_rec_pack(loc_rec_endpoint(loc, &r,
+			    loc->clusters[i]), pk);
+
 	loc_quota_pack(loc, s->user_id, &o);
 	loc_send_session(loc, s, &o, 0, NULL, 0);
 	tf_out_fini(&o);
@@ -246,6 +254,14 @@ loc_event_volume(struct location *loc, const struct loc_volume *v)
 	struct loc_rec r;
 
 	loc_rec_push(loc, loc_rec_volume(loc, &r, v));
+}
+
+void
+loc_event_endpoint(struct location *loc, const struct loc_cluster *k)
+{
+	struct loc_rec r;
+
+	loc_rec_push(loc, loc_rec_endpoint(loc, &r, k));
 }
 
 void

@@ -161,6 +161,34 @@ loc_rec_volume(struct location *loc, struct loc_rec *r,
 	return r;
 }
 
+struct loc_rec *
+loc_rec_endpoint(struct location *loc, struct loc_rec *r,
+		 const struct loc_cluster *k)
+{
+	size_t n_up = 0;
+
+	memset(r, 0, sizeof *r);
+	r->kind = TF_REC_ENDPOINT;
+	r->owner_id = k->user_id;
+	r->strv[0] = tf_calloc(k->n_members + 1, sizeof *r->strv[0]);
+	r->strv[1] = tf_calloc(k->n_members + 1, sizeof *r->strv[1]);
+	for (size_t i = 0; i < k->n_members; i++) {
+		r->strv[0][i] = k->members[i];
+		if (k->up[i])
+			r->strv[1][n_up++] = k->members[i];
+	}
+	loc_domain_of(loc, k->fqdn, r->domain, sizeof r->domain);
+	r->u.endpoint = (tf_endpoint_rec){
+		.endpoint = k->id, .fqdn = k->fqdn, .domain = r->domain,
+		.rewrite = k->rewrite, .port = k->port, .tls = k->tls,
+		.members = r->strv[0], .n_members = k->n_members,
+		.up = r->strv[1], .n_up = n_up, .rate = k->rate,
+		.user = k->user_id,
+		.user_name = loc_rec_owner(loc, r, k->user_id),
+	};
+	return r;
+}
+
 /* A list of strings kept as JSON text in the database (an image's names
  * and layers); NULL, or what is not a list of strings, reads as []. */
 static const char **

@@ -353,6 +353,7 @@ loc_housekeeping(tf_loop *loop, uint64_t id, void *arg)
 	uint64_t now = tf_now_ms();
 	tf_out hb;
 
+	loc_webstats_poll(loc);
 	tf_out_init(&hb, "hb");
 	for (size_t i = 0; i < loc->n_sessions; i++) {
 		struct loc_session *s = loc->sessions[i];

@@ -134,6 +134,7 @@ web_cluster_drop(struct location *loc, struct loc_cluster *k, const char *why)
 		}
 	for (size_t i = 0; i < k->n_members; i++)
 		loc_web_member_left(loc, k->members[i]);
+	loc_event_gone(loc, k->user_id, TF_REC_ENDPOINT, k->id);
 	free(k);
 	loc->haproxy.dirty = true;
 }
@@ -191,11 +192,32 @@ loc_web_member_changed(struct location *loc, const char *container)
 	}
 }
 
+static int domain_find(struct location *, const char *, int64_t *, bool *,
+    char *, size_t);
+
 /* The holder of the closest domain that fqdn lies under (the name itself
  * or a parent): 0 and *user, *global; -1 when no domain covers it. */
 int
 loc_domain_holder(struct location *loc, const char *fqdn, int64_t *user,
 		  bool *global)
+{
+	return domain_find(loc, fqdn, user, global, NULL, 0);
+}
+
+/* That domain's name (for the endpoint records), "" when none. */
+int
+loc_domain_of(struct location *loc, const char *fqdn, char *out, size_t size)
+{
+	int64_t user;
+	bool global;
+
+	out[0] = '\0';
+	return domain_find(loc, fqdn, &user, &global, out, size);
+}
+
+static int
+domain_find(struct location *loc, const char *fqdn, int64_t *user,
+    bool *global, char *out, size_t size)
 {
 	for (const char *d = fqdn; d != NULL; d = strchr(d, '.')) {
 		sqlite3_stmt *st;
@@ -211,6 +233,8 @@ loc_domain_holder(struct location *loc, const char *fqdn, int64_t *user,
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			*user = sqlite3_column_int64(st, 0);
 			*global = sqlite3_column_int(st, 1) != 0;
+			if (out != NULL)
+				snprintf(out, size, "%s", d);
 			rc = 0;
 		}
 		sqlite3_finalize(st);

@@ -165,6 +165,12 @@ struct loc_cluster {
 	bool dead;
 	size_t n_members;
 	char members[LOC_CLUSTER_MAX][LOC_ID_LEN];
+	/* From HAProxy's `show stat` (loc_webstats.c): which members pass
+	 * its checks, and the requests a second on the backend. */
+	bool up[LOC_CLUSTER_MAX];
+	int64_t rate;
+	uint64_t req_tot;		/* at the last poll, for rate */
+	uint64_t req_at_ms;
 };
 
 /* The location's end of the overlay (loc_overlay.c), with --overlay. */
@@ -366,11 +372,14 @@ struct loc_rec {
 		tf_tunnel_rec tunnel;
 		tf_vol_rec vol;
 		tf_image_rec image;
+		tf_endpoint_rec endpoint;
 	} u;
 	char owner[64];
-	const char **strv[2];		/* mounts; an image's names, layers */
+	const char **strv[2];		/* mounts; an image's names, layers;
+					 * an endpoint's members, up */
 	bool owned;			/* the strings of strv are too */
 	char *dup[2];
+	char domain[254];
 };
 /* The columns loc_rec_image reads, in its order, from table images. */
 #define LOC_IMAGE_COLUMNS \
@@ -380,6 +389,7 @@ struct loc_rec *loc_rec_container(struct location *, struct loc_rec *, const str
 struct loc_rec *loc_rec_tunnel(struct location *, struct loc_rec *, const struct loc_tunnel *);
 struct loc_rec *loc_rec_volume(struct location *, struct loc_rec *, const struct loc_volume *);
 struct loc_rec *loc_rec_image(struct loc_rec *, sqlite3_stmt *);
+struct loc_rec *loc_rec_endpoint(struct location *, struct loc_rec *, const struct loc_cluster *);
 void loc_rec_fini(struct loc_rec *);
 void loc_rec_pack(struct loc_rec *, msgpack_packer *);
 void loc_rec_push(struct location *, struct loc_rec *);
@@ -460,6 +470,11 @@ struct loc_cluster *loc_cluster_find(struct location *, const char *id);
 int loc_clusters_load(struct location *);
 void loc_cluster_save(struct location *, const struct loc_cluster *);
 int loc_domain_holder(struct location *, const char *domain, int64_t *user, bool *global);
+int loc_domain_of(struct location *, const char *fqdn, char *out, size_t size);
+void loc_event_endpoint(struct location *, const struct loc_cluster *);
+
+/* loc_webstats.c */
+void loc_webstats_poll(struct location *);
 int loc_domain_add(struct location *, const char *domain, const char *user, tf_err *);
 
 /* loc_dns.c */

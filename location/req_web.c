@@ -313,6 +313,7 @@ web_publish(struct location *loc, struct loc_session *s, const tf_msg *m,
 	}
 	loc_cluster_save(loc, k);
 	loc->haproxy.dirty = true;
+	loc_event_endpoint(loc, k);
 	tf_info("cluster %s published at %s by %s (%zu members)", k->id,
 	    k->fqdn, s->user_name, k->n_members);
 	rep.cluster = k->id;
@@ -349,6 +350,7 @@ done:
 	if (!add)
 		loc_web_member_left(loc, c->id);
 	loc->haproxy.dirty = true;
+	loc_event_endpoint(loc, k);
 	web_reply(loc, s, m->id, NULL, req);
 	return 0;
 }

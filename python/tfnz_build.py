@@ -33,7 +33,8 @@ void tf_log_set_fn(tf_log_fn fn, void *arg);
 
 /* tf_model.h (what the binding reads) */
 typedef enum { TF_MODEL_NODE, TF_MODEL_CONTAINER, TF_MODEL_TUNNEL,
-               TF_MODEL_VOLUME, TF_MODEL_IMAGE, TF_MODEL_PROC,
+               TF_MODEL_VOLUME, TF_MODEL_IMAGE, TF_MODEL_ENDPOINT,
+               TF_MODEL_PROC,
                TF_MODEL_EVENT, TF_MODEL_KIND_LAST } tf_model_kind;
 typedef enum { TF_CTR_UNKNOWN, TF_CTR_SPAWNING, TF_CTR_SLEEPING,
                TF_CTR_RUNNING, TF_CTR_EXITED, TF_CTR_FAILED,

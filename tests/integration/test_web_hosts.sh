@@ -6,7 +6,7 @@
 # the members of both nodes answer in turn; each member's firewall lets
 # the location's overlay address in; a rebooted member comes back; a
 # destroyed member drops out with no failed request; member 1 (on node2)
-# leaves and comes back for 30 s while requests run back to back and
+# leaves and comes back (20 reloads in 30 s) while requests run back to back and
 # none is lost; unpublish and garbage collection give 404; the location's
 # VXLAN device goes with it.  Exit 77 without root, runc, vxlan, haproxy
 # or curl.
@@ -14,7 +14,7 @@
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || skip "needs haproxy"
 command -v curl >/dev/null 2>&1 || skip "needs curl"
 HTTP=8080	# host 0's own port space
-hosts_setup 3 --timeout 10 --grace 3 --http "$LOC_ADDR:$HTTP" --overlay "$LOC_ADDR"
+hosts_setup 3 --timeout 10 --grace 10 --http "$LOC_ADDR:$HTTP" --overlay "$LOC_ADDR"
 "$TFLOC" --state "$TFT/loc" domain-add alice.test alice >/dev/null
 
 check "the location joined the overlay" \
@@ -44,9 +44,11 @@ until_code() {
 	[ "$(code)" = "$1" ]
 }
 
-# Members 0 and 2 on node1, member 1 on node2; 50 rounds of 0.6 s: the
-# reload step lasts 30 s.
-WEB_NODES="node1 node2 node1" WEB_ROUNDS=50; export WEB_NODES WEB_ROUNDS
+# Members 0 and 2 on node1, member 1 on node2; the reload step lasts
+# 30 s: member 1 out for 1.5 s and in for 1.5 s, ten times (a reload
+# each way).
+WEB_NODES="node1 node2 node1" WEB_ROUNDS=10 WEB_PAUSE_MS=1500
+export WEB_NODES WEB_ROUNDS WEB_PAUSE_MS
 prog_bg web web_cluster "$FQDN"
 wait_for "$TFT/web.out" '^# ready' 180 || true
 
@@ -63,6 +65,36 @@ check "three nginx on two nodes behind $FQDN all answer ($seen)" \
 r1=$(get); r2=$(get); r3=$(get)
 check "they answer in turn ($r1 / $r2 / $r3)" \
 	sh -c "[ '$r1' != '$r2' ] && [ '$r2' != '$r3' ] && [ '$r1' != '$r3' ]"
+
+# The offer's endpoint record: FQDN, domain, the members HAProxy's checks
+# pass, and a request rate once requests flow.
+endpoint() {
+	as_client alice "$BUILD/cli/tfresources" --compact 2>/dev/null |
+		sed -n 's/.*"endpoints":\[\([^]]*\]\{0,1\}[^]]*\][^]]*\)\].*/\1/p'
+}
+ep_up() {	# all three members up in the record
+	_e=$(endpoint)
+	echo "$_e" | grep -q '"fqdn":"www.alice.test"' &&
+		echo "$_e" | grep -q '"domain":"alice.test"' &&
+		[ "$(echo "$_e" | sed -n 's/.*"up":\[\([^]]*\)\].*/\1/p' | tr ',' '\n' | grep -c .)" -eq 3 ]
+}
+ep_rate() {
+	_r=$(endpoint | sed -n 's/.*"rate":\([0-9]*\).*/\1/p')
+	[ -n "$_r" ] && [ "$_r" -gt 0 ]
+}
+until_true() {	# SECONDS command...
+	_ut_n=$1; shift; _ut_i=0
+	while ! "$@"; do
+		_ut_i=$((_ut_i + 1)); [ $_ut_i -gt $((_ut_n * 5)) ] && return 1
+		sleep 0.2
+	done
+}
+check "the offer's endpoint: FQDN, domain and three members up" until_true 20 ep_up
+( i=0; while [ $i -lt 200 ]; do code >/dev/null; i=$((i + 1)); done ) &
+BURST=$!
+PIDS="$PIDS $BURST"
+check "the offer's endpoint counts requests a second" until_true 30 ep_rate
+kill "$BURST" 2>/dev/null || true; wait "$BURST" 2>/dev/null || true
 
 # allowed CONTAINER IP: the container's firewall lets IP in.
 allowed() {
@@ -111,7 +143,7 @@ check "unpublished: 404" until_code 404
 step web again 60
 check "published again: 200" until_code 200
 kill -9 "$(cat "$TFT/web.pid")" 2>/dev/null || true
-wait_for "$TFT/loc.log" "unpublished: its session was collected" 30 || true
+wait_for "$TFT/loc.log" "unpublished: its session was collected" 60 || true
 check "garbage collection unpublished the killed client's site" until_code 404
 wait "$(cat "$TFT/web.pid")" 2>/dev/null || true
 prog_count "$TFT/web.out" web_cluster 0

@@ -21,7 +21,7 @@
  * $WEB_NODES ("node1 node2 node1") puts member N on the N-th node named
  * (tests/integration/test_web_hosts.sh: members on two hosts); $WEB_ROUNDS
  * sets how many times member 1 leaves and comes back in the reload step
- * (default 10; 0.6 s a round).
+ * (default 10), $WEB_PAUSE_MS how long it stays out and in (default 300).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +113,8 @@ main(int argc, char **argv)
 	const char *nodes = getenv("WEB_NODES");
 	const char *rounds_env = getenv("WEB_ROUNDS");
 	int rounds = rounds_env != NULL ? atoi(rounds_env) : 10;
+	int pause = getenv("WEB_PAUSE_MS") != NULL ?
+	    atoi(getenv("WEB_PAUSE_MS")) : 300;
 	tf_container *m[3];
 	tf_cluster *k;
 	tf_err err;
@@ -171,12 +173,12 @@ main(int argc, char **argv)
 		prog_bail(&loc, "step reload", NULL);
 	for (int i = 0; i < rounds; i++) {
 		if (tf_cluster_remove(k, m[1], &err) != 0 ||
-		    (tf_location_sleep(loc, 300), 0) ||
+		    (tf_location_sleep(loc, pause), 0) ||
 		    tf_cluster_add(k, m[1], &err) != 0) {
 			prog_check(false, "member 1 out and in: %s", err.msg);
 			break;
 		}
-		tf_location_sleep(loc, 300);
+		tf_location_sleep(loc, pause);
 	}
 	prog_step_done("reload");
 

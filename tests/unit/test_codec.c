@@ -782,10 +782,14 @@ test_offer(void)
 	tf_image_rec img = { .image = "sha256:1a2b", .names = names,
 	    .n_names = 2, .layers = layers, .n_layers = 1, .size = 4400000,
 	    .created = 1.6e9, .user = 0, .origin = "" };
+	tf_endpoint_rec ep = { .endpoint = "K1", .fqdn = "www.a.test",
+	    .domain = "a.test", .rewrite = "", .port = 80, .tls = true,
+	    .members = mounts, .n_members = 2, .up = mounts, .n_up = 1,
+	    .rate = 12, .user = 2, .user_name = "demo" };
 	tf_offer_msg offer = { .nodes = &node, .n_nodes = 1,
 	    .containers = &ctr, .n_containers = 1, .tunnels = &tun,
 	    .n_tunnels = 1, .volumes = &vol, .n_volumes = 1, .images = &img,
-	    .n_images = 1 };
+	    .n_images = 1, .endpoints = &ep, .n_endpoints = 1 };
 	msgpack_sbuffer a;
 	msgpack_packer pk;
 	tf_ctr_rec back;
@@ -801,6 +805,7 @@ test_offer(void)
 	roundtrip(&tf_tunnel_rec_codec, &tun);
 	roundtrip(&tf_vol_rec_codec, &vol);
 	roundtrip(&tf_image_rec_codec, &img);
+	roundtrip(&tf_endpoint_rec_codec, &ep);
 	roundtrip(&tf_offer_codec, &offer);
 
 	/* The same bytes as the hand-packed record of before. */
@@ -831,6 +836,8 @@ test_offer(void)
 	CHECK(strcmp(tf_rec_list(TF_REC_CONTAINER), "containers") == 0);
 	CHECK(tf_rec_event("tunnel_gone", &gone) == TF_REC_TUNNEL && gone);
 	CHECK(tf_rec_event("image", &gone) == TF_REC_IMAGE && !gone);
+	CHECK(tf_rec_event("endpoint_gone", &gone) == TF_REC_ENDPOINT && gone);
+	CHECK(strcmp(tf_rec_list(TF_REC_ENDPOINT), "endpoints") == 0);
 	CHECK(tf_rec_event("nodes", &gone) == TF_REC_KINDS);
 	CHECK(tf_rec_event("log", &gone) == TF_REC_KINDS);
 }

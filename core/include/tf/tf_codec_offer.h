@@ -2,8 +2,8 @@
 /*
  * The records of the resource offer and of their push events
  * (docs/PROTOCOL.md, "Push events"): `offer {nodes, containers, tunnels,
- * volumes, images}`, the events `node`, `container`, `tunnel`, `volume`,
- * `image` (one record each, as the params) and `<kind>_gone {<kind>}`.
+ * volumes, images, endpoints}`, the events `node`, `container`, `tunnel`,
+ * `volume`, `image`, `endpoint` (one record each, as the params) and `<kind>_gone {<kind>}`.
  * The location packs them, the clients (tf_model, the demo fixture) read
  * them.  See tf_codec.h for the conventions.
  *
@@ -27,6 +27,7 @@ typedef enum tf_rec_kind {
 	TF_REC_TUNNEL,
 	TF_REC_VOLUME,
 	TF_REC_IMAGE,
+	TF_REC_ENDPOINT,
 	TF_REC_KINDS
 } tf_rec_kind;
 
@@ -111,6 +112,27 @@ typedef struct tf_image_rec {
 	const char *origin;
 } tf_image_rec;
 
+/* A web endpoint: a cluster published at an FQDN (docs/WEB.md).  up
+ * lists the members HAProxy's health checks pass, rate is the requests a
+ * second HAProxy counted on the cluster (both from `show stat`, at most a
+ * few seconds old). */
+typedef struct tf_endpoint_rec {
+	uint64_t has;
+	const char *endpoint;	/* the cluster's id */
+	const char *fqdn;
+	const char *domain;	/* the domain that covers it */
+	const char *rewrite;	/* Host sent upstream, "" none */
+	int64_t port;
+	bool tls;
+	const char *const *members;	/* container ids */
+	size_t n_members;
+	const char *const *up;
+	size_t n_up;
+	int64_t rate;
+	int64_t user;
+	const char *user_name;
+} tf_endpoint_rec;
+
 /* The offer: one list a kind.  A client reads it list by list with the
  * kinds' codecs (one bad record does not spoil the others); this codec
  * is for the round trip test and the fuzz harness. */
@@ -126,6 +148,8 @@ typedef struct tf_offer_msg {
 	size_t n_volumes;
 	tf_image_rec *images;
 	size_t n_images;
+	tf_endpoint_rec *endpoints;
+	size_t n_endpoints;
 } tf_offer_msg;
 
 extern const tf_codec tf_node_rec_codec;
@@ -133,6 +157,7 @@ extern const tf_codec tf_ctr_rec_codec;
 extern const tf_codec tf_tunnel_rec_codec;
 extern const tf_codec tf_vol_rec_codec;
 extern const tf_codec tf_image_rec_codec;
+extern const tf_codec tf_endpoint_rec_codec;
 extern const tf_codec tf_offer_codec;
 TF_CODEC_DECLARE(tf_offer, tf_offer_msg);
 

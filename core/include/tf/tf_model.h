@@ -37,6 +37,7 @@ typedef enum tf_model_kind {
 	TF_MODEL_TUNNEL,
 	TF_MODEL_VOLUME,
 	TF_MODEL_IMAGE,
+	TF_MODEL_ENDPOINT,	/* web endpoints: published clusters */
 	TF_MODEL_PROC,
 	TF_MODEL_EVENT,		/* the location's events, for watchers */
 	TF_MODEL_KIND_LAST
@@ -146,6 +147,23 @@ typedef struct tf_model_image {
 	char origin[TF_MODEL_TEXT];	/* path or registry reference pushed */
 } tf_model_image;
 
+/* A web endpoint (tf_endpoint_rec).  Members past TF_MODEL_MEMBERS are
+ * counted, not kept. */
+#define TF_MODEL_MEMBERS 32
+typedef struct tf_model_endpoint {
+	char id[TF_MODEL_ID];		/* the cluster's id */
+	char fqdn[TF_MODEL_TEXT];
+	char domain[TF_MODEL_TEXT];
+	char rewrite[TF_MODEL_TEXT];
+	int64_t port;
+	bool tls;
+	char user[TF_MODEL_NAME];
+	int64_t rate;			/* requests a second (HAProxy) */
+	int nmembers;
+	char members[TF_MODEL_MEMBERS][24];	/* container ids */
+	bool up[TF_MODEL_MEMBERS];	/* HAProxy's checks pass */
+} tf_model_endpoint;
+
 typedef enum tf_model_proc_state {
 	TF_PROC_STARTING,
 	TF_PROC_RUNNING,
@@ -220,6 +238,7 @@ uint64_t tf_model_generation(const tf_model *m);
 #define tf_model_tunnel_at(m, i) ((const tf_model_tunnel *)tf_model_at(m, TF_MODEL_TUNNEL, i))
 #define tf_model_volume_at(m, i) ((const tf_model_volume *)tf_model_at(m, TF_MODEL_VOLUME, i))
 #define tf_model_image_at(m, i) ((const tf_model_image *)tf_model_at(m, TF_MODEL_IMAGE, i))
+#define tf_model_endpoint_at(m, i) ((const tf_model_endpoint *)tf_model_at(m, TF_MODEL_ENDPOINT, i))
 #define tf_model_proc_at(m, i) ((const tf_model_proc *)tf_model_at(m, TF_MODEL_PROC, i))
 #define tf_model_event_at(m, i) ((const tf_model_event *)tf_model_at(m, TF_MODEL_EVENT, i))
 
@@ -229,6 +248,7 @@ const tf_model_tunnel *tf_model_tunnel_find(const tf_model *m, const char *id);
 const tf_model_volume *tf_model_volume_find(const tf_model *m, const char *id);
 const tf_model_image *tf_model_image_find(const tf_model *m, const char *id);
 const tf_model_proc *tf_model_proc_find(const tf_model *m, const char *id);
+const tf_model_endpoint *tf_model_endpoint_find(const tf_model *m, const char *id);
 
 /* The sums of the metrics of a node's containers (node id or name). */
 void tf_model_node_metrics(const tf_model *m, const char *node,
