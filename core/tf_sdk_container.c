@@ -1146,7 +1146,14 @@ tf_volume *
 tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 			  tf_err *err)
 {
-	tf_vol_msg req = { 0 }, rep;
+	return tf_location_create_volume_sized(loc, node, tag, 0, err);
+}
+
+tf_volume *
+tf_location_create_volume_sized(tf_location *loc, tf_node *node,
+				const char *tag, int64_t size, tf_err *err)
+{
+	tf_vol_msg req = { .size = size }, rep;
 	char id[TF_MODEL_ID];
 	tf_volume *v;
 	tf_reply r;
@@ -1155,6 +1162,11 @@ tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 	if (tag != NULL && tag[0] != '\0' && !tf_tag_valid(tag)) {
 		tf_err_set(err, "Tag names can only use 0-9 a-z - _ and ., and "
 		    "cannot look like UUIDs: '%s'", tag);
+		return NULL;
+	}
+	if (size < 0) {
+		tf_err_set(err, "a volume's size is 0 (the location's default) "
+		    "or more bytes, not %lld", (long long)size);
 		return NULL;
 	}
 	req.node = node != NULL ? node->name : NULL;

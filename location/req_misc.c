@@ -401,12 +401,14 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 			return;
 		}
 		st = loc_db_prepare(loc, "INSERT OR REPLACE INTO volumes(id, user_id,"
-		    " node_id, tag, snapshot, created) VALUES(?,?,?,?,0,?)");
+		    " node_id, tag, snapshot, created, size) "
+		    "VALUES(?,?,?,?,0,?,?)");
 		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, v->user_id);
 		sqlite3_bind_int64(st, 3, v->node_id);
 		sqlite3_bind_text(st, 4, v->tag, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(st, 5, tf_wall_time());
+		sqlite3_bind_int64(st, 6, v->size);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		loc_event_volume(loc, v);
@@ -452,6 +454,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	if (tf_vol_unpack(m->params, &req, err) != 0)
 		return -1;
 	if (strcmp(m->cmd, "vol_create") == 0) {
+		int64_t size;
 		tf_uuid u;
 
 		if ((TF_HAS(&tf_vol_codec, &req, tag) &&
@@ -463,8 +466,10 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 			tf_err_set(err, "the tag '%s' is already in use", req.tag);
 			goto out;
 		}
+		size = req.size > 0 ? req.size : loc->opt.volume_size;
 		if (loc_quota_check(loc, s->user_id, LOC_QUOTA_VOLUMES, 1,
-		    err) != 0)
+		    err) != 0 || loc_quota_check(loc, s->user_id,
+		    LOC_QUOTA_VOLUME_BYTES, size, err) != 0)
 			goto out;
 		n = req.node[0] ? loc_node_by_name(loc, req.node) :
 		    loc_node_best(loc);
@@ -479,6 +484,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 		snprintf(v->tag, sizeof v->tag, "%s", req.tag);
 		v->user_id = s->user_id;
 		v->node_id = n->id;
+		v->size = size;
 		LOC_PUSH(volumes, v);
 	} else {
 		if (!TF_HAS(&tf_vol_codec, &req, volume)) {
@@ -509,6 +515,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	fwd.volume = v->id;
 	fwd.tag = v->tag;
 	fwd.user = v->user_id;
+	fwd.size = strcmp(m->cmd, "vol_create") == 0 ? v->size : 0;
 	TF_SET(&tf_vol_codec, &fwd, user);
 	tf_out_init(&o, m->cmd);
 	tf_vol_pack(&fwd, &o);
@@ -541,7 +548,7 @@ int
 loc_volumes_load(struct location *loc)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc,
-	    "SELECT id, user_id, node_id, tag, snapshot FROM volumes");
+	    "SELECT id, user_id, node_id, tag, snapshot, size FROM volumes");
 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct loc_volume *v = tf_calloc(1, sizeof *v);
@@ -553,6 +560,7 @@ loc_volumes_load(struct location *loc)
 		snprintf(v->tag, sizeof v->tag, "%s",
 		    (const char *)sqlite3_column_text(st, 3));
 		v->snapshot = sqlite3_column_int(st, 4) != 0;
+		v->size = sqlite3_column_int64(st, 5);
 		LOC_PUSH(volumes, v);
 	}
 	sqlite3_finalize(st);
