@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tf_codec_firewall.h"
+#include "tf_codec_web.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_proc.h"
 #include "tf_codec_stream.h"
@@ -316,6 +317,19 @@ tf_async_reboot(tf_location *loc, const char *container, bool reset,
 	tf_out_init(&o, "reboot");
 	tf_out_str(&o, "container", container);
 	tf_out_bool(&o, "reset", reset);
+	return sdk_async_simple(loc, &o, fn, arg, err);
+}
+
+int
+tf_async_cluster_member(tf_location *loc, const char *cluster,
+			const char *container, bool add, tf_done_fn fn,
+			void *arg, tf_err *err)
+{
+	tf_out o;
+
+	tf_out_init(&o, add ? "web_add" : "web_remove");
+	tf_web_pack(&(tf_web_msg){ .cluster = cluster,
+	    .container = container }, &o);
 	return sdk_async_simple(loc, &o, fn, arg, err);
 }
 

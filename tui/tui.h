@@ -157,6 +157,7 @@ enum tui_view_kind {
 	TUI_VIEW_IMAGES,
 	TUI_VIEW_PROCS,
 	TUI_VIEW_EVENTS,
+	TUI_VIEW_ENDPOINTS,		/* web endpoints: published clusters */
 	TUI_VIEW_LAST
 };
 
@@ -461,6 +462,8 @@ void tui_act_report_set(void *arg, const char *fmt, ...)
 /* tui_act_net.c */
 int tui_act_tunnel(struct tui *t, const char *arg);
 int tui_act_allow(struct tui *t, const char *arg);
+int tui_act_cluster_add(struct tui *t, const char *arg);
+int tui_act_cluster_remove(struct tui *t, const char *arg);
 int tui_act_disallow(struct tui *t, const char *arg);
 
 /* tui_act_vol.c */

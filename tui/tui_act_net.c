@@ -2,7 +2,8 @@
 /*
  * tui_act_net: network actions on a container: open a tunnel from a local
  * port, allow and disallow connections from an address (or from another
- * container, by name, which is turned into its IP).
+ * container, by name, which is turned into its IP), add it to or remove it
+ * from a published cluster (an endpoint, by its FQDN).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 struct act_net {
 	char container[TF_MODEL_ID];
 	char name[96];
-	bool allow;
+	bool allow;			/* allow; add to a cluster */
 };
 
 static bool
@@ -157,4 +158,82 @@ int
 tui_act_disallow(struct tui *t, const char *arg)
 {
 	return act_allow(t, arg, false);
+}
+
+/* The endpoint published at fqdn (or with that id), or NULL. */
+static const tf_model_endpoint *
+act_endpoint(struct tui *t, const char *fqdn)
+{
+	for (size_t i = 0; i < tf_model_count(t->model, TF_MODEL_ENDPOINT);
+	    i++) {
+		const tf_model_endpoint *e = tf_model_endpoint_at(t->model, i);
+
+		if (strcmp(e->fqdn, fqdn) == 0 || strcmp(e->id, fqdn) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void
+act_cluster_cb(struct tui *t, const char *text, void *arg)
+{
+	struct act_net *a = arg;
+	const tf_model_endpoint *e;
+	void *rep;
+	tf_err err;
+
+	if (text == NULL || *text == '\0')
+		return;
+	(void)tui_locs_container(t, a->container);
+	e = act_endpoint(t, text);
+	if (e == NULL) {
+		tui_error(t, "no endpoint at %s (see the Endpoints view)", text);
+		return;
+	}
+	rep = tui_act_report_arg(t, "%s %s %s", a->name,
+	    a->allow ? "added to" : "removed from", e->fqdn);
+	if (tf_async_cluster_member(t->loc, e->id, a->container, a->allow,
+	    tui_act_report, rep, &err) != 0) {
+		free(rep);
+		tui_error(t, "%s", err.msg);
+	}
+}
+
+/* ":cluster.add [FQDN]": the selected container joins the cluster at FQDN
+ * (asked for when not given); cluster.remove takes it out. */
+static int
+act_cluster(struct tui *t, const char *arg, bool add)
+{
+	const char *verb = add ? "cluster.add" : "cluster.remove";
+	const tf_model_container *c = tui_act_target(t, NULL, verb);
+	struct act_net *a;
+	char label[200];
+
+	if (c == NULL)
+		return TUI_R_REDRAW;
+	a = tf_calloc(1, sizeof *a);
+	snprintf(a->container, sizeof a->container, "%s", c->id);
+	tui_describe_container(c, a->name, sizeof a->name);
+	a->allow = add;
+	if (arg != NULL && *arg != '\0') {
+		act_cluster_cb(t, arg, a);
+		free(a);
+		return TUI_R_REDRAW;
+	}
+	snprintf(label, sizeof label, "%s %s the cluster at (FQDN): ",
+	    add ? "add" : "remove", a->name);
+	tui_prompt_open(t, label, "", act_cluster_cb, a, true);
+	return TUI_R_REDRAW;
+}
+
+int
+tui_act_cluster_add(struct tui *t, const char *arg)
+{
+	return act_cluster(t, arg, true);
+}
+
+int
+tui_act_cluster_remove(struct tui *t, const char *arg)
+{
+	return act_cluster(t, arg, false);
 }

@@ -625,6 +625,83 @@ static const struct tui_column ev_cols[] = {
 	{ "TEXT", 10, 0, 0, false, ev_text, NULL, NULL },
 };
 
+/* ---- endpoints ------------------------------------------------------------ */
+
+#define EP(rec) ((const tf_model_endpoint *)(rec))
+
+CELL(ep_fqdn) { TF_UNUSED(t); snprintf(buf, size, "%s%s", EP(rec)->fqdn, EP(rec)->tls ? " (tls)" : ""); }
+CELL(ep_domain) { TF_UNUSED(t); snprintf(buf, size, "%s", EP(rec)->domain); }
+CELL(ep_port) { TF_UNUSED(t); snprintf(buf, size, "%lld", (long long)EP(rec)->port); }
+CELL(ep_user) { TF_UNUSED(t); snprintf(buf, size, "%s", EP(rec)->user); }
+CELL(ep_rate) { TF_UNUSED(t); snprintf(buf, size, "%lld", (long long)EP(rec)->rate); }
+CMP(ep_cmp_fqdn) { return strcmp(EP(a)->fqdn, EP(b)->fqdn); }
+CMP(ep_cmp_rate) { return views_cmp_double((double)EP(a)->rate, (double)EP(b)->rate); }
+
+static int
+ep_n_up(const tf_model_endpoint *e)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->nmembers && i < TF_MODEL_MEMBERS; i++)
+		n += e->up[i];
+	return n;
+}
+
+CELL(ep_up)
+{
+	TF_UNUSED(t);
+	snprintf(buf, size, "%d/%d", ep_n_up(EP(rec)), EP(rec)->nmembers);
+}
+
+/* Each member: its tag (or short id), its container's state, and "up" or
+ * "down" as HAProxy's checks see it. */
+CELL(ep_members)
+{
+	const tf_model_endpoint *e = EP(rec);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < e->nmembers && i < TF_MODEL_MEMBERS; i++) {
+		const tf_model_container *c =
+		    tf_model_container_find(t->model, e->members[i]);
+		char name[40];
+
+		if (c != NULL && c->tag[0] != '\0')
+			snprintf(name, sizeof name, "%s", c->tag);
+		else
+			snprintf(name, sizeof name, "%.8s", e->members[i]);
+		if (used + 1 >= size)
+			break;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %s %s",
+		    i ? ", " : "", name,
+		    c != NULL ? tf_model_ctr_state_name(c->state) : "gone",
+		    e->up[i] ? "up" : "down");
+	}
+	if (e->nmembers == 0)
+		snprintf(buf, size, "(no members)");
+}
+
+static enum tui_color
+ep_up_color(const void *rec)
+{
+	const tf_model_endpoint *e = EP(rec);
+	int up = ep_n_up(e);
+
+	return up == e->nmembers && up > 0 ? TUI_C_OK :
+	    up > 0 ? TUI_C_WARN : TUI_C_BAD;
+}
+
+static const struct tui_column ep_cols[] = {
+	{ "FQDN", 12, 40, 0, false, ep_fqdn, ep_cmp_fqdn, NULL },
+	LOCATION_COL,
+	{ "DOMAIN", 6, 30, 1, false, ep_domain, NULL, NULL },
+	{ "UP", 3, 7, 0, false, ep_up, NULL, ep_up_color },
+	{ "REQ/S", 5, 7, 0, true, ep_rate, ep_cmp_rate, NULL },
+	{ "PORT", 4, 5, 2, false, ep_port, NULL, NULL },
+	{ "USER", 4, 16, 2, false, ep_user, NULL, NULL },
+	{ "MEMBERS", 12, 0, 0, false, ep_members, NULL, NULL },
+};
+
 #define VIEW(kind_, name_, title_, model_, cols_, sort_, desc_) \
 	{ kind_, name_, title_, model_, cols_, (int)TF_ARRAY_LEN(cols_) + \
 	  0 * (int)sizeof(char[TF_ARRAY_LEN(cols_) <= TUI_LIST_MAX_COLS ? 1 : -1]), \
@@ -638,6 +715,7 @@ static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_IMAGES, "images", "Images", TF_MODEL_IMAGE, img_cols, 0, false),
 	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 7, false),
 	VIEW(TUI_VIEW_EVENTS, "events", "Events", TF_MODEL_EVENT, ev_cols, 0, true),
+	VIEW(TUI_VIEW_ENDPOINTS, "endpoints", "Endpoints", TF_MODEL_ENDPOINT, ep_cols, 0, false),
 };
 
 const struct tui_view_def *
@@ -663,6 +741,8 @@ tui_view_parse(const char *name)
 		{ "pr", TUI_VIEW_PROCS }, { "proc", TUI_VIEW_PROCS },
 		{ "processes", TUI_VIEW_PROCS }, { "ps", TUI_VIEW_PROCS },
 		{ "ev", TUI_VIEW_EVENTS }, { "event", TUI_VIEW_EVENTS },
+		{ "en", TUI_VIEW_ENDPOINTS }, { "endpoint", TUI_VIEW_ENDPOINTS },
+		{ "web", TUI_VIEW_ENDPOINTS },
 	};
 	size_t i;
 

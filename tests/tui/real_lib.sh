@@ -10,7 +10,8 @@ export BUILD
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 need_root_runc
-tf_start_location --timeout 3
+# REAL_LOC_ARGS: more location arguments, expanded here (may name $PORT).
+eval "tf_start_location --timeout 3 ${REAL_LOC_ARGS:-}"
 tf_add_user alice
 tf_start_node node1
 export TF_DIR="$TFT/acct-alice"

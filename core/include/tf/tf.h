@@ -687,6 +687,11 @@ int tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
  * (docs/PROTOCOL.md), read with tf_ctr_spec_unpack (tf_codec_spawn.h). */
 int tf_async_ctr_spec(tf_location *loc, const char *container, tf_done_fn fn,
 		      void *arg, tf_err *err);
+/* Adds container to (add) or removes it from the published cluster whose
+ * id is cluster (an endpoint record's id; docs/WEB.md). */
+int tf_async_cluster_member(tf_location *loc, const char *cluster,
+			    const char *container, bool add, tf_done_fn fn,
+			    void *arg, tf_err *err);
 /* Opens (allow) or closes the container's firewall to ip. */
 int tf_async_allow(tf_location *loc, const char *container, const char *ip,
 		   bool allow, tf_done_fn fn, void *arg, tf_err *err);
