@@ -133,35 +133,42 @@ tui_tabs_draw(struct tui *t, WINDOW *w, int y, int cols)
 {
 	enum tui_view_kind cur = tui_list_view(t);
 	const struct tui_view_def *v;
-	char buf[200], sort[64];
+	char buf[200], st[200], sort[64];
 	const char *filter = tui_list_filter(t);
-	int x = 0, i;
+	int x = 0, i, tw;
 
 	TF_UNUSED(w);
 	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_TAB));
+	tui_list_describe_sort(t, sort, sizeof sort);
+	if (*filter != '\0')
+		snprintf(st, sizeof st, " %zu shown  /%s  %s",
+		    tui_list_visible_count(t), filter, sort);
+	else
+		snprintf(st, sizeof st, " %zu  %s", tui_list_visible_count(t),
+		    sort);
+	if (tui_list_view(t) == TUI_VIEW_PROCS && *tui_list_procs_of(t)) {
+		size_t len = strlen(st);
+
+		snprintf(st + len, sizeof st - len, "  in %.8s",
+		    tui_list_procs_of(t));
+	}
 	for (i = 0; i < TUI_VIEW_LAST; i++) {
 		v = tui_view_def((enum tui_view_kind)i);
 		snprintf(buf, sizeof buf, " %d %s ", i + 1, v->title);
-		if (x + tui_text_width(buf) > cols)
+		tw = tui_text_width(buf);
+		if (x + tw > cols)
 			break;
+		/* The later tabs (Web) give way to the count and filter on a
+		 * narrow screen, unless theirs is the view shown; their keys
+		 * work all the same. */
+		if (i >= TUI_VIEW_ENDPOINTS && i != (int)cur &&
+		    x + tw + 1 + tui_text_width(st) > cols)
+			continue;
 		x += tui_draw_text(stdscr, y, x, cols - x, tui_crt_attr(&t->crt,
 		    i == (int)cur ? TUI_C_TAB_ACTIVE : TUI_C_TAB), buf, false);
-	}
-	tui_list_describe_sort(t, sort, sizeof sort);
-	if (*filter != '\0')
-		snprintf(buf, sizeof buf, " %zu shown  /%s  %s",
-		    tui_list_visible_count(t), filter, sort);
-	else
-		snprintf(buf, sizeof buf, " %zu  %s", tui_list_visible_count(t),
-		    sort);
-	if (tui_list_view(t) == TUI_VIEW_PROCS && *tui_list_procs_of(t)) {
-		size_t len = strlen(buf);
-
-		snprintf(buf + len, sizeof buf - len, "  in %.8s",
-		    tui_list_procs_of(t));
 	}
 	x += 1;
 	if (x < cols)
 		tui_draw_text(stdscr, y, x, cols - x, tui_crt_attr(&t->crt,
-		    *filter ? TUI_C_WARN : TUI_C_DIM), buf, false);
+		    *filter ? TUI_C_WARN : TUI_C_DIM), st, false);
 }

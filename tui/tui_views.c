@@ -715,7 +715,7 @@ static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_IMAGES, "images", "Images", TF_MODEL_IMAGE, img_cols, 0, false),
 	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 7, false),
 	VIEW(TUI_VIEW_EVENTS, "events", "Events", TF_MODEL_EVENT, ev_cols, 0, true),
-	VIEW(TUI_VIEW_ENDPOINTS, "endpoints", "Endpoints", TF_MODEL_ENDPOINT, ep_cols, 0, false),
+	VIEW(TUI_VIEW_ENDPOINTS, "endpoints", "Web", TF_MODEL_ENDPOINT, ep_cols, 0, false),
 };
 
 const struct tui_view_def *

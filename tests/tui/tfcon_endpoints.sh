@@ -37,7 +37,7 @@ real_tui_begin
 tui_start 150 32
 wait_for "● up|up  rtt [0-9]+ms" 10
 keys 8
-wait_for "Endpoints" 10
+wait_for " 8 Web .*" 10
 wait_for "$FQDN +alice\.test +1/1 +[1-9]" 30
 wait_for "web1 running up" 10
 # The second nginx joins the cluster from the containers view.
