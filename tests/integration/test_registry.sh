@@ -186,4 +186,41 @@ check "tf --creds runs it" grep -q private-run "$TFT/auth-run.out"
 tar -C "$TF_IMAGES/busybox" -cf "$TFT/bb-oci.tar" .
 "$TFC" "oci-archive:$TFT/bb-oci.tar" > "$TFT/ociarch.out" 2>&1 || true
 check "tfcache oci-archive:FILE pulls it" grep -q ": $bb_id\$" "$TFT/ociarch.out"
+
+# A gzip layer goes to the location as its blob, and the location checks
+# the tar inside it after the upload: a layout whose config names another
+# diff_id for busybox's layer is taken, then its layer deleted, and no
+# node runs it.
+forged() {
+	python3 - "$TF_IMAGES/busybox" "$TFT/forged" <<'PY'
+import hashlib, json, os, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+shutil.copytree(src, dst)
+blobs = os.path.join(dst, "blobs", "sha256")
+def load(d): return json.load(open(os.path.join(blobs, d.split(":")[1])))
+def store(obj):
+    data = json.dumps(obj).encode()
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(blobs, h), "wb").write(data)
+    return "sha256:" + h, len(data)
+index = json.load(open(os.path.join(dst, "index.json")))
+man = load(index["manifests"][0]["digest"])
+cfg = load(man["config"]["digest"])
+fake = hashlib.sha256(b"forged-%d" % os.getpid()).hexdigest()
+cfg["rootfs"]["diff_ids"] = ["sha256:" + fake]
+man["config"]["digest"], man["config"]["size"] = store(cfg)
+index["manifests"][0]["digest"], index["manifests"][0]["size"] = store(man)
+index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = "forged"
+json.dump(index, open(os.path.join(dst, "index.json"), "w"))
+print(fake)
+PY
+}
+fake=$(forged)
+"$TFC" "$TFT/forged" > "$TFT/forged.out" 2>&1
+check "a gzip layer is taken as it is" grep -q "forged: " "$TFT/forged.out"
+check "... and deleted when the tar in it is not its diff_id" \
+	wait_for "$TFT/loc.log" "layer $(echo "$fake" | cut -c1-12): the gzip blob does not hold that tar" 60
+check "... so the layer is gone" sh -c "! ls '$TFT'/loc/layers/$fake* 2>/dev/null | grep -q ."
+"$TFB" -q forged echo forged-ran > "$TFT/forged.run" 2>&1 || true
+check "... and no container runs it" sh -c "! grep -q forged-ran '$TFT/forged.run'"
 finish
