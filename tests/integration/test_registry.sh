@@ -187,6 +187,16 @@ tar -C "$TF_IMAGES/busybox" -cf "$TFT/bb-oci.tar" .
 "$TFC" "oci-archive:$TFT/bb-oci.tar" > "$TFT/ociarch.out" 2>&1 || true
 check "tfcache oci-archive:FILE pulls it" grep -q ": $bb_id\$" "$TFT/ociarch.out"
 
+# The pull cache is emptied on demand; the next pull downloads again.
+"$TFC" --prune > "$TFT/prune.out" 2>&1
+check "tfcache --prune empties the pull cache" sh -c "grep -Eq 'pull cache pruned: [1-9][0-9.]* MB freed' '$TFT/prune.out' &&
+	[ -z \"\$(ls -A '$TF_IMAGE_CACHE/pulled/blobs/sha256' 2>/dev/null)\" ]"
+"$TFC" "docker://$REG/test/busybox:1" > "$TFT/repull.out" 2> "$TFT/repull.err"
+check "... and the next pull downloads the image again" sh -c "grep -q ': $bb_id\$' '$TFT/repull.out' &&
+	grep -Eq 'Pulled .*: (0\.[1-9]|[1-9])[0-9.]* MB new' '$TFT/repull.err'"
+"$TFC" --prune > "$TFT/prune2.out" 2>&1
+check "... and a second prune frees what that pull added" grep -q 'pull cache pruned' "$TFT/prune2.out"
+
 # A gzip layer goes to the location as its blob, and the location checks
 # the tar inside it after the upload: a layout whose config names another
 # diff_id for busybox's layer is taken, then its layer deleted, and no
