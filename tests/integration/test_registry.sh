@@ -5,7 +5,8 @@
 # and they run: gzip and zstd layers, whiteouts, opaque directories, hard
 # links and symlinks (unpack-test), a multi-arch index (linux/amd64 is
 # picked), credentials from --creds and from an auth file, a second pull
-# that downloads and uploads nothing.
+# that downloads and uploads nothing, tfcache --prune, and a gzip layer
+# whose tar is not its diff_id (deleted by the location's check).
 # Exit 77 without root, runc, skopeo or docker-registry.
 . "$(dirname "$0")/lib_prog.sh"
 need_root_runc
