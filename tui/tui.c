@@ -444,6 +444,7 @@ tui_teardown(struct tui *t)
 	if (t->crt.active)
 		tui_screen_fini(t);
 	tui_shell_fini(t);
+	tui_paste_fini(t);
 	if (t->model != NULL)
 		tf_model_unlisten(t->model, tui_model_cb, t);
 	t->model = NULL;
