@@ -3,8 +3,9 @@
  * node_layer_cache: the node's layer cache, <state>/layers/<sha256>/, each an
  * unpacked image layer that overlayfs stacks.  A missing layer is pulled
  * from the location in chunks (`layer_get {sha256, offset}`), written to
- * <sha256>.part while its digest is computed, checked against the name,
- * then unpacked by layer_unpack() in a child process (unpacking a big layer
+ * <sha256>.part while its digest is computed, checked against the name
+ * (a layer the location keeps as a gzip blob: the tar inside it, checked
+ * in the child before unpacking), then unpacked by layer_unpack() in a child process (unpacking a big layer
  * takes seconds; the loop must not wait) whose exit comes back through
  * SIGCHLD.  A layer is fetched once however many spawns wait for it;
  * whenever one is ready or has failed the cache calls the function given
@@ -37,6 +38,7 @@ struct node_layer {
 	struct node *n;
 	char sha[65];
 	enum layer_state state;
+	bool gzip;			/* the location kept the gzip blob */
 	int fd;
 	crypto_hash_sha256_state hash;
 	uint64_t offset, size;
@@ -182,7 +184,9 @@ layer_unpack_start(struct node_layer *l)
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
 	close(l->fd);
 	l->fd = -1;
-	if (strcmp(hex, l->sha) != 0) {
+	/* A gzip blob's digest is not the layer's name: the child checks
+	 * the tar inside it. */
+	if (!l->gzip && strcmp(hex, l->sha) != 0) {
 		layer_fail(l, "the data received has sha256 %.12s, not %.12s",
 		    hex, l->sha);
 		return;
@@ -207,7 +211,15 @@ layer_unpack_start(struct node_layer *l)
 		int rc;
 
 		tf_err_clear(&e);
-		rc = layer_unpack(tar, dest, &e);
+		rc = 0;
+		if (l->gzip) {
+			rc = layer_tar_digest(tar, hex, &e);
+			if (rc == 0 && strcmp(hex, l->sha) != 0)
+				rc = tf_err_set(&e, "the tar received has "
+				    "sha256 %.12s, not %.12s", hex, l->sha);
+		}
+		if (rc == 0)
+			rc = layer_unpack(tar, dest, &e);
 		if (rc != 0)
 			tf_write_file(errp, e.msg, strlen(e.msg), 0600);
 		_exit(rc == 0 ? 0 : 1);
@@ -269,6 +281,8 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 		}
 		off += (uint64_t)w;
 	}
+	if (l->offset == 0 && len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		l->gzip = true;
 	crypto_hash_sha256_update(&l->hash, p, len);
 	l->offset += len;
 	if (l->offset == l->size) {
