@@ -321,7 +321,7 @@ node_run(struct node *n)
 	sigset_t mask;
 	tf_err err;
 	char *init_path = NULL, endpoint[300];
-	int rc = 1, cleaned;
+	int rc = 1, cleaned, adopted;
 
 	if (geteuid() != 0) {
 		tf_error("tf-node runs containers and must run as root");
@@ -370,6 +370,12 @@ node_run(struct node *n)
 		tf_error("%s", err.msg);
 		goto out;
 	}
+	/* Containers an earlier run left running are taken back (adopted);
+	 * the rest of what it left goes (docs/SCALE.md). */
+	adopted = ctr_table_adopt(n->ctrs, node_ctr_adopt, n);
+	if (adopted > 0)
+		tf_info("adopted %d containers left running by an earlier run",
+		    adopted);
 	cleaned = ctr_table_cleanup(n->ctrs);
 	if (cleaned > 0)
 		tf_info("removed %d containers left by an earlier run", cleaned);
