@@ -35,6 +35,7 @@ enum loc_quota_kind {
 	LOC_QUOTA_SESSIONS,
 	LOC_QUOTA_KV_ENTRIES,
 	LOC_QUOTA_KV_BYTES,
+	LOC_QUOTA_VOLUME_BYTES,
 	LOC_QUOTA_LAST
 };
 
@@ -52,6 +53,8 @@ struct loc_options {
 	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
 	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
 	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
+	int64_t volume_size;		/* --volume-size: a volume made
+					 * without a size holds this much */
 };
 
 struct loc_peer {			/* who sent a message */
@@ -142,6 +145,8 @@ struct loc_volume {
 	int64_t user_id;
 	int64_t node_id;
 	char tag[80];
+	int64_t size;		/* bytes it may hold: counted by the
+				 * volume_bytes quota, a limit on btrfs */
 	bool snapshot;
 	bool dead;
 };

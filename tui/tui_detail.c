@@ -99,7 +99,7 @@ detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 {
 	struct detail *d = p->impl;
 	const char *id = detail_target(t, d);
-	const tf_model_container *c = tf_model_container_find(t->model, id);
+	const tf_model_container *c = tui_locs_container(t, id);
 	const tf_model_metrics *m;
 	struct tui_hist_entry *h;
 	attr_t norm = tui_crt_attr(&t->crt, TUI_C_NORMAL);

@@ -566,6 +566,13 @@ void tf_ssh_server_destroy(tf_ssh_server **s_p);
 /* Creates a volume on node (NULL: the best node), with an optional tag. */
 tf_volume *tf_location_create_volume(tf_location *loc, tf_node *node,
 				     const char *tag, tf_err *err);
+/* The same with the bytes it may hold (0: the location's default, 1 GiB
+ * unless its operator set another).  The size counts against the
+ * account's volume_bytes quota; a node that keeps volumes on btrfs
+ * refuses writes past it (EDQUOT), elsewhere it is not enforced. */
+tf_volume *tf_location_create_volume_sized(tf_location *loc, tf_node *node,
+					   const char *tag, int64_t size,
+					   tf_err *err);
 int tf_location_destroy_volume(tf_location *loc, tf_volume *v, tf_err *err);
 /* A volume by uuid, tag or uuid:tag. */
 tf_volume *tf_location_volume(tf_location *loc, const char *key, tf_err *err);
