@@ -172,6 +172,7 @@ struct node {
 	int sigfd;
 	char state_dir[4096];
 	char layer_dir[4200];
+	char *unpack_path;		/* tf-unpack (node_layer_cache.c) */
 	tf_keypair keys;
 	uint8_t location_pk[TF_KEY_LEN];
 	bool welcomed;

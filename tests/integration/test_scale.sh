@@ -117,8 +117,9 @@ done
 echo "# tfcon counted ${shown:-0} containers after $((($(date +%s%N) - t0) / 1000000)) ms"
 check "tfcon counts all $N containers (counts ${shown:-0})" [ "${shown:-0}" -ge "$N" ]
 tmux -L "$TMUX_SOCK" send-keys 2
-wait_pane 'sleep' 30 && rc=0 || rc=1
+wait_pane 'IMAGE .*STATE' 30 && wait_pane 'busybox.*running' 30 && rc=0 || rc=1
 check "tfcon's container view lists them" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || pane | sed 's/^/#   /'
 t0=$(date +%s%N)
 tmux -L "$TMUX_SOCK" send-keys End
 tmux -L "$TMUX_SOCK" send-keys a

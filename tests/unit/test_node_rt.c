@@ -1282,6 +1282,12 @@ test_adopt(struct rt *x)
 	CHECK(ctr_wake(sc, &err) == 0);
 	WAIT(&l2, 15000, a.tc[1].state == CTR_RUNNING);
 	WAIT(&l2, 15000, sbuf_has(&a.tc[1].out, "woken"));
+	/* Rebooted, it is our child again: its exit code is known. */
+	sbuf_clear(&a.tc[0].out);
+	CHECK(ctr_reboot(c, false, &err) == 0);
+	WAIT(&l2, 20000, a.tc[0].state == CTR_RUNNING &&
+	    sbuf_has(&a.tc[0].out, "before"));
+	CHECK(!ctr_adopted(c));
 	ctr_destroy(c);
 	ctr_destroy(sc);
 	WAIT(&l2, 30000, a.tc[0].state == CTR_DESTROYED &&
