@@ -25,6 +25,7 @@
 
 const tf_codec *const tf_codec_families[] = {
 	&tf_spawn_codec, &tf_spawn_reply_codec,
+	&tf_ctr_spec_msg_codec, &tf_ctr_spec_codec,
 	&tf_ctr_status_codec, &tf_node_stats_codec, &tf_node_hello_codec,
 	&tf_proc_codec,
 	&tf_file_codec, &tf_file_reply_codec,

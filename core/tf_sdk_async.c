@@ -301,6 +301,13 @@ tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
 }
 
 int
+tf_async_ctr_spec(tf_location *loc, const char *container, tf_done_fn fn,
+		  void *arg, tf_err *err)
+{
+	return sdk_async_container(loc, "ctr_spec", container, fn, arg, err);
+}
+
+int
 tf_async_reboot(tf_location *loc, const char *container, bool reset,
 		tf_done_fn fn, void *arg, tf_err *err)
 {

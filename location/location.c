@@ -302,6 +302,10 @@ location_free(struct location *loc)
 	for (size_t i = 0; i < loc->n_##arr; i++) free(loc->arr[i]); \
 	free(loc->arr); \
 } while (0)
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		free(loc->containers[i]->spec);
+		loc->containers[i]->spec = NULL;
+	}
 	FREE_ALL(sessions);
 	FREE_ALL(nodes);
 	FREE_ALL(containers);

@@ -124,6 +124,21 @@ test_spawn(void)
 	s.config = &cfg;
 	roundtrip(&tf_spawn_codec, &s);
 	roundtrip(&tf_spawn_reply_codec, &r);
+	{
+		tf_spec_file files[] = { { .path = "/etc/x", .size = 3 } };
+		tf_ctr_spec_msg q = { .container = "c1" };
+		tf_ctr_spec sp = {
+			.container = "c1", .image = "alpine", .tag = "web",
+			.command = cmd, .n_command = 3, .env = env, .n_env = 2,
+			.preboot = files, .n_preboot = 1,
+			.volumes = vols, .n_volumes = 1,
+			.limits = { .memory_mb = 64, .pids = 0, .cpu_shares = 0 },
+			.sleep = true,
+		};
+
+		roundtrip(&tf_ctr_spec_msg_codec, &q);
+		roundtrip(&tf_ctr_spec_codec, &sp);
+	}
 	msgpack_zone_destroy(&zone);
 }
 

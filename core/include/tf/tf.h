@@ -683,6 +683,10 @@ int tf_async_reboot(tf_location *loc, const char *container, bool reset,
 		    tf_done_fn fn, void *arg, tf_err *err);
 int tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
 		  void *arg, tf_err *err);
+/* What the container was spawned with: params is the `ctr_spec` answer
+ * (docs/PROTOCOL.md), read with tf_ctr_spec_unpack (tf_codec_spawn.h). */
+int tf_async_ctr_spec(tf_location *loc, const char *container, tf_done_fn fn,
+		      void *arg, tf_err *err);
 /* Opens (allow) or closes the container's firewall to ip. */
 int tf_async_allow(tf_location *loc, const char *container, const char *ip,
 		   bool allow, tf_done_fn fn, void *arg, tf_err *err);
