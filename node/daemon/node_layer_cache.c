@@ -3,11 +3,13 @@
  * node_layer_cache: the node's layer cache, <state>/layers/<sha256>/, each an
  * unpacked image layer that overlayfs stacks.  A missing layer is pulled
  * from the location in chunks (`layer_get {sha256, offset}`), written to
- * <sha256>.part while its digest is computed, checked against the name,
- * then unpacked by tf-unpack (layer_unpack() in a program of its own:
- * unpacking a big layer takes seconds and the loop must not wait, and
- * libarchive must not run in a forked child of this threaded process)
- * whose exit comes back through SIGCHLD.  A layer is fetched once however many spawns wait for it;
+ * <sha256>.part while its digest is computed, checked against the name
+ * (a layer the location keeps as a gzip blob: the tar inside it, checked
+ * by tf-unpack before unpacking), then unpacked by tf-unpack
+ * (layer_unpack() in a program of its own: unpacking a big layer takes
+ * seconds and the loop must not wait, and libarchive must not run in a
+ * forked child of this threaded process) whose exit comes back through
+ * SIGCHLD.  A layer is fetched once however many spawns wait for it;
  * whenever one is ready or has failed the cache calls the function given
  * to node_layers_init (the spawn code's node_spawn_layers_ready), and
  * knows nothing else of its users.
@@ -38,6 +40,7 @@ struct node_layer {
 	struct node *n;
 	char sha[65];
 	enum layer_state state;
+	bool gzip;			/* the location kept the gzip blob */
 	int fd;
 	crypto_hash_sha256_state hash;
 	uint64_t offset, size;
@@ -182,7 +185,9 @@ layer_unpack_start(struct node_layer *l)
 	char part[4300], tar[4300], dest[4300], errp[4300];
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
-	const char *argv[] = { n->unpack_path, tar, dest, NULL };
+	/* A gzip blob: tf-unpack checks the tar inside against the name. */
+	const char *argv[] = { n->unpack_path, tar, dest, l->gzip ?
+	    l->sha : NULL, NULL };
 	int fds[RT_SPAWN_FDS] = { RT_FD_NULL, RT_FD_NULL, -1, RT_FD_NONE };
 	int status, errfd;
 	tf_err err;
@@ -192,7 +197,9 @@ layer_unpack_start(struct node_layer *l)
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
 	close(l->fd);
 	l->fd = -1;
-	if (strcmp(hex, l->sha) != 0) {
+	/* A gzip blob's digest is not the layer's name: tf-unpack checks
+	 * the tar inside it. */
+	if (!l->gzip && strcmp(hex, l->sha) != 0) {
 		layer_fail(l, "the data received has sha256 %.12s, not %.12s",
 		    hex, l->sha);
 		return;
@@ -277,6 +284,8 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 		}
 		off += (uint64_t)w;
 	}
+	if (l->offset == 0 && len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		l->gzip = true;
 	crypto_hash_sha256_update(&l->hash, p, len);
 	l->offset += len;
 	if (l->offset == l->size) {
