@@ -36,6 +36,9 @@ static const char usage[] =
 "  init                 make the node's key pair in the state directory and\n"
 "                       print its public key (for tf-location node-add)\n"
 "  run                  serve the location (the default)\n"
+"  layer-unpack TAR DIR [SHA256]\n"
+"                       internal: unpack a layer (after checking that the\n"
+"                       tar in the compressed TAR has SHA256)\n"
 "options:\n"
 "  -s, --state DIR      state directory (default /var/lib/tf-node)\n"
 "  -e, --endpoint EP    the location, tcp://host:port (default\n"
@@ -506,6 +509,9 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
+	if (strcmp(cmd, "layer-unpack") == 0 && argc - optind >= 2)
+		return node_layer_unpack_main(argv[optind], argv[optind + 1],
+		    optind + 2 < argc ? argv[optind + 2] : NULL);
 	if (optind < argc) {
 		fputs(usage, stderr);
 		return 2;

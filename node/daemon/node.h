@@ -271,6 +271,7 @@ bool node_layer_failed(struct node *n, char **layers, size_t nlayers,
 void node_layers_init(struct node *n, node_layers_fn changed);
 void node_layers_free(struct node *n);
 bool node_sha_valid(const char *sha);
+int node_layer_unpack_main(const char *tar, const char *dest, const char *sha);
 
 /* node_req_net.c */
 int node_net_start(struct node *n, tf_err *err);

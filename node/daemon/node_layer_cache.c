@@ -5,9 +5,10 @@
  * from the location in chunks (`layer_get {sha256, offset}`), written to
  * <sha256>.part while its digest is computed, checked against the name
  * (a layer the location keeps as a gzip blob: the tar inside it, checked
- * in the child before unpacking), then unpacked by layer_unpack() in a child process (unpacking a big layer
- * takes seconds; the loop must not wait) whose exit comes back through
- * SIGCHLD.  A layer is fetched once however many spawns wait for it;
+ * in the child before unpacking), then unpacked by layer_unpack() in an
+ * exec'd child, `tf-node layer-unpack` (a big layer takes seconds, which
+ * the loop must not wait, and a forked copy of a threaded process must
+ * exec before it allocates), whose exit comes back through SIGCHLD.  A layer is fetched once however many spawns wait for it;
  * whenever one is ready or has failed the cache calls the function given
  * to node_layers_init (the spawn code's node_spawn_layers_ready), and
  * knows nothing else of its users.
@@ -155,6 +156,8 @@ layer_unpacked(pid_t pid, int status, void *arg)
 	unlink(path);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    layer_present(n, l->sha)) {
+		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
+		unlink(path);
 		tf_info("layer %.12s ready (%llu bytes, %llu ms)", l->sha,
 		    (unsigned long long)l->size,
 		    (unsigned long long)(tf_now_ms() - l->t0_ms));
@@ -163,8 +166,8 @@ layer_unpacked(pid_t pid, int status, void *arg)
 		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
 		why = tf_read_file(path, NULL, 4096);
 		unlink(path);
-		layer_fail(l, "cannot unpack: %s", why != NULL ? why :
-		    "the unpacking process failed");
+		layer_fail(l, "cannot unpack: %s", why != NULL &&
+		    why[0] != '\0' ? why : "the unpacking process failed");
 		free(why);
 	}
 	layers_progress(n);
@@ -205,24 +208,18 @@ layer_unpack_start(struct node_layer *l)
 		return;
 	}
 	if (pid == 0) {
-		/* The child touches nothing of the parent's (no zmq, no
-		 * loop): it unpacks, says why on failure, and exits. */
-		tf_err e;
-		int rc;
+		/* tf-node has threads (zmq's): a forked child may only make
+		 * async-signal-safe calls until it execs, so the unpacking
+		 * (libarchive, malloc) runs in `tf-node layer-unpack`, which
+		 * says why on stderr, into errp. */
+		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
 
-		tf_err_clear(&e);
-		rc = 0;
-		if (l->gzip) {
-			rc = layer_tar_digest(tar, hex, &e);
-			if (rc == 0 && strcmp(hex, l->sha) != 0)
-				rc = tf_err_set(&e, "the tar received has "
-				    "sha256 %.12s, not %.12s", hex, l->sha);
-		}
-		if (rc == 0)
-			rc = layer_unpack(tar, dest, &e);
-		if (rc != 0)
-			tf_write_file(errp, e.msg, strlen(e.msg), 0600);
-		_exit(rc == 0 ? 0 : 1);
+		if (fd >= 0)
+			dup2(fd, STDERR_FILENO);
+		execl("/proc/self/exe", "tf-node", "layer-unpack", tar, dest,
+		    l->gzip ? l->sha : (char *)NULL, (char *)NULL);
+		_exit(127);
 	}
 	l->pid = pid;
 	l->state = L_UNPACKING;
@@ -411,4 +408,28 @@ node_layers_free(struct node *n)
 		}
 		layer_job_free(l);
 	}
+}
+
+/* `tf-node layer-unpack TAR DEST [SHA]`: the exec'd child's side. */
+int
+node_layer_unpack_main(const char *tar, const char *dest, const char *sha)
+{
+	char hex[65];
+	tf_err e;
+	int rc = 0;
+
+	tf_err_clear(&e);
+	if (sodium_init() < 0)
+		return 1;
+	if (sha != NULL) {
+		rc = layer_tar_digest(tar, hex, &e);
+		if (rc == 0 && strcmp(hex, sha) != 0)
+			rc = tf_err_set(&e, "the tar received has sha256 "
+			    "%.12s, not %.12s", hex, sha);
+	}
+	if (rc == 0)
+		rc = layer_unpack(tar, dest, &e);
+	if (rc != 0)
+		fputs(e.msg, stderr);
+	return rc == 0 ? 0 : 1;
 }
