@@ -5,10 +5,11 @@
  * from the location in chunks (`layer_get {sha256, offset}`), written to
  * <sha256>.part while its digest is computed, checked against the name
  * (a layer the location keeps as a gzip blob: the tar inside it, checked
- * in the child before unpacking), then unpacked by layer_unpack() in an
- * exec'd child, `tf-node layer-unpack` (a big layer takes seconds, which
- * the loop must not wait, and a forked copy of a threaded process must
- * exec before it allocates), whose exit comes back through SIGCHLD.  A layer is fetched once however many spawns wait for it;
+ * by tf-unpack before unpacking), then unpacked by tf-unpack
+ * (layer_unpack() in a program of its own: unpacking a big layer takes
+ * seconds and the loop must not wait, and libarchive must not run in a
+ * forked child of this threaded process) whose exit comes back through
+ * SIGCHLD.  A layer is fetched once however many spawns wait for it;
  * whenever one is ready or has failed the cache calls the function given
  * to node_layers_init (the spawn code's node_spawn_layers_ready), and
  * knows nothing else of its users.
@@ -27,8 +28,8 @@
 
 #include <sodium.h>
 
-#include "layer_unpack.h"
 #include "node.h"
+#include "rt_child.h"
 #include "tf_codec_image.h"
 #include "tf_log.h"
 
@@ -156,8 +157,6 @@ layer_unpacked(pid_t pid, int status, void *arg)
 	unlink(path);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    layer_present(n, l->sha)) {
-		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
-		unlink(path);
 		tf_info("layer %.12s ready (%llu bytes, %llu ms)", l->sha,
 		    (unsigned long long)l->size,
 		    (unsigned long long)(tf_now_ms() - l->t0_ms));
@@ -166,8 +165,14 @@ layer_unpacked(pid_t pid, int status, void *arg)
 		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
 		why = tf_read_file(path, NULL, 4096);
 		unlink(path);
-		layer_fail(l, "cannot unpack: %s", why != NULL &&
-		    why[0] != '\0' ? why : "the unpacking process failed");
+		if (why != NULL && *why == '\0') {
+			free(why);
+			why = NULL;
+		}
+		if (why != NULL)
+			why[strcspn(why, "\n")] = '\0';
+		layer_fail(l, "cannot unpack: %s", why != NULL ? why :
+		    "the unpacking process failed");
 		free(why);
 	}
 	layers_progress(n);
@@ -180,14 +185,19 @@ layer_unpack_start(struct node_layer *l)
 	char part[4300], tar[4300], dest[4300], errp[4300];
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
-	int status;
+	/* A gzip blob: tf-unpack checks the tar inside against the name. */
+	const char *argv[] = { n->unpack_path, tar, dest, l->gzip ?
+	    l->sha : NULL, NULL };
+	int fds[RT_SPAWN_FDS] = { RT_FD_NULL, RT_FD_NULL, -1, RT_FD_NONE };
+	int status, errfd;
+	tf_err err;
 	pid_t pid;
 
 	crypto_hash_sha256_final(&l->hash, digest);
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
 	close(l->fd);
 	l->fd = -1;
-	/* A gzip blob's digest is not the layer's name: the child checks
+	/* A gzip blob's digest is not the layer's name: tf-unpack checks
 	 * the tar inside it. */
 	if (!l->gzip && strcmp(hex, l->sha) != 0) {
 		layer_fail(l, "the data received has sha256 %.12s, not %.12s",
@@ -202,24 +212,20 @@ layer_unpack_start(struct node_layer *l)
 		layer_fail(l, "cannot rename %s: %s", part, strerror(errno));
 		return;
 	}
-	pid = fork();
-	if (pid < 0) {
-		layer_fail(l, "fork: %s", strerror(errno));
+	/* libarchive runs in tf-unpack, never in a forked child of this
+	 * threaded process (rt_unpack_main.c says why); its stderr is the
+	 * .err file, read when it fails. */
+	errfd = open(errp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (errfd < 0) {
+		layer_fail(l, "cannot create %s: %s", errp, strerror(errno));
 		return;
 	}
-	if (pid == 0) {
-		/* tf-node has threads (zmq's): a forked child may only make
-		 * async-signal-safe calls until it execs, so the unpacking
-		 * (libarchive, malloc) runs in `tf-node layer-unpack`, which
-		 * says why on stderr, into errp. */
-		int fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		execl("/proc/self/exe", "tf-node", "layer-unpack", tar, dest,
-		    l->gzip ? l->sha : (char *)NULL, (char *)NULL);
-		_exit(127);
+	fds[2] = errfd;
+	pid = rt_spawn(argv, fds, &err);
+	close(errfd);
+	if (pid < 0) {
+		layer_fail(l, "%s", err.msg);
+		return;
 	}
 	l->pid = pid;
 	l->state = L_UNPACKING;
@@ -408,28 +414,4 @@ node_layers_free(struct node *n)
 		}
 		layer_job_free(l);
 	}
-}
-
-/* `tf-node layer-unpack TAR DEST [SHA]`: the exec'd child's side. */
-int
-node_layer_unpack_main(const char *tar, const char *dest, const char *sha)
-{
-	char hex[65];
-	tf_err e;
-	int rc = 0;
-
-	tf_err_clear(&e);
-	if (sodium_init() < 0)
-		return 1;
-	if (sha != NULL) {
-		rc = layer_tar_digest(tar, hex, &e);
-		if (rc == 0 && strcmp(hex, sha) != 0)
-			rc = tf_err_set(&e, "the tar received has sha256 "
-			    "%.12s, not %.12s", hex, sha);
-	}
-	if (rc == 0)
-		rc = layer_unpack(tar, dest, &e);
-	if (rc != 0)
-		fputs(e.msg, stderr);
-	return rc == 0 ? 0 : 1;
 }
