@@ -98,14 +98,18 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 	base.logging = TF_LOGGING_QUIET;
 	/* The demo location's model; the loop never runs, so the bench's
 	 * pushes are all it holds. */
+	t.only_loc = -1;
 	if (tui_keymap_load(t.km, "default", &err) != 0 ||
-	    (t.loc = con_demo_location(&base, NULL, &err)) == NULL ||
-	    (t.model = tf_location_model(t.loc)) == NULL ||
+	    (t.locs[0].loc = con_demo_location(&base, NULL, &err)) == NULL ||
+	    (t.locs[0].model = tf_location_model(t.locs[0].loc)) == NULL ||
 	    tui_crt_init_headless(&t.crt, "xterm-256color", out, in,
 	    &err) != 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		exit(1);
 	}
+	snprintf(t.locs[0].name, sizeof t.locs[0].name, "bench");
+	t.nlocs = 1;
+	tui_locs_use(&t, 0);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 
@@ -139,8 +143,7 @@ bench_run(int n, int updates, FILE *out, FILE *in, struct bench_result *res)
 
 	msgpack_sbuffer_destroy(&sb);
 	tui_screen_fini(&t);
-	t.model = NULL;
-	tf_location_destroy(&t.loc);
+	tui_locs_fini(&t);
 	tui_crt_fini(&t.crt);
 	tf_loop_destroy(&t.loop);
 	tui_keymap_destroy(&t.km);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "tf.h"
+#include "tf_util.h"
 
 static const char usage_text[] =
 "Usage: tfvolumes [OPTIONS] {list,create,destroy,snapshot,rollback} [ARG]\n"
@@ -28,6 +29,11 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "      --node NAME      create the volume on this node\n"
+"      --size N         create it to hold N bytes (K, M, G after N multiply\n"
+"                       by 1024s; default: the location's, 1G unless its\n"
+"                       operator set another).  Sizes count against your\n"
+"                       volume_bytes quota (tf --quota); a node that keeps\n"
+"                       volumes on btrfs refuses writes past the size\n"
 "      --location NAME  a location other than the default one\n"
 "      --local ADDR     connect to ADDR (host[:port]) instead\n"
 "  -h, --help           this text\n"
@@ -38,17 +44,19 @@ static const char usage_text[] =
 int
 main(int argc, char **argv)
 {
-	enum { OPT_LOCATION = 256, OPT_LOCAL, OPT_NODE, OPT_SYNC };
+	enum { OPT_LOCATION = 256, OPT_LOCAL, OPT_NODE, OPT_SYNC, OPT_SIZE };
 	static const struct option longopts[] = {
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
 		{ "node", required_argument, NULL, OPT_NODE },
+		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *location = NULL, *address = NULL, *node_name = NULL, *cmd;
 	tf_location *loc;
+	int64_t size = 0;
 	tf_err err;
 	int ch, rc = 0;
 
@@ -57,6 +65,14 @@ main(int argc, char **argv)
 		case OPT_LOCATION: location = optarg; break;
 		case OPT_LOCAL: address = optarg; break;
 		case OPT_NODE: node_name = optarg; break;
+		case OPT_SIZE:
+			if ((size = tf_size_parse(optarg)) <= 0) {
+				fprintf(stderr, "tfvolumes: --size %s: a number "
+				    "of bytes above 0, with K, M or G after it\n",
+				    optarg);
+				return 2;
+			}
+			break;
 		case OPT_SYNC: break;	/* the original's; writes are synchronous */
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return 2;
@@ -97,8 +113,9 @@ main(int argc, char **argv)
 		    (node = tf_location_node(loc, node_name, &err)) == NULL) {
 			fprintf(stderr, "tfvolumes: %s\n", err.msg);
 			rc = 1;
-		} else if ((v = tf_location_create_volume(loc, node,
-		    argc - optind == 2 ? argv[optind + 1] : NULL, &err)) == NULL) {
+		} else if ((v = tf_location_create_volume_sized(loc, node,
+		    argc - optind == 2 ? argv[optind + 1] : NULL, size,
+		    &err)) == NULL) {
 			fprintf(stderr, "tfvolumes: %s\n", err.msg);
 			rc = 1;
 		} else {

@@ -4,6 +4,7 @@
  * family adds its codecs here.
  */
 #include "tf_codec_all.h"
+#include "tf_codec_account.h"
 #include "tf_codec_file.h"
 #include "tf_codec_firewall.h"
 #include "tf_codec_flow.h"
@@ -17,12 +18,14 @@
 #include "tf_codec_report.h"
 #include "tf_codec_session.h"
 #include "tf_codec_spawn.h"
+#include "tf_codec_stream.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
 #include "tf_codec_web.h"
 
 const tf_codec *const tf_codec_families[] = {
 	&tf_spawn_codec, &tf_spawn_reply_codec,
+	&tf_ctr_spec_msg_codec, &tf_ctr_spec_codec,
 	&tf_ctr_status_codec, &tf_node_stats_codec, &tf_node_hello_codec,
 	&tf_proc_codec,
 	&tf_file_codec, &tf_file_reply_codec,
@@ -39,5 +42,7 @@ const tf_codec *const tf_codec_families[] = {
 	&tf_metrics_codec, &tf_metrics_sub_codec,
 	&tf_event_codec, &tf_events_codec, &tf_events_sub_codec,
 	&tf_quota_codec,
+	&tf_item_codec,
+	&tf_account_codec,
 	NULL
 };

@@ -75,6 +75,7 @@ static const tf_field vol_fields[] = {
 	TF_F_BOOL(tf_vol_rec, snapshot, 0),
 	TF_F_INT(tf_vol_rec, user, INT64_MIN, INT64_MAX, 0),
 	TF_F_STR(tf_vol_rec, user_name, REC_ID, 0),
+	TF_F_INT(tf_vol_rec, size, 0, INT64_MAX, TF_FF_OPT),
 };
 const tf_codec tf_vol_rec_codec =
 	TF_CODEC_LENIENT(tf_vol_rec, "volume record", vol_fields);

@@ -9,6 +9,7 @@ static const tf_field vol_fields[] = {
 	TF_F_STR(tf_vol_msg, node, 63, TF_FF_OPT),
 	TF_F_STR(tf_vol_msg, tag, 79, 0),
 	TF_F_INT(tf_vol_msg, user, 0, INT64_MAX, TF_FF_HAS),
+	TF_F_INT(tf_vol_msg, size, 0, INT64_MAX, TF_FF_OPT),
 };
 const tf_codec tf_vol_codec = TF_CODEC(tf_vol_msg, "volume", vol_fields, false);
 

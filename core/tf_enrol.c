@@ -14,6 +14,7 @@
 #include <zmq.h>
 
 #include "tf_call.h"
+#include "tf_codec_account.h"
 #include "tf_enrol.h"
 #include "tf_log.h"
 #include "tf_util.h"
@@ -55,7 +56,7 @@ tf_account_enrol(const char *location, const char *address, const char *token,
 		goto out;
 	}
 	tf_out_init(&o, "enrol");
-	tf_out_str(&o, "token", token);
+	tf_account_pack(&(tf_account_msg){ .token = token }, &o);
 	{
 		msgpack_sbuffer hdr;
 		msgpack_packer pk;

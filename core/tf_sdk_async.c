@@ -19,6 +19,7 @@
 #include "tf_codec_firewall.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_stream.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
 #include "tf_sdk_private.h"
@@ -118,26 +119,27 @@ sdk_async_close_all(tf_location *loc)
 static void
 sdk_stream_item(tf_stream *s, const tf_msg *m)
 {
-	char event[32] = "";
-	int64_t fd = 1, dropped = 0;
+	tf_item_msg it;
 
 	/* Credit: consumed at once, unless the owner acks what it used. */
 	if (m->bulk != NULL && m->bulk_len > 0 && s->req != NULL &&
 	    (!s->manual_ack || s->ops == NULL))
 		sdk_ack(s->loc, s->req->id, m->bulk_len, -1);
-	tf_msg_str(m, "event", event, sizeof event, false, NULL);
-	tf_msg_int(m, "dropped", &dropped, 0, INT64_MAX, false, NULL);
-	tf_msg_int(m, "fd", &fd, 0, 2, false, NULL);
-	if (strcmp(event, "started") == 0) {
+	/* A malformed item still delivers its bytes, as stdout. */
+	(void)tf_item_unpack(m->params, &it, NULL);	/* zeroed if not */
+	if (it.fd == 0)
+		it.fd = 1;
+	if (it.event != NULL && strcmp(it.event, "started") == 0) {
 		sdk_stream_model(s, TF_PROC_RUNNING, NULL, -1, -1);
 		if (s->ops != NULL && s->ops->started != NULL)
 			s->ops->started(s->arg);
 	}
-	if (dropped > 0 && s->ops != NULL && s->ops->dropped != NULL)
-		s->ops->dropped(s->arg, (uint64_t)dropped);
+	if (it.dropped > 0 && s->ops != NULL && s->ops->dropped != NULL)
+		s->ops->dropped(s->arg, (uint64_t)it.dropped);
 	if (m->bulk != NULL && m->bulk_len > 0 && s->ops != NULL &&
 	    s->ops->data != NULL)
-		s->ops->data(s->arg, (int)fd, m->bulk, m->bulk_len);
+		s->ops->data(s->arg, (int)it.fd, m->bulk, m->bulk_len);
+	tf_item_free(&it);
 }
 
 static void
@@ -147,6 +149,7 @@ sdk_async_cb(tf_conn *conn, const tf_msg *m, void *arg)
 	char error[TF_ERR_LEN] = "request failed";
 	int64_t exit_code = -1, sig = -1;
 	tf_stream *s = a->stream;
+	tf_item_msg it;
 	bool failed = sdk_msg_error(m, error, sizeof error);
 
 	TF_UNUSED(conn);
@@ -155,9 +158,13 @@ sdk_async_cb(tf_conn *conn, const tf_msg *m, void *arg)
 			sdk_stream_item(s, m);
 			return;
 		}
-		tf_msg_int(m, "exit_code", &exit_code, INT32_MIN, INT32_MAX,
-		    false, NULL);
-		tf_msg_int(m, "signal", &sig, 0, 128, false, NULL);
+		if (tf_item_unpack(m->params, &it, NULL) == 0) {
+			if (TF_HAS(&tf_item_codec, &it, exit_code)) {
+				exit_code = it.exit_code;
+				sig = it.signal;
+			}
+			tf_item_free(&it);
+		}
 		sdk_async_unlink(a);
 		s->req = NULL;
 		free(a);
@@ -231,7 +238,7 @@ sdk_async_send(tf_location *loc, tf_out *o, tf_done_fn fn, void *arg,
 		free(a);
 		return NULL;
 	}
-	tf_debug("%s: request %s id %llu", __func__, a->cmd,
+	tf_debug("request %s id %llu", a->cmd,
 	    (unsigned long long)a->id);
 	if (s == NULL && fn != NULL)
 		a->timer = tf_loop_timer(loc->loop, SDK_CALL_TIMEOUT_MS, false,
@@ -291,6 +298,13 @@ tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
 	      void *arg, tf_err *err)
 {
 	return sdk_async_container(loc, "wake", container, fn, arg, err);
+}
+
+int
+tf_async_ctr_spec(tf_location *loc, const char *container, tf_done_fn fn,
+		  void *arg, tf_err *err)
+{
+	return sdk_async_container(loc, "ctr_spec", container, fn, arg, err);
 }
 
 int

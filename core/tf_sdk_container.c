@@ -16,6 +16,7 @@
 #include "tf_codec_flow.h"
 #include "tf_codec_file.h"
 #include "tf_codec_firewall.h"
+#include "tf_codec_stream.h"
 #include "tf_codec_spawn.h"
 #include "tf_codec_vol.h"
 #include "tf_sdk_private.h"
@@ -940,30 +941,31 @@ static void
 sdk_logs_cb(tf_conn *conn, const tf_msg *m, void *arg)
 {
 	tf_container *c = arg;
-	int64_t fd = 1, dropped = 0, at = -1;
+	tf_item_msg it;
 
 	if (!tf_msg_is_stream(m)) {
 		c->logs_req = 0;
 		return;
 	}
-	tf_msg_int(m, "fd", &fd, 1, 2, false, NULL);
-	tf_msg_int(m, "at", &at, 0, INT64_MAX, false, NULL);
-	if (at >= 0)
-		c->logs_next = (uint64_t)at + m->bulk_len;
+	/* A malformed item still delivers its bytes, as stdout. */
+	if (tf_item_unpack(m->params, &it, NULL) != 0)
+		it = (tf_item_msg){ .fd = 1 };
+	if (TF_HAS(&tf_item_codec, &it, at))
+		c->logs_next = (uint64_t)it.at + m->bulk_len;
 	else
 		c->logs_next += m->bulk_len;
-	if (tf_msg_int(m, "dropped", &dropped, 0, INT64_MAX, false, NULL) == 0 &&
-	    dropped > 0)
+	if (it.dropped > 0)
 		tf_warn("%s: %lld bytes of console output were dropped (we "
-		    "fell behind)", c->id, (long long)dropped);
+		    "fell behind)", c->id, (long long)it.dropped);
 	if (m->bulk_len > 0) {
 		uint64_t ref = m->id;
 
 		if (c->output != NULL)
-			c->output(c, (int)fd, m->bulk, m->bulk_len,
+			c->output(c, it.fd == 2 ? 2 : 1, m->bulk, m->bulk_len,
 			    c->output_arg);
 		sdk_ack(c->loc, ref, m->bulk_len, -1);
 	}
+	tf_item_free(&it);
 }
 
 static void
@@ -1144,7 +1146,14 @@ tf_volume *
 tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 			  tf_err *err)
 {
-	tf_vol_msg req = { 0 }, rep;
+	return tf_location_create_volume_sized(loc, node, tag, 0, err);
+}
+
+tf_volume *
+tf_location_create_volume_sized(tf_location *loc, tf_node *node,
+				const char *tag, int64_t size, tf_err *err)
+{
+	tf_vol_msg req = { .size = size }, rep;
 	char id[TF_MODEL_ID];
 	tf_volume *v;
 	tf_reply r;
@@ -1153,6 +1162,11 @@ tf_location_create_volume(tf_location *loc, tf_node *node, const char *tag,
 	if (tag != NULL && tag[0] != '\0' && !tf_tag_valid(tag)) {
 		tf_err_set(err, "Tag names can only use 0-9 a-z - _ and ., and "
 		    "cannot look like UUIDs: '%s'", tag);
+		return NULL;
+	}
+	if (size < 0) {
+		tf_err_set(err, "a volume's size is 0 (the location's default) "
+		    "or more bytes, not %lld", (long long)size);
 		return NULL;
 	}
 	req.node = node != NULL ? node->name : NULL;

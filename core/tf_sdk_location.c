@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "tf_codec_account.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_session.h"
 #include "tf_sdk_private.h"
@@ -1123,8 +1124,7 @@ tf_container *
 tf_location_find_container(tf_location *loc, const char *name, tf_err *err)
 {
 	const tf_model_container *r;
-	const msgpack_object *rec;
-	char kind[32] = "";
+	tf_account_msg found;
 	tf_reply rep;
 	tf_out o;
 
@@ -1144,18 +1144,22 @@ tf_location_find_container(tf_location *loc, const char *name, tf_err *err)
 		return sdk_container_from_model(loc, r);
 	/* Not in our picture yet: ask the location. */
 	tf_out_init(&o, "find");
-	tf_out_str(&o, "name", name);
+	tf_account_pack(&(tf_account_msg){ .name = name }, &o);
 	if (sdk_call(loc, &o, NULL, 0, SDK_CALL_TIMEOUT_MS, &rep, err) != 0)
 		return NULL;
-	tf_obj_str(rep.params, "kind", kind, sizeof kind, false, NULL);
-	rec = tf_obj_get(rep.params, "record");
-	if (strcmp(kind, "container") != 0 || rec == NULL) {
+	if (tf_account_unpack(rep.params, &found, err) != 0) {
 		tf_reply_fini(&rep);
-		tf_err_set(err, "'%s' names a %s, not a container", name,
-		    kind[0] ? kind : "thing");
 		return NULL;
 	}
-	tf_model_apply(loc->model, "container", rec, NULL);
+	if (strcmp(found.kind, "container") != 0 || found.record == NULL) {
+		tf_err_set(err, "'%s' names a %s, not a container", name,
+		    found.kind[0] ? found.kind : "thing");
+		tf_account_free(&found);
+		tf_reply_fini(&rep);
+		return NULL;
+	}
+	tf_model_apply(loc->model, "container", found.record, NULL);
+	tf_account_free(&found);
 	tf_reply_fini(&rep);
 	r = tf_model_container_lookup(loc->model, name);
 	if (r == NULL) {

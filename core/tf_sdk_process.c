@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tf_codec_proc.h"
+#include "tf_codec_stream.h"
 #include "tf_sdk_private.h"
 
 #define TERM_ESCAPE 0x1d		/* Ctrl-] */
@@ -64,14 +65,14 @@ sdk_proc_cb(tf_conn *conn, const tf_msg *m, void *arg)
 
 	p->busy++;
 	if (tf_msg_is_stream(m)) {
-		char event[16] = "";
-		int64_t fd = 1;
+		tf_item_msg it;
+		int fd;
 
-		tf_msg_str(m, "event", event, sizeof event, false, NULL);
-		if (strcmp(event, "started") == 0) {
+		(void)tf_item_unpack(m->params, &it, NULL); /* zeroed if not */
+		fd = it.fd == 2 ? 2 : 1;
+		if (it.event != NULL && strcmp(it.event, "started") == 0) {
 			p->started = true;
 		} else if (m->bulk != NULL) {
-			tf_msg_int(m, "fd", &fd, 1, 2, false, NULL);
 			p->last_data_ms = tf_now_ms();
 			if (p->capturing)
 				sdk_buf_add(&p->reply, m->bulk, m->bulk_len);
@@ -87,18 +88,23 @@ sdk_proc_cb(tf_conn *conn, const tf_msg *m, void *arg)
 			}
 			sdk_ack(p->loc, m->id, m->bulk_len, -1);
 		}
+		tf_item_free(&it);
 	} else {
-		int64_t code = -1, sig = 0;
+		bool failed = sdk_msg_error(m, p->error, sizeof p->error);
+		int64_t code = -1;
+		tf_item_msg it;
 
-		if (sdk_msg_error(m, p->error, sizeof p->error)) {
-			tf_msg_int(m, "exit_code", &code, -1, 255, false, NULL);
-		} else {
-			tf_msg_int(m, "exit_code", &code, INT32_MIN, INT32_MAX,
-			    false, NULL);
-			tf_msg_int(m, "signal", &sig, 0, 128, false, NULL);
-			if (sig > 0)
-				code = 128 + sig;
+		if (tf_item_unpack(m->params, &it, NULL) == 0 &&
+		    TF_HAS(&tf_item_codec, &it, exit_code)) {
+			code = it.exit_code;
+			/* A failure to start is an exit code a shell knows
+			 * (127, 126), never a signal. */
+			if (failed && (code < -1 || code > 255))
+				code = -1;
+			else if (!failed && it.signal > 0)
+				code = 128 + it.signal;
 		}
+		tf_item_free(&it);
 		p->exit_code = (int)code;
 		sdk_process_ended(p);
 	}

@@ -333,3 +333,27 @@ tf_nofile_raise(void)
 	}
 	return (unsigned long)rl.rlim_cur;
 }
+
+/* N with an optional K, M or G after it (powers of 1024); -1 if s is
+ * not that or does not fit. */
+int64_t
+tf_size_parse(const char *s)
+{
+	long long n;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (end == s || n < 0 || errno != 0)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end != '\0' || n > (LLONG_MAX >> shift))
+		return -1;
+	return (int64_t)n << shift;
+}

@@ -34,7 +34,8 @@ static const char loc_db_schema[] =
     "CREATE TABLE IF NOT EXISTS kv(user_id INTEGER, key TEXT, value BLOB,"
     "  PRIMARY KEY(user_id, key));"
     "CREATE TABLE IF NOT EXISTS volumes(id TEXT PRIMARY KEY, user_id INTEGER,"
-    "  node_id INTEGER, tag TEXT, snapshot INTEGER, created REAL);"
+    "  node_id INTEGER, tag TEXT, snapshot INTEGER, created REAL,"
+    "  size INTEGER DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS containers(id TEXT PRIMARY KEY,"
     "  node_id INTEGER, user_id INTEGER, session TEXT, tag TEXT, image TEXT,"
     "  ip TEXT, state TEXT, exit_code INTEGER, error TEXT, created REAL,"
@@ -68,6 +69,9 @@ loc_db_open(struct location *loc, tf_err *err)
 	 * new one this fails harmlessly (it exists). */
 	(void)sqlite3_exec(loc->db, "ALTER TABLE images ADD COLUMN origin TEXT "
 	    "DEFAULT ''", NULL, NULL, NULL);
+	/* So was a volume's size (older volumes count 0 bytes). */
+	(void)sqlite3_exec(loc->db, "ALTER TABLE volumes ADD COLUMN size "
+	    "INTEGER DEFAULT 0", NULL, NULL, NULL);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include "location.h"
+#include "tf_codec_account.h"
 #include "tf_codec_flow.h"
 #include "tf_log.h"
 
@@ -247,8 +248,9 @@ loc_enrol_cb(tf_loop *loop, void *sock, void *arg)
 	struct location *loc = arg;
 
 	for (int i = 0; i < 64; i++) {
-		char token[TF_TOKEN_MAX + 8], name[64];
+		char name[TF_ACCOUNT_NAME_MAX + 1];
 		uint8_t secret[TF_TOKEN_SECRET_LEN], spk[TF_KEY_LEN], pk[TF_KEY_LEN];
+		tf_account_msg req = { 0 };
 		int64_t user_id;
 		tf_msg m;
 		tf_err err;
@@ -271,23 +273,25 @@ loc_enrol_cb(tf_loop *loop, void *sock, void *arg)
 			continue;
 		}
 		if (tf_key_from_b64(m.user_id + 2, pk) != 0 ||
-		    tf_msg_str(&m, "token", token, sizeof token, true, &err) != 0 ||
-		    tf_token_parse(token, secret, spk, &err) != 0 ||
+		    tf_account_unpack(m.params, &req, &err) != 0 ||
+		    tf_token_parse(req.token, secret, spk, &err) != 0 ||
 		    (memcmp(spk, loc->keys.pk, TF_KEY_LEN) != 0 &&
 		    tf_err_set(&err, "this token belongs to another location")) ||
 		    loc_db_invite_use(loc, secret, pk, &user_id, name, sizeof name,
 		    &err) != 0) {
 			tf_info("enrolment refused: %s", err.msg);
 			tf_send_error(sock, m.rid, m.rid_len, m.id, "%s", err.msg);
+			tf_account_free(&req);
 			tf_msg_fini(&m);
 			continue;
 		}
 		tf_info("account %lld created for %s", (long long)user_id, name);
 		tf_out_init(&o, TF_REPLY);
-		tf_out_int(&o, "user", user_id);
-		tf_out_str(&o, "name", name);
+		tf_account_pack(&(tf_account_msg){ .user = user_id,
+		    .name = name }, &o);
 		tf_out_send(&o, sock, m.rid, m.rid_len, m.id, NULL, 0);
 		tf_out_fini(&o);
+		tf_account_free(&req);
 		tf_msg_fini(&m);
 	}
 	return 0;

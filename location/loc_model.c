@@ -203,11 +203,19 @@ loc_reap_mounts(struct location *loc)
 	}
 }
 
-#define REAP(arr) do { \
+void
+loc_container_free(struct loc_container *c)
+{
+	if (c != NULL)
+		free(c->spec);
+	free(c);
+}
+
+#define REAP(arr, fn) do { \
 	size_t j = 0; \
 	for (size_t i = 0; i < loc->n_##arr; i++) { \
 		if (loc->arr[i]->dead) \
-			free(loc->arr[i]); \
+			fn(loc->arr[i]); \
 		else \
 			loc->arr[j++] = loc->arr[i]; \
 	} \
@@ -221,9 +229,9 @@ loc_reap(tf_loop *loop, void *arg)
 	struct location *loc = arg;
 
 	loc_reap_mounts(loc);
-	REAP(sessions);
-	REAP(containers);
-	REAP(tunnels);
-	REAP(volumes);
-	REAP(fwds);
+	REAP(sessions, free);
+	REAP(containers, loc_container_free);
+	REAP(tunnels, free);
+	REAP(volumes, free);
+	REAP(fwds, free);
 }

@@ -2,7 +2,9 @@
 /*
  * loc_quota.c: per-account limits (docs/SECURITY.md, "Quotas").  One
  * account may hold at most so many containers, tunnels, volumes, sessions,
- * KV entries and KV bytes; the location's operator sets them with
+ * KV entries and KV bytes, and volumes of so many bytes in all (each
+ * volume counts the size it was created with, which a node on btrfs
+ * enforces); the location's operator sets them with
  * `--quota KIND=N` (0: not limited).  Use is counted from the model (and
  * the KV table) when it is checked, never kept in a counter that could
  * drift from what is really there.
@@ -22,6 +24,7 @@ static const char *const quota_names[LOC_QUOTA_LAST] = {
 	[LOC_QUOTA_SESSIONS] = "sessions",
 	[LOC_QUOTA_KV_ENTRIES] = "kv_entries",
 	[LOC_QUOTA_KV_BYTES] = "kv_bytes",
+	[LOC_QUOTA_VOLUME_BYTES] = "volume_bytes",
 };
 
 /* Generous for a person or a program, small enough that one account
@@ -34,6 +37,7 @@ static const int64_t quota_defaults[LOC_QUOTA_LAST] = {
 	[LOC_QUOTA_SESSIONS] = 200,
 	[LOC_QUOTA_KV_ENTRIES] = 100000,
 	[LOC_QUOTA_KV_BYTES] = (int64_t)256 << 20,
+	[LOC_QUOTA_VOLUME_BYTES] = (int64_t)64 << 30,
 };
 
 const char *
@@ -48,15 +52,15 @@ loc_quota_defaults(struct loc_options *opt)
 	memcpy(opt->quota, quota_defaults, sizeof opt->quota);
 }
 
-/* "KIND=N", N with an optional K, M or G (powers of 1024); kinds may be
- * written with - for _ as on the command line elsewhere. */
+/* "KIND=N", N as tf_size_parse reads it; kinds may be written with -
+ * for _ as on the command line elsewhere. */
 int
 loc_quota_parse(struct loc_options *opt, const char *spec, tf_err *err)
 {
 	const char *eq = strchr(spec, '=');
-	char kind[TF_QUOTA_KIND_MAX + 1], *end;
+	char kind[TF_QUOTA_KIND_MAX + 1];
 	size_t len;
-	long long n;
+	int64_t n;
 
 	if (eq == NULL || eq == spec || (len = (size_t)(eq - spec)) >= sizeof kind)
 		return tf_err_set(err, "--quota %s: KIND=N", spec);
@@ -65,20 +69,9 @@ loc_quota_parse(struct loc_options *opt, const char *spec, tf_err *err)
 	for (char *p = kind; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	errno = 0;
-	n = strtoll(eq + 1, &end, 10);
-	if (end == eq + 1 || n < 0 || errno != 0)
-		return tf_err_set(err, "--quota %s: N is a number from 0 "
-		    "(not limited)", spec);
-	switch (*end) {
-	case 'K': case 'k': n <<= 10; end++; break;
-	case 'M': case 'm': n <<= 20; end++; break;
-	case 'G': case 'g': n <<= 30; end++; break;
-	default: break;
-	}
-	if (*end != '\0')
-		return tf_err_set(err, "--quota %s: N is a number, with K, M "
-		    "or G after it for bytes", spec);
+	if ((n = tf_size_parse(eq + 1)) < 0)
+		return tf_err_set(err, "--quota %s: N is a number from 0 (not "
+		    "limited), with K, M or G after it for bytes", spec);
 	for (int k = 0; k < LOC_QUOTA_LAST; k++) {
 		if (strcmp(kind, quota_names[k]) == 0) {
 			opt->quota[k] = n;
@@ -86,7 +79,8 @@ loc_quota_parse(struct loc_options *opt, const char *spec, tf_err *err)
 		}
 	}
 	return tf_err_set(err, "--quota %s: no such kind (containers, "
-	    "tunnels, volumes, sessions, kv_entries, kv_bytes)", spec);
+	    "tunnels, volumes, sessions, kv_entries, kv_bytes, "
+	    "volume_bytes)", spec);
 }
 
 static void
@@ -127,6 +121,12 @@ loc_quota_used(struct location *loc, int64_t user, enum loc_quota_kind k)
 			n += !loc->volumes[i]->dead &&
 			    loc->volumes[i]->user_id == user;
 		return n;
+	case LOC_QUOTA_VOLUME_BYTES:
+		for (size_t i = 0; i < loc->n_volumes; i++)
+			if (!loc->volumes[i]->dead &&
+			    loc->volumes[i]->user_id == user)
+				n += loc->volumes[i]->size;
+		return n;
 	case LOC_QUOTA_SESSIONS:
 		for (size_t i = 0; i < loc->n_sessions; i++)
 			n += !loc->sessions[i]->dead &&
@@ -150,6 +150,7 @@ quota_refuse(struct location *loc, enum loc_quota_kind k, int64_t used,
 	    "(%lld in use); free some, or ask the location's operator "
 	    "(tf-location --quota %s=N)", (long long)loc->opt.quota[k],
 	    k == LOC_QUOTA_KV_BYTES ? "bytes of KV values" :
+	    k == LOC_QUOTA_VOLUME_BYTES ? "bytes of volumes" :
 	    k == LOC_QUOTA_KV_ENTRIES ? "KV entries" : quota_names[k],
 	    (long long)used, quota_names[k]);
 }

@@ -156,6 +156,7 @@ loc_rec_volume(struct location *loc, struct loc_rec *r,
 		.mounts = r->strv[0], .n_mounts = n, .snapshot = v->snapshot,
 		.user = v->user_id,
 		.user_name = loc_rec_owner(loc, r, v->user_id),
+		.size = v->size,
 	};
 	TF_SET(&tf_vol_rec_codec, &r->u.vol, node_id);
 	return r;

@@ -35,6 +35,7 @@ const struct loc_req loc_req_table[] = {
 	{ "web_remove",     LOC_REQ_USER, req_web },
 	{ "web_list",       LOC_REQ_USER, req_web },
 	{ "metrics_sub",    LOC_REQ_USER, req_metrics_sub },
+	{ "ctr_spec",       LOC_REQ_USER, req_ctr_spec },
 	{ "events_sub",     LOC_REQ_USER, req_events_sub },
 	{ "layer_get",      LOC_REQ_NODE, req_layer_get },
 	{ "metrics",        LOC_REQ_NODE, req_metrics },

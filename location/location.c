@@ -69,7 +69,11 @@ static const char usage_text[] =
 "                      limited; K, M, G after N multiply by 1024s):\n"
 "                      containers (default 2000), tunnels (1000),\n"
 "                      volumes (200), sessions (200), kv_entries (100000),\n"
-"                      kv_bytes (256M, keys and values)\n"
+"                      kv_bytes (256M, keys and values), volume_bytes\n"
+"                      (64G, the sizes of the account's volumes)\n"
+"      --volume-size N the size of a volume created without one (default\n"
+"                      1G; K, M, G as for --quota); a node that keeps\n"
+"                      volumes on btrfs enforces it\n"
 "  -v, --verbose       debug logging\n"
 "  -q, --quiet         errors only\n"
 "  -h, --help          this text\n"
@@ -298,6 +302,10 @@ location_free(struct location *loc)
 	for (size_t i = 0; i < loc->n_##arr; i++) free(loc->arr[i]); \
 	free(loc->arr); \
 } while (0)
+	for (size_t i = 0; i < loc->n_containers; i++) {
+		free(loc->containers[i]->spec);
+		loc->containers[i]->spec = NULL;
+	}
 	FREE_ALL(sessions);
 	FREE_ALL(nodes);
 	FREE_ALL(containers);
@@ -333,6 +341,7 @@ main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'L' },
 		{ "node-prefix", required_argument, NULL, 'p' },
 		{ "quota", required_argument, NULL, 'Q' },
+		{ "volume-size", required_argument, NULL, 'Z' },
 		{ "admin", no_argument, NULL, 'a' },
 		{ "http", required_argument, NULL, 'H' },
 		{ "https", required_argument, NULL, 'S' },
@@ -360,6 +369,7 @@ main(int argc, char **argv)
 	loc.opt.subnet_base = "10.220";
 	loc.opt.node_prefix = 24;
 	loc_quota_defaults(&loc.opt);
+	loc.opt.volume_size = (int64_t)1 << 30;
 	while ((ch = getopt_long(argc, argv, "s:b:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': loc.opt.state_dir = optarg; break;
@@ -378,6 +388,15 @@ main(int argc, char **argv)
 		case 'Q':
 			if (loc_quota_parse(&loc.opt, optarg, &err) != 0) {
 				fprintf(stderr, "tf-location: %s\n", err.msg);
+				return 2;
+			}
+			break;
+		case 'Z':
+			loc.opt.volume_size = tf_size_parse(optarg);
+			if (loc.opt.volume_size <= 0) {
+				fprintf(stderr, "tf-location: --volume-size %s: "
+				    "a size above 0, with K, M or G after it\n",
+				    optarg);
 				return 2;
 			}
 			break;

@@ -35,6 +35,7 @@ enum loc_quota_kind {
 	LOC_QUOTA_SESSIONS,
 	LOC_QUOTA_KV_ENTRIES,
 	LOC_QUOTA_KV_BYTES,
+	LOC_QUOTA_VOLUME_BYTES,
 	LOC_QUOTA_LAST
 };
 
@@ -52,6 +53,8 @@ struct loc_options {
 	const char *haproxy;		/* --haproxy PATH (default "haproxy") */
 	const char *resolver;		/* --resolver ADDR[:PORT] for claims */
 	int64_t quota[LOC_QUOTA_LAST];	/* --quota KIND=N */
+	int64_t volume_size;		/* --volume-size: a volume made
+					 * without a size holds this much */
 };
 
 struct loc_peer {			/* who sent a message */
@@ -118,6 +121,10 @@ struct loc_container {
 	char ended_by[160];
 	bool rebooting;
 	bool dead;
+	/* What it was spawned with (tf_ctr_spec packed, for `ctr_spec`);
+	 * NULL for a container learnt from a node's hello or the database. */
+	uint8_t *spec;
+	size_t spec_len;
 	/* The ids of the volumes it mounts, fixed at spawn (a volume record
 	 * lists its mounts from these).  A flexible array, so that the one
 	 * free() of the record frees it too; none for a container learnt
@@ -142,6 +149,8 @@ struct loc_volume {
 	int64_t user_id;
 	int64_t node_id;
 	char tag[80];
+	int64_t size;		/* bytes it may hold: counted by the
+				 * volume_bytes quota, a limit on btrfs */
 	bool snapshot;
 	bool dead;
 };
@@ -336,6 +345,7 @@ struct loc_node *loc_node_find(struct location *, int64_t id);
 struct loc_node *loc_node_by_name(struct location *, const char *name);
 struct loc_node *loc_node_best(struct location *);
 struct loc_container *loc_container_find(struct location *, const char *id);
+void loc_container_free(struct loc_container *c);
 struct loc_container *loc_container_lookup(struct location *, int64_t user_id, bool admin, const char *name);
 struct loc_tunnel *loc_tunnel_find(struct location *, const char *id);
 struct loc_volume *loc_volume_find(struct location *, const char *id);
@@ -410,6 +420,7 @@ int loc_housekeeping(tf_loop *, uint64_t, void *);
 /* loc_metrics.c */
 int req_metrics(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 int req_metrics_sub(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
+int req_ctr_spec(struct location *, struct loc_session *, struct loc_node *, const tf_msg *, tf_err *);
 
 /* loc_events.c */
 void loc_events_add(struct location *, const char *kind, int64_t owner, const struct loc_container *, const char *node, const char *volume, const char *fmt, ...) __attribute__((format(printf, 7, 8)));

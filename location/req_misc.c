@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "location.h"
+#include "tf_codec_account.h"
 #include "tf_codec_kv.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
@@ -193,22 +194,31 @@ int
 req_invite(struct location *loc, struct loc_session *s, struct loc_node *node,
 	   const tf_msg *m, tf_err *err)
 {
-	char name[64], token[TF_TOKEN_MAX];
+	char token[TF_TOKEN_MAX];
 	uint8_t secret[TF_TOKEN_SECRET_LEN];
-	bool admin = false;
+	tf_account_msg req;
 	tf_out o;
+	int rc = -1;
 
-	if (tf_msg_str(m, "name", name, sizeof name, true, err) != 0 ||
-	    tf_msg_bool(m, "admin", &admin, false, err) < 0)
+	(void)node;
+	if (tf_account_unpack(m->params, &req, err) != 0)
 		return -1;
+	if (req.name[0] == '\0' || strlen(req.name) > TF_ACCOUNT_NAME_MAX) {
+		tf_err_set(err, "parameter name: an account name of 1 to %d "
+		    "bytes is needed", TF_ACCOUNT_NAME_MAX);
+		goto out;
+	}
 	tf_token_make(loc->keys.pk, secret, token, sizeof token);
-	if (loc_db_invite_add(loc, secret, name, admin, err) != 0)
-		return -1;
+	if (loc_db_invite_add(loc, secret, req.name, req.admin, err) != 0)
+		goto out;
 	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "token", token);
+	tf_account_pack(&(tf_account_msg){ .token = token }, &o);
 	loc_send_session(loc, s, &o, m->id, NULL, 0);
 	tf_out_fini(&o);
-	return 0;
+	rc = 0;
+out:
+	tf_account_free(&req);
+	return rc;
 }
 
 static struct loc_volume *
@@ -232,30 +242,51 @@ int
 req_find(struct location *loc, struct loc_session *s, struct loc_node *node,
 	 const tf_msg *m, tf_err *err)
 {
-	char name[160];
-	struct loc_container *c;
-	struct loc_volume *v;
+	struct loc_container *c = NULL;
+	struct loc_volume *v = NULL;
+	msgpack_sbuffer buf;
+	msgpack_packer pk;
+	msgpack_unpacked rec;
+	tf_account_msg req;
 	struct loc_rec r;
 	tf_out o;
+	int rc = -1;
 
-	if (tf_msg_name(m, "name", tf_name_container, name, sizeof name, true,
-	    err) != 0)
+	(void)node;
+	if (tf_account_unpack(m->params, &req, err) != 0)
 		return -1;
-	c = loc_container_lookup(loc, s->user_id, s->admin, name);
-	v = c == NULL ? req_volume_lookup(loc, s, name) : NULL;
-	if (c == NULL && v == NULL)
-		return tf_err_set(err, "nothing is tagged or named '%s'", name);
-	tf_out_init(&o, TF_REPLY);
-	tf_out_str(&o, "kind", c != NULL ? "container" : "volume");
-	if (c != NULL)
-		loc_rec_pack(loc_rec_container(loc, &r, c),
-		    tf_out_key(&o, "record"));
-	else
-		loc_rec_pack(loc_rec_volume(loc, &r, v),
-		    tf_out_key(&o, "record"));
-	loc_send_session(loc, s, &o, m->id, NULL, 0);
-	tf_out_fini(&o);
-	return 0;
+	if (tf_name_container("name", req.name, err) != 0)
+		goto out;
+	c = loc_container_lookup(loc, s->user_id, s->admin, req.name);
+	v = c == NULL ? req_volume_lookup(loc, s, req.name) : NULL;
+	if (c == NULL && v == NULL) {
+		tf_err_set(err, "nothing is tagged or named '%s'", req.name);
+		goto out;
+	}
+	/* The record is packed by the offer's codec, then carried through
+	 * this one as a value: a find is rare, the copy costs nothing. */
+	msgpack_sbuffer_init(&buf);
+	msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
+	loc_rec_pack(c != NULL ? loc_rec_container(loc, &r, c) :
+	    loc_rec_volume(loc, &r, v), &pk);
+	msgpack_unpacked_init(&rec);
+	if (msgpack_unpack_next(&rec, buf.data, buf.size, NULL) ==
+	    MSGPACK_UNPACK_SUCCESS) {
+		tf_out_init(&o, TF_REPLY);
+		tf_account_pack(&(tf_account_msg){
+		    .kind = c != NULL ? "container" : "volume",
+		    .record = &rec.data }, &o);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+		rc = 0;
+	} else {
+		tf_err_set(err, "internal error: a record did not pack");
+	}
+	msgpack_unpacked_destroy(&rec);
+	msgpack_sbuffer_destroy(&buf);
+out:
+	tf_account_free(&req);
+	return rc;
 }
 
 /* tunnel_close {tunnel}: the location answers; the node is told. */
@@ -370,12 +401,14 @@ volume_done(struct location *loc, struct loc_fwd *f, const tf_msg *m)
 			return;
 		}
 		st = loc_db_prepare(loc, "INSERT OR REPLACE INTO volumes(id, user_id,"
-		    " node_id, tag, snapshot, created) VALUES(?,?,?,?,0,?)");
+		    " node_id, tag, snapshot, created, size) "
+		    "VALUES(?,?,?,?,0,?,?)");
 		sqlite3_bind_text(st, 1, v->id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, v->user_id);
 		sqlite3_bind_int64(st, 3, v->node_id);
 		sqlite3_bind_text(st, 4, v->tag, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(st, 5, tf_wall_time());
+		sqlite3_bind_int64(st, 6, v->size);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 		loc_event_volume(loc, v);
@@ -421,6 +454,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	if (tf_vol_unpack(m->params, &req, err) != 0)
 		return -1;
 	if (strcmp(m->cmd, "vol_create") == 0) {
+		int64_t size;
 		tf_uuid u;
 
 		if ((TF_HAS(&tf_vol_codec, &req, tag) &&
@@ -432,8 +466,10 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 			tf_err_set(err, "the tag '%s' is already in use", req.tag);
 			goto out;
 		}
+		size = req.size > 0 ? req.size : loc->opt.volume_size;
 		if (loc_quota_check(loc, s->user_id, LOC_QUOTA_VOLUMES, 1,
-		    err) != 0)
+		    err) != 0 || loc_quota_check(loc, s->user_id,
+		    LOC_QUOTA_VOLUME_BYTES, size, err) != 0)
 			goto out;
 		n = req.node[0] ? loc_node_by_name(loc, req.node) :
 		    loc_node_best(loc);
@@ -448,6 +484,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 		snprintf(v->tag, sizeof v->tag, "%s", req.tag);
 		v->user_id = s->user_id;
 		v->node_id = n->id;
+		v->size = size;
 		LOC_PUSH(volumes, v);
 	} else {
 		if (!TF_HAS(&tf_vol_codec, &req, volume)) {
@@ -478,6 +515,7 @@ req_volume(struct location *loc, struct loc_session *s, struct loc_node *node,
 	fwd.volume = v->id;
 	fwd.tag = v->tag;
 	fwd.user = v->user_id;
+	fwd.size = strcmp(m->cmd, "vol_create") == 0 ? v->size : 0;
 	TF_SET(&tf_vol_codec, &fwd, user);
 	tf_out_init(&o, m->cmd);
 	tf_vol_pack(&fwd, &o);
@@ -510,7 +548,7 @@ int
 loc_volumes_load(struct location *loc)
 {
 	sqlite3_stmt *st = loc_db_prepare(loc,
-	    "SELECT id, user_id, node_id, tag, snapshot FROM volumes");
+	    "SELECT id, user_id, node_id, tag, snapshot, size FROM volumes");
 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct loc_volume *v = tf_calloc(1, sizeof *v);
@@ -522,6 +560,7 @@ loc_volumes_load(struct location *loc)
 		snprintf(v->tag, sizeof v->tag, "%s",
 		    (const char *)sqlite3_column_text(st, 3));
 		v->snapshot = sqlite3_column_int(st, 4) != 0;
+		v->size = sqlite3_column_int64(st, 5);
 		LOC_PUSH(volumes, v);
 	}
 	sqlite3_finalize(st);

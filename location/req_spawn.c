@@ -146,6 +146,85 @@ spawn_record(const struct spawn_mount *mounts, size_t nmounts)
 	return c;
 }
 
+/* Keeps what the container was spawned with, packed as the answer to
+ * `ctr_spec` (pre-boot files by path and size, not their data; volumes by
+ * id). */
+static void
+spawn_spec_keep(struct loc_container *c, const tf_spawn_msg *sm,
+		tf_spawn_mount *mounts, size_t nmounts)
+{
+	tf_spec_file files[TF_SPAWN_MAX_PREBOOT];
+	tf_ctr_spec spec = {
+		.container = c->id,
+		.image = c->image,
+		.tag = sm->tag,
+		.command = sm->command,
+		.n_command = sm->n_command,
+		.env = sm->env,
+		.n_env = sm->n_env,
+		.preboot = files,
+		.n_preboot = sm->n_preboot,
+		.volumes = mounts,
+		.n_volumes = nmounts,
+		.limits = sm->limits,
+		.sleep = sm->sleep,
+	};
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	for (size_t i = 0; i < sm->n_preboot && i < TF_SPAWN_MAX_PREBOOT; i++) {
+		files[i].has = 0;
+		files[i].path = sm->preboot[i].path;
+		files[i].size = (int64_t)sm->preboot[i].n_data;
+	}
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	tf_codec_pack_value(&tf_ctr_spec_codec, &spec, &pk);
+	c->spec = (uint8_t *)sb.data;	/* malloc'd by msgpack: free() */
+	c->spec_len = sb.size;
+}
+
+/* ctr_spec: what a container the session may see was spawned with. */
+int
+req_ctr_spec(struct location *loc, struct loc_session *s,
+	     struct loc_node *unused, const tf_msg *m, tf_err *err)
+{
+	const struct loc_container *c;
+	tf_ctr_spec_msg req;
+	msgpack_unpacked keep;
+	tf_ctr_spec spec;
+	tf_out o;
+	int rc = -1;
+
+	TF_UNUSED(unused);
+	if (tf_ctr_spec_msg_unpack(m->params, &req, err) != 0)
+		return -1;
+	c = loc_container_find(loc, req.container);
+	if (c == NULL || !loc_may_see(s, c->user_id)) {
+		tf_err_set(err, "no such container: %s", req.container);
+		goto out;
+	}
+	if (c->spec == NULL) {
+		tf_err_set(err, "the location has no spec of %s (it was not "
+		    "spawned through this run of the location)", c->id);
+		goto out;
+	}
+	msgpack_unpacked_init(&keep);
+	if (tf_codec_unpack_buf(&tf_ctr_spec_codec, c->spec, c->spec_len,
+	    &keep, &spec, err) == 0) {
+		tf_out_init(&o, TF_REPLY);
+		tf_ctr_spec_pack(&spec, &o);
+		loc_send_session(loc, s, &o, m->id, NULL, 0);
+		tf_out_fini(&o);
+		tf_ctr_spec_free(&spec);
+		rc = 0;
+	}
+	msgpack_unpacked_destroy(&keep);
+out:
+	tf_ctr_spec_msg_free(&req);
+	return rc;
+}
+
 /* Every session that sees a volume hears that one more container mounts
  * it (the reaper tells them when it ends). */
 static void
@@ -312,6 +391,7 @@ req_spawn(struct location *loc, struct loc_session *s, struct loc_node *unused,
 	snprintf(c->image, sizeof c->image, "%s", fwd.image);
 	snprintf(c->state, sizeof c->state, "spawning");
 	c->created = tf_wall_time();
+	spawn_spec_keep(c, &sm, fwd_mounts, nmounts);
 	LOC_PUSH(containers, c);
 	node->containers++;
 	loc_event_container(loc, c);

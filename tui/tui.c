@@ -19,80 +19,6 @@
 #include "tf_log.h"
 #include "tf_util.h"
 #include "tui.h"
-#ifdef TFCON_DEMO
-#include "con_demo.h"
-#endif
-
-/* The console's backends: the first whose option is set serves it; the
- * last (a real location) needs none.  Each makes the SDK location the
- * console talks to; the demo location is a test fixture, present only in a
- * tfcon built with meson -Ddemo=true. */
-struct tui_backend {
-	const char *name;
-	bool (*wanted)(const struct tui_opts *o);
-	tf_location *(*open)(struct tui *t, const tf_location_opts *base,
-			     tf_err *err);
-};
-
-static tf_location *
-tui_open_location(struct tui *t, const tf_location_opts *base, tf_err *err)
-{
-	tf_location_opts opts = *base;
-
-	opts.location = t->opts.location;
-	opts.address = t->opts.endpoint;
-	return tf_location_new(&opts, err);
-}
-
-#ifdef TFCON_DEMO
-static bool
-tui_wants_demo(const struct tui_opts *o)
-{
-	return o->demo;
-}
-
-static tf_location *
-tui_open_demo(struct tui *t, const tf_location_opts *base, tf_err *err)
-{
-	return con_demo_location(base, t->opts.demo_feed, err);
-}
-#endif
-
-static const struct tui_backend tui_backends[] = {
-#ifdef TFCON_DEMO
-	{ "demo", tui_wants_demo, tui_open_demo },
-#endif
-	{ "location", NULL, tui_open_location },
-};
-
-bool
-tui_have_demo(void)
-{
-	size_t i;
-
-	for (i = 0; i < TF_ARRAY_LEN(tui_backends); i++)
-		if (strcmp(tui_backends[i].name, "demo") == 0)
-			return true;
-	return false;
-}
-
-/* The backend the options ask for, or NULL (err set). */
-static const struct tui_backend *
-tui_backend_pick(const struct tui_opts *o, tf_err *err)
-{
-	size_t i;
-
-	if (o->demo && !tui_have_demo()) {
-		tf_err_set(err, "this tfcon was built without the demo location "
-		    "(--demo is a test fixture: build with meson -Ddemo=true)");
-		return NULL;
-	}
-	for (i = 0; i < TF_ARRAY_LEN(tui_backends); i++)
-		if (tui_backends[i].wanted == NULL ||
-		    tui_backends[i].wanted(o))
-			return &tui_backends[i];
-	return NULL;
-}
 
 void
 tui_dirty(struct tui *t)
@@ -273,47 +199,6 @@ tui_signal_cb(tf_loop *loop, int fd, int events, void *arg)
 	return 0;
 }
 
-static void
-tui_model_cb(tf_model *m, tf_model_kind kind, tf_model_op op, const char *id,
-	     void *arg)
-{
-	struct tui *t = arg;
-
-	TF_UNUSED(m);
-	TF_UNUSED(kind);
-	TF_UNUSED(op);
-	TF_UNUSED(id);
-	t->dirty = true;
-}
-
-static void
-tui_event_cb(tf_location *loc, tf_event ev, const char *text, void *arg)
-{
-	struct tui *t = arg;
-	tf_status st = tf_location_status(loc);
-
-	switch (ev) {
-	case TF_EVENT_STATE:
-		if (st == TF_STATUS_UP)
-			tui_message(t, "connected to %s as %s",
-			    tf_location_name(loc), tf_location_user(loc));
-		else if (st == TF_STATUS_DOWN)
-			tui_error(t, "connection lost%s%s; reconnecting",
-			    *text ? ": " : "", text);
-		else if (st == TF_STATUS_REFUSED)
-			tui_error(t, "the location refused this account%s%s",
-			    *text ? ": " : "", text);
-		break;
-	case TF_EVENT_LOG_INFO:
-		tui_message(t, "%s", text);
-		break;
-	case TF_EVENT_LOG_ERROR:
-		tui_error(t, "%s", text);
-		break;
-	}
-	t->dirty = true;
-}
-
 static FILE *
 tui_open_log(const char *path)
 {
@@ -358,20 +243,20 @@ tui_hist_keep(const char *id, void *arg)
 {
 	struct tui *t = arg;
 
-	return tf_model_container_find(t->model, id) != NULL;
+	for (int i = 0; i < t->nlocs; i++)
+		if (tf_model_container_find(t->locs[i].model, id) != NULL)
+			return true;
+	return false;
 }
 
-/* One sample a second into every history; containers with figures get
- * one while there is room (tui_spark.c), and gone ones lose theirs. */
-void
-tui_hist_tick(struct tui *t)
+/* One location's containers into the histories (tui_hist_tick). */
+static void
+tui_hist_tick_model(struct tui *t, const tf_model *m, uint64_t now)
 {
-	uint64_t now = tf_now_ms();
-	size_t i, n = tf_model_count(t->model, TF_MODEL_CONTAINER);
+	size_t i, n = tf_model_count(m, TF_MODEL_CONTAINER);
 
-	tui_hist_prune(&t->hist, tui_hist_keep, t);
 	for (i = 0; i < n; i++) {
-		const tf_model_container *c = tf_model_container_at(t->model, i);
+		const tf_model_container *c = tf_model_container_at(m, i);
 		struct tui_hist_entry *e;
 		bool running = c->state == TF_CTR_RUNNING && c->metrics.at > 0;
 
@@ -382,38 +267,40 @@ tui_hist_tick(struct tui *t)
 	}
 }
 
+/* One sample a second into every history; containers with figures get
+ * one while there is room (tui_spark.c), and gone ones lose theirs. */
+void
+tui_hist_tick(struct tui *t)
+{
+	uint64_t now = tf_now_ms();
+
+	tui_hist_prune(&t->hist, tui_hist_keep, t);
+	for (int l = 0; l < t->nlocs; l++)
+		tui_hist_tick_model(t, t->locs[l].model, now);
+}
+
 int
 tui_setup(struct tui *t, tf_err *err)
 {
-	tf_location_opts base = {
-		.logging = TF_LOGGING_UNCHANGED,
-		.program = "tfcon",
-		.no_wait = true,
-		.on_event = tui_event_cb,
-		.on_event_arg = t,
-	};
-	const struct tui_backend *backend;
 	FILE *log = tui_open_log(t->opts.log_file);
+	int i;
 
 	tf_log_setup(t->opts.log_level, "tfcon", log);
 	tf_info("tfcon starting (pid %d)", (int)getpid());
-	if ((backend = tui_backend_pick(&t->opts, err)) == NULL)
-		return -1;
+	t->only_loc = -1;
 	t->km = tui_keymap_new();
 	if (tui_keymap_load_default(t->km, t->opts.keymap, err) != 0)
 		return -1;
 	t->loop = tf_loop_new();
-	base.loop = t->loop;
 	tui_hist_init(&t->hist, TUI_HIST_MAX, TUI_HIST_SAMPLES);
-	t->loc = backend->open(t, &base, err);
-	if (t->loc == NULL)
-		return -1;
-	t->model = tf_location_model(t->loc);
-	tf_model_listen(t->model, tui_model_cb, t);
-	/* Sent with every offer from now on (tf.h, "Metrics"). */
-	if (tf_location_watch_metrics(t->loc, true, err) != 0 ||
-	    tf_location_watch_events(t->loc, true, err) != 0)
-		return -1;
+	/* No -l: the default location. */
+	i = 0;
+	do {
+		if (tui_locs_add(t, t->opts.nlocations > 0 ?
+		    t->opts.locations[i] : NULL, err) != 0)
+			return -1;
+	} while (++i < t->opts.nlocations);
+	tui_locs_use(t, 0);
 	if (tui_crt_init(&t->crt, t->opts.mouse, t->colors_forced_off, err) != 0)
 		return -1;
 	tui_screen_init(t);
@@ -423,8 +310,12 @@ tui_setup(struct tui *t, tf_err *err)
 	tf_loop_add_hook(t->loop, tui_before_sleep, t);
 	tf_loop_timer(t->loop, 1000, true, tui_tick_cb, t);
 	/* A keymap with problems never gets here (tfcon.c refuses it). */
-	tui_message(t, "connecting to %s%s", tf_location_name(t->loc),
-	    t->opts.readonly ? " (read-only)" : "");
+	if (t->nlocs == 1)
+		tui_message(t, "connecting to %s%s", tf_location_name(t->loc),
+		    t->opts.readonly ? " (read-only)" : "");
+	else
+		tui_message(t, "connecting to %d locations%s", t->nlocs,
+		    t->opts.readonly ? " (read-only)" : "");
 	t->dirty = true;
 	return 0;
 }
@@ -444,10 +335,7 @@ tui_teardown(struct tui *t)
 	if (t->crt.active)
 		tui_screen_fini(t);
 	tui_shell_fini(t);
-	if (t->model != NULL)
-		tf_model_unlisten(t->model, tui_model_cb, t);
-	t->model = NULL;
-	tf_location_destroy(&t->loc);
+	tui_locs_fini(t);
 	tui_crt_fini(&t->crt);
 	tf_loop_destroy(&t->loop);
 	tui_keymap_destroy(&t->km);

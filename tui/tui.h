@@ -8,8 +8,8 @@
  * structs with an ops table; tui_screen owns layout, focus, overlays and the
  * draw pass; keys go through the keymap to the action table; actions and
  * dialogs talk to the location only through the SDK (tf.h, its
- * "Event-driven programs" calls), whose location tui.c picks from its
- * table of backends.
+ * "Event-driven programs" calls), whose locations tui_locs.c opens from
+ * its table of backends (several at once: -l a -l b).
  */
 #ifndef TUI_H
 #define TUI_H
@@ -173,6 +173,10 @@ struct tui_column {
 	enum tui_color (*color)(const void *rec);
 };
 
+/* A column's priority that shows it (as priority 0) only when the console
+ * has several locations: LOCATION. */
+#define TUI_PRIO_MULTI (-1)
+
 #define TUI_LIST_MAX_COLS 24	/* columns of a view at most */
 
 struct tui_view_def {
@@ -190,8 +194,11 @@ struct tui_view_def {
 
 /* ---- the application ----------------------------------------------------- */
 
+#define TUI_LOCS_MAX 8		/* locations in one console at most */
+
 struct tui_opts {
-	const char *location;
+	const char *locations[TUI_LOCS_MAX];	/* -l, in order given */
+	int nlocations;
 	const char *endpoint;
 	const char *keymap;
 	const char *log_file;
@@ -250,11 +257,26 @@ struct tui_hist {
 	size_t n, max, samples;
 };
 
+/* One location the console is connected to (tui_locs.c). */
+struct tui_loc {
+	tf_location *loc;
+	tf_model *model;		/* the location's (borrowed) */
+	char name[64];
+};
+
 struct tui {
 	struct tui_opts opts;
 	tf_loop *loop;
-	tf_model *model;		/* the location's (borrowed) */
-	tf_location *loc;		/* the SDK's location: model, calls */
+	/* The current location: the one the selected row (or the record an
+	 * action names) belongs to; tui_locs_use switches it.  Cells and
+	 * actions read t->model and t->loc, so each works on its own
+	 * location's records whatever the view merges. */
+	tf_model *model;
+	tf_location *loc;
+	struct tui_loc locs[TUI_LOCS_MAX];
+	int nlocs;
+	int cur_loc;
+	int only_loc;			/* views show only this one; -1 all */
 	struct tui_crt crt;
 	struct tui_keymap *km;
 	struct tui_screen scr;
@@ -383,8 +405,6 @@ void tui_error(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int tui_run(struct tui *t);
 int tui_setup(struct tui *t, tf_err *err);
-/* True when this tfcon has the demo location (built with -Ddemo=true). */
-bool tui_have_demo(void);
 void tui_teardown(struct tui *t);
 
 /* tui_opts.c */
@@ -481,6 +501,8 @@ const char *tui_list_selected(struct tui *t);
 const void *const *tui_list_rows(struct tui *t, size_t *n);
 /* The selected record of the current view (borrowed), or NULL. */
 const void *tui_list_selected_rec(struct tui *t);
+/* Makes the selected row's location the current one. */
+void tui_list_focus_loc(struct tui *t);
 void tui_list_set_filter(struct tui *t, const char *filter);
 const char *tui_list_filter(struct tui *t);
 int tui_list_sort_by(struct tui *t, const char *column, bool desc);
@@ -651,6 +673,23 @@ const tf_model_event *tui_event_latest(struct tui *t);
 /* The newest events of a container, newest first; returns how many. */
 size_t tui_events_of(struct tui *t, const char *container,
 		     const tf_model_event **out, size_t max);
+
+/* tui_locs.c */
+/* True when this tfcon has the demo location (built with -Ddemo=true). */
+bool tui_have_demo(void);
+/* Connects to one more location (by account name) through the loop. */
+int tui_locs_add(struct tui *t, const char *name, tf_err *err);
+void tui_locs_use(struct tui *t, int i);
+int tui_locs_find(struct tui *t, const char *name);
+/* A container by id or name in any location; switches to its location.
+ * The current location is looked in first. */
+const tf_model_container *tui_locs_container(struct tui *t, const char *name);
+/* Changes when any location's model changes (or one is added). */
+uint64_t tui_locs_generation(struct tui *t);
+size_t tui_locs_count(struct tui *t, tf_model_kind kind);
+void tui_locs_fini(struct tui *t);
+/* ":location add NAME | NAME | all". */
+int tui_act_location(struct tui *t, const char *arg);
 
 /* tui_marks.c */
 bool tui_marks_has(struct tui *t, const char *id);

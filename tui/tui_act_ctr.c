@@ -74,7 +74,7 @@ tui_act_target(struct tui *t, const char *arg, const char *verb)
 	const tf_model_volume *v;
 
 	if (arg != NULL && *arg != '\0') {
-		c = tf_model_container_lookup(t->model, arg);
+		c = tui_locs_container(t, arg);
 		if (c == NULL)
 			tui_error(t, "%s: no container '%s' (or the name is "
 			    "ambiguous)", verb, arg);
@@ -133,6 +133,7 @@ tui_act_spawn(struct tui *t, const char *arg)
  * the dialog is open. */
 struct act_destroy {
 	enum tui_view_kind kind;
+	int loc;			/* the location that holds it */
 	char id[TF_MODEL_ID];
 	char container[TF_MODEL_ID];
 	char name[128];
@@ -148,6 +149,7 @@ act_destroy_cb(struct tui *t, bool ok, void *arg)
 		tui_message(t, "cancelled");
 		return;
 	}
+	tui_locs_use(t, d->loc);
 	switch (d->kind) {
 	case TUI_VIEW_CONTAINERS:
 		tui_message(t, "destroying %s", d->name);
@@ -192,7 +194,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 	}
 	d->kind = tui_list_view(t);
 	if (arg != NULL && *arg != '\0') {
-		if ((c = tf_model_container_lookup(t->model, arg)) != NULL)
+		if ((c = tui_locs_container(t, arg)) != NULL)
 			d->kind = TUI_VIEW_CONTAINERS;
 		else if ((v = tf_model_volume_lookup(t->model, arg)) != NULL) {
 			d->kind = TUI_VIEW_VOLUMES;
@@ -214,6 +216,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 		    "node %s)?  Its processes and tunnels go with it.", d->name,
 		    tf_model_ctr_state_name(c->state), c->image,
 		    tui_node_name(t, c->node));
+		d->loc = t->cur_loc;
 		tui_confirm_open(t, "Destroy container", text, "Destroy",
 		    act_destroy_cb, d);
 		return TUI_R_REDRAW;
@@ -225,6 +228,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 		    v->tag[0] ? ":" : "", v->tag);
 		snprintf(text, sizeof text, "Destroy volume %s and all its data?",
 		    d->name);
+		d->loc = t->cur_loc;
 		tui_confirm_open(t, "Destroy volume", text, "Destroy",
 		    act_destroy_cb, d);
 		return TUI_R_REDRAW;
@@ -235,6 +239,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 		snprintf(d->name, sizeof d->name, "localhost:%lld",
 		    (long long)tu->localport);
 		snprintf(text, sizeof text, "Close the tunnel from %s?", d->name);
+		d->loc = t->cur_loc;
 		tui_confirm_open(t, "Close tunnel", text, "Close",
 		    act_destroy_cb, d);
 		return TUI_R_REDRAW;
@@ -246,6 +251,7 @@ tui_act_destroy(struct tui *t, const char *arg)
 		snprintf(d->name, sizeof d->name, "%s", p->command);
 		snprintf(name, sizeof name, "%.60s", p->command);
 		snprintf(text, sizeof text, "Stop process %s?", name);
+		d->loc = t->cur_loc;
 		tui_confirm_open(t, "Stop process", text, "Stop",
 		    act_destroy_cb, d);
 		return TUI_R_REDRAW;
@@ -267,6 +273,7 @@ act_reset_cb(struct tui *t, bool ok, void *arg)
 		tui_message(t, "cancelled");
 		return;
 	}
+	tui_locs_use(t, d->loc);
 	rep = tui_act_report_arg(t, "reset %s", d->name);
 	ACT_SEND(t, tf_async_reboot(t->loc, d->id, true, tui_act_report, rep, &err_),
 	    rep);
@@ -308,6 +315,7 @@ tui_act_reset(struct tui *t, const char *arg)
 	snprintf(text, sizeof text, "Reboot %s with its filesystem reset to "
 	    "the image %s?  Changes made inside it are lost.", d->name,
 	    c->image);
+	d->loc = t->cur_loc;
 	tui_confirm_open(t, "Reboot with reset", text, "Reset", act_reset_cb,
 	    d);
 	return TUI_R_REDRAW;
@@ -348,7 +356,7 @@ act_exec_cb(struct tui *t, const char *text, void *arg)
 
 	if (text == NULL || *text == '\0')
 		return;
-	if (tf_model_container_find(t->model, id) == NULL) {
+	if (tui_locs_container(t, id) == NULL) {
 		tui_error(t, "run: the container has gone");
 		return;
 	}
@@ -370,7 +378,7 @@ tui_act_exec(struct tui *t, const char *arg)
 		while (*rest == ' ')
 			rest++;
 		if (*rest != '\0')
-			c = tf_model_container_lookup(t->model, first);
+			c = tui_locs_container(t, first);
 		if (c == NULL)
 			rest = arg;
 	}

@@ -40,6 +40,8 @@ act_tunnel_submit(struct tui *t, struct tui_field *f, int n, void *arg)
 		tui_error(t, "tunnel: the local port must be 0-65535");
 		return false;
 	}
+	/* To the location that holds it, whichever row is selected now. */
+	(void)tui_locs_container(t, a->container);
 	rep = tui_act_report_arg(t, "tunnel");
 	if (tf_async_tunnel_open(t->loc, a->container, (int)port, (int)local,
 	    &actual, tui_act_report, rep, &err) != 0) {
@@ -68,9 +70,8 @@ tui_act_tunnel(struct tui *t, const char *arg)
 	/* ":tunnel [NAME] PORT [LOCALPORT]" */
 	if (arg != NULL)
 		n = sscanf(arg, "%127s %15s %15s", first, port, local);
-	if (n >= 2 && tf_model_container_lookup(t->model, first) != NULL)
-		c = tf_model_container_lookup(t->model, first);
-	else {
+	c = n >= 2 ? tui_locs_container(t, first) : NULL;
+	if (c == NULL) {
 		c = tui_act_target(t, NULL, "tunnel");
 		if (n >= 1) {
 			snprintf(local, sizeof local, "%s", n >= 2 ? port : "");
@@ -102,6 +103,7 @@ act_allow_cb(struct tui *t, const char *text, void *arg)
 
 	if (text == NULL || *text == '\0')
 		return;
+	(void)tui_locs_container(t, a->container);
 	other = tf_model_container_lookup(t->model, text);
 	if (other != NULL && other->ip[0] != '\0')
 		ip = other->ip;

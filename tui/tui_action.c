@@ -88,6 +88,7 @@ static const struct tui_action tui_actions[] = {
 	{ "log.save", LOG, false, 0, "save", "Save the log (as filtered) to a file", NULL, NULL },
 	{ "log.clear", LOG, false, 0, NULL, "Clear the log pane", NULL, NULL },
 	{ "log.stop", LOG, true, 0, NULL, "Stop the pane's process (SIGTERM)", NULL, NULL },
+	{ "location", VIEWS, false, 0, NULL, ":location add NAME connects to one more location; :location NAME shows only its records, all every one's", tui_act_location, NULL },
 	{ "redraw", VIEWS, false, 0, NULL, "Redraw the whole screen", tui_act_redraw, NULL },
 };
 
@@ -141,6 +142,9 @@ tui_action_run(struct tui *t, const struct tui_action *a, const char *arg)
 	}
 	if (arg == NULL)
 		arg = a->arg;
+	/* An action goes to the location of the selected row, unless it
+	 * names a record of another (tui_locs_container switches). */
+	tui_list_focus_loc(t);
 	if (a->fn != NULL)
 		return a->fn(t, arg);
 	p = tui_screen_focused(t);

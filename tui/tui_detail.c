@@ -3,20 +3,153 @@
  * tui_detail: the detail pane of a container: its figures now with a
  * sparkline of the last minutes for each (tui_spark.c keeps the history),
  * what the location tells of it (image, node, address, owner, times,
- * tunnels, volumes, memory limit) and, when the events ring has them, its
- * recent events.  The pane follows the selection while the containers view
+ * tunnels, volumes, memory limit), what it was spawned with (asked of the
+ * location with `ctr_spec` when the pane comes to a container: command,
+ * env, pre-boot files, mounts, limits) and, when the events ring has
+ * them, its recent events.  The pane follows the selection while the containers view
  * is shown, and keeps the last container otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tf_codec_spawn.h"
 #include "tf_util.h"
 #include "tui.h"
 
+#define DETAIL_SPEC_LINES 6
+
 struct detail {
 	char container[TF_MODEL_ID];
+	/* The spec of spec_for, as lines, once the location answered. */
+	char spec_for[TF_MODEL_ID];
+	char spec[DETAIL_SPEC_LINES][512];
+	int nspec;
 };
+
+/* A pending `ctr_spec`: the pane may close before the answer comes. */
+struct detail_ask {
+	struct tui *t;
+	uint32_t panel;
+	char container[TF_MODEL_ID];
+};
+
+/* Appends words to a line, separated by sep, while they fit. */
+static void
+detail_join(char *line, size_t size, const char *const *words, size_t n,
+	    const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, size - len, "%s%s", i ? sep : "",
+		    words[i]);
+	}
+}
+
+static void
+detail_spec_lines(struct detail *d, const tf_ctr_spec *sp)
+{
+	char *l;
+	size_t len;
+
+	d->nspec = 0;
+	l = d->spec[d->nspec++];
+	snprintf(l, sizeof d->spec[0], "command  ");
+	if (sp->n_command > 0)
+		detail_join(l, sizeof d->spec[0], sp->command, sp->n_command,
+		    " ");
+	else
+		snprintf(l + strlen(l), sizeof d->spec[0] - strlen(l),
+		    "(the image's)%s", sp->sleep ? "  spawned asleep" : "");
+	l = d->spec[d->nspec++];
+	snprintf(l, sizeof d->spec[0], "env      ");
+	if (sp->n_env > 0)
+		detail_join(l, sizeof d->spec[0], sp->env, sp->n_env, "  ");
+	else
+		snprintf(l + strlen(l), sizeof d->spec[0] - strlen(l),
+		    "(the image's)");
+	l = d->spec[d->nspec++];
+	snprintf(l, sizeof d->spec[0], "files    %s", sp->n_preboot ? "" :
+	    "none");
+	for (size_t i = 0; i < sp->n_preboot; i++) {
+		char sz[16];
+
+		len = strlen(l);
+		tui_fmt_bytes(sp->preboot[i].size, sz, sizeof sz);
+		snprintf(l + len, sizeof d->spec[0] - len, "%s%s (%s)",
+		    i ? ", " : "", sp->preboot[i].path, sz);
+	}
+	l = d->spec[d->nspec++];
+	snprintf(l, sizeof d->spec[0], "mounts   %s", sp->n_volumes ? "" :
+	    "none");
+	for (size_t i = 0; i < sp->n_volumes; i++) {
+		len = strlen(l);
+		snprintf(l + len, sizeof d->spec[0] - len, "%svol %.8s on %s",
+		    i ? ", " : "", sp->volumes[i].volume,
+		    sp->volumes[i].mountpoint);
+	}
+	l = d->spec[d->nspec++];
+	if (sp->limits.memory_mb == 0 && sp->limits.pids == 0 &&
+	    sp->limits.cpu_shares == 0)
+		snprintf(l, sizeof d->spec[0], "limits   the node's defaults");
+	else
+		snprintf(l, sizeof d->spec[0], "limits   memory %lldM  pids %lld"
+		    "  cpu shares %lld  (0: the node's default)",
+		    (long long)sp->limits.memory_mb, (long long)sp->limits.pids,
+		    (long long)sp->limits.cpu_shares);
+}
+
+static void
+detail_spec_done(void *arg, const char *error, const msgpack_object *params)
+{
+	struct detail_ask *ask = arg;
+	struct tui_panel *p = tui_screen_find_pane(ask->t, ask->panel);
+	struct detail *d = p != NULL && !p->dead ? p->impl : NULL;
+	tf_ctr_spec sp;
+	tf_err err;
+
+	if (d != NULL && strcmp(d->spec_for, ask->container) == 0) {
+		if (error != NULL) {
+			snprintf(d->spec[0], sizeof d->spec[0], "spec     %s",
+			    error);
+			d->nspec = 1;
+		} else if (params == NULL ||
+		    tf_ctr_spec_unpack(params, &sp, &err) != 0) {
+			snprintf(d->spec[0], sizeof d->spec[0], "spec     "
+			    "unreadable answer");
+			d->nspec = 1;
+		} else {
+			detail_spec_lines(d, &sp);
+			tf_ctr_spec_free(&sp);
+		}
+		ask->t->dirty = true;
+	}
+	free(ask);
+}
+
+/* Asks for the spec of the container the pane shows, once per container. */
+static void
+detail_spec_ask(struct tui *t, struct tui_panel *p, struct detail *d,
+		const char *id)
+{
+	struct detail_ask *ask;
+	tf_err err;
+
+	if (strcmp(d->spec_for, id) == 0)
+		return;
+	snprintf(d->spec_for, sizeof d->spec_for, "%s", id);
+	d->nspec = 0;
+	ask = tf_calloc(1, sizeof *ask);
+	ask->t = t;
+	ask->panel = p->id;
+	snprintf(ask->container, sizeof ask->container, "%s", id);
+	if (tf_async_ctr_spec(t->loc, id, detail_spec_done, ask, &err) != 0) {
+		snprintf(d->spec[0], sizeof d->spec[0], "spec     %s", err.msg);
+		d->nspec = 1;
+		free(ask);
+	}
+}
 
 static const char *
 detail_target(struct tui *t, struct detail *d)
@@ -99,7 +232,7 @@ detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 {
 	struct detail *d = p->impl;
 	const char *id = detail_target(t, d);
-	const tf_model_container *c = tf_model_container_find(t->model, id);
+	const tf_model_container *c = tui_locs_container(t, id);
 	const tf_model_metrics *m;
 	struct tui_hist_entry *h;
 	attr_t norm = tui_crt_attr(&t->crt, TUI_C_NORMAL);
@@ -118,6 +251,7 @@ detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 	}
 	tui_describe_container(c, name, sizeof name);
 	tui_panel_set_title(p, "detail %s", name);
+	detail_spec_ask(t, p, d, c->id);
 	h = tui_hist_get(&t->hist, c->id, true, tf_now_ms());
 	m = c->state == TF_CTR_RUNNING && c->metrics.at > 0 ? &c->metrics :
 	    NULL;
@@ -193,6 +327,8 @@ detail_draw(struct tui_panel *p, struct tui *t, WINDOW *win,
 		y = detail_line(t, win, y, r, tui_crt_attr(&t->crt, TUI_C_BAD),
 		    line);
 	}
+	for (int k = 0; k < d->nspec; k++)
+		y = detail_line(t, win, y, r, norm, d->spec[k]);
 	/* Tunnels to it and volumes it mounts, from the model. */
 	line[0] = '\0';
 	for (i = 0; i < tf_model_count(t->model, TF_MODEL_TUNNEL); i++) {

@@ -59,13 +59,22 @@ const tf_model_event *
 tui_event_latest(struct tui *t)
 {
 	const tf_model_event *best = NULL;
-	size_t n = tf_model_count(t->model, TF_MODEL_EVENT);
+	int best_loc = -1;
 
-	for (size_t i = 0; i < n; i++) {
-		const tf_model_event *e = tf_model_event_at(t->model, i);
+	/* Sequence numbers are per location; across them the clock says. */
+	for (int l = 0; l < t->nlocs; l++) {
+		const tf_model *m = t->locs[l].model;
+		size_t n = tf_model_count(m, TF_MODEL_EVENT);
 
-		if (best == NULL || e->seq > best->seq)
-			best = e;
+		for (size_t i = 0; i < n; i++) {
+			const tf_model_event *e = tf_model_event_at(m, i);
+
+			if (best == NULL || (l == best_loc ? e->seq > best->seq :
+			    e->time > best->time)) {
+				best = e;
+				best_loc = l;
+			}
+		}
 	}
 	return best;
 }

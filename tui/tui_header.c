@@ -2,7 +2,8 @@
 /*
  * tui_header: the two top lines.  Line one: location, user, connection
  * state with round-trip time, and the counts of each kind of resource
- * (with the account's quota beside them).
+ * (with the account's quota beside them); with several locations, each
+ * one's name and state, and the counts summed over them.
  * Line two: the view tabs with the current sort and filter.
  */
 #include <stdio.h>
@@ -27,8 +28,9 @@ static void
 header_count(struct tui *t, char *buf, size_t len, tf_model_kind kind,
 	     const char *quota)
 {
-	size_t n = tf_model_count(t->model, kind);
-	int64_t limit = tf_model_quota(t->model, quota, NULL);
+	size_t n = tui_locs_count(t, kind);
+	int64_t limit = t->nlocs == 1 ? tf_model_quota(t->model, quota, NULL) :
+	    0;
 
 	if (limit > 0 && !tf_location_is_admin(t->loc))
 		snprintf(buf, len, "%zu/%lld", n, (long long)limit);
@@ -36,21 +38,45 @@ header_count(struct tui *t, char *buf, size_t len, tf_model_kind kind,
 		snprintf(buf, len, "%zu", n);
 }
 
-void
-tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
+/* "a ● up 3ms  b ○ connecting": every location's state, the one actions
+ * go to (the selected row's) in bold.  Returns the next column. */
+static int
+header_locations(struct tui *t, int y, int x, int cols)
+{
+	char buf[128], rtt[24];
+	int i, ms;
+
+	for (i = 0; i < t->nlocs; i++) {
+		tf_status st = tf_location_status(t->locs[i].loc);
+
+		ms = tf_location_rtt_ms(t->locs[i].loc);
+		if (ms >= 0 && st == TF_STATUS_UP)
+			snprintf(rtt, sizeof rtt, " %dms", ms);
+		else
+			rtt[0] = '\0';
+		snprintf(buf, sizeof buf, "  %s%s", t->locs[i].name,
+		    t->only_loc == i ? "(only)" : "");
+		x = header_put(t, y, x, cols, i == t->cur_loc ?
+		    TUI_C_HEADER_VALUE : TUI_C_HEADER, buf);
+		snprintf(buf, sizeof buf, " %s%s%s", t->crt.utf8 ?
+		    (st == TF_STATUS_UP ? "\xe2\x97\x8f " : "\xe2\x97\x8b ") :
+		    "", tf_status_name(st), rtt);
+		x = header_put(t, y, x, cols, st == TF_STATUS_UP ?
+		    TUI_C_HEADER_VALUE : TUI_C_MSG_ERROR, buf);
+	}
+	return x;
+}
+
+/* The one location: "user@name (admin)  ● up  rtt 3ms". */
+static int
+header_location(struct tui *t, int y, int x, int cols)
 {
 	tf_status st = tf_location_status(t->loc);
 	enum tui_color sc = st == TF_STATUS_UP ? TUI_C_HEADER_VALUE : TUI_C_HEADER;
-	char buf[200], rtt[32], ctrs[48], tun[48], vol[48];
 	const char *user = tf_location_user(t->loc);
-	size_t i, up = 0, nodes = tf_model_count(t->model, TF_MODEL_NODE);
-	int x = 0, ms = tf_location_rtt_ms(t->loc);
+	int ms = tf_location_rtt_ms(t->loc);
+	char buf[200], rtt[32];
 
-	TF_UNUSED(w);
-	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_HEADER));
-	for (i = 0; i < nodes; i++)
-		up += tf_model_node_at(t->model, i)->up;
-	x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, " tfcon ");
 	/* user@location, as ssh and k9s contexts read. */
 	snprintf(buf, sizeof buf, " %s%s%s%s", user, *user ? "@" : "",
 	    tf_location_name(t->loc), tf_location_is_admin(t->loc) ?
@@ -62,7 +88,32 @@ tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 		rtt[0] = '\0';
 	snprintf(buf, sizeof buf, "  %s%s%s", t->crt.utf8 ? (st == TF_STATUS_UP ?
 	    "\xe2\x97\x8f " : "\xe2\x97\x8b ") : "", tf_status_name(st), rtt);
-	x = header_put(t, y, x, cols, st == TF_STATUS_UP ? sc : TUI_C_MSG_ERROR, buf);
+	return header_put(t, y, x, cols, st == TF_STATUS_UP ? sc :
+	    TUI_C_MSG_ERROR, buf);
+}
+
+void
+tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
+{
+	char buf[200], ctrs[48], tun[48], vol[48];
+	size_t i, up = 0, nodes = tui_locs_count(t, TF_MODEL_NODE);
+	int x = 0, l;
+
+	TF_UNUSED(w);
+	tui_draw_fill(stdscr, y, 0, cols, tui_crt_attr(&t->crt, TUI_C_HEADER));
+	for (l = 0; l < t->nlocs; l++) {
+		const tf_model *m = t->locs[l].model;
+
+		if (t->only_loc >= 0 && t->only_loc != l)
+			continue;
+		for (i = 0; i < tf_model_count(m, TF_MODEL_NODE); i++)
+			up += tf_model_node_at(m, i)->up;
+	}
+	x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, " tfcon ");
+	if (t->nlocs > 1)
+		x = header_locations(t, y, x, cols);
+	else
+		x = header_location(t, y, x, cols);
 	if (t->opts.readonly)
 		x = header_put(t, y, x, cols, TUI_C_HEADER_VALUE, "  [read-only]");
 	header_count(t, ctrs, sizeof ctrs, TF_MODEL_CONTAINER, "containers");
@@ -70,7 +121,7 @@ tui_header_draw(struct tui *t, WINDOW *w, int y, int cols)
 	header_count(t, vol, sizeof vol, TF_MODEL_VOLUME, "volumes");
 	snprintf(buf, sizeof buf, "  nodes %zu/%zu  ctrs %s  tun %s  vol %s"
 	    "  img %zu ", up, nodes, ctrs, tun, vol,
-	    tf_model_count(t->model, TF_MODEL_IMAGE));
+	    tui_locs_count(t, TF_MODEL_IMAGE));
 	/* Counts go to the right edge when there is room. */
 	if (tui_text_width(buf) < cols - x)
 		x = cols - tui_text_width(buf);

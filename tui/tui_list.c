@@ -5,7 +5,11 @@
  * filter, selection and scroll.  Rows are pointers into the model, rebuilt
  * whenever the model's generation moves, the view changes, or the sort or
  * filter changes, and never used across a model change.  The selection
- * follows the record (by id), not the row number.
+ * follows the record (by id), not the row number.  With several locations
+ * the rows of every location's model are merged (or only one's, after
+ * ":location NAME"), each row remembering its location: cells are written
+ * with that location current, and the selected row's location stays the
+ * current one, where actions go.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -24,6 +28,7 @@ struct list_state {
 	bool desc;
 	char filter[TUI_FILTER_MAX];
 	char sel_id[TF_MODEL_ID];
+	int sel_loc;			/* the selected record's location */
 	size_t sel;
 	size_t top;
 };
@@ -33,11 +38,18 @@ struct tui_list {
 	enum tui_view_kind view;
 	char procs_of[TF_MODEL_ID];
 	const void **rows;
+	uint8_t *locs;			/* the location of each row */
+	struct list_row *tmp;		/* for sorting rows with locations */
 	size_t nrows, cap;
 	uint64_t built_gen;
 	int built_view;
 	bool stale;
 	int height;
+};
+
+struct list_row {
+	const void *rec;
+	int loc;
 };
 
 struct list_sort_ctx {
@@ -56,17 +68,23 @@ static int
 list_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct list_sort_ctx *ctx = arg;
-	const void *a = *(const void *const *)pa, *b = *(const void *const *)pb;
+	const struct list_row *ra = pa, *rb = pb;
+	const void *a = ra->rec, *b = rb->rec;
 	char ca[LIST_CELL], cb[LIST_CELL];
 	int r;
 
 	if (ctx->col->cmp != NULL)
 		r = ctx->col->cmp(a, b);
 	else {
+		tui_locs_use(ctx->t, ra->loc);
 		ctx->col->cell(ctx->t, a, ca, sizeof ca);
+		tui_locs_use(ctx->t, rb->loc);
 		ctx->col->cell(ctx->t, b, cb, sizeof cb);
 		r = strcasecmp(ca, cb);
 	}
+	/* Then by location, so equal ids of two locations keep an order. */
+	if (r == 0)
+		r = ra->loc - rb->loc;
 	/* Ties fall back to the id so the order is stable across pushes. */
 	if (r == 0)
 		r = strcmp((const char *)a, (const char *)b);
@@ -99,42 +117,78 @@ list_match(struct tui *t, const struct tui_view_def *v, const void *rec,
 	return clen == 0 && strncmp((const char *)rec, want, strlen(want)) == 0;
 }
 
+/* Makes the selected row's location the current one. */
 static void
-list_rebuild(struct tui *t, struct tui_list *l)
+list_focus_sel(struct tui *t, struct tui_list *l)
+{
+	const struct list_state *st = &l->st[l->view];
+
+	if (l->nrows > 0 && st->sel < l->nrows)
+		tui_locs_use(t, l->locs[st->sel]);
+}
+
+/* Adds location loc's records that pass the filters to l->tmp. */
+static void
+list_collect(struct tui *t, struct tui_list *l, int loc, size_t *k)
 {
 	const struct tui_view_def *v = tui_view_def(l->view);
 	struct list_state *st = &l->st[l->view];
-	struct list_sort_ctx ctx;
+	const tf_model *m = t->locs[loc].model;
+	size_t i, n = tf_model_count(m, v->model);
 	const void *rec;
-	size_t i, n = tf_model_count(t->model, v->model);
 
-	if (n > l->cap) {
-		l->cap = n + 64;
-		l->rows = tf_realloc(l->rows, l->cap * sizeof *l->rows);
-	}
-	l->nrows = 0;
+	tui_locs_use(t, loc);
 	for (i = 0; i < n; i++) {
-		rec = tf_model_at(t->model, v->model, i);
+		rec = tf_model_at(m, v->model, i);
 		if (l->view == TUI_VIEW_PROCS && l->procs_of[0] != '\0' &&
 		    strcmp(((const tf_model_proc *)rec)->container,
 		    l->procs_of) != 0)
 			continue;
 		if (st->filter[0] != '\0' && !list_match(t, v, rec, st->filter))
 			continue;
-		l->rows[l->nrows++] = rec;
+		l->tmp[*k].rec = rec;
+		l->tmp[*k].loc = loc;
+		(*k)++;
 	}
+}
+
+static void
+list_rebuild(struct tui *t, struct tui_list *l)
+{
+	const struct tui_view_def *v = tui_view_def(l->view);
+	struct list_state *st = &l->st[l->view];
+	struct list_sort_ctx ctx;
+	size_t i, n = tui_locs_count(t, v->model), k = 0;
+	int loc, cur = t->cur_loc;
+
+	if (n > l->cap) {
+		l->cap = n + 64;
+		l->rows = tf_realloc(l->rows, l->cap * sizeof *l->rows);
+		l->locs = tf_realloc(l->locs, l->cap * sizeof *l->locs);
+		l->tmp = tf_realloc(l->tmp, l->cap * sizeof *l->tmp);
+	}
+	for (loc = 0; loc < t->nlocs; loc++)
+		if (t->only_loc < 0 || t->only_loc == loc)
+			list_collect(t, l, loc, &k);
 	if (st->sort_col < 0 || st->sort_col >= v->ncols)
 		st->sort_col = v->sort_col;
 	ctx.t = t;
 	ctx.col = &v->cols[st->sort_col];
 	ctx.desc = st->desc;
 	/* qsort_r's array may not be NULL, even when empty (UBSan). */
-	if (l->nrows > 1)
-		qsort_r(l->rows, l->nrows, sizeof *l->rows, list_cmp, &ctx);
+	if (k > 1)
+		qsort_r(l->tmp, k, sizeof *l->tmp, list_cmp, &ctx);
+	for (i = 0; i < k; i++) {
+		l->rows[i] = l->tmp[i].rec;
+		l->locs[i] = (uint8_t)l->tmp[i].loc;
+	}
+	l->nrows = k;
+	tui_locs_use(t, cur);
 	/* Keep the selected record selected; if it went, stay at the row. */
 	if (st->sel_id[0] != '\0') {
 		for (i = 0; i < l->nrows; i++) {
-			if (strcmp((const char *)l->rows[i], st->sel_id) == 0) {
+			if (strcmp((const char *)l->rows[i], st->sel_id) == 0 &&
+			    (t->nlocs == 1 || st->sel_loc == l->locs[i])) {
 				st->sel = i;
 				break;
 			}
@@ -142,12 +196,15 @@ list_rebuild(struct tui *t, struct tui_list *l)
 	}
 	if (st->sel >= l->nrows)
 		st->sel = l->nrows ? l->nrows - 1 : 0;
-	if (l->nrows > 0)
+	if (l->nrows > 0) {
 		snprintf(st->sel_id, sizeof st->sel_id, "%s",
 		    (const char *)l->rows[st->sel]);
-	l->built_gen = tf_model_generation(t->model);
+		st->sel_loc = l->locs[st->sel];
+	}
+	l->built_gen = tui_locs_generation(t);
 	l->built_view = (int)l->view;
 	l->stale = false;
+	list_focus_sel(t, l);
 }
 
 static struct tui_list *
@@ -155,7 +212,7 @@ list_fresh(struct tui *t)
 {
 	struct tui_list *l = list_of(t);
 
-	if (l->stale || l->built_gen != tf_model_generation(t->model) ||
+	if (l->stale || l->built_gen != tui_locs_generation(t) ||
 	    l->built_view != (int)l->view)
 		list_rebuild(t, l);
 	return l;
@@ -173,6 +230,7 @@ list_select_row(struct tui_list *l, size_t row)
 	st->sel = row;
 	snprintf(st->sel_id, sizeof st->sel_id, "%s",
 	    (const char *)l->rows[row]);
+	st->sel_loc = l->locs[row];
 }
 
 /*
@@ -183,7 +241,7 @@ list_select_row(struct tui_list *l, size_t row)
  */
 static void
 list_layout(const struct tui_view_def *v, const int *want, int width,
-	    int *widths)
+	    bool multi, int *widths)
 {
 	int i, used = 0, prio, maxprio = 0, spare, over, take, grow;
 
@@ -191,7 +249,9 @@ list_layout(const struct tui_view_def *v, const int *want, int width,
 		widths[i] = 0;
 		if (v->cols[i].priority > maxprio)
 			maxprio = v->cols[i].priority;
-		if (v->cols[i].priority == 0) {
+		/* LOCATION only says something with several locations. */
+		if (v->cols[i].priority == 0 ||
+		    (v->cols[i].priority == TUI_PRIO_MULTI && multi)) {
 			widths[i] = want[i];
 			used += want[i] + 1;
 		}
@@ -250,6 +310,7 @@ list_wants(struct tui *t, struct tui_list *l, const struct tui_view_def *v,
 			want[i] = v->cols[i].min;
 	}
 	for (r = top; r < l->nrows && r < top + (size_t)rows; r++) {
+		tui_locs_use(t, l->locs[r]);
 		for (i = 0; i < v->ncols; i++) {
 			v->cols[i].cell(t, l->rows[r], cell, sizeof cell);
 			w = tui_text_width(cell);
@@ -279,8 +340,18 @@ list_draw_cell(struct tui *t, WINDOW *w, int y, int x, int width,
 		tui_draw_text(w, y, x, width, attr, fit, true);
 }
 
+static bool
+list_any_up(struct tui *t)
+{
+	for (int i = 0; i < t->nlocs; i++)
+		if ((t->only_loc < 0 || t->only_loc == i) &&
+		    tf_location_status(t->locs[i].loc) == TF_STATUS_UP)
+			return true;
+	return false;
+}
+
 static void
-list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
+list_draw_rows(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	  bool focused)
 {
 	struct tui_list *l = list_fresh(t);
@@ -305,7 +376,7 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 			    l->nrows - (size_t)rows : 0;
 	}
 	list_wants(t, l, v, st->top, rows, want);
-	list_layout(v, want, r.w, widths);
+	list_layout(v, want, r.w, t->nlocs > 1, widths);
 	/* Column headings; the sorted column carries an arrow. */
 	tui_draw_fill(w, r.y, r.x, r.w, tui_crt_attr(&t->crt, TUI_C_COLHEAD));
 	for (i = 0, x = r.x; i < v->ncols; i++) {
@@ -322,7 +393,7 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	if (rows <= 0)
 		return;
 	if (l->nrows == 0) {
-		const char *why = tf_location_status(t->loc) != TF_STATUS_UP ?
+		const char *why = !list_any_up(t) ?
 		    "waiting for the location's offer" : st->filter[0] ?
 		    "nothing matches the filter" : "none";
 
@@ -335,6 +406,7 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	for (y = 0; y < rows && st->top + (size_t)y < l->nrows; y++) {
 		row = st->top + (size_t)y;
 		rec = l->rows[row];
+		tui_locs_use(t, l->locs[row]);
 		base = A_NORMAL;
 		if (row == st->sel)
 			base = tui_crt_attr(&t->crt, focused ? TUI_C_CURSOR :
@@ -366,6 +438,14 @@ list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	}
 }
 
+static void
+list_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
+	  bool focused)
+{
+	list_draw_rows(p, t, w, r, focused);
+	list_focus_sel(t, list_of(t));
+}
+
 static int
 list_command(struct tui_panel *p, struct tui *t, const char *action,
 	     const char *arg)
@@ -390,6 +470,7 @@ list_command(struct tui_panel *p, struct tui *t, const char *action,
 		list_select_row(l, l->nrows ? l->nrows - 1 : 0);
 	else
 		return TUI_R_UNHANDLED;
+	list_focus_sel(t, l);
 	return TUI_R_REDRAW;
 }
 
@@ -409,6 +490,8 @@ list_close(struct tui_panel *p, struct tui *t)
 
 	TF_UNUSED(t);
 	free(l->rows);
+	free(l->locs);
+	free(l->tmp);
 	free(l);
 }
 
@@ -476,6 +559,12 @@ tui_list_rows(struct tui *t, size_t *n)
 	return l->rows;
 }
 
+void
+tui_list_focus_loc(struct tui *t)
+{
+	list_focus_sel(t, list_fresh(t));
+}
+
 const char *
 tui_list_selected(struct tui *t)
 {
@@ -521,8 +610,12 @@ tui_list_sort_by(struct tui *t, const char *column, bool desc)
 	int i;
 
 	if (strcmp(column, "next") == 0 || strcmp(column, "prev") == 0) {
-		st->sort_col = (st->sort_col + (column[0] == 'n' ? 1 :
-		    v->ncols - 1)) % v->ncols;
+		/* Past LOCATION while it is not shown. */
+		do
+			st->sort_col = (st->sort_col + (column[0] == 'n' ? 1 :
+			    v->ncols - 1)) % v->ncols;
+		while (v->cols[st->sort_col].priority == TUI_PRIO_MULTI &&
+		    t->nlocs < 2);
 		st->desc = desc;
 	} else if (strcmp(column, "reverse") == 0)
 		st->desc = !st->desc;

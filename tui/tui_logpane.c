@@ -401,8 +401,7 @@ logpane_show(struct tui *t, struct logpane *lp)
 struct tui_panel *
 tui_logpane_open_logs(struct tui *t, const char *container)
 {
-	const tf_model_container *c = tf_model_container_find(t->model,
-	    container);
+	const tf_model_container *c = tui_locs_container(t, container);
 	struct logpane *lp = logpane_new(t, container);
 	char name[96];
 	tf_err err;
@@ -421,8 +420,7 @@ tui_logpane_open_logs(struct tui *t, const char *container)
 struct tui_panel *
 tui_logpane_open_proc(struct tui *t, const char *container, const char *command)
 {
-	const tf_model_container *c = tf_model_container_find(t->model,
-	    container);
+	const tf_model_container *c = tui_locs_container(t, container);
 	struct logpane *lp = logpane_new(t, container);
 	char name[96];
 	tf_err err;
@@ -452,8 +450,7 @@ tui_logpane_open_multi(struct tui *t, const char (*ids)[TF_MODEL_ID], size_t n)
 	lp->nsrcs = n;
 	for (size_t i = 0; i < n; i++) {
 		struct logsrc *src = &lp->srcs[i];
-		const tf_model_container *c = tf_model_container_find(t->model,
-		    ids[i]);
+		const tf_model_container *c = tui_locs_container(t, ids[i]);
 
 		src->lp = lp;
 		src->fd = 1;

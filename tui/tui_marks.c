@@ -16,13 +16,22 @@
 #include "tf_util.h"
 #include "tui.h"
 
+static bool
+marks_exists(struct tui *t, const char *id)
+{
+	for (int l = 0; l < t->nlocs; l++)
+		if (tf_model_container_find(t->locs[l].model, id) != NULL)
+			return true;
+	return false;
+}
+
 static void
 marks_prune(struct tui *t)
 {
 	size_t i = 0;
 
 	while (i < t->nmarks) {
-		if (tf_model_container_find(t->model, t->marks[i]) != NULL) {
+		if (marks_exists(t, t->marks[i])) {
 			i++;
 			continue;
 		}
@@ -141,7 +150,7 @@ marks_confirm_cb(struct tui *t, bool ok, void *arg)
 	if (ok) {
 		for (size_t i = 0; i < j->n; i++) {
 			const tf_model_container *c =
-			    tf_model_container_find(t->model, j->ids[i]);
+			    tui_locs_container(t, j->ids[i]);
 			char name[96];
 			void *rep;
 			tf_err err;

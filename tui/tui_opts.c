@@ -29,7 +29,7 @@ tui_opts_usage(FILE *out)
 "    tfcon - the 20ft operator console\n"
 "\n"
 "SYNOPSIS\n"
-"    tfcon [-l LOCATION] [-e ENDPOINT] [-k KEYMAP] [-r] [-m] [options]\n"
+"    tfcon [-l LOCATION]... [-e ENDPOINT] [-k KEYMAP] [-r] [-m] [options]\n"
 "    tfcon --demo [--demo-feed FILE]\n"
 "    tfcon --check-keymap [-k KEYMAP]\n"
 "\n"
@@ -46,9 +46,12 @@ tui_opts_usage(FILE *out)
 "\n"
 "OPTIONS\n"
 "    -l, --location NAME     Connect to location NAME, using the account in\n"
-"                            ~/.20ft (default: the default location).\n"
+"                            ~/.20ft (default: the default location).  Give\n"
+"                            it again (up to 8) to watch several locations\n"
+"                            in one console: a LOCATION column, merged\n"
+"                            views, each one's state in the header.\n"
 "    -e, --endpoint URL      Connect to URL (tcp://host:port) with the\n"
-"                            account of the chosen location.\n"
+"                            account of the first location named.\n"
 "        --demo              Use a built-in demo location: no network, a\n"
 "                            canned offer, simulated containers (a test\n"
 "                            fixture, only in builds with -Ddemo=true).\n"
@@ -86,6 +89,8 @@ tui_opts_usage(FILE *out)
 "    run NAME COMMAND    shell NAME   tunnel NAME PORT [LOCALPORT]\n"
 "    allow|disallow NAME IP   volume create [TAG]   snapshot|rollback VOL\n"
 "    sort COLUMN [desc]   filter TEXT   help   q\n"
+"    location add NAME    connect to one more location\n"
+"    location NAME|all    show one location's records, or all again\n"
 "    Any action name (see ?) is a command too, e.g. :log.wrap.\n"
 "\n"
 "FILES\n"
@@ -105,6 +110,7 @@ tui_opts_usage(FILE *out)
 "EXAMPLES\n"
 "    tfcon                      the default location\n"
 "    tfcon -l prod -r -k vi     location prod, read-only, vi keys\n"
+"    tfcon -l eu -l us          two locations in one console\n"
 "    tfcon --demo               try the console without a location\n",
 	    out);
 }
@@ -140,7 +146,12 @@ tui_opts_parse(struct tui_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "l:e:k:rmvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			o->location = optarg;
+			if (o->nlocations == TUI_LOCS_MAX) {
+				fprintf(stderr, "tfcon: at most %d locations\n",
+				    TUI_LOCS_MAX);
+				return -1;
+			}
+			o->locations[o->nlocations++] = optarg;
 			break;
 		case 'e':
 			o->endpoint = optarg;

@@ -252,8 +252,7 @@ int
 tui_shell_open(struct tui *t, const char *container)
 {
 	static const char *const argv[] = { "/bin/sh" };
-	const tf_model_container *c = tf_model_container_find(t->model,
-	    container);
+	const tf_model_container *c = tui_locs_container(t, container);
 	struct vt_pane_config cfg;
 	struct tui_panel *p;
 	struct shell *sh;

@@ -83,6 +83,16 @@ tui_mem_color(int64_t used, int64_t limit)
 	    used * 100 >= limit * TUI_MEM_WARN ? TUI_C_WARN : TUI_C_NORMAL;
 }
 
+/* ---- every view ---------------------------------------------------------- */
+
+/* The location of the row: tui_list.c makes it the current one. */
+CELL(any_location)
+{
+	TF_UNUSED(rec);
+	snprintf(buf, size, "%s", t->nlocs > 0 ? t->locs[t->cur_loc].name : "");
+}
+#define LOCATION_COL { "LOCATION", 4, 16, TUI_PRIO_MULTI, false, any_location, NULL, NULL }
+
 /* ---- nodes --------------------------------------------------------------- */
 
 CELL(node_name) { TF_UNUSED(t); snprintf(buf, size, "%s", ((const tf_model_node *)rec)->name); }
@@ -181,6 +191,7 @@ node_paging_color(const void *rec)
 
 static const struct tui_column node_cols[] = {
 	{ "NAME", 8, 24, 0, false, node_name, NULL, NULL },
+	LOCATION_COL,
 	{ "STATE", 5, 5, 0, false, node_state, NULL, node_state_color },
 	{ "CPU", 6, 6, 0, true, node_cpu, node_cmp_cpu, node_cpu_color },
 	{ "CPUS", 4, 4, 1, true, node_cpus, node_cmp_cpus, NULL },
@@ -363,6 +374,7 @@ ctr_error_color(const void *rec)
 
 static const struct tui_column ctr_cols[] = {
 	{ "NAME", 12, 34, 0, false, ctr_name, ctr_cmp_name, NULL },
+	LOCATION_COL,
 	{ "IMAGE", 8, 28, 0, false, ctr_image, ctr_cmp_image, NULL },
 	{ "NODE", 6, 16, 0, false, ctr_node, ctr_cmp_node, NULL },
 	{ "IP", 10, 15, 1, false, ctr_ip, ctr_cmp_ip, NULL },
@@ -418,6 +430,7 @@ CMP(tun_cmp_out) { return views_cmp_double((double)((const tf_model_tunnel *)a)-
 
 static const struct tui_column tun_cols[] = {
 	{ "LOCAL", 15, 16, 0, false, tun_local, tun_cmp_local, NULL },
+	LOCATION_COL,
 	{ "CONTAINER:PORT", 16, 40, 0, false, tun_target, NULL, NULL },
 	{ "CONNS", 5, 6, 0, true, tun_conns, tun_cmp_conns, NULL },
 	{ "IN", 7, 8, 0, true, tun_in, tun_cmp_in, NULL },
@@ -479,6 +492,7 @@ vol_snapshot_color(const void *rec)
 
 static const struct tui_column vol_cols[] = {
 	{ "NAME", 12, 34, 0, false, vol_name, NULL, NULL },
+	LOCATION_COL,
 	{ "NODE", 6, 16, 0, false, vol_node, NULL, NULL },
 	{ "MOUNTED BY", 12, 0, 0, false, vol_mounts, vol_cmp_mounts, NULL },
 	{ "SNAPSHOT", 8, 8, 0, false, vol_snapshot, NULL, vol_snapshot_color },
@@ -518,6 +532,7 @@ CMP(img_cmp_age) { return views_cmp_double(-((const tf_model_image *)a)->created
 
 static const struct tui_column img_cols[] = {
 	{ "NAME", 12, 32, 0, false, img_name, NULL, NULL },
+	LOCATION_COL,
 	{ "ID", 12, 12, 0, false, img_id, NULL, NULL },
 	{ "LAYERS", 6, 6, 0, true, img_layers, img_cmp_layers, NULL },
 	{ "SIZE", 7, 8, 0, true, img_size, img_cmp_size, NULL },
@@ -573,6 +588,7 @@ proc_state_color(const void *rec)
 
 static const struct tui_column proc_cols[] = {
 	{ "PROCESS", 8, 8, 0, false, proc_id, NULL, NULL },
+	LOCATION_COL,
 	{ "CONTAINER", 12, 30, 0, false, proc_ctr, NULL, NULL },
 	{ "COMMAND", 12, 0, 0, false, proc_cmd, NULL, NULL },
 	{ "STATE", 8, 8, 0, false, proc_state, NULL, proc_state_color },
@@ -601,6 +617,7 @@ ev_kind_color(const void *rec)
 
 static const struct tui_column ev_cols[] = {
 	{ "TIME", 8, 8, 0, false, ev_time, ev_cmp_time, NULL },
+	LOCATION_COL,
 	{ "KIND", 8, 16, 0, false, ev_kind, ev_cmp_kind, ev_kind_color },
 	{ "OBJECT", 8, 34, 0, false, ev_object, NULL, NULL },
 	{ "NODE", 4, 16, 1, false, ev_node, NULL, NULL },
@@ -619,7 +636,7 @@ static const struct tui_view_def tui_view_defs[TUI_VIEW_LAST] = {
 	VIEW(TUI_VIEW_TUNNELS, "tunnels", "Tunnels", TF_MODEL_TUNNEL, tun_cols, 0, false),
 	VIEW(TUI_VIEW_VOLUMES, "volumes", "Volumes", TF_MODEL_VOLUME, vol_cols, 0, false),
 	VIEW(TUI_VIEW_IMAGES, "images", "Images", TF_MODEL_IMAGE, img_cols, 0, false),
-	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 6, false),
+	VIEW(TUI_VIEW_PROCS, "procs", "Procs", TF_MODEL_PROC, proc_cols, 7, false),
 	VIEW(TUI_VIEW_EVENTS, "events", "Events", TF_MODEL_EVENT, ev_cols, 0, true),
 };
 

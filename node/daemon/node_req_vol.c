@@ -188,9 +188,15 @@ node_vol_start(struct node *n, tf_err *err)
 			goto out;
 	}
 	n->vol_btrfs = statfs(dir, &sf) == 0 && sf.f_type == VOL_BTRFS_MAGIC;
+	/* Quota groups make a volume's size a limit (node_cmd_vol). */
+	if (n->vol_btrfs && vol_sh_wait("btrfs quota enable \"$1\"", dir,
+	    "") != 0)
+		tf_warn("cannot enable btrfs quotas on %s: volume sizes are "
+		    "not enforced", dir);
 	tf_info("volumes in %s (%s)", dir, n->vol_btrfs ?
-	    "btrfs: snapshots are subvolume snapshots" :
-	    "snapshots are copies; use --btrfs-volumes for instant ones");
+	    "btrfs: snapshots are subvolume snapshots, sizes are limits" :
+	    "snapshots are copies and sizes are not enforced; use "
+	    "--btrfs-volumes for both");
 out:
 	free(dir);
 	return rc;
@@ -219,6 +225,7 @@ node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
 	const char *by;
 	struct stat st;
 	tf_vol_msg req;
+	int64_t size;
 	int rc = 0;
 
 	if (tf_vol_unpack(m->params, &req, err) != 0)
@@ -228,6 +235,7 @@ node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
 		return tf_err_set(err, "bad volume id: too long");
 	}
 	snprintf(vol, sizeof vol, "%s", req.volume);
+	size = req.size;
 	tf_vol_free(&req);
 	if (vol[0] == '\0')
 		return tf_err_set(err, "missing parameter: volume");
@@ -236,11 +244,20 @@ node_cmd_vol(struct node *n, const tf_msg *m, tf_err *err)
 	dir = vol_dir(n, vol);
 	data = tf_asprintf("%s/data", dir);
 	if (strcmp(m->cmd, "vol_create") == 0 && n->vol_btrfs) {
+		/* The size is a limit on what the subvolume refers to (its
+		 * qgroup): a write past it fails with EDQUOT in the
+		 * container, as on a full disk. */
+		char *script = tf_asprintf("set -e; "
+		    "btrfs -q subvolume create \"$1/data\" >/dev/null; "
+		    "if [ %lld -gt 0 ]; then "
+		    "btrfs qgroup limit %lld \"$1/data\"; fi",
+		    (long long)size, (long long)size);
+
 		if (tf_mkdir_p(dir, 0755) != 0)
 			rc = tf_err_errno(err, "cannot create %s", dir);
 		else
-			rc = vol_run(n, m, vol, "create", "set -e; "
-			    "btrfs -q subvolume create \"$1/data\" >/dev/null", err);
+			rc = vol_run(n, m, vol, "create", script, err);
+		free(script);
 		goto out;
 	}
 	if (strcmp(m->cmd, "vol_create") == 0) {

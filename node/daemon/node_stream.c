@@ -26,6 +26,7 @@
 #include "node.h"
 #include "tf_codec_flow.h"
 #include "tf_codec_proc.h"
+#include "tf_codec_stream.h"
 #include "tf_log.h"
 
 #define KILL_GRACE_MS 2000
@@ -131,17 +132,18 @@ static void
 logs_send(struct node *n, struct node_stream *s, int fd, const uint8_t *data,
 	  size_t len, uint64_t at)
 {
+	tf_item_msg item;
 	tf_out o;
 
 	if (s->unacked + len > NODE_WINDOW) {
 		s->dropped += len;
 		return;
 	}
+	item = (tf_item_msg){ .fd = fd, .at = (int64_t)at,
+	    .dropped = (int64_t)s->dropped };
+	TF_SET(&tf_item_codec, &item, at);
 	tf_out_init(&o, TF_STREAM);
-	tf_out_int(&o, "fd", fd);
-	tf_out_int(&o, "at", (int64_t)at);
-	if (s->dropped > 0)
-		tf_out_int(&o, "dropped", (int64_t)s->dropped);
+	tf_item_pack(&item, &o);
 	if (node_stream_item(n, s->id, &o, data, len) == 0) {
 		s->unacked += len;
 		s->dropped = 0;
@@ -270,8 +272,8 @@ proc_started_cb(proc *p, void *arg)
 	tf_out o;
 
 	tf_out_init(&o, TF_STREAM);
-	tf_out_str(&o, "event", "started");
-	tf_out_int(&o, "pid", proc_ns_pid(proc_pid(p)));
+	tf_item_pack(&(tf_item_msg){ .event = "started",
+	    .pid = proc_ns_pid(proc_pid(p)) }, &o);
 	node_stream_item(s->node, s->id, &o, NULL, 0);
 }
 
@@ -282,7 +284,7 @@ proc_output_cb(proc *p, int fd, const uint8_t *data, size_t len, void *arg)
 	tf_out o;
 
 	tf_out_init(&o, TF_STREAM);
-	tf_out_int(&o, "fd", fd);
+	tf_item_pack(&(tf_item_msg){ .fd = fd }, &o);
 	(void)p;
 	node_stream_item(s->node, s->id, &o, data, len);
 	s->unacked += len;
@@ -292,22 +294,24 @@ static void
 proc_exited_cb(proc *p, int exit_code, int sig, const char *error, void *arg)
 {
 	struct node_stream *s = arg;
+	tf_item_msg item = { .exit_code = exit_code };
 	tf_out o;
 
 	(void)p;
+	TF_SET(&tf_item_codec, &item, exit_code);
 	if (error != NULL && error[0] != '\0') {
 		tf_out_init(&o, TF_ERROR_REPLY);
 		tf_out_str(&o, "error", error);
-		tf_out_int(&o, "exit_code", exit_code);
+		tf_item_pack(&item, &o);
 		if (s->id != 0)
 			tf_conn_reply(s->node->conn, s->id, TF_ERROR_REPLY, &o,
 			    NULL, 0);
 		else
 			tf_out_fini(&o);
 	} else {
+		item.signal = sig;
 		tf_out_init(&o, TF_REPLY);
-		tf_out_int(&o, "exit_code", exit_code);
-		tf_out_int(&o, "signal", sig);
+		tf_item_pack(&item, &o);
 		node_reply(s->node, s->id, &o, NULL, 0);
 	}
 	s->dead = true;

@@ -53,6 +53,35 @@ if command -v mkfs.btrfs >/dev/null; then
 	wait_for "$TFT/node2.log" 'ready' 60 || true
 	check "node2 keeps its volumes on btrfs" grep -q "btrfs: snapshots are subvolume" "$TFT/node2.log"
 	prog vol_snapshot node2 "$TFT/node2/volumes"
+
+	# A volume's size: counted by the volume_bytes quota (64G by
+	# default) and, on btrfs, a limit that a write inside a container
+	# meets as a full disk.
+	rc=0
+	"$BUILD/cli/tfvolumes" --node node2 --size 65G create huge \
+		> "$TFT/huge.out" 2>&1 || rc=$?
+	check "a volume larger than the volume_bytes quota is refused" [ "$rc" -eq 1 ]
+	check "and the refusal names the quota" grep -q "volume_bytes" "$TFT/huge.out"
+	rc=0
+	"$BUILD/cli/tfvolumes" --size 0 create > "$TFT/zero.out" 2>&1 || rc=$?
+	check "tfvolumes --size 0 is a usage error" [ "$rc" -eq 2 ]
+	small=$("$BUILD/cli/tfvolumes" --node node2 --size 32M create small 2>&1) ||
+		not_ok "a 32M volume is created on node2: $small"
+	"$BUILD/cli/tf" --quota > "$TFT/vquota.txt" 2>&1
+	sed 's/^/#   /' "$TFT/vquota.txt"
+	# The others were made at the default size, 1G each.
+	check "tf --quota counts the 32M volume's size" awk '
+		$1 == "volume_bytes" && $2 % 1073741824 == 33554432 &&
+		$3 == 68719476736 { found = 1 } END { exit !found }' "$TFT/vquota.txt"
+	"$BUILD/cli/tf" -m small:/data busybox sh -c \
+		'dd if=/dev/zero of=/data/f bs=1M count=64 2>&1; echo "dd=$?"' \
+		> "$TFT/dd.out" 2>&1 || true
+	sed 's/^/#   /' "$TFT/dd.out"
+	check "a write past the volume's size fails in the container" \
+		grep -q '^dd=1' "$TFT/dd.out"
+	check "with the disk quota error" grep -qi 'quota' "$TFT/dd.out"
+	"$BUILD/cli/tfvolumes" destroy small >/dev/null 2>&1 ||
+		not_ok "the sized volume is destroyed"
 else
 	echo "# no mkfs.btrfs: the btrfs volume store is not tested"
 fi

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tfcon_real: the console against a real tf-location and tf-node (root and
 # runc needed, else skipped): the node is listed; spawn from the menu shows
-# the container running; its output appears in a log pane; a process runs;
+# the container running; the detail pane shows its spec; its output
+# appears in a log pane; a process runs;
 # destroy from the menu removes it; a custom keymap rebinds destroy;
 # --readonly refuses it.
 #
@@ -32,6 +33,12 @@ wait_for ":tt1 +busybox +node1 .*running" 30
 keys /
 type_text "tt1"
 keys Enter
+# The detail pane shows what it was spawned with (ctr_spec).
+keys i
+wait_for "command +sh -c while true; do echo" 15
+wait_for "env +\\(the image's\\)"
+wait_for "limits +the node's defaults"
+keys X
 keys l
 wait_for "^tick-[0-9]+" 15
 # A process, with its output and exit status.

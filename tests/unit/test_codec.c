@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tf_codec.h"
+#include "tf_codec_account.h"
 #include "tf_codec_all.h"
 #include "tf_codec_file.h"
 #include "tf_codec_firewall.h"
@@ -28,6 +29,7 @@
 #include "tf_codec_report.h"
 #include "tf_codec_session.h"
 #include "tf_codec_spawn.h"
+#include "tf_codec_stream.h"
 #include "tf_codec_tunnel.h"
 #include "tf_codec_vol.h"
 #include "tf_codec_web.h"
@@ -122,6 +124,21 @@ test_spawn(void)
 	s.config = &cfg;
 	roundtrip(&tf_spawn_codec, &s);
 	roundtrip(&tf_spawn_reply_codec, &r);
+	{
+		tf_spec_file files[] = { { .path = "/etc/x", .size = 3 } };
+		tf_ctr_spec_msg q = { .container = "c1" };
+		tf_ctr_spec sp = {
+			.container = "c1", .image = "alpine", .tag = "web",
+			.command = cmd, .n_command = 3, .env = env, .n_env = 2,
+			.preboot = files, .n_preboot = 1,
+			.volumes = vols, .n_volumes = 1,
+			.limits = { .memory_mb = 64, .pids = 0, .cpu_shares = 0 },
+			.sleep = true,
+		};
+
+		roundtrip(&tf_ctr_spec_msg_codec, &q);
+		roundtrip(&tf_ctr_spec_codec, &sp);
+	}
 	msgpack_zone_destroy(&zone);
 }
 
@@ -954,6 +971,67 @@ test_metrics(void)
 	CHECK(strstr(err.msg, "mem_rss") != NULL);
 }
 
+/* ---- stream items, accounts ---------------------------------------------- */
+
+static void
+item_bad_fd(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "fd");
+	msgpack_pack_int64(pk, 3);
+}
+
+static void
+account_long_name(msgpack_packer *pk)
+{
+	char name[200];
+
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	msgpack_pack_map(pk, 1);
+	tf_pack_str(pk, "name");
+	tf_pack_str(pk, name);
+}
+
+static void
+test_stream(void)
+{
+	tf_item_msg logs = { .fd = 2, .at = 0, .dropped = 512 };
+	tf_item_msg started = { .event = "started", .pid = 1 };
+	tf_item_msg end = { .exit_code = 0, .signal = 0 };
+	tf_item_msg back;
+	tf_err err;
+
+	/* at 0 and exit_code 0 survive: they are marked set. */
+	TF_SET(&tf_item_codec, &logs, at);
+	TF_SET(&tf_item_codec, &end, exit_code);
+	roundtrip(&tf_item_codec, &logs);
+	roundtrip(&tf_item_codec, &started);
+	roundtrip(&tf_item_codec, &end);
+	CHECK(unpack_built(&tf_item_codec, item_bad_fd, &back, &err) != 0);
+	CHECK(strstr(err.msg, "fd") != NULL);
+}
+
+static void
+test_account(void)
+{
+	msgpack_object rec = { .type = MSGPACK_OBJECT_POSITIVE_INTEGER,
+	    .via.u64 = 7 };
+	tf_account_msg invite = { .name = "alice", .admin = true };
+	tf_account_msg enrolled = { .user = 3, .name = "alice",
+	    .token = "tok" };
+	tf_account_msg found = { .kind = "container", .record = &rec };
+	tf_account_msg back;
+	tf_err err;
+
+	roundtrip(&tf_account_codec, &invite);
+	roundtrip(&tf_account_codec, &enrolled);
+	roundtrip(&tf_account_codec, &found);
+	CHECK(unpack_built(&tf_account_codec, account_long_name, &back,
+	    &err) != 0);
+	CHECK(strstr(err.msg, "name") != NULL);
+}
+
 /* ---- every family: hostile bytes ---------------------------------------- */
 
 /* Each decoder meets maps of wrong types for every one of its keys, and
@@ -1031,6 +1109,8 @@ main(void)
 	test_session();
 	test_firewall();
 	test_metrics();
+	test_stream();
+	test_account();
 	test_hostile();
 	printf("codec: all round trips and refusals ok\n");
 	return 0;

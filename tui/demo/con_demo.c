@@ -30,6 +30,8 @@
 #include "con_demo.h"
 #include "tf_codec_metrics.h"
 #include "tf_codec_offer.h"
+#include "tf_codec_stream.h"
+#include "tf_codec_tunnel.h"
 #include "tf_log.h"
 #include "tf_util.h"
 
@@ -663,7 +665,7 @@ demo_output(struct con_demo *d, struct demo_req *req, int fd, const char *data,
 	tf_out p;
 
 	tf_out_init(&p, "params");
-	tf_out_int(&p, "fd", fd);
+	tf_item_pack(&(tf_item_msg){ .fd = fd }, &p);
 	demo_send(d, req, TF_STREAM, &p, data, len);
 }
 
@@ -736,12 +738,12 @@ demo_logs_tick(struct demo_job *j)
 static void
 demo_proc_end(struct demo_job *j, int64_t code, int64_t sig)
 {
+	tf_item_msg item = { .exit_code = code, .signal = sig > 0 ? sig : 0 };
 	tf_out p;
 
+	TF_SET(&tf_item_codec, &item, exit_code);
 	tf_out_init(&p, "params");
-	tf_out_int(&p, "exit_code", code);
-	if (sig >= 0)
-		tf_out_int(&p, "signal", sig);
+	tf_item_pack(&item, &p);
 	demo_send(j->d, j->req, TF_REPLY, &p, NULL, 0);
 	demo_job_free(j);
 }
@@ -892,7 +894,7 @@ demo_proc_begin(struct demo_job *j)
 
 	j->begun = true;
 	tf_out_init(&p, "params");
-	tf_out_str(&p, "event", "started");
+	tf_item_pack(&(tf_item_msg){ .event = "started" }, &p);
 	demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
 	if (j->tty && (strcmp(command, "/bin/sh") == 0 ||
 	    strcmp(command, "sh") == 0 || command[0] == '\0')) {
@@ -989,7 +991,7 @@ demo_tunnel(struct con_demo *d, const msgpack_object *params,
 	}, &p);
 	demo_later(d, 50, DEMO_PUSH, NULL, tf_rec_name(TF_REC_TUNNEL), &p);
 	tf_out_init(&p, "params");
-	tf_out_str(&p, "event", "ready");
+	tf_tunnel_pack(&(tf_tunnel_msg){ .event = "ready" }, &p);
 	demo_later(d, 60, DEMO_REPLY, req, TF_STREAM, &p);
 	j = demo_job_new(d, DEMO_TUNNEL, 0, false);
 	j->req = req;
@@ -1174,44 +1176,59 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 	return id;
 }
 
+static void
+demo_tunnel_item(struct con_demo *d, struct demo_job *j, const tf_tunnel_msg *ev,
+		 const void *bulk, size_t bulk_len)
+{
+	tf_out p;
+
+	tf_out_init(&p, "params");
+	tf_tunnel_pack(ev, &p);
+	demo_send(d, j->req, TF_STREAM, &p, bulk, bulk_len);
+}
+
 /* The demo's tunnels lead to an echo server: what a local client sends
  * comes back, acknowledged, until it closes. */
 static int
 demo_tcp(struct con_demo *d, const char *cmd, const msgpack_object *params,
 	 const void *bulk, size_t bulk_len)
 {
-	char tunnel[TF_MODEL_ID] = "";
-	int64_t conn = -1;
+	tf_tunnel_msg req, ev;
 	struct demo_job *j;
-	tf_out p;
+	int64_t conn;
 
-	tf_obj_str(params, "tunnel", tunnel, sizeof tunnel, false, NULL);
-	tf_obj_int(params, "conn", &conn, 0, INT64_MAX, false, NULL);
+	if (tf_tunnel_unpack(params, &req, NULL) != 0)
+		return 0;
 	for (j = d->jobs; j != NULL; j = j->next) {
-		if (j->type == DEMO_TUNNEL && strcmp(j->container, tunnel) == 0)
+		if (j->type == DEMO_TUNNEL && strcmp(j->container, req.tunnel) == 0)
 			break;
 	}
-	if (j == NULL || conn < 0)
+	conn = req.conn;
+	if (j == NULL || !TF_HAS(&tf_tunnel_codec, &req, conn)) {
+		tf_tunnel_free(&req);
 		return 0;
-	tf_out_init(&p, "params");
-	tf_out_int(&p, "conn", conn);
+	}
+	tf_tunnel_free(&req);
+	/* Answers as a node would: the tunnel codec's stream items. */
+	ev = (tf_tunnel_msg){ .conn = conn };
+	TF_SET(&tf_tunnel_codec, &ev, conn);
 	if (strcmp(cmd, "tcp_open") == 0) {
-		tf_out_str(&p, "event", "open");
-		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
+		ev.event = "open";
+		demo_tunnel_item(d, j, &ev, NULL, 0);
 	} else if (strcmp(cmd, "tcp_data") == 0) {
-		tf_out_str(&p, "event", "ack");
-		tf_out_int(&p, "bytes", (int64_t)bulk_len);
-		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
-		tf_out_init(&p, "params");
-		tf_out_int(&p, "conn", conn);
-		tf_out_str(&p, "event", "data");
-		demo_send(d, j->req, TF_STREAM, &p, bulk, bulk_len);
+		ev.event = "ack";
+		ev.bytes = (int64_t)bulk_len;
+		TF_SET(&tf_tunnel_codec, &ev, bytes);
+		demo_tunnel_item(d, j, &ev, NULL, 0);
+		ev = (tf_tunnel_msg){ .conn = conn, .event = "data" };
+		TF_SET(&tf_tunnel_codec, &ev, conn);
+		demo_tunnel_item(d, j, &ev, bulk, bulk_len);
 	} else if (strcmp(cmd, "tcp_close") == 0) {
-		tf_out_str(&p, "event", "close");
-		tf_out_bool(&p, "both", true);
-		demo_send(d, j->req, TF_STREAM, &p, NULL, 0);
-	} else
-		tf_out_fini(&p);
+		ev.event = "close";
+		ev.both = true;
+		TF_SET(&tf_tunnel_codec, &ev, both);
+		demo_tunnel_item(d, j, &ev, NULL, 0);
+	}
 	return 0;
 }
 

@@ -566,6 +566,13 @@ void tf_ssh_server_destroy(tf_ssh_server **s_p);
 /* Creates a volume on node (NULL: the best node), with an optional tag. */
 tf_volume *tf_location_create_volume(tf_location *loc, tf_node *node,
 				     const char *tag, tf_err *err);
+/* The same with the bytes it may hold (0: the location's default, 1 GiB
+ * unless its operator set another).  The size counts against the
+ * account's volume_bytes quota; a node that keeps volumes on btrfs
+ * refuses writes past it (EDQUOT), elsewhere it is not enforced. */
+tf_volume *tf_location_create_volume_sized(tf_location *loc, tf_node *node,
+					   const char *tag, int64_t size,
+					   tf_err *err);
 int tf_location_destroy_volume(tf_location *loc, tf_volume *v, tf_err *err);
 /* A volume by uuid, tag or uuid:tag. */
 tf_volume *tf_location_volume(tf_location *loc, const char *key, tf_err *err);
@@ -676,6 +683,10 @@ int tf_async_reboot(tf_location *loc, const char *container, bool reset,
 		    tf_done_fn fn, void *arg, tf_err *err);
 int tf_async_wake(tf_location *loc, const char *container, tf_done_fn fn,
 		  void *arg, tf_err *err);
+/* What the container was spawned with: params is the `ctr_spec` answer
+ * (docs/PROTOCOL.md), read with tf_ctr_spec_unpack (tf_codec_spawn.h). */
+int tf_async_ctr_spec(tf_location *loc, const char *container, tf_done_fn fn,
+		      void *arg, tf_err *err);
 /* Opens (allow) or closes the container's firewall to ip. */
 int tf_async_allow(tf_location *loc, const char *container, const char *ip,
 		   bool allow, tf_done_fn fn, void *arg, tf_err *err);

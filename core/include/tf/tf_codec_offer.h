@@ -96,6 +96,7 @@ typedef struct tf_vol_rec {
 	bool snapshot;
 	int64_t user;
 	const char *user_name;
+	int64_t size;		/* bytes it may hold; 0: not limited */
 } tf_vol_rec;
 
 typedef struct tf_image_rec {

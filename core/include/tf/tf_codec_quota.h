@@ -14,7 +14,7 @@
 #define TF_QUOTA_KIND_MAX	31	/* longest kind name */
 
 /* One limit: kind is "containers", "tunnels", "volumes", "sessions",
- * "kv_entries" or "kv_bytes"; limit 0 is "not limited". */
+ * "kv_entries", "kv_bytes" or "volume_bytes"; limit 0 is "not limited". */
 typedef struct tf_quota_item {
 	uint64_t has;
 	const char *kind;

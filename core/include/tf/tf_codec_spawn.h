@@ -71,10 +71,46 @@ typedef struct tf_spawn_reply {
 	const char *node;
 } tf_spawn_reply;
 
+/* `ctr_spec {container}`: what a container was spawned with. */
+typedef struct tf_ctr_spec_msg {
+	uint64_t has;
+	const char *container;
+} tf_ctr_spec_msg;
+
+/* A pre-boot file as the spec tells it: [path, size] (not its data). */
+typedef struct tf_spec_file {
+	uint64_t has;
+	const char *path;
+	int64_t size;
+} tf_spec_file;
+
+/* The answer `^ {container, image, tag, command, env, preboot, volumes,
+ * limits, sleep}`: the spawn as the location accepted it, volumes by id. */
+typedef struct tf_ctr_spec {
+	uint64_t has;
+	const char *container;
+	const char *image;
+	const char *tag;
+	const char *const *command;
+	size_t n_command;
+	const char *const *env;
+	size_t n_env;
+	tf_spec_file *preboot;
+	size_t n_preboot;
+	tf_spawn_mount *volumes;
+	size_t n_volumes;
+	tf_spawn_limits limits;
+	bool sleep;
+} tf_ctr_spec;
+
 extern const tf_codec tf_spawn_codec;
 extern const tf_codec tf_spawn_reply_codec;
+extern const tf_codec tf_ctr_spec_msg_codec;
+extern const tf_codec tf_ctr_spec_codec;
 
 TF_CODEC_DECLARE(tf_spawn, tf_spawn_msg);
 TF_CODEC_DECLARE(tf_spawn_reply, tf_spawn_reply);
+TF_CODEC_DECLARE(tf_ctr_spec_msg, tf_ctr_spec_msg);
+TF_CODEC_DECLARE(tf_ctr_spec, tf_ctr_spec);
 
 #endif

@@ -16,6 +16,9 @@ typedef struct tf_vol_msg {
 	const char *node;	/* vol_create from a client: where */
 	const char *tag;	/* vol_create */
 	int64_t user;		/* to a node: the owner */
+	int64_t size;		/* vol_create: bytes it may hold (from a
+				 * client, 0: the location's default; to a
+				 * node, 0: not limited) */
 } tf_vol_msg;
 
 extern const tf_codec tf_vol_codec;

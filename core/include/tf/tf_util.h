@@ -16,6 +16,9 @@ void *tf_realloc(void *p, size_t size);
 char *tf_strdup(const char *s);
 char *tf_strndup(const char *s, size_t n);
 char *tf_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A byte count: digits with an optional K, M or G (powers of 1024) after
+ * them; -1 when s is not that or does not fit in an int64_t. */
+int64_t tf_size_parse(const char *s);
 
 /* Monotonic milliseconds, and wall clock seconds as a double. */
 uint64_t tf_now_ms(void);
