@@ -14,10 +14,12 @@
 
 #include "cli.h"
 #include "tf.h"
+#include "tf_registry.h"
 #include "tf_util.h"
 
 static const char usage_text[] =
 "Usage: tfcache [OPTIONS] IMAGE...\n"
+"       tfcache --prune\n"
 "\n"
 "Pushes each IMAGE to the location so that containers can be spawned from\n"
 "it (tf IMAGE, or tf . for the last one pushed).  IMAGE is a path to an OCI\n"
@@ -46,6 +48,10 @@ static const char usage_text[] =
 "      --authfile FILE  registry auth file in docker's format (default:\n"
 "                       $REGISTRY_AUTH_FILE, containers/auth.json,\n"
 "                       ~/.docker/config.json)\n"
+"      --prune          empty the pull cache (every image pulled with\n"
+"                       skopeo; the next pull downloads it again; images\n"
+"                       at the location are not affected) and print what\n"
+"                       it freed\n"
 "      --tls-verify BOOL\n"
 "                       check the registry's TLS certificate (default:\n"
 "                       true, but false for a loopback registry)\n"
@@ -116,13 +122,14 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_LOCATION = 256, OPT_LOCAL, OPT_CREDS, OPT_AUTHFILE,
-	    OPT_TLS };
+	    OPT_TLS, OPT_PRUNE };
 	static const struct option longopts[] = {
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "local", required_argument, NULL, OPT_LOCAL },
 		{ "creds", required_argument, NULL, OPT_CREDS },
 		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
 		{ "tls-verify", required_argument, NULL, OPT_TLS },
+		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -132,7 +139,7 @@ main(int argc, char **argv)
 	const char *creds = NULL, *authfile = NULL;
 	struct progress prog = { .tty = isatty(STDERR_FILENO) };
 	int tls_verify = -1;
-	bool verbose = false;
+	bool verbose = false, prune = false;
 	tf_location *loc;
 	int ch, rc = 0;
 
@@ -150,11 +157,29 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case OPT_PRUNE: prune = true; break;
 		case 'q': prog.quiet = true; break;
 		case 'v': verbose = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return 2;
 		}
+	}
+	if (prune) {
+		uint64_t freed;
+		tf_err err;
+
+		if (optind < argc) {
+			fprintf(stderr, "tfcache: --prune takes no image\n");
+			return 2;
+		}
+		if (tf_registry_prune(NULL, &freed, &err) != 0) {
+			fprintf(stderr, "tfcache: --prune: %s\n", err.msg);
+			return 1;
+		}
+		if (!prog.quiet)
+			printf("pull cache pruned: %.1f MB freed\n",
+			    (double)freed / 1e6);
+		return 0;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tfcache: no image given\n\n%s", usage_text);

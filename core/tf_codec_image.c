@@ -18,6 +18,7 @@ static const tf_field image_fields[] = {
 	TF_F_INT(tf_image_msg, size, 0, INT64_MAX, TF_FF_HAS),
 	TF_F_BOOL(tf_image_msg, eof, TF_FF_HAS),
 	TF_F_STR(tf_image_msg, origin, 511, TF_FF_OPT),
+	TF_F_STR(tf_image_msg, compression, 15, TF_FF_OPT),
 };
 const tf_codec tf_image_codec =
 	TF_CODEC(tf_image_msg, "image", image_fields, false);

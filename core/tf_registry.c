@@ -459,6 +459,50 @@ tf_registry_pull_finish(tf_registry_pull **pull_p, char **layout_out,
 	return rc;
 }
 
+int
+tf_registry_prune(const tf_registry_opts *opts, uint64_t *bytes_out,
+		  tf_err *err)
+{
+	tf_registry_opts none = { .tls_verify = -1 };
+	char *cache = cache_dir(opts != NULL ? opts : &none);
+	char *blobs = tf_asprintf("%s/blobs/sha256", cache);
+	char *lock = tf_asprintf("%s/.lock", cache);
+	const char *const files[] = { "index.json", "oci-layout" };
+	int fd, rc = 0;
+
+	*bytes_out = 0;
+	fd = open(lock, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		/* No lock file: nothing was ever pulled here. */
+		if (errno != ENOENT)
+			rc = tf_err_errno(err, "opening %s", lock);
+		goto out;
+	}
+	if (flock(fd, LOCK_EX) != 0) {
+		rc = tf_err_errno(err, "locking %s", lock);
+		goto out;
+	}
+	*bytes_out = store_bytes(blobs);
+	for (size_t i = 0; i < TF_ARRAY_LEN(files); i++) {
+		char *f = tf_asprintf("%s/%s", cache, files[i]);
+
+		if (unlink(f) != 0 && errno != ENOENT && rc == 0)
+			rc = tf_err_errno(err, "removing %s", f);
+		free(f);
+	}
+	free(blobs);
+	blobs = tf_asprintf("%s/blobs", cache);
+	if (tf_rm_rf(blobs) != 0 && rc == 0)
+		rc = tf_err_errno(err, "removing %s", blobs);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	free(blobs);
+	free(cache);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------
  * Self test: names and hosts; skopeo itself is exercised by the
  * integration test against a real registry (tests/integration).

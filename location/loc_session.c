@@ -397,6 +397,7 @@ loc_housekeeping(tf_loop *loop, uint64_t id, void *arg)
 			unlink(tmp);
 			free(part);
 			close(u->fd);
+			loc_layer_in_free(u->in);
 			free(u);
 			loc->uploads[i] = loc->uploads[--loc->n_uploads];
 			i--;

@@ -40,6 +40,7 @@ static const char usage_text[] =
 "  node-add NAME PUBKEY\n"
 "                      approve a node's public key (from 'tf-node init')\n"
 "  pubkey              print the location's public key (base64)\n"
+"  layer-digest FILE   internal: sha256 and size of the tar in a gzip file\n"
 "  domain-add DOMAIN USER\n"
 "                      let account USER publish web sites under DOMAIN\n"
 "                      (users may also claim one: tfdomains)\n"
@@ -260,6 +261,7 @@ location_run(struct location *loc, tf_err *err)
 	if (loc->enrol == NULL)
 		return -1;
 	location_load_state(loc);
+	loc_layer_check_resume(loc);
 	if (loc_haproxy_start(loc, err) != 0)
 		return -1;
 
@@ -285,6 +287,7 @@ location_run(struct location *loc, tf_err *err)
 	tf_daemon_ready(&loc->notify, "serving");
 	tf_loop_run(loc->loop);
 
+	loc_layer_check_stop(loc);
 	loc_haproxy_stop(loc);
 	close(sfd);
 	zmq_close(loc->router);
@@ -319,6 +322,7 @@ location_free(struct location *loc)
 	FREE_ALL(claims);
 	for (size_t i = 0; i < loc->n_uploads; i++) {
 		close(loc->uploads[i]->fd);
+		loc_layer_in_free(loc->uploads[i]->in);
 		free(loc->uploads[i]);
 	}
 	free(loc->uploads);
@@ -431,7 +435,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	if (strcmp(cmd, "init") == 0) {
+	if (strcmp(cmd, "layer-digest") == 0 && optind < argc) {
+		/* Internal: the child of loc_layer_check.c. */
+		return loc_layer_digest_main(argv[optind]);
+	} else if (strcmp(cmd, "init") == 0) {
 		rc = location_init(&loc, &err);
 	} else if (strcmp(cmd, "run") == 0) {
 		rc = location_run(&loc, &err);

@@ -233,9 +233,25 @@ struct loc_upload {			/* a layer being received */
 	char sha[65];
 	int64_t offset;
 	int fd;
-	uint8_t state[512];		/* crypto_hash_sha256_state */
+	struct loc_layer_in *in;	/* its digest so far */
 	uint64_t last_ms;
 };
+
+/* loc_layer_in.c: the diff_id of a layer as it arrives, plain or gzip. */
+struct loc_layer_in *loc_layer_in_new(bool gzip);
+int loc_layer_in_update(struct loc_layer_in *in, const void *data,
+			size_t len, tf_err *err);
+int loc_layer_in_final(struct loc_layer_in *in, char hex[65], int64_t *size,
+		       tf_err *err);
+void loc_layer_in_free(struct loc_layer_in *in);
+
+/* loc_layer_check.c: a gzip layer's diff_id checked by a child while the
+ * loop goes on; layers/<sha>.check until then. */
+int loc_layer_check_start(struct location *loc, const char *sha);
+void loc_layer_check_resume(struct location *loc);
+void loc_layer_check_stop(struct location *loc);
+bool loc_layer_checking(struct location *loc, const char *sha);
+int loc_layer_digest_main(const char *file);
 
 /* One event of the ring (loc_events.c). */
 struct loc_event {
@@ -277,6 +293,7 @@ struct location {
 	LOC_ARRAY(struct loc_volume *, volumes);
 	LOC_ARRAY(struct loc_fwd *, fwds);
 	LOC_ARRAY(struct loc_upload *, uploads);
+	LOC_ARRAY(struct loc_layer_check *, checks);	/* gzip layers */
 	LOC_ARRAY(struct loc_tconn, tconns);	/* by value */
 	LOC_ARRAY(struct loc_missed, missed);	/* by value */
 	struct loc_event *events;	/* ring of TF_EVENTS_MAX */

@@ -2,8 +2,9 @@
 /*
  * req_image.c: the image and layer store.  Layers are addressed by the
  * sha256 of their uncompressed tar, shared by all users and uploaded once
- * (in chunks, verified as they arrive); image records (names, layer stack,
- * runtime config) are kept per user.  Nodes fetch layers by digest with
+ * (in chunks, verified as they arrive with loc_layer_in.c; a gzip blob is
+ * kept as it came and checked once whole by loc_layer_check.c); image
+ * records (names, layer stack, runtime config) are kept per user.  Nodes fetch layers by digest with
  * layer_get.
  */
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "location.h"
 #include "tf_codec_image.h"
@@ -48,7 +48,8 @@ req_layer_present(struct location *loc, const char *sha)
 	bool ok = access(path, R_OK) == 0;
 
 	free(path);
-	return ok;
+	/* A gzip layer still being checked counts: see loc_layer_check.c. */
+	return ok || loc_layer_checking(loc, sha);
 }
 
 int
@@ -111,6 +112,7 @@ req_upload_drop(struct location *loc, struct loc_upload *u, bool remove_part)
 			free(path);
 		}
 		close(u->fd);
+		loc_layer_in_free(u->in);
 		free(u);
 		loc->uploads[i] = loc->uploads[--loc->n_uploads];
 		return;
@@ -123,7 +125,7 @@ req_upload_drop(struct location *loc, struct loc_upload *u, bool remove_part)
  * (required) and last. */
 static int
 req_layer_named(const tf_msg *m, char *sha, int64_t *offset, bool *last,
-		tf_err *err)
+		bool *gzip, tf_err *err)
 {
 	tf_image_msg req;
 	int rc = 0;
@@ -136,7 +138,12 @@ req_layer_named(const tf_msg *m, char *sha, int64_t *offset, bool *last,
 		rc = tf_err_set(err, "missing parameter: offset");
 	else if (!req_sha_valid(req.sha256))
 		rc = tf_err_set(err, "sha256 must be 64 hex digits");
+	else if (req.compression != NULL && req.compression[0] != '\0' &&
+	    strcmp(req.compression, "gzip") != 0)
+		rc = tf_err_set(err, "compression must be gzip or absent");
 	snprintf(sha, 65, "%.64s", req.sha256);
+	if (gzip != NULL)
+		*gzip = req.compression != NULL && req.compression[0] != '\0';
 	*offset = req.offset;
 	if (last != NULL)
 		*last = req.last;
@@ -167,10 +174,11 @@ req_layer_put(struct location *loc, struct loc_session *s,
 {
 	char sha[65], *path, part[4200];
 	int64_t offset;
-	bool last;
+	bool last, gzip;
 	struct loc_upload *u;
+	tf_err e;
 
-	if (req_layer_named(m, sha, &offset, &last, err) != 0)
+	if (req_layer_named(m, sha, &offset, &last, &gzip, err) != 0)
 		return -1;
 	if (offset > (int64_t)LAYER_MAX_BYTES)
 		return tf_err_set(err, "parameter offset must be between 0 and "
@@ -193,7 +201,8 @@ req_layer_put(struct location *loc, struct loc_session *s,
 			free(path);
 			return tf_err_errno(err, "cannot store layer");
 		}
-		crypto_hash_sha256_init((crypto_hash_sha256_state *)u->state);
+		/* A gzip blob is checked once whole, off the loop. */
+		u->in = gzip ? NULL : loc_layer_in_new(false);
 		LOC_PUSH(uploads, u);
 	}
 	if (u == NULL || u->offset != offset) {
@@ -218,20 +227,44 @@ req_layer_put(struct location *loc, struct loc_session *s,
 			p += w;
 			left -= (size_t)w;
 		}
-		crypto_hash_sha256_update((crypto_hash_sha256_state *)u->state,
-		    m->bulk, m->bulk_len);
+		if (u->in != NULL &&
+		    loc_layer_in_update(u->in, m->bulk, m->bulk_len, &e)) {
+			req_upload_drop(loc, u, true);
+			free(path);
+			return tf_err_set(err, "layer %.12s: %s; upload refused",
+			    sha, e.msg);
+		}
 		u->offset += (int64_t)m->bulk_len;
 	}
 	u->last_ms = tf_now_ms();
-	if (last) {
-		uint8_t digest[32];
+	if (last && u->in == NULL) {
+		char pending[4300];
+
+		snprintf(pending, sizeof pending, "%s.check", path);
+		if (fsync(u->fd) != 0 || rename(part, pending) != 0) {
+			req_upload_drop(loc, u, true);
+			free(path);
+			return tf_err_errno(err, "cannot store layer");
+		}
+		req_upload_drop(loc, u, false);
+		if (loc_layer_check_start(loc, sha) != 0) {
+			unlink(pending);
+			free(path);
+			return tf_err_errno(err, "cannot check layer %.12s", sha);
+		}
+		tf_info("layer %.12s received (%lld bytes of gzip), checking",
+		    sha, (long long)(offset + (int64_t)m->bulk_len));
+	} else if (last) {
 		char hex[65];
 		sqlite3_stmt *st;
-		int64_t size = u->offset;
+		int64_t size;
 
-		crypto_hash_sha256_final((crypto_hash_sha256_state *)u->state,
-		    digest);
-		sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+		if (loc_layer_in_final(u->in, hex, &size, &e) != 0) {
+			req_upload_drop(loc, u, true);
+			free(path);
+			return tf_err_set(err, "layer %.12s: %s; upload refused",
+			    sha, e.msg);
+		}
 		if (strcmp(hex, sha) != 0) {
 			req_upload_drop(loc, u, true);
 			free(path);
@@ -250,7 +283,8 @@ req_layer_put(struct location *loc, struct loc_session *s,
 		sqlite3_bind_int64(st, 2, size);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
-		tf_info("layer %.12s received (%lld bytes)", sha, (long long)size);
+		tf_info("layer %.12s received (%lld bytes)", sha,
+		    (long long)size);
 	}
 	free(path);
 	req_layer_received(loc, s, m, offset, last);
@@ -270,10 +304,17 @@ req_layer_get(struct location *loc, struct loc_session *s,
 	int fd;
 	tf_out o;
 
-	if (req_layer_named(m, sha, &offset, NULL, err) != 0)
+	if (req_layer_named(m, sha, &offset, NULL, NULL, err) != 0)
 		return -1;
 	path = loc_layer_path(loc, sha);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* Still being checked: the node checks the tar itself. */
+		char pending[4300];
+
+		snprintf(pending, sizeof pending, "%s.check", path);
+		fd = open(pending, O_RDONLY | O_CLOEXEC);
+	}
 	free(path);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)

@@ -280,10 +280,10 @@ node_load_keys(struct node *n, tf_err *err)
 	return 0;
 }
 
-/* tf-init normally sits next to tf-node (build tree, or installed
- * libexec). */
+/* tf-init and tf-unpack normally sit next to tf-node (build tree, or
+ * installed libexec). */
 static char *
-node_find_init(void)
+node_find_helper(const char *name)
 {
 	char self[PATH_MAX], *slash, *cand;
 	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -293,11 +293,12 @@ node_find_init(void)
 		slash = strrchr(self, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			cand = tf_asprintf("%s/tf-init", self);
+			cand = tf_asprintf("%s/%s", self, name);
 			if (access(cand, X_OK) == 0)
 				return cand;
 			free(cand);
-			cand = tf_asprintf("%s/../libexec/tf-node/tf-init", self);
+			cand = tf_asprintf("%s/../libexec/tf-node/%s", self,
+			    name);
 			if (access(cand, X_OK) == 0) {
 				char *real = realpath(cand, NULL);
 
@@ -307,7 +308,7 @@ node_find_init(void)
 			free(cand);
 		}
 	}
-	return tf_strdup("/usr/libexec/tf-node/tf-init");
+	return tf_asprintf("/usr/libexec/tf-node/%s", name);
 }
 
 /* --- main --------------------------------------------------------------- */
@@ -321,7 +322,7 @@ node_run(struct node *n)
 	sigset_t mask;
 	tf_err err;
 	char *init_path = NULL, endpoint[300];
-	int rc = 1, cleaned;
+	int rc = 1, cleaned, adopted;
 
 	if (geteuid() != 0) {
 		tf_error("tf-node runs containers and must run as root");
@@ -355,9 +356,11 @@ node_run(struct node *n)
 	n->io.ctx = n;
 
 	if (n->opt.init_path == NULL)
-		n->opt.init_path = init_path = node_find_init();
+		n->opt.init_path = init_path = node_find_helper("tf-init");
 	else if ((init_path = realpath(n->opt.init_path, NULL)) != NULL)
 		n->opt.init_path = init_path;
+	/* Layers are unpacked by a program of their own (tf-unpack). */
+	n->unpack_path = node_find_helper("tf-unpack");
 	memset(&tc, 0, sizeof tc);
 	tc.state_dir = n->state_dir;
 	tc.runc = n->opt.runc;
@@ -370,6 +373,12 @@ node_run(struct node *n)
 		tf_error("%s", err.msg);
 		goto out;
 	}
+	/* Containers an earlier run left running are taken back (adopted);
+	 * the rest of what it left goes (docs/SCALE.md). */
+	adopted = ctr_table_adopt(n->ctrs, node_ctr_adopt, n);
+	if (adopted > 0)
+		tf_info("adopted %d containers left running by an earlier run",
+		    adopted);
 	cleaned = ctr_table_cleanup(n->ctrs);
 	if (cleaned > 0)
 		tf_info("removed %d containers left by an earlier run", cleaned);
@@ -439,6 +448,7 @@ out:
 		close(n->sigfd);
 	free(n->watches);
 	free(init_path);
+	free(n->unpack_path);
 	tf_keypair_wipe(&n->keys);
 	tf_info("stopped");
 	return rc;

@@ -172,6 +172,7 @@ struct node {
 	int sigfd;
 	char state_dir[4096];
 	char layer_dir[4200];
+	char *unpack_path;		/* tf-unpack (node_layer_cache.c) */
 	tf_keypair keys;
 	uint8_t location_pk[TF_KEY_LEN];
 	bool welcomed;
@@ -226,6 +227,8 @@ void node_ctr_state_cb(ctr *c, void *arg);
 void node_ctr_output_cb(ctr *c, int fd, const uint8_t *data, size_t len,
 			void *arg);
 void node_shutdown_report(struct node *n);
+void node_ctr_note_save(struct node *n, ctr *c);
+bool node_ctr_adopt(ctr *c, const char *note, void *arg);
 void node_ctrs_free(struct node *n);
 struct node_ctr *node_ctr_of(ctr *c);
 ctr *node_ctr_lookup(struct node *n, const tf_msg *m, tf_err *err);
@@ -287,6 +290,7 @@ void node_tunnels_ctr_gone(struct node *n, const char *ctr_id);
 void node_tunnels_reap(struct node *n);
 void node_tunnels_reset(struct node *n);
 void node_net_ctrs_down(struct node *n);
+void node_ctr_allowed_add(struct node_ctr *nc, struct in_addr ip);
 void node_net_stop(struct node *n);
 /* Takes ip (a container of another node that has gone) out of every
  * firewall here; -1 if some firewall may still let it in. */

@@ -3,9 +3,12 @@
  * node_layer_cache: the node's layer cache, <state>/layers/<sha256>/, each an
  * unpacked image layer that overlayfs stacks.  A missing layer is pulled
  * from the location in chunks (`layer_get {sha256, offset}`), written to
- * <sha256>.part while its digest is computed, checked against the name,
- * then unpacked by layer_unpack() in a child process (unpacking a big layer
- * takes seconds; the loop must not wait) whose exit comes back through
+ * <sha256>.part while its digest is computed, checked against the name
+ * (a layer the location keeps as a gzip blob: the tar inside it, checked
+ * by tf-unpack before unpacking), then unpacked by tf-unpack
+ * (layer_unpack() in a program of its own: unpacking a big layer takes
+ * seconds and the loop must not wait, and libarchive must not run in a
+ * forked child of this threaded process) whose exit comes back through
  * SIGCHLD.  A layer is fetched once however many spawns wait for it;
  * whenever one is ready or has failed the cache calls the function given
  * to node_layers_init (the spawn code's node_spawn_layers_ready), and
@@ -25,8 +28,8 @@
 
 #include <sodium.h>
 
-#include "layer_unpack.h"
 #include "node.h"
+#include "rt_child.h"
 #include "tf_codec_image.h"
 #include "tf_log.h"
 
@@ -37,6 +40,7 @@ struct node_layer {
 	struct node *n;
 	char sha[65];
 	enum layer_state state;
+	bool gzip;			/* the location kept the gzip blob */
 	int fd;
 	crypto_hash_sha256_state hash;
 	uint64_t offset, size;
@@ -161,6 +165,12 @@ layer_unpacked(pid_t pid, int status, void *arg)
 		snprintf(path, sizeof path, "%s/%s.err", n->layer_dir, l->sha);
 		why = tf_read_file(path, NULL, 4096);
 		unlink(path);
+		if (why != NULL && *why == '\0') {
+			free(why);
+			why = NULL;
+		}
+		if (why != NULL)
+			why[strcspn(why, "\n")] = '\0';
 		layer_fail(l, "cannot unpack: %s", why != NULL ? why :
 		    "the unpacking process failed");
 		free(why);
@@ -175,14 +185,21 @@ layer_unpack_start(struct node_layer *l)
 	char part[4300], tar[4300], dest[4300], errp[4300];
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
-	int status;
+	/* A gzip blob: tf-unpack checks the tar inside against the name. */
+	const char *argv[] = { n->unpack_path, tar, dest, l->gzip ?
+	    l->sha : NULL, NULL };
+	int fds[RT_SPAWN_FDS] = { RT_FD_NULL, RT_FD_NULL, -1, RT_FD_NONE };
+	int status, errfd;
+	tf_err err;
 	pid_t pid;
 
 	crypto_hash_sha256_final(&l->hash, digest);
 	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
 	close(l->fd);
 	l->fd = -1;
-	if (strcmp(hex, l->sha) != 0) {
+	/* A gzip blob's digest is not the layer's name: tf-unpack checks
+	 * the tar inside it. */
+	if (!l->gzip && strcmp(hex, l->sha) != 0) {
 		layer_fail(l, "the data received has sha256 %.12s, not %.12s",
 		    hex, l->sha);
 		return;
@@ -195,22 +212,20 @@ layer_unpack_start(struct node_layer *l)
 		layer_fail(l, "cannot rename %s: %s", part, strerror(errno));
 		return;
 	}
-	pid = fork();
-	if (pid < 0) {
-		layer_fail(l, "fork: %s", strerror(errno));
+	/* libarchive runs in tf-unpack, never in a forked child of this
+	 * threaded process (rt_unpack_main.c says why); its stderr is the
+	 * .err file, read when it fails. */
+	errfd = open(errp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (errfd < 0) {
+		layer_fail(l, "cannot create %s: %s", errp, strerror(errno));
 		return;
 	}
-	if (pid == 0) {
-		/* The child touches nothing of the parent's (no zmq, no
-		 * loop): it unpacks, says why on failure, and exits. */
-		tf_err e;
-		int rc;
-
-		tf_err_clear(&e);
-		rc = layer_unpack(tar, dest, &e);
-		if (rc != 0)
-			tf_write_file(errp, e.msg, strlen(e.msg), 0600);
-		_exit(rc == 0 ? 0 : 1);
+	fds[2] = errfd;
+	pid = rt_spawn(argv, fds, &err);
+	close(errfd);
+	if (pid < 0) {
+		layer_fail(l, "%s", err.msg);
+		return;
 	}
 	l->pid = pid;
 	l->state = L_UNPACKING;
@@ -269,6 +284,8 @@ layer_reply_cb(tf_conn *c, const tf_msg *m, void *arg)
 		}
 		off += (uint64_t)w;
 	}
+	if (l->offset == 0 && len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		l->gzip = true;
 	crypto_hash_sha256_update(&l->hash, p, len);
 	l->offset += len;
 	if (l->offset == l->size) {

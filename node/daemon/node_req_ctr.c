@@ -13,7 +13,9 @@
  * destroy, reboot, wake, put and fetch act on a running record; destroy and
  * reboot answer when the container is gone / running again.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +232,7 @@ node_ctr_state_cb(ctr *c, void *arg)
 	switch (st) {
 	case CTR_RUNNING:
 		nc->started = tf_wall_time();
+		node_ctr_note_save(n, c);
 		answer_ids(n, nc->reboot_ids, &nc->nreboot_ids, NULL);
 		break;
 	case CTR_SLEEPING:
@@ -444,6 +447,7 @@ spawn_run(struct node *n, struct node_spawn *sp)
 	}
 	ctr_set_data(c, nc);
 	nc = NULL;
+	node_ctr_note_save(n, c);
 	tf_out_init(&o, TF_REPLY);
 	tf_out_str(&o, "container", sp->id);
 	tf_out_str(&o, "node", n->opt.name);
@@ -762,6 +766,103 @@ node_cmd_fetch(struct node *n, const tf_msg *m, tf_err *err)
 	node_reply(n, m->id, &o, buf, (size_t)got);
 	free(buf);
 	return 0;
+}
+
+/* --- the note that outlives the node process -------------------------------- */
+
+/* What the daemon knows of a container beyond the runtime's record, saved
+ * with it (ctr_note_save) whenever it changes, so that a restarted node
+ * can adopt the container (docs/SCALE.md). */
+void
+node_ctr_note_save(struct node *n, ctr *c)
+{
+	struct node_ctr *nc = ctr_data(c);
+	json_t *j, *vols, *allowed;
+	char ip[INET_ADDRSTRLEN], *text;
+	tf_err err;
+
+	(void)n;
+	if (nc == NULL)
+		return;
+	vols = json_array();
+	for (size_t i = 0; i < nc->nvols; i++)
+		json_array_append_new(vols, json_string(nc->vols[i]));
+	allowed = json_array();
+	for (size_t i = 0; i < nc->nallowed; i++) {
+		if (inet_ntop(AF_INET, &nc->allowed[i], ip, sizeof ip) != NULL)
+			json_array_append_new(allowed, json_string(ip));
+	}
+	j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:o,s:o}",
+	    "user", (json_int_t)nc->user, "session", nc->session, "tag",
+	    nc->tag, "image", nc->image, "ip", nc->ip, "netns", nc->netns,
+	    "created", nc->created, "started", nc->started, "vols", vols,
+	    "allowed", allowed);
+	if (j == NULL) {
+		tf_warn("container %s: cannot make its note", nc->id);
+		return;
+	}
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (ctr_note_save(c, text, &err) != 0)
+		tf_warn("container %s: %s; a restarted node will not adopt it",
+		    nc->id, err.msg);
+	free(text);
+}
+
+static void
+note_str(const json_t *j, const char *key, char *buf, size_t size)
+{
+	const char *v = json_string_value(json_object_get(j, key));
+
+	snprintf(buf, size, "%s", v != NULL ? v : "");
+}
+
+bool
+node_ctr_adopt(ctr *c, const char *note, void *arg)
+{
+	struct node *n = arg;
+	struct node_ctr *nc;
+	const json_t *a;
+	struct in_addr addr;
+	json_t *j;
+
+	(void)n;
+	j = note != NULL ? json_loads(note, 0, NULL) : NULL;
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		return false;
+	}
+	nc = tf_calloc(1, sizeof *nc);
+	snprintf(nc->id, sizeof nc->id, "%s", ctr_id(c));
+	nc->user = json_integer_value(json_object_get(j, "user"));
+	note_str(j, "session", nc->session, sizeof nc->session);
+	note_str(j, "tag", nc->tag, sizeof nc->tag);
+	note_str(j, "image", nc->image, sizeof nc->image);
+	note_str(j, "ip", nc->ip, sizeof nc->ip);
+	note_str(j, "netns", nc->netns, sizeof nc->netns);
+	nc->created = json_real_value(json_object_get(j, "created"));
+	nc->started = json_real_value(json_object_get(j, "started"));
+	a = json_object_get(j, "vols");
+	for (size_t i = 0; i < json_array_size(a) &&
+	    i < TF_ARRAY_LEN(nc->vols); i++) {
+		const char *v = json_string_value(json_array_get(a, i));
+
+		snprintf(nc->vols[nc->nvols++], sizeof nc->vols[0], "%s",
+		    v != NULL ? v : "");
+	}
+	a = json_object_get(j, "allowed");
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const char *v = json_string_value(json_array_get(a, i));
+
+		if (v != NULL && inet_pton(AF_INET, v, &addr) == 1)
+			node_ctr_allowed_add(nc, addr);
+	}
+	json_decref(j);
+	/* Told to the location by the hello: the state it has now. */
+	nc->reported = ctr_get_state(c);
+	nc->reported_exit = -1;
+	ctr_set_data(c, nc);
+	return true;
 }
 
 /* --- hello, housekeeping, shutdown ----------------------------------------- */

@@ -28,6 +28,7 @@
  * can always send while less than a window minus that is queued here.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,36 @@ fnv1a(const char *s)
 
 /* --- bridge and addresses ------------------------------------------------- */
 
+struct keep_ctx {
+	const char *name;
+	const char *bridge;
+	bool keep;
+};
+
+static void
+keep_one(ctr *c, void *arg)
+{
+	struct keep_ctx *k = arg;
+	char veth[IFNAMSIZ], ns[160];
+
+	if (k->keep || ctr_data(c) == NULL)
+		return;
+	net_ctr_veth_name(ctr_id(c), veth, sizeof veth);
+	snprintf(ns, sizeof ns, NET_NS_PREFIX "%s-%s", k->bridge, ctr_id(c));
+	k->keep = strcmp(k->name, veth) == 0 || strcmp(k->name, ns) == 0;
+}
+
+/* The networks of adopted containers stay (namespace, veth, firewall). */
+static bool
+keep_adopted(const char *name, void *arg)
+{
+	struct node *n = arg;
+	struct keep_ctx k = { .name = name, .bridge = n->bridge };
+
+	ctr_table_foreach(n->ctrs, keep_one, &k);
+	return k.keep;
+}
+
 int
 node_net_start(struct node *n, tf_err *err)
 {
@@ -104,7 +135,7 @@ node_net_start(struct node *n, tf_err *err)
 		    fnv1a(n->state_dir));
 	if (!net_bridge_name_valid(n->bridge))
 		return tf_err_set(err, "bad bridge name: %s", n->bridge);
-	gone = net_cleanup_stale(n->bridge, &e2);
+	gone = net_cleanup_stale(n->bridge, keep_adopted, n, &e2);
 	if (gone < 0)
 		tf_warn("cleaning up old container networks: %s", e2.msg);
 	else if (gone > 0)
@@ -200,8 +231,8 @@ allowed_index(const struct node_ctr *nc, struct in_addr ip)
 	return -1;
 }
 
-static void
-allowed_add(struct node_ctr *nc, struct in_addr ip)
+void
+node_ctr_allowed_add(struct node_ctr *nc, struct in_addr ip)
 {
 	if (allowed_index(nc, ip) >= 0)
 		return;
@@ -258,6 +289,7 @@ revoke_one(ctr *c, void *arg)
 		return;
 	}
 	allowed_remove(nc, r->ip);
+	node_ctr_note_save(r->n, c);
 }
 
 /* Takes the address of a container that is going out of every other
@@ -365,9 +397,10 @@ node_cmd_allow(struct node *n, const tf_msg *m, tf_err *err)
 	if (rc != 0)
 		return -1;
 	if (allow)
-		allowed_add(nc, addr);
+		node_ctr_allowed_add(nc, addr);
 	else
 		allowed_remove(nc, addr);
+	node_ctr_note_save(n, c);
 	return node_reply(n, m->id, NULL, NULL, 0);
 }
 

@@ -52,10 +52,13 @@ int net_node_setup(const char *bridge, const char *subnet_cidr, tf_err *err);
  * net_cleanup_stale(). */
 int net_node_teardown(const char *bridge, tf_err *err);
 /* For a node (re)starting: removes every container namespace of this
- * bridge and every veth still enslaved to it, whatever made them.  Returns
- * how many namespaces went, or -1.  Only for start-up: it also removes
- * live containers' networks. */
-int net_cleanup_stale(const char *bridge, tf_err *err);
+ * bridge and every veth still enslaved to it, whatever made them, except
+ * those keep (if not NULL) says to keep (it is given the namespace's or
+ * the veth's name): the networks of adopted containers.  Returns how many
+ * namespaces went, or -1.  Only for start-up. */
+typedef bool (*net_keep_fn)(const char *name, void *arg);
+int net_cleanup_stale(const char *bridge, net_keep_fn keep, void *keep_arg,
+    tf_err *err);
 
 /* net_container.c */
 

@@ -228,6 +228,8 @@ net_node_teardown(const char *bridge, tf_err *err)
 }
 
 struct node_stale {
+	net_keep_fn keep;
+	void *keep_arg;
 	int master;
 	int nveth;
 	int veth[64];
@@ -241,7 +243,8 @@ node_stale_link_cb(const struct net_nl_link *link, void *arg)
 	struct node_stale *st = arg;
 
 	if (link->master == st->master && strcmp(link->kind, "veth") == 0 &&
-	    st->nveth < (int)TF_ARRAY_LEN(st->veth))
+	    st->nveth < (int)TF_ARRAY_LEN(st->veth) &&
+	    (st->keep == NULL || !st->keep(link->name, st->keep_arg)))
 		st->veth[st->nveth++] = link->index;
 }
 
@@ -250,14 +253,16 @@ node_stale_ns_cb(const char *name, void *arg)
 {
 	struct node_stale *st = arg;
 
-	if (st->nns < (int)TF_ARRAY_LEN(st->ns))
+	if (st->nns < (int)TF_ARRAY_LEN(st->ns) &&
+	    (st->keep == NULL || !st->keep(name, st->keep_arg)))
 		st->ns[st->nns++] = tf_strdup(name);
 }
 
 int
-net_cleanup_stale(const char *bridge, tf_err *err)
+net_cleanup_stale(const char *bridge, net_keep_fn keep, void *keep_arg,
+    tf_err *err)
 {
-	struct node_stale st = { 0 };
+	struct node_stale st = { .keep = keep, .keep_arg = keep_arg };
 	struct net_nl_link link;
 	struct net_nl_batch b;
 	struct net_nl nl;

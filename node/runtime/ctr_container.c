@@ -31,6 +31,7 @@
 static void ctr_advance(ctr *c);
 static void cgroup_cleanup(ctr_table *t);
 static void ctr_init_exited(pid_t pid, int status, void *arg);
+static void ctr_init_gone(ctr *c, bool known, int status);
 
 const char *
 ctr_state_name(ctr_state st)
@@ -261,7 +262,7 @@ ctr_find(ctr_table *t, const char *id)
 
 /* --- small things ------------------------------------------------------ */
 
-static void
+void
 ctr_notify(ctr *c)
 {
 	if (c->t->ev.state != NULL)
@@ -297,7 +298,7 @@ exit_code_of(int status)
 	return 255;
 }
 
-static void
+void
 close_fd(ctr_table *t, int *fd, bool watched)
 {
 	if (*fd < 0)
@@ -320,7 +321,7 @@ ctr_close_pipes(ctr *c)
 	close_fd(c->t, &c->stop_fd, true);
 }
 
-static void
+void
 ctr_free(ctr *c)
 {
 	size_t i;
@@ -359,8 +360,14 @@ ctr_read_output(ctr *c, int i, size_t max_bytes)
 		n = read(c->out_r[i], buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n == 0)	/* every writer gone: the descriptor goes too */
+		if (n == 0) {	/* every writer gone: the descriptor goes too */
 			close_fd(c->t, &c->out_r[i], true);
+			/* An adopted init holds both write ends until it
+			 * exits (it is not our child: no SIGCHLD). */
+			if (c->adopted && c->init_pid > 0 &&
+			    c->out_r[0] < 0 && c->out_r[1] < 0)
+				ctr_init_gone(c, false, 0);
+		}
 		if (n <= 0)
 			return false;
 		total += (size_t)n;
@@ -371,7 +378,7 @@ ctr_read_output(ctr *c, int i, size_t max_bytes)
 	return true;
 }
 
-static void
+void
 ctr_output_ready(int fd, int events, void *arg)
 {
 	ctr *c = arg;
@@ -397,8 +404,12 @@ ctr_status_line(ctr *c, const char *line)
 		c->state = CTR_SLEEPING;
 		c->startup_ms = (int64_t)(tf_now_ms() - c->t0_ms);
 		if (c->wake_pending && c->init_pid > 0) {
-			kill(c->init_pid, SIGUSR1);
 			c->wake_pending = false;
+			ctr_wake_init(c);
+		} else {
+			/* Asleep it costs its two output pipes only: tf-init
+			 * keeps the status pipe, taken back at wake. */
+			close_fd(c->t, &c->st_r, true);
 		}
 		ctr_notify(c);
 		break;
@@ -447,7 +458,7 @@ ctr_read_status(ctr *c)
 	}
 }
 
-static void
+void
 ctr_status_ready(int fd, int events, void *arg)
 {
 	(void)fd;
@@ -479,6 +490,27 @@ ctr_make_pipes(ctr *c, tf_err *err)
 
 /* --- booting ------------------------------------------------------------ */
 
+/* New descriptions of the read ends of the output and status pipes, for
+ * tf-init to keep. */
+static int
+ctr_reopen_reads(ctr *c, int keep[3], tf_err *err)
+{
+	const int src[3] = { c->out_r[0], c->out_r[1], c->st_r };
+	char path[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", src[i]);
+		keep[i] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (keep[i] < 0) {
+			tf_err_errno(err, "cannot reopen a pipe");
+			while (i-- > 0)
+				close(keep[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void ctr_runc_exited(pid_t pid, int status, void *arg);
 
 /* The image's User names an account of the image (a reset or a pre-boot
@@ -506,7 +538,7 @@ ctr_boot(ctr *c, tf_err *err)
 	rt_bundle_spec bs;
 	char pidfile[4200];
 	const char *args[12];
-	int fds[RT_SPAWN_FDS], status;
+	int fds[RT_SPAWN_FDS_MAX], keep[3], status;
 	pid_t pid;
 
 	memset(&bs, 0, sizeof bs);
@@ -544,7 +576,7 @@ ctr_boot(ctr *c, tf_err *err)
 	args[2] = "--pid-file";
 	args[3] = pidfile;
 	args[4] = "--preserve-fds";
-	args[5] = "1";
+	args[5] = "4";
 	args[6] = "-b";
 	args[7] = c->dir;
 	args[8] = c->id;
@@ -553,7 +585,20 @@ ctr_boot(ctr *c, tf_err *err)
 	fds[1] = c->out_w[0];
 	fds[2] = c->out_w[1];
 	fds[3] = c->st_w;
-	pid = rt_runc_spawn(&c->t->runc, c->runc_log, args, fds, err);
+	/* tf-init keeps copies of the read ends (rt_init.c): the node can
+	 * take them back (ctr_fd_take) after closing or losing its own.
+	 * They are opened anew (a pipe reopened through /proc is the same
+	 * pipe with its own file flags), because runc makes what it passes
+	 * on blocking, which must not happen to the node's own. */
+	if (ctr_reopen_reads(c, keep, err) != 0)
+		return -1;
+	fds[4] = keep[0];
+	fds[5] = keep[1];
+	fds[6] = keep[2];
+	pid = rt_runc_spawn_fds(&c->t->runc, c->runc_log, args, fds,
+	    RT_SPAWN_FDS_MAX, err);
+	for (int i = 0; i < 3; i++)
+		close(keep[i]);
 	/* runc and the container hold the write ends now; the node keeps
 	 * only the read ends, which close at EOF (docs/SCALE.md). */
 	close_fd(c->t, &c->out_w[0], false);
@@ -563,6 +608,7 @@ ctr_boot(ctr *c, tf_err *err)
 		return -1;
 	c->runc_pid = pid;
 	c->runc_op = RUNC_RUN;
+	c->adopted = false;
 	c->runc_exists = true;
 	c->awaiting_status = true;
 	c->held_status = 0;
@@ -628,8 +674,8 @@ ctr_runc_exited(pid_t pid, int status, void *arg)
 		ctr_status_line(c, line);
 	}
 	if (c->wake_pending && c->state == CTR_SLEEPING) {
-		kill(c->init_pid, SIGUSR1);
 		c->wake_pending = false;
+		ctr_wake_init(c);
 	}
 	ctr_advance(c);
 }
@@ -637,10 +683,17 @@ ctr_runc_exited(pid_t pid, int status, void *arg)
 static void
 ctr_init_exited(pid_t pid, int status, void *arg)
 {
-	ctr *c = arg;
+	(void)pid;
+	ctr_init_gone(arg, true, status);
+}
+
+/* The container's init has gone: with its status (known) when it was our
+ * child, without it when adopted. */
+static void
+ctr_init_gone(ctr *c, bool known, int status)
+{
 	char sbuf[64];
 
-	(void)pid;
 	/* Whatever it said and printed before dying comes first (while
 	 * init_pid still names it, so "R" counts). */
 	if (c->held_status != 0) {
@@ -653,7 +706,12 @@ ctr_init_exited(pid_t pid, int status, void *arg)
 	ctr_read_output(c, 0, 1 << 20);
 	ctr_read_output(c, 1, 1 << 20);
 	c->init_pid = 0;
-	rt_status_str(status, sbuf, sizeof sbuf);
+	c->adopted = false;
+	if (known)
+		rt_status_str(status, sbuf, sizeof sbuf);
+	else
+		snprintf(sbuf, sizeof sbuf, "ended (exit code unknown: "
+		    "adopted)");
 	tf_debug("container %s: init %s", c->id, sbuf);
 	if (c->stop_fd >= 0) {
 		tf_info("container %s stopped by its StopSignal (%s)", c->id,
@@ -661,7 +719,7 @@ ctr_init_exited(pid_t pid, int status, void *arg)
 		close_fd(c->t, &c->stop_fd, true);
 	}
 	if (c->want == WANT_NONE) {
-		c->exit_code = exit_code_of(status);
+		c->exit_code = known ? exit_code_of(status) : -1;
 		if (c->state == CTR_FAILED) {
 			/* tf-init already said why */
 		} else if (c->awaiting_status && c->state == CTR_SPAWNING) {
@@ -939,6 +997,7 @@ ctr_spawn(ctr_table *t, const ctr_spec *s, tf_err *err)
 		goto fail_nodir;
 	}
 	if (rt_bundle_create_dirs(c->dir, err) != 0 ||
+	    ctr_record_write(c, err) != 0 ||
 	    ctr_write_preboot(c, s, err) != 0)
 		goto fail_dir;
 	if (rt_bundle_mount(c->dir, (const char *const *)c->layers,
@@ -968,8 +1027,8 @@ ctr_wake(ctr *c, tf_err *err)
 		return tf_err_set(err, "the container is busy (%s)",
 		    c->want == WANT_DESTROY ? "being destroyed" : "rebooting");
 	if (c->state == CTR_SLEEPING && c->init_pid > 0) {
-		kill(c->init_pid, SIGUSR1);
 		c->sleep = false;
+		ctr_wake_init(c);
 		return 0;
 	}
 	if (c->state == CTR_SLEEPING ||
@@ -1026,6 +1085,7 @@ const char *ctr_workdir(const ctr *c) { return c->workdir; }
 const ctr_ring *ctr_backlog(const ctr *c) { return c->ring; }
 void ctr_set_data(ctr *c, void *data) { c->data = data; }
 void *ctr_data(const ctr *c) { return c->data; }
+bool ctr_adopted(const ctr *c) { return c->adopted; }
 fs_xfer *ctr_xfer(ctr *c) { return c->xfer; }
 
 int
@@ -1131,7 +1191,7 @@ ctr_table_destroy(ctr_table **self_p)
 /* Kills whatever still runs in our cgroups below one hierarchy and removes
  * them (a crash can leave both behind without runc state). */
 static void
-cgroup_cleanup_dir(const char *dir)
+cgroup_cleanup_dir(ctr_table *t, const char *dir)
 {
 	char path[4200], *procs, *p, *end;
 	struct dirent *de;
@@ -1142,7 +1202,9 @@ cgroup_cleanup_dir(const char *dir)
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		/* An adopted container keeps its cgroup. */
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+		    ctr_find(t, de->d_name) != NULL)
 			continue;
 		snprintf(path, sizeof path, "%s/%s/cgroup.procs", dir, de->d_name);
 		procs = tf_read_file(path, NULL, 1 << 20);
@@ -1176,7 +1238,7 @@ cgroup_cleanup(ctr_table *t)
 
 	/* cgroup v2 (unified at the top) ... */
 	snprintf(path, sizeof path, "/sys/fs/cgroup%s", t->cgroup_parent);
-	cgroup_cleanup_dir(path);
+	cgroup_cleanup_dir(t, path);
 	/* ... and every v1 hierarchy (and the hybrid's unified one). */
 	d = opendir("/sys/fs/cgroup");
 	if (d == NULL)
@@ -1186,7 +1248,7 @@ cgroup_cleanup(ctr_table *t)
 			continue;
 		snprintf(path, sizeof path, "/sys/fs/cgroup/%s%s", de->d_name,
 		    t->cgroup_parent);
-		cgroup_cleanup_dir(path);
+		cgroup_cleanup_dir(t, path);
 	}
 	closedir(d);
 }
@@ -1216,7 +1278,8 @@ ctr_table_cleanup(ctr_table *t)
 		for (;;) {
 			de = readdir(d);
 			if (de != NULL && (de->d_name[0] == '.' ||
-			    !rt_runc_id_valid(de->d_name)))
+			    !rt_runc_id_valid(de->d_name) ||
+			    ctr_find(t, de->d_name) != NULL))
 				continue;
 			if (de != NULL) {
 				const char *args[] = { "delete", "--force",
@@ -1243,15 +1306,20 @@ ctr_table_cleanup(ctr_table *t)
 		closedir(d);
 	}
 	cgroup_cleanup(t);
-	rt_bundle_umount_below(t->ctr_root);
+	if (t->ctrs == NULL)
+		rt_bundle_umount_below(t->ctr_root);
 	d = opendir(t->ctr_root);
 	if (d != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
 			    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 				continue;
+			if (ctr_find(t, de->d_name) != NULL)
+				continue;	/* adopted */
 			snprintf(path, sizeof path, "%s/%s", t->ctr_root,
 			    de->d_name);
+			if (t->ctrs != NULL)
+				rt_bundle_umount_below(path);
 			tf_info("removing leftover container directory %s", path);
 			if (tf_rm_rf(path) != 0)
 				tf_warn("cannot remove %s: %s", path,
@@ -1260,6 +1328,8 @@ ctr_table_cleanup(ctr_table *t)
 		}
 		closedir(d);
 	}
+	/* Console sockets of the old run's processes: those processes are
+	 * not adopted (docs/SCALE.md). */
 	tf_rm_rf(t->run_dir);
 	mkdir(t->run_dir, 0700);
 	return n;

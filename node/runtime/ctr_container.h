@@ -77,10 +77,18 @@ ctr_table *ctr_table_new(const ctr_table_config *cfg, const rt_io *io,
 /* Shutdown: kills every container and process and removes everything they
  * used.  Blocks (briefly) while runc and the processes die. */
 void ctr_table_destroy(ctr_table **self_p);
-/* Removes whatever an earlier run with the same state directory left: runc
- * state, processes in our cgroups, mounts, directories.  Blocks; call it
+/* Removes whatever an earlier run with the same state directory left and
+ * was not adopted: runc state, processes in our cgroups, mounts,
+ * directories.  Blocks; call it
  * before serving.  Returns how many containers were cleaned up. */
 int ctr_table_cleanup(ctr_table *t);
+/* Takes back the containers an earlier run with the same state directory
+ * left running (ctr_adopt.c): each is handed to fn with the owner's note
+ * (NULL if none); fn returns false to refuse it.  Call before
+ * ctr_table_cleanup(), which then removes everything else.  Returns how
+ * many were taken back. */
+typedef bool (*ctr_adopt_fn)(ctr *c, const char *note, void *arg);
+int ctr_table_adopt(ctr_table *t, ctr_adopt_fn fn, void *arg);
 /* Call when SIGCHLD arrived (signalfd readable); reaps and dispatches. */
 void ctr_table_sigchld(ctr_table *t);
 /* Frees destroyed containers and finished processes.  Before-sleep. */
@@ -153,6 +161,11 @@ const ctr_ring *ctr_backlog(const ctr *c);
 /* The owner's own record for this container (not freed by us). */
 void ctr_set_data(ctr *c, void *data);
 void *ctr_data(const ctr *c);
+/* Saves the owner's note (text) with the container, handed back by
+ * ctr_table_adopt() to a later run of the node. */
+int ctr_note_save(ctr *c, const char *text, tf_err *err);
+/* True when taken back from an earlier run (exit code unknown). */
+bool ctr_adopted(const ctr *c);
 
 /* A directory fd (O_PATH) of the container's root as its processes see it
  * (with volumes and /dev), or of the overlay when nothing runs.  The caller

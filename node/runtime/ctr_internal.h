@@ -86,6 +86,9 @@ struct ctr {
 
 	ctr_want want;
 	bool want_reset;
+	/* Taken back from an earlier run of the node (ctr_adopt.c): its init
+	 * is not our child; EOF on both output pipes means it has gone. */
+	bool adopted;
 
 	uint64_t t0_ms;
 	int exit_code;
@@ -98,6 +101,28 @@ struct ctr {
 	void *data;
 	bool freed_ok;		/* destroyed: free when no process is left */
 };
+
+/* The descriptors tf-init keeps for the node (rt_init.c): the read ends
+ * of its stdout and stderr (4, 5) and of its status pipe (6). */
+#define CTR_INIT_FD_OUT 4
+#define CTR_INIT_FD_STATUS 6
+
+/* ctr_container.c, for ctr_adopt.c. */
+void close_fd(ctr_table *t, int *fd, bool watched);
+void ctr_free(ctr *c);
+void ctr_notify(ctr *c);
+void ctr_output_ready(int fd, int events, void *arg);
+void ctr_status_ready(int fd, int events, void *arg);
+
+/* ctr_adopt.c, for ctr_container.c. */
+/* Saves what ctr_spawn was asked in the bundle, for a later adoption. */
+int ctr_record_write(ctr *c, tf_err *err);
+/* A copy of descriptor fd of process pid (pidfd_getfd), non-blocking;
+ * -1 with errno. */
+int ctr_fd_take(pid_t pid, int fd);
+/* Wakes a sleeping container's init, first taking back the status pipe
+ * that was closed while it slept. */
+void ctr_wake_init(ctr *c);
 
 /* proc_exec.c, for ctr_container.c. */
 void proc_reap_done(ctr *c);		/* frees finished processes */

@@ -25,6 +25,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sodium.h>
 
 #include "layer_unpack.h"
 #include "tf_err.h"
@@ -504,4 +505,40 @@ out:
 		tf_warn("removing %s: %s", tmp, strerror(errno));
 	free(tmp);
 	return r;
+}
+
+int
+layer_tar_digest(const char *path, char hex[65], tf_err *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	crypto_hash_sha256_state st;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char *buf = NULL;
+	la_ssize_t n = -1;
+
+	(void)archive_read_support_filter_gzip(a);
+	(void)archive_read_support_filter_zstd(a);
+	archive_read_support_format_raw(a);
+	crypto_hash_sha256_init(&st);
+	if (archive_read_open_filename(a, path, 256 * 1024) == ARCHIVE_OK &&
+	    archive_read_next_header(a, &e) >= ARCHIVE_WARN) {
+		buf = malloc(256 * 1024);
+		while (buf != NULL &&
+		    (n = archive_read_data(a, buf, 256 * 1024)) > 0)
+			crypto_hash_sha256_update(&st, (unsigned char *)buf,
+			    (size_t)n);
+	}
+	if (n < 0) {
+		tf_err_set(err, "%s: %s", path, archive_error_string(a) != NULL ?
+		    archive_error_string(a) : "cannot read");
+		free(buf);
+		archive_read_free(a);
+		return -1;
+	}
+	free(buf);
+	archive_read_free(a);
+	crypto_hash_sha256_final(&st, digest);
+	sodium_bin2hex(hex, 65, digest, sizeof digest);
+	return 0;
 }

@@ -30,4 +30,10 @@
  */
 int layer_unpack(const char *tar_path, const char *dest_dir, tf_err *err);
 
+/*
+ * The sha256 (hex, into hex[65]) of the tar inside the compressed layer
+ * file at path: the diff_id a gzip blob kept as it came must match.
+ */
+int layer_tar_digest(const char *path, char hex[65], tf_err *err);
+
 #endif

@@ -208,6 +208,12 @@ rt_children_wait(rt_children *ch, pid_t pid, int *status)
 pid_t
 rt_spawn(const char *const argv[], const int fds[RT_SPAWN_FDS], tf_err *err)
 {
+	return rt_spawn_fds(argv, fds, RT_SPAWN_FDS, err);
+}
+
+pid_t
+rt_spawn_fds(const char *const argv[], const int *fds, int nfds, tf_err *err)
+{
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
@@ -215,18 +221,18 @@ rt_spawn(const char *const argv[], const int fds[RT_SPAWN_FDS], tf_err *err)
 	pid_t pid;
 
 	/* Copy every source fd above all of them first, then into place, so
-	 * a source that happens to be one of 0..3 is never overwritten
+	 * a source that happens to be one of the targets is never overwritten
 	 * before it has been copied. */
-	for (i = 0; i < RT_SPAWN_FDS; i++) {
+	for (i = 0; i < nfds; i++) {
 		if (fds[i] >= base)
 			base = fds[i] + 1;
 	}
 	posix_spawn_file_actions_init(&fa);
-	for (i = 0; i < RT_SPAWN_FDS; i++) {
+	for (i = 0; i < nfds; i++) {
 		if (fds[i] >= 0)
 			posix_spawn_file_actions_adddup2(&fa, fds[i], base + i);
 	}
-	for (i = 0; i < RT_SPAWN_FDS; i++) {
+	for (i = 0; i < nfds; i++) {
 		if (fds[i] >= 0) {
 			posix_spawn_file_actions_adddup2(&fa, base + i, i);
 		} else if (fds[i] == RT_FD_NULL) {
@@ -236,7 +242,7 @@ rt_spawn(const char *const argv[], const int fds[RT_SPAWN_FDS], tf_err *err)
 			posix_spawn_file_actions_addclose(&fa, i);
 		}
 	}
-	posix_spawn_file_actions_addclosefrom_np(&fa, RT_SPAWN_FDS);
+	posix_spawn_file_actions_addclosefrom_np(&fa, nfds);
 
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);

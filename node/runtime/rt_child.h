@@ -47,11 +47,16 @@ int rt_children_wait(rt_children *ch, pid_t pid, int *status);
 #define RT_FD_NULL (-1)
 #define RT_FD_NONE (-2)
 #define RT_SPAWN_FDS 4
+/* rt_spawn_fds: up to this many (a container's init takes 0..6). */
+#define RT_SPAWN_FDS_MAX 7
 
 /* Starts argv[0] (searched in PATH) in a new session with default signal
  * dispositions and an empty signal mask.  Returns the pid or -1. */
 pid_t rt_spawn(const char *const argv[], const int fds[RT_SPAWN_FDS],
 	       tf_err *err);
+/* The same with nfds (<= RT_SPAWN_FDS_MAX) descriptors given as above. */
+pid_t rt_spawn_fds(const char *const argv[], const int *fds, int nfds,
+		   tf_err *err);
 
 /* "exited 3", "killed by signal 9" ... into buf. */
 const char *rt_status_str(int status, char *buf, size_t size);

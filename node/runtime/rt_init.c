@@ -15,6 +15,15 @@
  *   - orphans of processes started with `runc exec` are reaped;
  *   - an entrypoint that does not expect to be pid 1 still dies on SIGTERM.
  *
+ * tf-init also holds copies of the read ends of its stdout, stderr and
+ * status pipes (fds 4, 5, 6; never passed to the entrypoint).  It never
+ * reads them: they keep the pipes alive for tf-node, which takes them back
+ * with pidfd_getfd() when it needs them: a sleeping container's status
+ * when it is woken (so the node holds no status pipe while it sleeps), and
+ * all of them when a restarted node adopts the container (its output,
+ * which waited in the pipe meanwhile, is not lost and its writers never
+ * see EPIPE).  docs/SCALE.md.
+ *
  * Signals other than SIGCHLD are passed on to the entrypoint.  When the
  * entrypoint exits, tf-init exits with its status (128 + signal if it was
  * killed), which ends the container's pid namespace.
@@ -31,6 +40,7 @@
 #include <unistd.h>
 
 #define STATUS_FD 3
+#define KEEP_FD_STATUS 6	/* read end of STATUS_FD's pipe */
 
 static void
 report(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -89,7 +99,7 @@ main(int argc, char **argv)
 	sigset_t all, none;
 	siginfo_t info;
 	bool sleeping = false;
-	int i, status_fd = -1, errpipe[2], e, st, sig;
+	int i, i2, status_fd = -1, errpipe[2], e, st, sig;
 	pid_t child;
 	ssize_t n;
 
@@ -108,6 +118,9 @@ main(int argc, char **argv)
 	}
 	if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) == 0)
 		status_fd = STATUS_FD;
+	/* Kept here, never given to the entrypoint (see above). */
+	for (i2 = 4; i2 <= KEEP_FD_STATUS; i2++)
+		fcntl(i2, F_SETFD, FD_CLOEXEC);
 
 	sigfillset(&all);
 	sigemptyset(&none);
@@ -164,6 +177,8 @@ main(int argc, char **argv)
 	report(status_fd, "R");
 	if (status_fd >= 0)
 		close(status_fd);
+	/* The status has all been said: the node reads it to EOF. */
+	close(KEEP_FD_STATUS);
 
 	for (;;) {
 		sig = sigwaitinfo(&all, &info);

@@ -39,12 +39,20 @@ pid_t
 rt_runc_spawn(const rt_runc *r, const char *log_path, const char *const args[],
 	      const int fds[RT_SPAWN_FDS], tf_err *err)
 {
+	return rt_runc_spawn_fds(r, log_path, args, fds, RT_SPAWN_FDS, err);
+}
+
+pid_t
+rt_runc_spawn_fds(const rt_runc *r, const char *log_path,
+		  const char *const args[], const int *fds, int nfds,
+		  tf_err *err)
+{
 	const char *argv[RT_RUNC_MAX_ARGS + 8];
 
 	runc_argv(r, log_path, args, argv, TF_ARRAY_LEN(argv));
 	if (log_path != NULL)
 		unlink(log_path);
-	return rt_spawn(argv, fds, err);
+	return rt_spawn_fds(argv, fds, nfds, err);
 }
 
 int

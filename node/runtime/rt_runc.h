@@ -29,6 +29,11 @@ typedef struct rt_runc {
 pid_t rt_runc_spawn(const rt_runc *r, const char *log_path,
 		    const char *const args[], const int fds[RT_SPAWN_FDS],
 		    tf_err *err);
+/* The same with nfds (<= RT_SPAWN_FDS_MAX) descriptors: `runc run
+ * --preserve-fds` passes those above 2 on to the container. */
+pid_t rt_runc_spawn_fds(const rt_runc *r, const char *log_path,
+			const char *const args[], const int *fds, int nfds,
+			tf_err *err);
 
 /* Runs runc and waits for it (start-up cleanup and shutdown only).
  * Returns the wait status or -1. */

@@ -5,9 +5,9 @@
 # containers keep running (and their tunnels serving) whichever comes back
 # first, the node or the client; the same for the tf command.  When the
 # node is killed its containers are reported lost (not destroyed: they may
-# still run) to their owners; when it returns it cleans up what they left
-# (runc state, processes, network namespaces, bundles, mounts) while
-# volumes survive, and they are reported destroyed.
+# still run) to their owners; when it returns it adopts them (the same
+# processes, network and bundle) and they are reported running again;
+# destroyed after that, nothing of them is left while volumes survive.
 # Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
 prog_setup --timeout 2 --grace 30
@@ -75,22 +75,33 @@ step late late-nodekilled
 left=$($RUNC list -q 2>/dev/null | grep -c -e "$ctr" -e "$ctr2" || true)
 echo "# runc state left by the killed node: $left container(s)"
 
-# It comes back and cleans up.
+# It comes back and adopts them.
 tf_start_node node1
+wait_for "$TFT/node1.log" "adopted 2 containers" 15 && rc=0 || rc=1
+check "the returning node adopted both containers" [ "$rc" -eq 0 ]
 for c in "$ctr" "$ctr2"; do
-	check "the returning node removed the leftover runc container $c" \
-		sh -c "! $RUNC list -q 2>/dev/null | grep -q '$c'"
-	check "and its bundle" [ ! -e "$TFT/node1/containers/$c" ]
-	check "and its network namespace" [ ! -e "/run/netns/tfc-$BRIDGE-$c" ]
-	check "and its mounts" sh -c "! grep -q '$c' /proc/mounts"
+	check "runc still runs $c" sh -c "$RUNC list | grep '$c' | grep -q running"
+	check "its network namespace is kept" [ -e "/run/netns/tfc-$BRIDGE-$c" ]
 done
-wait_for "$TFT/watch.out" "^container_gone .*$ctr2" 15 && rc=0 || rc=1
-check "the returned node does not list them: they are gone" [ "$rc" -eq 0 ]
-check "as destroyed" grep -q "^container .*\"container\":\"$ctr2\".*\"state\":\"destroyed\"" "$TFT/watch.out"
-check "no process of them is left (their httpd)" sh -c "! pgrep -f 'http[d] -f -p 80 -h /www' >/dev/null"
+wait_for "$TFT/watch.out" "^container .*\"container\":\"$ctr2\".*\"state\":\"running\"" 15 && rc=0 || rc=1
+check "the owners are told they run again" [ "$rc" -eq 0 ]
+check "not that they were destroyed" sh -c "! grep -q '^container_gone .*$ctr2' '$TFT/watch.out'"
 check "the node is up in the offer" sh -c "'$BUILD/cli/tfresources' --compact | grep -q '\"state\":\"up\"'"
 step first first-nodeback
 step late late-nodeback
+# The holders destroyed their adopted containers: nothing of them is left.
+for c in "$ctr" "$ctr2"; do
+	i=0
+	while [ "$i" -lt 150 ] && $RUNC list -q 2>/dev/null | grep -q "$c"; do
+		sleep 0.1; i=$((i + 1))
+	done
+	check "the destroyed adopted container $c left no runc state" \
+		sh -c "! $RUNC list -q 2>/dev/null | grep -q '$c'"
+	check "nor its bundle" [ ! -e "$TFT/node1/containers/$c" ]
+	check "nor its network namespace" [ ! -e "/run/netns/tfc-$BRIDGE-$c" ]
+	check "nor its mounts" sh -c "! grep -q '$c' /proc/mounts"
+done
+check "no process of them is left (their httpd)" sh -c "! pgrep -f 'http[d] -f -p 80 -h /www' >/dev/null"
 prog_wait first
 prog_wait late
 finish

@@ -5,7 +5,8 @@
 # and they run: gzip and zstd layers, whiteouts, opaque directories, hard
 # links and symlinks (unpack-test), a multi-arch index (linux/amd64 is
 # picked), credentials from --creds and from an auth file, a second pull
-# that downloads and uploads nothing.
+# that downloads and uploads nothing, tfcache --prune, and a gzip layer
+# whose tar is not its diff_id (deleted by the location's check).
 # Exit 77 without root, runc, skopeo or docker-registry.
 . "$(dirname "$0")/lib_prog.sh"
 need_root_runc
@@ -186,4 +187,51 @@ check "tf --creds runs it" grep -q private-run "$TFT/auth-run.out"
 tar -C "$TF_IMAGES/busybox" -cf "$TFT/bb-oci.tar" .
 "$TFC" "oci-archive:$TFT/bb-oci.tar" > "$TFT/ociarch.out" 2>&1 || true
 check "tfcache oci-archive:FILE pulls it" grep -q ": $bb_id\$" "$TFT/ociarch.out"
+
+# The pull cache is emptied on demand; the next pull downloads again.
+"$TFC" --prune > "$TFT/prune.out" 2>&1
+check "tfcache --prune empties the pull cache" sh -c "grep -Eq 'pull cache pruned: [1-9][0-9.]* MB freed' '$TFT/prune.out' &&
+	[ -z \"\$(ls -A '$TF_IMAGE_CACHE/pulled/blobs/sha256' 2>/dev/null)\" ]"
+"$TFC" "docker://$REG/test/busybox:1" > "$TFT/repull.out" 2> "$TFT/repull.err"
+check "... and the next pull downloads the image again" sh -c "grep -q ': $bb_id\$' '$TFT/repull.out' &&
+	grep -Eq 'Pulled .*: (0\.[1-9]|[1-9])[0-9.]* MB new' '$TFT/repull.err'"
+"$TFC" --prune > "$TFT/prune2.out" 2>&1
+check "... and a second prune frees what that pull added" grep -q 'pull cache pruned' "$TFT/prune2.out"
+
+# A gzip layer goes to the location as its blob, and the location checks
+# the tar inside it after the upload: a layout whose config names another
+# diff_id for busybox's layer is taken, then its layer deleted, and no
+# node runs it.
+forged() {
+	python3 - "$TF_IMAGES/busybox" "$TFT/forged" <<'PY'
+import hashlib, json, os, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+shutil.copytree(src, dst)
+blobs = os.path.join(dst, "blobs", "sha256")
+def load(d): return json.load(open(os.path.join(blobs, d.split(":")[1])))
+def store(obj):
+    data = json.dumps(obj).encode()
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(blobs, h), "wb").write(data)
+    return "sha256:" + h, len(data)
+index = json.load(open(os.path.join(dst, "index.json")))
+man = load(index["manifests"][0]["digest"])
+cfg = load(man["config"]["digest"])
+fake = hashlib.sha256(b"forged-%d" % os.getpid()).hexdigest()
+cfg["rootfs"]["diff_ids"] = ["sha256:" + fake]
+man["config"]["digest"], man["config"]["size"] = store(cfg)
+index["manifests"][0]["digest"], index["manifests"][0]["size"] = store(man)
+index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = "forged"
+json.dump(index, open(os.path.join(dst, "index.json"), "w"))
+print(fake)
+PY
+}
+fake=$(forged)
+"$TFC" "$TFT/forged" > "$TFT/forged.out" 2>&1
+check "a gzip layer is taken as it is" grep -q "forged: " "$TFT/forged.out"
+check "... and deleted when the tar in it is not its diff_id" \
+	wait_for "$TFT/loc.log" "layer $(echo "$fake" | cut -c1-12): the gzip blob does not hold that tar" 60
+check "... so the layer is gone" sh -c "! ls '$TFT'/loc/layers/$fake* 2>/dev/null | grep -q ."
+"$TFB" -q forged echo forged-ran > "$TFT/forged.run" 2>&1 || true
+check "... and no container runs it" sh -c "! grep -q forged-ran '$TFT/forged.run'"
 finish

@@ -4,11 +4,13 @@
 # once all run; the node holds at most 2 descriptors per container and
 # the node's and location's memory per container stay within the figures
 # of docs/SCALE.md; tfresources lists them all; a new client gets the
-# offer; a new spawn, a process in one of them and a destroy work while
-# they run; a location restart keeps them all; the node is killed, every
-# owner is told "lost", the restarted node finds every one of them and
-# removes it (then they are destroyed): no runc container, mount or
-# process of the test is left.  Exit 77 without root or runc.
+# offer; tfcon (in tmux) lists them, stays responsive and opens a shell
+# on one of them; a new spawn, a process in one of them and a destroy work
+# while they run; a location restart keeps them all; the node is killed,
+# every owner is told "lost", the restarted node adopts every one of them
+# (they run again, with at most 2 descriptors each, and a process runs in
+# one), then all are destroyed: no runc container, mount or process of
+# the test is left.  Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
 N=${SCALE_N:-1000}
 # The documented ceilings (docs/SCALE.md).
@@ -24,7 +26,9 @@ esac
 # node is killed (its orderly stop would take longer than lib.sh waits)
 # and started once more, which removes what it left, then stopped.
 CG=
+TMUX_SOCK=tf-scale-$$
 scale_cleanup() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
 	if [ -n "${NODE_PID:-}" ] && [ -f "$TFT/node1/node.key" ]; then
 		kill -9 "$NODE_PID" 2>/dev/null || true
 		wait "$NODE_PID" 2>/dev/null || true
@@ -91,6 +95,42 @@ listed=$(grep -o '"state":"running"' "$TFT/offer.json" | wc -l)
 echo "# tfresources: $(wc -c < "$TFT/offer.json") bytes in $(((t1 - t0) / 1000000)) ms"
 check "tfresources prints all $N (prints $listed)" [ "$listed" -ge "$N" ]
 
+# The console lists them all, stays responsive and opens a shell on one.
+pane() { tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null; }
+wait_pane() {	# PATTERN SECONDS
+	_w=0
+	while ! pane | grep -q -- "$1"; do
+		_w=$((_w + 1))
+		[ $_w -le $(($2 * 10)) ] || return 1
+		sleep 0.1
+	done
+}
+XDG_STATE_HOME=$TFT XDG_CONFIG_HOME=$TFT tmux -L "$TMUX_SOCK" -f /dev/null \
+	new-session -d -x 160 -y 50 "$BUILD/tui/tfcon"
+t0=$(date +%s%N)
+i=0
+while [ $i -lt 600 ]; do
+	shown=$(pane | sed -n 's/.*ctrs \([0-9]*\).*/\1/p' | head -n 1)
+	[ "${shown:-0}" -ge "$N" ] && break
+	sleep 0.1; i=$((i + 1))
+done
+echo "# tfcon counted ${shown:-0} containers after $((($(date +%s%N) - t0) / 1000000)) ms"
+check "tfcon counts all $N containers (counts ${shown:-0})" [ "${shown:-0}" -ge "$N" ]
+tmux -L "$TMUX_SOCK" send-keys 2
+wait_pane 'IMAGE .*STATE' 30 && wait_pane 'busybox.*running' 30 && rc=0 || rc=1
+check "tfcon's container view lists them" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || pane | sed 's/^/#   /'
+t0=$(date +%s%N)
+tmux -L "$TMUX_SOCK" send-keys End
+tmux -L "$TMUX_SOCK" send-keys a
+wait_pane '[#$] *$' 60 && rc=0 || rc=1
+tmux -L "$TMUX_SOCK" send-keys 'echo shell-$((6 * 7))' Enter
+wait_pane 'shell-42' 60 && rc=0 || rc=1
+echo "# tfcon: a shell on the last container answered in $((($(date +%s%N) - t0) / 1000000)) ms"
+check "tfcon stays responsive and opens a shell on one of them" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || pane | sed 's/^/#   /'
+tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+
 step many during 300
 echo "# one more spawn beside them: $(value many extra_spawn_ms) ms"
 
@@ -114,20 +154,32 @@ check "after a location restart all $N are still running (lists $listed)" \
 kill -9 "$NODE_PID"
 wait "$NODE_PID" 2>/dev/null || true
 step many nodekilled 180
-left=$($RUNC list -q 2>/dev/null | wc -l)
-echo "# runc containers left by the killed node: $left"
+left=$($RUNC list 2>/dev/null | grep -c ' running ' || true)
+echo "# runc containers left running by the killed node: $left"
 t0=$(date +%s)
-# tf_start_node, with time for the cleanup of a thousand.
+# tf_start_node, with time to adopt a thousand.
 "$TFNODE" --state "$TFT/node1" --endpoint "$ENDPOINT" \
 	--location-key "$TFT/loc/location.pub" --name node1 >>"$TFT/node1.log" 2>&1 &
 NODE_PID=$!
 PIDS="$PIDS $NODE_PID"
-wait_for "$TFT/node1.log" "removed .* containers left" 900 || true
-wait_for "$TFT/node1.log" "ready" 60 || true
-echo "# the restarted node cleaned up in $(($(date +%s) - t0)) s"
-found=$(grep -c "removing leftover runc container" "$TFT/node1.log" || true)
-check "the restarted node found all $N left running (found $found)" \
-	[ "$found" -ge "$N" ]
+wait_for "$TFT/node1.log" "adopted .* containers left running" 900 || true
+wait_for_count "$TFT/node1.log" "ready" 2 120 || true
+echo "# the restarted node adopted them in $(($(date +%s) - t0)) s"
+adopted=$(sed -n 's/.*adopted \([0-9]*\) containers left running.*/\1/p' "$TFT/node1.log" | tail -n 1)
+check "the restarted node adopted all $N left running (adopted ${adopted:-0})" \
+	[ "${adopted:-0}" -ge "$N" ]
+check "runc still runs all $N" \
+	[ "$($RUNC list 2>/dev/null | grep -c ' running ' || true)" -ge "$N" ]
+node_fds=$(fds "$NODE_PID")
+echo "# the restarted node: $node_fds descriptors"
+check "the restarted node holds at most $FDS_PER descriptors per adopted container" \
+	[ $((node_fds - node_fds0)) -le $((FDS_PER * N + 10)) ]
+step many nodeback 900
+echo "# destroy of the $N adopted, one after another: $(value many destroy_ms) ms"
+i=0
+while [ $i -lt 600 ] && [ "$($RUNC list -q 2>/dev/null | wc -l)" -gt 0 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 check "no runc container is left" [ "$($RUNC list -q 2>/dev/null | wc -l)" -eq 0 ]
 # SIGKILLed processes take a moment to be gone.
 i=0
@@ -138,7 +190,6 @@ for f in $(ours); do
 		"$(grep -E '^(State|PPid)' "/proc/$p/status" 2>/dev/null | tr '\n\t' '  ')"
 done
 check "no process of them is left" [ -z "$(ours)" ]
-check "no mount of them is left" sh -c "! grep -q '$TFT' /proc/mounts"
-step many nodeback 180
+check "no mount of them is left" sh -c "! grep -q '$TFT/node1/containers/' /proc/mounts"
 prog_wait many 120
 finish

@@ -11,10 +11,12 @@
  *   restarted   the location was restarted: we resumed the same session,
  *               the container kept running (the same process since
  *               boot), the tunnel we had still serves, new requests work
- *   nodekilled  the node was killed: we are told the container was
- *               destroyed, and its tunnel is gone
- *   nodeback    the node is back: the container stays gone, the volume
- *               and its data are there for a new container
+ *   nodekilled  the node was killed: we are told the container's node
+ *               was lost (not that it was destroyed), and its tunnel is
+ *               gone
+ *   nodeback    the node is back and adopted it: it runs again (the same
+ *               process since boot), a new tunnel serves; once destroyed,
+ *               the volume and its data are there for a new container
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,12 @@ node_up(void *arg)
 	tf_node_stats st;
 
 	return tf_node_stats_get(arg, &st) == 0 && st.up;
+}
+
+static bool
+is_running(void *arg)
+{
+	return tf_container_state(arg) == TF_CTR_RUNNING;
 }
 
 static bool
@@ -180,13 +188,29 @@ main(int argc, char **argv)
 	if (!prog_step(loc, s_back, 0))
 		prog_bail(&loc, "waiting for the node", NULL);
 	prog_check(prog_wait(loc, node_up, node, 20000), "the node is up again");
-	prog_check(prog_wait(loc, prog_has_ended, &e, 15000) && e.state ==
-	    TF_CTR_DESTROYED, "the node came back without it: destroyed "
-	    "(state %d)", (int)e.state);
-	tf_location_sleep(loc, 500);
-	prog_check(tf_model_container_find(tf_location_model(loc),
-	    tf_container_id(c)) == NULL, "the dead container did not come "
-	    "back");
+	prog_check(prog_wait(loc, is_running, c, 15000) && e.calls == 0,
+	    "the node came back with it: running again, never ended (state "
+	    "%s)", tf_model_ctr_state_name(tf_container_state(c)));
+	rc = tf_container_fetch(c, "/tmp/boot", &data, &len, &err);
+	prog_check(rc == 0 && strcmp((char *)data, boot) == 0,
+	    "it was adopted, not restarted (the same boot stamp)%s%s",
+	    rc ? ": " : "", rc ? err.msg : "");
+	if (rc == 0)
+		free(data);
+	rc = prog_sh(c, "kill -0 $(cat /tmp/pid) && echo alive", &s);
+	prog_check(rc == 0 && s && strcmp(s, "alive\n") == 0,
+	    "its first process still runs");
+	free(s);
+	t2 = tf_container_attach_tunnel(c, 80, 0, NULL, &err);
+	st = t2 ? get(loc, tf_tunnel_localport(t2), &body) : -1;
+	prog_check(st == 200 && body && strcmp(body, "recovered") == 0,
+	    "a new tunnel to it serves the page (status %d)%s%s", st,
+	    t2 ? "" : ": ", t2 ? "" : err.msg);
+	free(body);
+	rc = tf_container_destroy(c, &err);
+	prog_check(rc == 0 && prog_wait(loc, prog_has_ended, &e, 15000) &&
+	    e.state == TF_CTR_DESTROYED, "the adopted container can be "
+	    "destroyed%s%s", rc ? ": " : "", rc ? err.msg : "");
 	{
 		tf_mount m[] = { { NULL, vtag, "/again" } };
 		tf_spawn_opts so = { .mounts = m, .nmounts = 1, .sleep = true };

@@ -8,7 +8,9 @@
  *   during    (step) a new spawn, a process in one of the N and the new
  *             one destroyed, while the N run
  *   nodekilled (step) every one of the N is reported lost (the node died)
- *   nodeback  (step) and destroyed once the node is back without them
+ *   nodeback  (step) once the node is back (it adopted them) every one
+ *             runs again and a process runs in one of them; then all N
+ *             are destroyed, one after another; prints # destroy_ms=
  *
  * Containers it still holds are destroyed at the end.
  */
@@ -48,6 +50,12 @@ static bool
 all_lost(void *arg)
 {
 	return all_in(arg, TF_CTR_LOST);
+}
+
+static bool
+all_running(void *arg)
+{
+	return all_in(arg, TF_CTR_RUNNING);
 }
 
 static bool
@@ -111,8 +119,19 @@ main(int argc, char **argv)
 
 	if (!prog_step(loc, "nodeback", 0))
 		prog_bail(&loc, "waiting for step nodeback", NULL);
-	prog_check(prog_wait(loc, all_gone, &g, 120000),
-	    "all %zu are destroyed once the node is back without them", n);
+	prog_check(prog_wait(loc, all_running, &g, 300000),
+	    "all %zu run again once the node is back (adopted)", n);
+	rc = prog_sh(c[n / 3], "echo adopted", &out);
+	prog_check(rc == 0 && out != NULL && strcmp(out, "adopted\n") == 0,
+	    "a process runs in one of the adopted containers");
+	free(out);
+	out = NULL;
+	t0 = now_ms();
+	for (i = 0; i < n; i++)
+		tf_container_destroy(c[i], &err);
+	prog_check(prog_wait(loc, all_gone, &g, 600000),
+	    "all %zu adopted containers are destroyed", n);
+	prog_value("destroy_ms", "%llu", (unsigned long long)(now_ms() - t0));
 	prog_step_done("nodeback");
 
 	tf_location_destroy(&loc);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tfcon_monitor: the monitoring parts of the console on the demo location:
 # CPU/MEM/NET/IO columns filled from metrics, sorting by CPU, the detail
-# pane with sparklines and the container's events, the Events view
+# pane with sparklines, the container's spec and its events, the Events view
 # (filterable, newest first) and the ticker; the same with NO_COLOR.
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +21,9 @@ type_text "worker"
 keys Enter
 keys i
 wait_for "detail Gh6iJk8m:worker-1"
+# What it was spawned with (ctr_spec).
+wait_for "env +NGINX_PORT=80  TZ=UTC"
+wait_for "limits +memory 512M  pids 256"
 wait_for "CPU +[0-9.]+% +.*[▁▂▃▄▅▆▇█]" 10
 wait_for "oom_killed +out of memory"
 # The Events view: newest first; a filter keeps what matches.

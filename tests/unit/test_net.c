@@ -374,7 +374,7 @@ test_validation(struct test *t)
 	    "10.253.7.1", path, sizeof path, &err) == -1 &&
 	    !exists(NET_NS_DIR "/tfc-tfnosuchbr-x"),
 	    "create without a bridge fails and leaves nothing: %s", err.msg);
-	check(t, net_cleanup_stale("tfnosuchbr", &err) == 0 &&
+	check(t, net_cleanup_stale("tfnosuchbr", NULL, NULL, &err) == 0 &&
 	    net_node_teardown("tfnosuchbr", &err) == 0,
 	    "cleanup and teardown of a bridge that is not there are fine");
 	check(t, net_node_setup("tf-x", "10.253.7.0/24", &err) == -1,
@@ -593,13 +593,13 @@ test_stale(struct test *t)
 	snprintf(path, sizeof path, NET_NS_DIR "/tfc-%s-%s", t->bridge, id);
 	check(t, run("ip netns add tfc-%s-%s", t->bridge, id) == 0,
 	    "a stray namespace made by hand");
-	rc = net_cleanup_stale(t->bridge, &err);
+	rc = net_cleanup_stale(t->bridge, NULL, NULL, &err);
 	snprintf(veth, sizeof veth, NET_VETH_PREFIX "%.12s", t->id_b);
 	check(t, rc == 2 && !exists(path) && !exists(t->ns_b) &&
 	    if_nametoindex(veth) == 0,
 	    "cleanup_stale removes B and the stray one (%d)%s%s", rc,
 	    rc < 0 ? ": " : "", rc < 0 ? err.msg : "");
-	check(t, net_cleanup_stale(t->bridge, &err) == 0,
+	check(t, net_cleanup_stale(t->bridge, NULL, NULL, &err) == 0,
 	    "cleanup_stale again finds nothing");
 }
 
@@ -860,7 +860,7 @@ main(void)
 	t.passed = counts[0];
 	t.failed = counts[1];
 
-	swept = net_cleanup_stale(t.bridge, &err);
+	swept = net_cleanup_stale(t.bridge, NULL, NULL, &err);
 	if (net_node_teardown(t.bridge, &err) != 0)
 		printf("# teardown: %s\n", err.msg);
 	check(&t, swept == 0, "the run left no container network (swept %d)",

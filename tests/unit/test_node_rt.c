@@ -1197,6 +1197,113 @@ test_crash_cleanup(struct rt *x)
 		;
 }
 
+struct adopt_ctx {
+	tctr tc[2];		/* adoptee, sleepy */
+	char note[64];
+};
+
+static bool
+adopt_cb(ctr *c, const char *note, void *arg)
+{
+	struct adopt_ctx *a = arg;
+	tctr *tc = &a->tc[strcmp(ctr_id(c), "adoptee") == 0 ? 0 : 1];
+
+	memset(tc, 0, sizeof *tc);
+	snprintf(tc->id, sizeof tc->id, "%s", ctr_id(c));
+	tc->exit_code = -1;
+	tc->state = ctr_get_state(c);
+	if (tc == &a->tc[0])
+		snprintf(a->note, sizeof a->note, "%s", note ? note : "");
+	ctr_set_data(c, tc);
+	return true;
+}
+
+/* A node that dies leaves its containers running; the next one adopts
+ * them: output written meanwhile arrives, a sleeper can be woken, and
+ * both can be destroyed without leftovers (docs/SCALE.md). */
+static void
+test_adopt(struct rt *x)
+{
+	static const char *const cmd[] = { "sh", "-c", "echo before; "
+	    "sleep 2; echo after-crash; exec sleep 1000", NULL };
+	static const char *const scmd[] = { "sh", "-c", "echo woken; "
+	    "exec sleep 1000", NULL };
+	struct adopt_ctx a;
+	char state[600], path[4096];
+	tloop l2;
+	tf_err err;
+	ctr *c, *sc;
+	pid_t pid;
+	int st;
+
+	snprintf(state, sizeof state, "%s/adopt-state", g_tmp);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		tctr tc, tc2;
+		ctr_spec s;
+		sigset_t none;
+		uint64_t deadline = tf_now_ms() + 20000;
+
+		sigemptyset(&none);
+		memset(&l2, 0, sizeof l2);
+		l2.sigfd = signalfd(-1, &none, SFD_NONBLOCK);
+		table_new(&l2, state, x->init, g_cg_crash);
+		base_spec(&s, "adoptee", cmd);
+		c = spawn(&l2, &tc, &s);
+		if (ctr_note_save(c, "{\"owner\":1}", &err) != 0)
+			_exit(2);
+		base_spec(&s, "sleepy", scmd);
+		s.sleep = true;
+		spawn(&l2, &tc2, &s);
+		while ((tc.state != CTR_RUNNING || tc2.state != CTR_SLEEPING ||
+		    !sbuf_has(&tc.out, "before")) && tf_now_ms() < deadline)
+			tl_run_once(&l2, 50);
+		_exit(tc.state == CTR_RUNNING && tc2.state == CTR_SLEEPING ?
+		    0 : 1);	/* "crash" */
+	}
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	memset(&l2, 0, sizeof l2);
+	memset(&a, 0, sizeof a);
+	l2.sigfd = -1;
+	table_new(&l2, state, x->init, g_cg_crash);
+	CHECK(ctr_table_adopt(l2.t, adopt_cb, &a) == 2);
+	CHECK(ctr_table_cleanup(l2.t) == 0);
+	CHECK(strcmp(a.note, "{\"owner\":1}") == 0);
+	c = ctr_find(l2.t, "adoptee");
+	sc = ctr_find(l2.t, "sleepy");
+	CHECK(c != NULL && sc != NULL);
+	CHECK(ctr_adopted(c) && ctr_get_state(c) == CTR_RUNNING);
+	CHECK(ctr_get_state(sc) == CTR_SLEEPING);
+	/* Written while no node ran: it waited in the pipe. */
+	WAIT(&l2, 15000, sbuf_has(&a.tc[0].out, "after-crash"));
+	CHECK(ctr_wake(sc, &err) == 0);
+	WAIT(&l2, 15000, a.tc[1].state == CTR_RUNNING);
+	WAIT(&l2, 15000, sbuf_has(&a.tc[1].out, "woken"));
+	/* Rebooted, it is our child again: its exit code is known. */
+	sbuf_clear(&a.tc[0].out);
+	CHECK(ctr_reboot(c, false, &err) == 0);
+	WAIT(&l2, 20000, a.tc[0].state == CTR_RUNNING &&
+	    sbuf_has(&a.tc[0].out, "before"));
+	CHECK(!ctr_adopted(c));
+	ctr_destroy(c);
+	ctr_destroy(sc);
+	WAIT(&l2, 30000, a.tc[0].state == CTR_DESTROYED &&
+	    a.tc[1].state == CTR_DESTROYED);
+	ctr_table_reap(l2.t);
+	CHECK(mounts_under(state) == 0);
+	snprintf(path, sizeof path, "%s/containers", state);
+	CHECK(count_entries(path) == 0);
+	snprintf(path, sizeof path, "%s/runc", state);
+	CHECK(count_entries(path) == 0);
+	ctr_table_destroy(&l2.t);
+	CHECK(tf_rm_rf(state) == 0);
+	while (waitpid(-1, &st, WNOHANG) > 0)
+		;
+}
+
 static void
 test_shutdown(struct rt *x)
 {
@@ -1267,6 +1374,8 @@ static const struct {
 	    test_shutdown },
 	{ "crash_cleanup", "clean-up of containers left by a crashed node",
 	    test_crash_cleanup },
+	{ "adopt", "containers left by a crashed node adopted by the next",
+	    test_adopt },
 };
 
 static void

@@ -29,6 +29,7 @@
 
 #include "con_demo.h"
 #include "tf_codec_metrics.h"
+#include "tf_codec_spawn.h"
 #include "tf_codec_offer.h"
 #include "tf_codec_stream.h"
 #include "tf_codec_tunnel.h"
@@ -597,6 +598,41 @@ demo_container(struct con_demo *d, const msgpack_object *params,
 	return c != NULL && c->state != TF_CTR_DESTROYED ? c : NULL;
 }
 
+/* ctr_spec: a canned spec, as a location keeps one from the spawn. */
+static void
+demo_spec(struct con_demo *d, const msgpack_object *params,
+	  struct demo_req *req)
+{
+	static const char *const cmd[] = { "/docker-entrypoint.sh", "nginx",
+	    "-g", "daemon off;" };
+	static const char *const env[] = { "NGINX_PORT=80", "TZ=UTC" };
+	tf_spec_file files[] = { { .path = "/etc/nginx/conf.d/site.conf",
+	    .size = 1240 } };
+	const tf_model_container *c = demo_container(d, params, req);
+	tf_ctr_spec sp;
+	tf_out p;
+
+	if (c == NULL)
+		return;
+	memset(&sp, 0, sizeof sp);
+	sp.container = c->id;
+	sp.image = c->image;
+	sp.tag = c->tag;
+	if (strstr(c->image, "nginx") != NULL) {
+		sp.command = cmd;
+		sp.n_command = TF_ARRAY_LEN(cmd);
+		sp.preboot = files;
+		sp.n_preboot = 1;
+	}
+	sp.env = env;
+	sp.n_env = TF_ARRAY_LEN(env);
+	sp.limits.memory_mb = 512;
+	sp.limits.pids = 256;
+	tf_out_init(&p, "params");
+	tf_ctr_spec_pack(&sp, &p);
+	demo_later(d, 20, DEMO_REPLY, req, TF_REPLY, &p);
+}
+
 static void
 demo_lifecycle(struct con_demo *d, const char *cmd,
 	       const msgpack_object *params, struct demo_req *req)
@@ -1148,6 +1184,8 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 		demo_lifecycle(d, cmd, params, req);
 	else if (strcmp(cmd, "logs") == 0)
 		demo_logs(d, params, req);
+	else if (strcmp(cmd, "ctr_spec") == 0)
+		demo_spec(d, params, req);
 	else if (strcmp(cmd, "proc") == 0)
 		demo_proc(d, params, req);
 	else if (strcmp(cmd, "allow") == 0 || strcmp(cmd, "disallow") == 0) {

@@ -32,6 +32,8 @@ typedef struct tf_image_msg {
 	int64_t size;			/* ^ of layer_get, image record */
 	bool eof;			/* ^ of layer_get (TF_SET) */
 	const char *origin;		/* image_put: where it came from */
+	const char *compression;	/* layer_put: "gzip" when the bytes
+					 * are the gzip blob, else absent */
 } tf_image_msg;
 
 extern const tf_codec tf_image_codec;

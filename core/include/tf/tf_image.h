@@ -59,6 +59,19 @@ int tf_image_layer_read(tf_image *self, size_t i,
     int (*fn)(const void *chunk, size_t len, void *arg), void *arg,
     tf_err *err);
 
+/* True when layer i is stored gzip-compressed (a registry's usual blob). */
+bool tf_image_layer_gzip(tf_image *self, size_t i);
+
+/*
+ * Streams layer i's stored bytes as they are (the gzip blob of a registry
+ * image; no decompression, no digest check: whoever unpacks them checks
+ * the diff_id) to fn in chunks of at most TF_IMAGE_CHUNK bytes.  Returns
+ * 0, or -1 with err set (or left as fn set it).
+ */
+int tf_image_layer_read_stored(tf_image *self, size_t i,
+    int (*fn)(const void *chunk, size_t len, void *arg), void *arg,
+    tf_err *err);
+
 /* The runtime config as compact JSON text: {"Entrypoint":[..],"Cmd":[..],
  * "Env":[..],"WorkingDir":"","ExposedPorts":{..},"User":"",
  * "StopSignal":""}; absent fields are empty.  Owned by the image. */

@@ -60,6 +60,13 @@ bool tf_registry_pull_done(void *pull);
 int tf_registry_pull_finish(tf_registry_pull **pull_p, char **layout_out,
     char **name_out, uint64_t *bytes_out, uint64_t *ms_out, tf_err *err);
 
+/* Empties the pull cache (opts->cache_dir, else the default one) under
+ * its lock, so never during a pull: every blob and entry goes, and the
+ * next pull of an image downloads it again.  Images already at a location
+ * are not affected.  *bytes_out: what was freed. */
+int tf_registry_prune(const tf_registry_opts *opts, uint64_t *bytes_out,
+		      tf_err *err);
+
 void tf_registry_test(bool verbose);
 
 #endif
