@@ -11,7 +11,12 @@
  *     and with the N running (from /proc of the pids given), per container;
  *   - a new client: time from tf_location_new until its offer holds the N
  *     (connect, CURVE handshake, hello, the whole offer decoded);
- *   - destroy of all N, one tf_container_destroy after another.
+ *   - destroy of all N, one tf_container_destroy after another;
+ *   - with --cpu-secs S (and --node-pid), the node's CPU over S seconds
+ *     before the spawn and over S seconds with the N running, both as %
+ *     of one core: the difference per 100 containers is what running
+ *     them costs the node, its once-a-second metric sampling included
+ *     (this program watches metrics, as tfcon does; issue 22).
  * There is no baseline run beside it: the figures are costs per container,
  * the baselines are the same daemons with none.
  */
@@ -61,12 +66,49 @@ proc_fds(pid_t pid)
 	return n;
 }
 
+/* utime + stime of pid in clock ticks; -1 if unreadable. */
+static long
+proc_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *f;
+	size_t len;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* Fields after the command name, which may hold spaces. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
+}
+
+/* The node's CPU over secs seconds, in % of one core. */
+static double
+node_cpu_pct(pid_t pid, int secs)
+{
+	long a = proc_ticks(pid), b;
+
+	sleep((unsigned)secs);
+	b = proc_ticks(pid);
+	if (a < 0 || b < 0)
+		return -1;
+	return 100.0 * (double)(b - a) / (double)sysconf(_SC_CLK_TCK) / secs;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "node-pid", required_argument, NULL, 'p' },
 		{ "loc-pid", required_argument, NULL, 'l' },
+		{ "cpu-secs", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -80,16 +122,18 @@ main(int argc, char **argv)
 	tf_node *node;
 	double t0, spawn_ms, offer_ms, destroy_ms;
 	tf_err err;
-	int ch;
+	int ch, cpu_secs = 0;
+	double cpu0 = -1, cpu1 = -1;
 
 	while ((ch = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': n = (size_t)atol(optarg); break;
 		case 'p': node_pid = (pid_t)atol(optarg); break;
 		case 'l': loc_pid = (pid_t)atol(optarg); break;
+		case 'c': cpu_secs = atoi(optarg); break;
 		case 'h':
 			puts("usage: bench-scale [-n N] [--node-pid PID] "
-			    "[--loc-pid PID]");
+			    "[--loc-pid PID] [--cpu-secs S]");
 			return 0;
 		default: return 2;
 		}
@@ -101,7 +145,11 @@ main(int argc, char **argv)
 	}
 	if (tf_location_catch_signals(loc, &err) != 0)
 		fprintf(stderr, "bench-scale: %s\n", err.msg);
+	if (tf_location_watch_metrics(loc, true, &err) != 0)
+		fprintf(stderr, "bench-scale: %s\n", err.msg);
 	c = calloc(n, sizeof *c);
+	if (cpu_secs > 0 && node_pid > 0)
+		cpu0 = node_cpu_pct(node_pid, cpu_secs);
 	node_rss0 = proc_rss_kib(node_pid);
 	node_fds0 = proc_fds(node_pid);
 	loc_rss0 = proc_rss_kib(loc_pid);
@@ -116,6 +164,8 @@ main(int argc, char **argv)
 		if (tf_container_wait_ready(c[i], 1800000, &err) == 0)
 			ok++;
 	spawn_ms = bench_now_ms() - t0;
+	if (cpu_secs > 0 && node_pid > 0)
+		cpu1 = node_cpu_pct(node_pid, cpu_secs);
 	node_rss = proc_rss_kib(node_pid);
 	node_fds = proc_fds(node_pid);
 	loc_rss = proc_rss_kib(loc_pid);
@@ -147,6 +197,10 @@ main(int argc, char **argv)
 		printf("  location RSS                 %10ld -> %ld KiB (%.1f KiB "
 		    "each)\n", loc_rss0, loc_rss, (double)(loc_rss - loc_rss0) /
 		    (double)n);
+	if (cpu0 >= 0 && cpu1 >= 0 && ok > 0)
+		printf("  node CPU, %d s each          %9.2f%% -> %.2f%% of a core "
+		    "(%.2f%% per 100 running)\n", cpu_secs, cpu0, cpu1,
+		    (cpu1 - cpu0) * 100.0 / (double)ok);
 	printf("  a new client has the offer   %10.0f ms (%zu containers)\n",
 	    offer_ms, listed);
 	printf("  destroy of all, one by one   %10.0f ms (%.1f ms each)\n",

@@ -118,7 +118,7 @@ one_bench() {
 		spawn) set -- -s "$NODE_STATE" -w "$BT/work" "$@" ;;
 		exec) set -- -s "$NODE_STATE" "$@" ;;
 		tunnel) set -- --cpu "location=$BLOC_PID" --cpu "node=$BNODE_PID" "$@" ;;
-		scale) set -- --node-pid "$BNODE_PID" --loc-pid "$BLOC_PID" "$@" ;;
+		scale) set -- --node-pid "$BNODE_PID" --loc-pid "$BLOC_PID" --cpu-secs 15 "$@" ;;
 		esac
 		if [ "$name" = python ]; then
 			"$here/bench_python.sh" "$@" &

@@ -335,6 +335,7 @@ tui_teardown(struct tui *t)
 	if (t->crt.active)
 		tui_screen_fini(t);
 	tui_shell_fini(t);
+	tui_paste_fini(t);
 	tui_locs_fini(t);
 	tui_crt_fini(&t->crt);
 	tf_loop_destroy(&t->loop);

@@ -45,12 +45,17 @@ typedef int32_t tui_key;
 #define TUI_KEY_ESC	27
 #define TUI_KEY_ENTER	13
 #define TUI_KEY_TAB	9
+/* The terminal's bracketed paste markers (ESC [ 200~ and 201~), as curses
+ * reports them once tui_crt defined them. */
+#define TUI_KEY_PASTE_BEGIN	(TUI_KEY_FN | (KEY_MAX + 101))
+#define TUI_KEY_PASTE_END	(TUI_KEY_FN | (KEY_MAX + 102))
 
 /* Where a key is being handled; actions carry a mask of these. */
 #define TUI_CTX_LIST	0x01	/* a resource list has focus */
 #define TUI_CTX_LOG	0x02	/* a log pane has focus */
 #define TUI_CTX_SHELL	0x04	/* a shell pane: only its own actions */
 #define TUI_CTX_VIEWS	(TUI_CTX_LIST | TUI_CTX_LOG)
+#define TUI_CTX_COPY	0x08	/* a shell pane in copy mode */
 
 /* Reactions returned by actions and key handlers. */
 #define TUI_R_NONE	0x00
@@ -135,6 +140,17 @@ struct tui_panel_ops {
 	void (*close)(struct tui_panel *p, struct tui *t);
 	/* Cursor to show when focused, relative to the rect; false: hide. */
 	bool (*cursor)(struct tui_panel *p, struct tui *t, int *y, int *x);
+	/* A mouse event over the panel (screen coordinates in ev).  Optional;
+	 * TUI_R_UNHANDLED lets the console use it (wheel scrolls, click
+	 * focuses). */
+	int (*mouse)(struct tui_panel *p, struct tui *t, const MEVENT *ev);
+	/* The context keys are looked up in now, when it changes with a
+	 * mode (a shell pane's copy mode).  Optional: ctx. */
+	int (*key_ctx)(struct tui_panel *p);
+	/* Text the terminal pasted (bracketed paste).  Optional: the text
+	 * then arrives as keys. */
+	void (*paste)(struct tui_panel *p, struct tui *t, const char *text,
+	    size_t len);
 };
 
 struct tui_panel {
@@ -284,6 +300,12 @@ struct tui {
 	bool msg_error;
 	uint64_t msg_ms;		/* when the message was set */
 	uint64_t key_seq;		/* keys read so far */
+	struct tui_paste {		/* a bracketed paste being read */
+		bool on;
+		uint32_t panel_id;	/* the panel it goes to */
+		char *buf;
+		size_t n, cap;
+	} paste;
 	uint64_t msg_key_seq;		/* key_seq when the message was set */
 	uint64_t msg_timer;
 	bool dirty;			/* a draw is wanted */
@@ -328,6 +350,10 @@ tui_key tui_key_parse(const char *name);
 const char *tui_key_name(tui_key k, char *buf, size_t size);
 
 /* tui_crt.c */
+/* tui_paste.c: true when the key belongs to a bracketed paste (taken). */
+bool tui_paste_key(struct tui *t, tui_key k);
+void tui_paste_fini(struct tui *t);
+
 int tui_crt_init(struct tui_crt *crt, bool mouse, bool no_color, tf_err *err);
 /* A screen on any FILE pair and terminal type (benchmarks, tests). */
 int tui_crt_init_headless(struct tui_crt *crt, const char *term, FILE *out,

@@ -23,6 +23,9 @@
 #define LIST TUI_CTX_LIST
 #define LOG TUI_CTX_LOG
 #define SHELL TUI_CTX_SHELL
+#define COPY TUI_CTX_COPY
+/* Movement also walks a shell pane's copy mode. */
+#define MOVE (TUI_CTX_VIEWS | TUI_CTX_COPY)
 
 /* Order matters: the help screen and the status line follow it. */
 static const struct tui_action tui_actions[] = {
@@ -69,15 +72,23 @@ static const struct tui_action tui_actions[] = {
 	{ "pane.close", VIEWS, false, 0, "close", "Close the current pane (ends its stream or process)", tui_act_pane_close, NULL },
 	{ "pane.scroll-up", SHELL, false, 0, NULL, "Scroll a shell pane back into its history", NULL, NULL },
 	{ "pane.scroll-down", SHELL, false, 0, NULL, "Scroll a shell pane forward, towards the live screen", NULL, NULL },
+	{ "pane.copy", SHELL, false, 0, "copy", "Copy mode: walk the scrollback, search, select, copy or save text", NULL, NULL },
+	{ "copy.select", COPY, false, 0, "select", "Start a selection at the cursor (again: drop it)", NULL, NULL },
+	{ "copy.copy", COPY, false, 0, "copy", "Copy the selection (or the line) to the clipboard (OSC 52); leave copy mode", NULL, NULL },
+	{ "copy.save", COPY, false, 0, "save", "Save the selection (or the line) to a file", NULL, NULL },
+	{ "copy.search", COPY, false, 0, "search", "Search back through the scrollback for text", NULL, NULL },
+	{ "copy.next", COPY, false, 0, "next", "Next (older) search hit", NULL, NULL },
+	{ "copy.prev", COPY, false, 0, NULL, "Previous (newer) search hit", NULL, NULL },
+	{ "copy.exit", COPY, false, 0, "leave", "Leave copy mode", NULL, NULL },
 	{ "pane.leave", SHELL, false, 0, "leave", "Leave the shell pane: keys go to the console again", tui_act_pane_leave, NULL },
-	{ "move.up", VIEWS, false, 0, NULL, "Move up", NULL, NULL },
-	{ "move.down", VIEWS, false, 0, NULL, "Move down", NULL, NULL },
-	{ "page.up", VIEWS, false, 0, NULL, "Page up", NULL, NULL },
-	{ "page.down", VIEWS, false, 0, NULL, "Page down", NULL, NULL },
-	{ "move.top", VIEWS, false, 0, NULL, "Go to the top", NULL, NULL },
-	{ "move.bottom", VIEWS, false, 0, NULL, "Go to the bottom", NULL, NULL },
-	{ "move.left", LOG, false, 0, NULL, "Scroll left (log without wrap)", NULL, NULL },
-	{ "move.right", LOG, false, 0, NULL, "Scroll right (log without wrap)", NULL, NULL },
+	{ "move.up", MOVE, false, 0, NULL, "Move up", NULL, NULL },
+	{ "move.down", MOVE, false, 0, NULL, "Move down", NULL, NULL },
+	{ "page.up", MOVE, false, 0, NULL, "Page up", NULL, NULL },
+	{ "page.down", MOVE, false, 0, NULL, "Page down", NULL, NULL },
+	{ "move.top", MOVE, false, 0, NULL, "Go to the top", NULL, NULL },
+	{ "move.bottom", MOVE, false, 0, NULL, "Go to the bottom", NULL, NULL },
+	{ "move.left", LOG | COPY, false, 0, NULL, "Scroll left (log without wrap)", NULL, NULL },
+	{ "move.right", LOG | COPY, false, 0, NULL, "Scroll right (log without wrap)", NULL, NULL },
 	{ "log.follow", LOG, false, 0, "follow", "Follow new output, or pause", NULL, NULL },
 	{ "log.search", LOG, false, 0, "search", "Search (regular expression); hits are highlighted", NULL, NULL },
 	{ "log.next", LOG, false, 0, "next", "Next search hit", NULL, NULL },

@@ -151,10 +151,21 @@ tui_crt_setup(struct tui_crt *crt, bool mouse, bool no_color)
 		for (i = 0; i < TUI_C_LAST; i++)
 			crt->attrs[i] = tui_crt_scheme[i].mono;
 	}
+	/* Bracketed paste: a paste arrives between markers, so a shell
+	 * pane can hand it on as one paste (tui_paste.c). */
+	define_key("\033[200~", KEY_MAX + 101);
+	define_key("\033[201~", KEY_MAX + 102);
+	putp("\033[?2004h");
+	fflush(stdout);		/* putp writes through stdio, not curses */
 	crt->mouse = mouse;
 	if (mouse) {
+		/* Presses and releases apart (mouseinterval 0), as a
+		 * program in a shell pane wants them. */
 		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
-		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		    BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON2_PRESSED |
+		    BUTTON2_RELEASED | BUTTON3_PRESSED | BUTTON3_RELEASED |
+		    BUTTON4_PRESSED | BUTTON5_PRESSED | BUTTON_SHIFT |
+		    BUTTON_CTRL | BUTTON_ALT, NULL);
 		mouseinterval(0);
 	}
 	return 0;
@@ -166,6 +177,8 @@ tui_crt_fini(struct tui_crt *crt)
 	if (crt->active) {
 		if (crt->mouse)
 			mousemask(0, NULL);
+		putp("\033[?2004l");
+		fflush(stdout);
 		curs_set(1);
 		endwin();
 		delscreen(crt->screen);

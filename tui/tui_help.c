@@ -81,6 +81,7 @@ help_build(struct help *h, struct tui *t)
 		{ TUI_CTX_LIST, "Resource lists" },
 		{ TUI_CTX_LOG, "Log panes" },
 		{ TUI_CTX_SHELL, "Shell panes (all other keys go to the shell)" },
+		{ TUI_CTX_COPY, "Copy mode in a shell pane (and the moves above)" },
 	};
 	const struct tui_action *a;
 	char keys[96];
@@ -95,7 +96,10 @@ help_build(struct help *h, struct tui *t)
 		help_add(h, false, " ");
 		help_add(h, true, "%s", groups[g].title);
 		for (i = 0; (a = tui_action_at(i)) != NULL; i++) {
-			if (a->ctx != groups[g].ctx)
+			/* Moves shared with copy mode are listed once,
+			 * where they began. */
+			if ((a->ctx == TUI_CTX_COPY ? a->ctx : a->ctx &
+			    ~TUI_CTX_COPY) != groups[g].ctx)
 				continue;
 			tui_keymap_keys(t->km, a->name, keys, sizeof keys);
 			help_action(h, keys[0] ? keys : "-", a->name, a->help,

@@ -153,7 +153,9 @@ tui_screen_focused(struct tui *t)
 int
 tui_screen_focus_ctx(struct tui *t)
 {
-	return tui_screen_focused(t)->ops->ctx;
+	struct tui_panel *p = tui_screen_focused(t);
+
+	return p->ops->key_ctx != NULL ? p->ops->key_ctx(p) : p->ops->ctx;
 }
 
 struct tui_panel *
@@ -397,7 +399,9 @@ tui_screen_draw(struct tui *t)
 	doupdate();
 }
 
-/* Mouse: wheel scrolls the panel under the pointer; a click focuses it. */
+/* Mouse: a pane whose program asked for the mouse gets the event;
+ * otherwise the wheel scrolls the panel under the pointer (a shell pane's
+ * scrollback) and a click focuses it. */
 static int
 screen_mouse(struct tui *t)
 {
@@ -410,7 +414,19 @@ screen_mouse(struct tui *t)
 		return TUI_R_NONE;
 	in_pane = s->cur >= 0 && ev.y >= s->pane_rect.y &&
 	    ev.y < s->pane_rect.y + s->pane_rect.h && ev.x >= s->pane_rect.x;
-	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)) {
+	/* A program in a shell pane that asked for the mouse gets it (vim,
+	 * less, htop); a press also focuses the pane, as a click does. */
+	if (in_pane && s->panes[s->cur]->ops->mouse != NULL) {
+		struct tui_panel *p = s->panes[s->cur];
+
+		if (p->ops->mouse(p, t, &ev) != TUI_R_UNHANDLED) {
+			if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+				s->pane_focus = true;
+			return TUI_R_REDRAW;
+		}
+	}
+	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+	    BUTTON1_PRESSED)) {
 		s->pane_focus = in_pane;
 		return TUI_R_REDRAW;
 	}
@@ -443,6 +459,8 @@ tui_screen_key(struct tui *t, tui_key k)
 	}
 	if (k == (TUI_KEY_FN | KEY_MOUSE))
 		return screen_mouse(t);
+	if (tui_paste_key(t, k))
+		return TUI_R_REDRAW;
 	if (s->noverlays > 0) {
 		p = s->overlays[s->noverlays - 1];
 		/* Dialogs have no Alt bindings: Esc typed just before a key
@@ -454,7 +472,7 @@ tui_screen_key(struct tui *t, tui_key k)
 		return p->ops->key(p, t, k) & ~TUI_R_UNHANDLED;
 	}
 	p = tui_screen_focused(t);
-	ctx = p->ops->ctx;
+	ctx = p->ops->key_ctx != NULL ? p->ops->key_ctx(p) : p->ops->ctx;
 	if ((a = tui_keymap_lookup(t->km, k, ctx)) != NULL)
 		return tui_action_run(t, a, NULL);
 	if (p->ops->key != NULL) {

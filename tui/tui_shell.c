@@ -14,6 +14,7 @@
  *
  * Without the vt files (a build before they landed) the action says so.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "tf_util.h"
 #include "tui.h"
 
+#include "pane_copy.h"
+#include "pane_mouse.h"
 #include "vt_pane.h"
 
 struct shell {
@@ -31,6 +34,9 @@ struct shell {
 	tf_stream *stream;
 	char container[TF_MODEL_ID];
 	char name[96];
+	int y, x;			/* where the pane was last drawn */
+	unsigned buttons;		/* mouse buttons down, bit 1 << n */
+	struct pane_copy copy;
 	uint8_t *pending;		/* pty bytes the inbox could not take */
 	size_t npending, cap;
 	bool ended;
@@ -166,6 +172,24 @@ shell_draw(struct tui_panel *p, struct tui *t, WINDOW *w, struct tui_rect r,
 	/* The screen was erased for this frame: repaint every row. */
 	vt_pane_invalidate(sh->vt);
 	vt_pane_draw(sh->vt, w, r.y, r.x, focused);
+	pane_copy_draw(&sh->copy, sh->vt, w, r.y, r.x,
+	    tui_crt_attr(&t->crt, TUI_C_CURSOR));
+	sh->y = r.y;
+	sh->x = r.x;
+}
+
+/* The program's own mouse (vim, less, htop) when it asked for one. */
+static int
+shell_mouse(struct tui_panel *p, struct tui *t, const MEVENT *ev)
+{
+	struct shell *sh = p->impl;
+
+	TF_UNUSED(t);
+	if (sh->ended || sh->copy.on ||
+	    !pane_mouse_send(sh->vt, &sh->buttons, ev, ev->y - sh->y,
+	    ev->x - sh->x))
+		return TUI_R_UNHANDLED;
+	return TUI_R_NONE;
 }
 
 static bool
@@ -174,6 +198,11 @@ shell_cursor(struct tui_panel *p, struct tui *t, int *y, int *x)
 	struct shell *sh = p->impl;
 
 	TF_UNUSED(t);
+	if (sh->copy.on) {
+		*y = sh->copy.row;
+		*x = sh->copy.col;
+		return true;
+	}
 	return vt_pane_get_cursor(sh->vt, y, x);
 }
 
@@ -185,13 +214,133 @@ shell_key(struct tui_panel *p, struct tui *t, tui_key k)
 	tui_key base = k & ~TUI_KEY_META;
 
 	TF_UNUSED(t);
-	if (sh->ended)
+	/* In copy mode a key no copy action took is not the shell's. */
+	if (sh->ended || sh->copy.on)
 		return TUI_R_UNHANDLED;
 	if (base & TUI_KEY_FN)
 		vt_pane_key(sh->vt, (wint_t)(base & ~TUI_KEY_FN), true, mods);
 	else
 		vt_pane_key(sh->vt, (wint_t)base, false, mods);
 	return TUI_R_NONE;
+}
+
+/* ---- copy mode: the glue to prompts, the clipboard and files ------------- */
+
+static struct shell *
+shell_find(struct tui *t, uint32_t id)
+{
+	struct tui_panel *p = tui_screen_find_pane(t, id);
+
+	return p != NULL && p->ops->ctx == TUI_CTX_SHELL ? p->impl : NULL;
+}
+
+static void
+shell_search_cb(struct tui *t, const char *text, void *arg)
+{
+	struct shell *sh = shell_find(t, *(uint32_t *)arg);
+
+	if (sh == NULL || text == NULL || *text == '\0' || !sh->copy.on)
+		return;
+	snprintf(sh->copy.search, sizeof sh->copy.search, "%s", text);
+	if (!pane_copy_find(&sh->copy, sh->vt, -1))
+		tui_error(t, "not found: %s", text);
+}
+
+static void
+shell_save_cb(struct tui *t, const char *text, void *arg)
+{
+	struct shell *sh = shell_find(t, *(uint32_t *)arg);
+	char *sel;
+	size_t len;
+	FILE *f;
+
+	if (sh == NULL || text == NULL || *text == '\0' || !sh->copy.on)
+		return;
+	sel = pane_copy_text(&sh->copy, sh->vt, &len);
+	if ((f = fopen(text, "w")) == NULL ||
+	    fwrite(sel, 1, len, f) != len || (len > 0 &&
+	    sel[len - 1] != '\n' && fputc('\n', f) == EOF)) {
+		tui_error(t, "save to %s: %s", text, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+	} else if (fclose(f) != 0)
+		tui_error(t, "save to %s: %s", text, strerror(errno));
+	else {
+		tui_message(t, "saved %zu bytes to %s", len, text);
+		pane_copy_leave(&sh->copy, sh->vt);
+	}
+	free(sel);
+}
+
+static void
+shell_prompt(struct tui *t, struct shell *sh, const char *label,
+	     const char *initial, tui_prompt_fn fn)
+{
+	uint32_t *id = tf_malloc(sizeof *id);
+
+	*id = sh->panel_id;
+	tui_prompt_open(t, label, initial, fn, id, true);
+}
+
+static int
+shell_copy_command(struct tui_panel *p, struct tui *t, const char *action)
+{
+	struct shell *sh = p->impl;
+	static const char *const names[] = { "copy.select", "copy.copy",
+	    "copy.save", "copy.exit" };
+	char keys[4][32];
+	char *sel;
+	size_t len;
+
+	if (strcmp(action, "pane.copy") == 0) {
+		pane_copy_enter(&sh->copy, sh->vt);
+		for (size_t i = 0; i < TF_ARRAY_LEN(keys); i++)
+			if (tui_keymap_first(t->km, names[i], keys[i],
+			    sizeof keys[i]) == NULL)
+				snprintf(keys[i], sizeof keys[i], ":%s",
+				    names[i]);
+		tui_message(t, "copy mode: %s select, %s copy, %s save, %s "
+		    "leave", keys[0], keys[1], keys[2], keys[3]);
+	} else if (pane_copy_command(&sh->copy, sh->vt, action))
+		;
+	else if (strcmp(action, "copy.copy") == 0) {
+		sel = pane_copy_text(&sh->copy, sh->vt, &len);
+		pane_copy_osc52(sel, len);
+		tui_message(t, "copied %zu bytes to the clipboard", len);
+		free(sel);
+		pane_copy_leave(&sh->copy, sh->vt);
+	} else if (strcmp(action, "copy.save") == 0)
+		shell_prompt(t, sh, "save to: ", "", shell_save_cb);
+	else if (strcmp(action, "copy.search") == 0)
+		shell_prompt(t, sh, "search back: ", "", shell_search_cb);
+	else if (strcmp(action, "copy.next") == 0 ||
+	    strcmp(action, "copy.prev") == 0) {
+		if (!pane_copy_find(&sh->copy, sh->vt,
+		    action[5] == 'n' ? -1 : 1))
+			tui_error(t, "not found: %s", sh->copy.search);
+	} else if (strcmp(action, "copy.exit") == 0)
+		pane_copy_leave(&sh->copy, sh->vt);
+	else
+		return TUI_R_UNHANDLED;
+	return TUI_R_REDRAW;
+}
+
+static int
+shell_key_ctx(struct tui_panel *p)
+{
+	struct shell *sh = p->impl;
+
+	return sh->copy.on ? TUI_CTX_COPY : TUI_CTX_SHELL;
+}
+
+static void
+shell_paste(struct tui_panel *p, struct tui *t, const char *text, size_t len)
+{
+	struct shell *sh = p->impl;
+
+	TF_UNUSED(t);
+	if (!sh->ended && !sh->copy.on)
+		vt_pane_paste(sh->vt, text, len);
 }
 
 static int
@@ -201,7 +350,8 @@ shell_command(struct tui_panel *p, struct tui *t, const char *action,
 	struct shell *sh = p->impl;
 	int rows = p->h > 2 ? p->h / 2 : 1;
 
-	TF_UNUSED(t);
+	if (strcmp(action, "pane.copy") == 0 || sh->copy.on)
+		return shell_copy_command(p, t, action);
 	if (arg != NULL && atoi(arg) > 0)
 		rows = atoi(arg);
 	if (strcmp(action, "pane.scroll-up") == 0 ||
@@ -246,6 +396,9 @@ static const struct tui_panel_ops shell_ops = {
 	.resize = shell_resize,
 	.close = shell_close,
 	.cursor = shell_cursor,
+	.mouse = shell_mouse,
+	.key_ctx = shell_key_ctx,
+	.paste = shell_paste,
 };
 
 int

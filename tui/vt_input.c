@@ -257,3 +257,26 @@ vt_pane_paste(vt_pane *pane, const char *text, size_t len)
 	}
 	free(out);
 }
+
+/* --- mouse ------------------------------------------------------------ */
+
+bool
+vt_pane_wants_mouse(const vt_pane *pane)
+{
+	return pane->mouse_mode != 0 && pane->ended == NULL;
+}
+
+void
+vt_pane_mouse(vt_pane *pane, int row, int col, int button, bool pressed,
+	      unsigned mods)
+{
+	if (!vt_pane_wants_mouse(pane) || row < 0 || col < 0 ||
+	    row >= pane->rows || col >= pane->cols)
+		return;
+	/* libvterm encodes the report in the protocol the program chose
+	 * (X10, UTF-8, SGR 1006) and only for the events its mode asks. */
+	vterm_mouse_move(pane->vt, row, col, (VTermModifier)mods);
+	if (button > 0)
+		vterm_mouse_button(pane->vt, button, pressed,
+		    (VTermModifier)mods);
+}

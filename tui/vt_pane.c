@@ -248,6 +248,9 @@ pane_settermprop_cb(VTermProp prop, VTermValue *val, void *user)
 		pane->screen_reverse = val->boolean != 0;
 		vt_pane_mark_all(pane);
 		return 1;
+	case VTERM_PROP_MOUSE:
+		pane->mouse_mode = val->number;
+		return 1;
 	default:
 		return 0;
 	}
@@ -714,19 +717,44 @@ pane_utf8_put(uint32_t cp, char *out)
 	return 4;
 }
 
-size_t
-vt_pane_get_row_text(const vt_pane *pane, int row, char *buf, size_t size)
+/* Columns [col0, col1) of a line (< 0: history, newest -1) as UTF-8 text
+ * without trailing blanks. */
+static size_t
+pane_line_text(const vt_pane *pane, long line, int col0, int col1, char *buf,
+	       size_t size)
 {
 	size_t len = 0, keep = 0;
 	struct vt_cell c;
+	long row = line + pane->view_offset;
 
 	if (size == 0)
 		return 0;
-	for (int col = 0; col < pane->cols; col++) {
+	if (col1 > pane->cols)
+		col1 = pane->cols;
+	for (int col = col0 < 0 ? 0 : col0; col < col1; col++) {
 		char tmp[4 * VT_CELL_CHARS];
 		size_t n = 0;
 
-		vt_pane_view_cell(pane, row, col, &c);
+		if (row >= 0 && row < pane->rows)
+			vt_pane_view_cell(pane, (int)row, col, &c);
+		else if (line < 0 && line >= -(long)pane->sb.count) {
+			const struct vt_sb_line *sl = vt_sb_get(&pane->sb,
+			    (size_t)(-line - 1));
+
+			if (sl == NULL || col >= sl->ncells)
+				vt_cell_blank(&c);
+			else
+				c = sl->cells[col];
+		} else if (line >= 0 && line < pane->rows) {
+			VTermScreenCell vc;
+			VTermPos pos = { .row = (int)line, .col = col };
+
+			if (!vterm_screen_get_cell(pane->vts, pos, &vc))
+				vt_cell_blank(&c);
+			else
+				vt_pane_cell_from_vterm(&vc, &c);
+		} else
+			vt_cell_blank(&c);
 		if (c.ch[0] == VT_CELL_WIDE_TAIL)
 			continue;
 		if (c.ch[0] == 0)
@@ -742,4 +770,23 @@ vt_pane_get_row_text(const vt_pane *pane, int row, char *buf, size_t size)
 	}
 	buf[keep] = '\0';
 	return keep;
+}
+
+size_t
+vt_pane_get_row_text(const vt_pane *pane, int row, char *buf, size_t size)
+{
+	if (row < 0 || row >= pane->rows) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	return pane_line_text(pane, (long)row - pane->view_offset, 0,
+	    pane->cols, buf, size);
+}
+
+size_t
+vt_pane_get_line_text(const vt_pane *pane, long line, int col0, int col1,
+		      char *buf, size_t size)
+{
+	return pane_line_text(pane, line, col0, col1, buf, size);
 }

@@ -162,6 +162,17 @@ int vt_pane_key(vt_pane *pane, wint_t key, bool is_keycode, unsigned mods);
  * ^C; newlines are sent as CR, as a terminal does. */
 void vt_pane_paste(vt_pane *pane, const char *text, size_t len);
 
+/* True while the program asked for mouse reports (xterm modes 1000-1003:
+ * vim with mouse=a, less --mouse, htop); the owner then passes its mouse
+ * events here instead of using them itself. */
+bool vt_pane_wants_mouse(const vt_pane *pane);
+/* A mouse event at (row, col) of the pane (0-based): button 1-3, 4 and 5
+ * for the wheel, 0 for motion only; mods as for vt_pane_key.  Sent to the
+ * program in the encoding and for the events its mode asked for; ignored
+ * when it asked for none. */
+void vt_pane_mouse(vt_pane *pane, int row, int col, int button,
+    bool pressed, unsigned mods);
+
 /* Scrollback view: lines < 0 scrolls up into history, > 0 back down.  The
  * primary screen only: ignored while the alternate screen is active.  The
  * view stays on the same history lines while output arrives. */
@@ -191,5 +202,10 @@ int vt_pane_get_cell(const vt_pane *pane, int row, int col,
  * length written (buf always NUL-terminated when size > 0). */
 size_t vt_pane_get_row_text(const vt_pane *pane, int row, char *buf,
     size_t size);
+/* Columns [col0, col1) of a line as UTF-8 text without trailing blanks:
+ * line 0 is the live screen's top row, -1 the newest scrollback line (as
+ * for copy mode, which walks the whole history). */
+size_t vt_pane_get_line_text(const vt_pane *pane, long line, int col0,
+    int col1, char *buf, size_t size);
 
 #endif

@@ -73,6 +73,7 @@ struct vt_pane {
 	bool		 cursor_visible;
 	bool		 altscreen;
 	bool		 screen_reverse;	/* DECSCNM */
+	int		 mouse_mode;	/* VTERM_PROP_MOUSE_*: 0 none */
 
 	struct vt_sb	 sb;
 	int		 view_offset;	/* lines scrolled back; 0: live */
