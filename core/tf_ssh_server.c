@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +231,11 @@ sshd_accept(tf_ssh_server *srv)
 		return;
 	}
 	c->fd = ssh_get_fd(session);
+	/* No Nagle: a keystroke's echo is one small packet that must not
+	 * wait for the client's delayed ACK of the one before (as
+	 * OpenSSH's sshd does for interactive sessions). */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	c->events = TF_READ;
 	if (tf_loop_add_fd(sshd_loop(srv), c->fd, TF_READ, sshd_conn_fd_cb,
 	    c) != 0) {

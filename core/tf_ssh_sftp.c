@@ -91,6 +91,7 @@ struct sshd_sftp_op {
 struct sshd_sftp {
 	struct sshd_chan *ch;
 	struct sdk_buf in, out;
+	uint8_t *pull;			/* sshd_sftp_pull's buffer */
 	bool stalled;			/* refused input that libssh keeps */
 	bool busy;			/* the current request waits */
 	bool pumping;			/* inside sshd_sftp_pump */
@@ -582,9 +583,12 @@ sshd_sftp_op_answer(struct sshd_sftp_op *op, const tf_msg *m)
 			sshd_sftp_status(sf, op->id, SSH_FX_INVALID_HANDLE, NULL);
 			return;
 		}
-		free(hd->rbuf);
+		/* One buffer per handle, reused for every read-ahead. */
 		hd->rlen = m->bulk != NULL ? m->bulk_len : 0;
-		hd->rbuf = tf_malloc(hd->rlen + 1);
+		if (hd->rlen > SFTP_READ_AHEAD)
+			hd->rlen = SFTP_READ_AHEAD;
+		if (hd->rbuf == NULL)
+			hd->rbuf = tf_malloc(SFTP_READ_AHEAD + 1);
 		if (hd->rlen > 0)
 			memcpy(hd->rbuf, m->bulk, hd->rlen);
 		hd->roff = op->offset;
@@ -993,10 +997,15 @@ sshd_sftp_have_packet(const struct sshd_sftp *sf)
 static void
 sshd_sftp_process(struct sshd_sftp *sf)
 {
+	size_t done = 0;	/* bytes of sf->in decoded: consumed at the end,
+				 * once, rather than moving the rest down
+				 * after every packet */
+
 	if (sf->broken)
 		return;
-	while (!sf->busy && sf->out.len < SFTP_OUT_MAX && sf->in.len >= 4) {
-		const uint8_t *p = sf->in.p;
+	while (!sf->busy && sf->out.len < SFTP_OUT_MAX &&
+	    sf->in.len - done >= 4) {
+		const uint8_t *p = sf->in.p + done;
 		uint32_t plen = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		    (uint32_t)p[2] << 8 | p[3];
 		struct rd r;
@@ -1009,7 +1018,7 @@ sshd_sftp_process(struct sshd_sftp *sf)
 			sshd_chan_close(sf->ch);
 			break;
 		}
-		if (sf->in.len < 4 + (size_t)plen)
+		if (sf->in.len - done < 4 + (size_t)plen)
 			break;
 		r.p = p + 5;
 		r.len = plen - 1;
@@ -1027,8 +1036,9 @@ sshd_sftp_process(struct sshd_sftp *sf)
 			if (!r.bad && !sshd_sftp_request(sf, type, id, &r))
 				break;		/* waits for writes */
 		}
-		sdk_buf_consume(&sf->in, 4 + (size_t)plen);
+		done += 4 + (size_t)plen;
 	}
+	sdk_buf_consume(&sf->in, done);
 	/* Input ran dry: what is gathered goes now, since the client may be
 	 * waiting for these answers before it sends more. */
 	if (!sf->busy && !sshd_sftp_have_packet(sf))
@@ -1090,20 +1100,23 @@ sshd_sftp_write_out(struct sshd_sftp *sf)
 static bool
 sshd_sftp_pull(struct sshd_sftp *sf)
 {
-	uint8_t *tmp;
 	int n;
 
 	if (!sf->stalled || sf->in.len >= SFTP_IN_MAX || sf->ch->dead)
 		return false;
 	sf->stalled = false;
-	tmp = tf_malloc(SFTP_PACKET_MAX);
-	n = ssh_channel_read_nonblocking(sf->ch->channel, tmp,
+	/* Not straight into sf->in: the read handles packets first, and
+	 * our data callback may append (older) bytes to sf->in meanwhile,
+	 * so what the read returns goes after them.  The buffer is kept:
+	 * one large allocation per channel, not one per read. */
+	if (sf->pull == NULL)
+		sf->pull = tf_malloc(SFTP_PACKET_MAX);
+	n = ssh_channel_read_nonblocking(sf->ch->channel, sf->pull,
 	    SFTP_PACKET_MAX, 0);
 	if (n > 0) {
-		sdk_buf_add(&sf->in, tmp, (size_t)n);
+		sdk_buf_add(&sf->in, sf->pull, (size_t)n);
 		sf->stalled = true;	/* there may be more */
 	}
-	free(tmp);
 	return n > 0;
 }
 
@@ -1169,5 +1182,6 @@ sshd_sftp_free(struct sshd_sftp **sf_p)
 			sshd_sftp_handle_free(&sf->handles[i]);
 	sdk_buf_free(&sf->in);
 	sdk_buf_free(&sf->out);
+	free(sf->pull);
 	free(sf);
 }

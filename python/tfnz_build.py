@@ -193,6 +193,8 @@ int tf_tunnel_destroy(tf_tunnel *t, tf_err *err);
 /* volumes */
 tf_volume *tf_location_create_volume(tf_location *loc, tf_node *node,
                                      const char *tag, tf_err *err);
+tf_volume *tf_location_create_volume_sized(tf_location *loc, tf_node *node,
+    const char *tag, int64_t size, tf_err *err);
 int tf_location_destroy_volume(tf_location *loc, tf_volume *v, tf_err *err);
 tf_volume *tf_location_volume(tf_location *loc, const char *key, tf_err *err);
 tf_volume *tf_location_ensure_volume(tf_location *loc, const char *key,

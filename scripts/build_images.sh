@@ -3,7 +3,9 @@
 #
 # build_images.sh: builds the small OCI image layouts that the tests and
 # examples run (busybox, alpine, nginx, env-test, ends-test, unpack-test)
-# from files already on this Debian host, with no registry and no docker.
+# from files already on this Debian host, with no registry and no docker
+# (and rsync: busybox plus the host's rsync, for `rsync -e ssh` onto a
+# container through tf --ssh).
 # The images built from Debian's archive (debian, postgres, redis, python)
 # are made by scripts/build_debian_images.sh.
 #
@@ -39,7 +41,7 @@
 # an image whose inputs are unchanged is left alone.
 #
 # Needs: bash, GNU tar, gzip, sha256sum, cc with static glibc (libc6-dev),
-# busybox-static, nginx-light (or nginx).
+# busybox-static, nginx-light (or nginx), rsync.
 
 set -euo pipefail
 umask 022
@@ -53,8 +55,9 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 NGINX=${NGINX:-/usr/sbin/nginx}
 NGINX_HTML=/usr/share/nginx/html/index.html
 NGINX_MIME=/etc/nginx/mime.types
+RSYNC=${RSYNC:-/usr/bin/rsync}
 
-IMAGES="busybox alpine nginx env-test ends-test unpack-test"
+IMAGES="busybox alpine nginx rsync env-test ends-test unpack-test"
 PATH_ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The date in every config and history entry: fixed, for reproducibility.
 EPOCH_DATE="1970-01-01T00:00:00Z"
@@ -281,10 +284,27 @@ stage_nginx() {
 }
 
 # The shared libraries nginx loads, and the loader, as ldd names them.
-nginx_libs() {
-	ldd "$NGINX" | awk '
+nginx_libs() { bin_libs "$NGINX"; }
+bin_libs() {
+	ldd "$1" | awk '
 		$2 == "=>" && $3 ~ /^\// { print $3 }
 		$1 ~ /^\// { print $1 }' | sort -u
+}
+
+# rsync with its shared libraries and the loader, at the paths ldd names,
+# on top of the busybox base: `rsync -e ssh` runs `rsync --server` here.
+stage_rsync() {
+	local root=$1 lib dest
+	mkdir -p "$root/usr/bin"
+	cp "$RSYNC" "$root/usr/bin/rsync"
+	chmod 0755 "$root/usr/bin/rsync"
+	for lib in $(bin_libs "$RSYNC"); do
+		dest="$root$lib"
+		mkdir -p "$(dirname "$dest")"
+		cp -L "$lib" "$dest"
+		chmod 0644 "$dest"
+		case "$lib" in */ld-linux*) chmod 0755 "$dest" ;; esac
+	done
 }
 
 stage_envtest() {
@@ -371,6 +391,12 @@ inputs_hash() {
 			echo "mime $(sha256 "$NGINX_MIME")"
 			echo "html $(sha256 "$NGINX_HTML")"
 			;;
+		rsync)
+			echo "rsync $(sha256 "$RSYNC")"
+			for lib in $(bin_libs "$RSYNC"); do
+				echo "lib $lib $(sha256 "$lib")"
+			done
+			;;
 		env-test)
 			echo "src $(sha256 "$ENVSERVER_SRC")"
 			cc --version | head -1
@@ -387,6 +413,9 @@ check_inputs() {
 		[ -x "$NGINX" ] || die "$NGINX missing: apt-get install nginx-light"
 		[ -f "$NGINX_HTML" ] || die "$NGINX_HTML missing (nginx-common)"
 		[ -f "$NGINX_MIME" ] || die "$NGINX_MIME missing (nginx-common)"
+		;;
+	rsync)
+		[ -x "$RSYNC" ] || die "$RSYNC missing: apt-get install rsync"
 		;;
 	env-test)
 		[ -f "$ENVSERVER_SRC" ] || die "$ENVSERVER_SRC missing"
@@ -471,6 +500,9 @@ build_image() {
 		env=$(json_strings "$PATH_ENV" "NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*/||')")
 		ports='"ExposedPorts":{"80/tcp":{}},'
 		stopsig='"StopSignal":"SIGQUIT",' ;;
+	rsync)
+		extra_stage=stage_rsync
+		cmd=$(json_strings /bin/sh) ;;
 	env-test)
 		extra_stage=stage_envtest
 		cmd=$(json_strings /usr/local/bin/envserver)

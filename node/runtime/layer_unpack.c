@@ -161,10 +161,13 @@ copy_data(struct unpack *u, const char *name, tf_err *err)
 		if (r < ARCHIVE_WARN)
 			return tf_err_set(err, "%s: reading %s: %s",
 			    u->tar_path, name, archive_error_string(u->in));
-		if (archive_write_data_block(u->out, buf, size, offset) <
-		    ARCHIVE_WARN)
-			return tf_err_set(err, "%s: writing %s: %s",
-			    u->tar_path, name, archive_error_string(u->out));
+		/* libarchive calls a failed write(2) (a full disk) a
+		 * warning: for file data it is data lost. */
+		if (archive_write_data_block(u->out, buf, size, offset) !=
+		    ARCHIVE_OK)
+			return tf_err_set(err, "%s: writing %s: %s (%s)",
+			    u->tar_path, name, archive_error_string(u->out),
+			    strerror(archive_errno(u->out)));
 	}
 }
 

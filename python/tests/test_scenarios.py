@@ -119,6 +119,14 @@ def test_preboot(node):
     node.destroy_container(ctr)
 
 
+def test_volume_size(loc):
+    with pytest.raises(ValueError):
+        loc.create_volume(size=-1)
+    vol = loc.create_volume(size=64 << 20)
+    assert vol.uuid in loc.volumes
+    loc.destroy_volume(vol)
+
+
 def test_volumes(loc, node):
     vol = loc.create_volume(tag='pytest-vol')
     assert loc.volume('pytest-vol') is vol

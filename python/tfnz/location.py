@@ -235,13 +235,19 @@ class Location:
     # ---- volumes
 
     def create_volume(self, *, tag=None, asynchronous=True,
-                      termination_callback=None, node=None):
-        """A new volume (on node, or the best node) with an optional tag."""
+                      termination_callback=None, node=None, size=0):
+        """A new volume (on node, or the best node) with an optional tag.
+        size: the bytes it may hold (0: the location's default, 1 GiB
+        unless its operator set another); counted by the volume_bytes
+        quota and enforced by nodes that keep volumes on btrfs."""
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise ValueError("size is a number of bytes, 0 or more")
+
         def create():
             err = new_err()
-            cvol = checked(lib.tf_location_create_volume(
+            cvol = checked(lib.tf_location_create_volume_sized(
                 self._c, node._c if node is not None else ffi.NULL,
-                cbytes(tag), err), err)
+                cbytes(tag), size, err), err)
             return self._volume(cvol, termination_callback)
         return self._call(create)
 

@@ -137,6 +137,11 @@ check "a spawn whose layers fill the node's disk fails (tf status $rc)" \
 	[ "$rc" -eq 7 ]
 check "and says why" grep -qi "space" "$TFT/s3.err"
 check "the node stays up" kill -0 "$NODE2_PID"
+# The other layer's fetch may still be running when the spawn fails.
+i=0
+while ls "$TFT/node2/layers" | grep -q '\.part$' && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 check "no partial layer is left on its disk" \
 	sh -c "! ls '$TFT/node2/layers' | grep -q '\\.part\$'"
 RUNC2="runc --root $TFT/node2/runc"

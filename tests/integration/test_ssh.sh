@@ -4,7 +4,7 @@
 # their exit codes and stdout/stderr apart, a shell whose `stty size`
 # follows the client's terminal and its window changes, several sessions
 # at once, a closed client's processes ended, a wrong key refused; then
-# sftp, scp and rsync (see the SFTP part below).  Keys are made in the
+# sftp and scp (see the SFTP part below).  Keys are made in the
 # test's directory; nothing of the user's ~/.ssh is read.
 # Exit 77 without root or runc.
 . "$(dirname "$0")/lib_prog.sh"
@@ -14,6 +14,8 @@ command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
 # bound below is about our buffers.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
 prog_setup --timeout 2
+# The rsync image is busybox with the host's rsync (scripts/build_images.sh).
+"$BUILD/cli/tfcache" -q rsync >/dev/null || not_ok "tfcache of the rsync image"
 
 SSHPORT=$((PORT + 8))
 ssh-keygen -q -t ed25519 -N '' -C good -f "$TFT/id_good"
@@ -27,7 +29,7 @@ cleanup_ssh() {
 trap cleanup_ssh EXIT INT TERM
 
 "$BUILD/cli/tf" --ssh "$SSHPORT" --authorized-keys "$TFT/authorized_keys" \
-	-z busybox > "$TFT/tf.out" 2> "$TFT/tf.err" &
+	-z rsync > "$TFT/tf.out" 2> "$TFT/tf.err" &
 TFPID=$!
 PIDS="$PIDS $TFPID"
 wait_for "$TFT/tf.err" "SSH onto the container" 90 && rc=0 || rc=1
@@ -204,22 +206,62 @@ $SFTP -b "$TFT/batch3" $H > "$TFT/sftp3.out" 2>&1 || true
 check "symlinks do not lead out of the container" \
 	sh -c "[ ! -e '$TFT/got-esc-rel' ] && [ ! -e '$TFT/got-esc-abs' ] && [ ! -e '$TFT/planted' ]"
 
-# scp (OpenSSH's scp speaks SFTP) both ways with checksums.
-BIG_MB=${SSH_BIG_MB:-256}
+# rsync -e ssh is not checked here yet: it passed every ASan run but
+# failed 2 runs of 5 on a plain build at the protocol's start ("connection
+# unexpectedly closed (158 bytes received so far)"), cause not found.
+
+# scp (OpenSSH's scp speaks SFTP) of 1 GB both ways with checksums, in
+# bounded memory: during each copy the peak RSS (VmHWM, reset through
+# clear_refs before it) of tf (the SSH server), tf-location and tf-node
+# may grow by at most RSS_BOUND_MB over their RSS before it, far below
+# the file's size.  The bound is docs/SDK.md's ("SSH", memory): what the
+# SFTP path buffers per channel (a few MiB), the messages in flight
+# between the three, ASan's quarantine (16 MiB, set above) and allocator
+# slack.  SSH_BIG_MB makes the file smaller for a quick run.
+BIG_MB=${SSH_BIG_MB:-1024}
+RSS_BOUND_MB=48
+kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+rss_reset() {
+	for _p in $TFPID $LOC_PID $NODE_PID; do
+		echo 5 > "/proc/$_p/clear_refs"
+		eval "RSS0_$_p=$(kb "$_p" VmRSS)"
+	done
+}
+rss_check() {	# WHAT
+	for _r in "tf:$TFPID" "tf-location:$LOC_PID" "tf-node:$NODE_PID"; do
+		_p=${_r#*:}
+		eval "_b=\$RSS0_$_p"
+		_g=$(( ($(kb "$_p" VmHWM) - _b) / 1024 ))
+		check "$1: ${_r%%:*} grew by $_g MB (from $((_b / 1024)) MB) <= $RSS_BOUND_MB MB" \
+			[ "$_g" -le "$RSS_BOUND_MB" ]
+	done
+}
+now() { date +%s; }
 head -c $((BIG_MB * 1048576)) /dev/urandom > "$TFT/big.bin"
-SCP="scp -q $(ssh_opts id_good | sed 's/-p /-P /')"
-$SCP "$TFT/big.bin" $H:/big.bin 2>"$TFT/scp1.err" && rc=0 || rc=$?
 sum_here=$(sha256sum < "$TFT/big.bin" | cut -d' ' -f1)
+SCP="scp -q $(ssh_opts id_good | sed 's/-p /-P /')"
+rss_reset
+t0=$(now)
+$SCP "$TFT/big.bin" $H:/big.bin 2>"$TFT/scp1.err" && rc=0 || rc=$?
+t1=$(now)
 sum_there=$($SSH $H 'sha256sum /big.bin' </dev/null 2>/dev/null | cut -d' ' -f1)
+echo "# scp of $BIG_MB MB in: $((t1 - t0)) s"
 check "scp of $BIG_MB MB into the container, checksum equal" \
 	sh -c "[ $rc -eq 0 ] && [ '$sum_here' = '$sum_there' ]"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$TFT/scp1.err"
+rss_check "scp in"
+rss_reset
+t0=$(now)
 $SCP $H:/big.bin "$TFT/big-back.bin" 2>"$TFT/scp2.err" && rc=0 || rc=$?
+t1=$(now)
+echo "# scp of $BIG_MB MB out: $((t1 - t0)) s"
+sum_back=$(sha256sum < "$TFT/big-back.bin" | cut -d' ' -f1)
 check "scp of $BIG_MB MB out of the container, checksum equal" \
-	sh -c "[ $rc -eq 0 ] && cmp -s '$TFT/big.bin' '$TFT/big-back.bin'"
+	sh -c "[ $rc -eq 0 ] && [ '$sum_here' = '$sum_back' ]"
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$TFT/scp2.err"
+rss_check "scp out"
 rm -f "$TFT/big.bin" "$TFT/big-back.bin"
-check "tf stayed small while copying (VmHWM $(grep VmHWM /proc/$TFPID/status | tr -s ' '))" \
-	[ "$(awk '/VmHWM/ {print $2}' /proc/$TFPID/status)" -lt 250000 ]
+$SSH $H 'rm -f /big.bin' </dev/null 2>/dev/null || true
 
 kill -INT "$TFPID"; wait "$TFPID" 2>/dev/null || true
 finish
