@@ -4,7 +4,6 @@
  * ZeroMQ frees a frame from its I/O thread, so the set is under a mutex;
  * it is taken once per frame sent, next to a syscall and an encryption.
  */
-#include <assert.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "tf_frames.h"
 #include "tf_log.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 struct tf_frames {
 	pthread_mutex_t lock;
@@ -146,16 +146,16 @@ tf_frames_test(bool verbose)
 		tf_info("tf_frames_test");
 	p = tf_frames_get(f);
 	memset(p, 'x', 64);
-	assert(tf_frames_wrap(f, p, 10, &a) == 0);
-	assert(zmq_msg_size(&a) == 10 && zmq_msg_data(&a) == p);
+	TF_TEST_CHECK(tf_frames_wrap(f, p, 10, &a) == 0);
+	TF_TEST_CHECK(zmq_msg_size(&a) == 10 && zmq_msg_data(&a) == p);
 	/* Closing the frame gives the buffer back for the next get. */
 	zmq_msg_close(&a);
 	q = tf_frames_get(f);
-	assert(q == p);
+	TF_TEST_CHECK(q == p);
 	/* The owner may go first: the set lives on until the frame does. */
-	assert(tf_frames_wrap(f, q, 64, &b) == 0);
+	TF_TEST_CHECK(tf_frames_wrap(f, q, 64, &b) == 0);
 	tf_frames_release(&f);
-	assert(f == NULL);
-	assert(((uint8_t *)zmq_msg_data(&b))[63] == 'x');
+	TF_TEST_CHECK(f == NULL);
+	TF_TEST_CHECK(((uint8_t *)zmq_msg_data(&b))[63] == 'x');
 	zmq_msg_close(&b);
 }

@@ -3,7 +3,6 @@
  * tf_keys: Curve25519 key pairs, the ~/.20ft account files and invite
  * tokens.  Secret keys are wiped with sodium_memzero once used.
  */
-#include <assert.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +18,7 @@
 #include "tf_keys.h"
 #include "tf_log.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 void
 tf_keypair_make(tf_keypair *kp)
@@ -325,16 +325,16 @@ tf_keys_test(bool verbose)
 		tf_info("tf_keys_test");
 	tf_keypair_make(&kp);
 	tf_key_to_b64(kp.pk, b64);
-	assert(tf_key_from_b64(b64, back) == 0);
-	assert(memcmp(back, kp.pk, TF_KEY_LEN) == 0);
-	assert(tf_key_from_b64("short", back) == -1);
-	assert(tf_token_make(kp.pk, secret, token, sizeof token) == 0);
-	assert(tf_token_parse(token, s2, pk2, NULL) == 0);
-	assert(memcmp(s2, secret, 16) == 0 && memcmp(pk2, kp.pk, 32) == 0);
-	assert(tf_token_parse("tf1xyz", s2, pk2, NULL) == -1);
-	assert(tf_endpoint_from_location("localhost", 0, ep, sizeof ep) == 0);
-	assert(strcmp(ep, "tcp://127.0.0.1:2020") == 0);
-	assert(tf_endpoint_from_location("h.example:3000", 1, ep, sizeof ep) == 0);
-	assert(strcmp(ep, "tcp://h.example:3001") == 0);
+	TF_TEST_CHECK(tf_key_from_b64(b64, back) == 0);
+	TF_TEST_CHECK(memcmp(back, kp.pk, TF_KEY_LEN) == 0);
+	TF_TEST_CHECK(tf_key_from_b64("short", back) == -1);
+	TF_TEST_CHECK(tf_token_make(kp.pk, secret, token, sizeof token) == 0);
+	TF_TEST_CHECK(tf_token_parse(token, s2, pk2, NULL) == 0);
+	TF_TEST_CHECK(memcmp(s2, secret, 16) == 0 && memcmp(pk2, kp.pk, 32) == 0);
+	TF_TEST_CHECK(tf_token_parse("tf1xyz", s2, pk2, NULL) == -1);
+	TF_TEST_CHECK(tf_endpoint_from_location("localhost", 0, ep, sizeof ep) == 0);
+	TF_TEST_CHECK(strcmp(ep, "tcp://127.0.0.1:2020") == 0);
+	TF_TEST_CHECK(tf_endpoint_from_location("h.example:3000", 1, ep, sizeof ep) == 0);
+	TF_TEST_CHECK(strcmp(ep, "tcp://h.example:3001") == 0);
 	tf_keypair_wipe(&kp);
 }

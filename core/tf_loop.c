@@ -18,6 +18,7 @@
 #include "tf_log.h"
 #include "tf_loop.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 #define LOOP_TAG 0x7f100b00u
 
@@ -466,7 +467,7 @@ loop_test_fd_cb(tf_loop *loop, int fd, int events, void *arg)
 	char buf[16];
 	int *got = arg;
 
-	assert(events & TF_READ);
+	TF_TEST_CHECK(events & TF_READ);
 	*got = (int)read(fd, buf, sizeof buf);
 	tf_loop_del_fd(loop, fd);	/* removing itself is allowed */
 	return 0;
@@ -483,14 +484,14 @@ tf_loop_test(bool verbose)
 	if (verbose)
 		tf_info("tf_loop_test");
 	tf_loop_timer(loop, 5, true, loop_test_timer_cb, &count);
-	assert(pipe(fds) == 0);
-	assert(write(fds[1], "hello", 5) == 5);
+	TF_TEST_CHECK(pipe(fds) == 0);
+	TF_TEST_CHECK(write(fds[1], "hello", 5) == 5);
 	tf_loop_add_fd(loop, fds[0], TF_READ, loop_test_fd_cb, &got);
 	tf_loop_run(loop);
-	assert(count == 3);
-	assert(got == 5);
+	TF_TEST_CHECK(count == 3);
+	TF_TEST_CHECK(got == 5);
 	close(fds[0]);
 	close(fds[1]);
 	tf_loop_destroy(&loop);
-	assert(loop == NULL);
+	TF_TEST_CHECK(loop == NULL);
 }

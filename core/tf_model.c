@@ -23,6 +23,7 @@
 #include "tf_model.h"
 #include "tf_msg.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 #define MODEL_LISTENERS 16
 #define MODEL_TAG 0x7f6d0de1	/* tf_model handles; 0xdeadbeef once freed */
@@ -1148,9 +1149,9 @@ model_test_apply(tf_model *m, const char *cmd, msgpack_sbuffer *sb, int want)
 
 	msgpack_unpacked_init(&unp);
 	rc = msgpack_unpack_next(&unp, sb->data, sb->size, NULL);
-	assert(rc == MSGPACK_UNPACK_SUCCESS);
+	TF_TEST_CHECK(rc == MSGPACK_UNPACK_SUCCESS);
 	rc = tf_model_apply(m, cmd, &unp.data, &err);
-	assert(rc == want);
+	TF_TEST_CHECK(rc == want);
 	msgpack_unpacked_destroy(&unp);
 	msgpack_sbuffer_clear(sb);
 }
@@ -1170,7 +1171,7 @@ model_test_owners(tf_model *m, msgpack_packer *pk, msgpack_sbuffer *sb)
 	tf_pack_kv_str(pk, "user_name", "alice");
 	model_test_apply(m, "container", sb, 1);
 	c = tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff");
-	assert(strcmp(c->user, "alice") == 0 && strcmp(c->tag, "web") == 0);
+	TF_TEST_CHECK(strcmp(c->user, "alice") == 0 && strcmp(c->tag, "web") == 0);
 
 	msgpack_pack_map(pk, 5);
 	tf_pack_kv_str(pk, "tunnel", "T1");
@@ -1180,7 +1181,7 @@ model_test_owners(tf_model *m, msgpack_packer *pk, msgpack_sbuffer *sb)
 	tf_pack_kv_str(pk, "user_name", "alice");
 	model_test_apply(m, "tunnel", sb, 1);
 	t = tf_model_tunnel_find(m, "T1");
-	assert(strcmp(t->user, "alice") == 0 &&
+	TF_TEST_CHECK(strcmp(t->user, "alice") == 0 &&
 	    strcmp(t->session_name, "vis_owner") == 0);
 
 	msgpack_pack_map(pk, 4);
@@ -1193,7 +1194,7 @@ model_test_owners(tf_model *m, msgpack_packer *pk, msgpack_sbuffer *sb)
 	tf_pack_str(pk, "c2");
 	model_test_apply(m, "volume", sb, 1);
 	v = tf_model_volume_find(m, "V1");
-	assert(strcmp(v->user, "alice") == 0 && v->nmounts == 2 &&
+	TF_TEST_CHECK(strcmp(v->user, "alice") == 0 && v->nmounts == 2 &&
 	    strcmp(v->mounts[1], "c2") == 0);
 	msgpack_pack_map(pk, 2);
 	tf_pack_kv_str(pk, "volume", "V1");
@@ -1201,7 +1202,7 @@ model_test_owners(tf_model *m, msgpack_packer *pk, msgpack_sbuffer *sb)
 	msgpack_pack_array(pk, 0);
 	model_test_apply(m, "volume", sb, 1);
 	v = tf_model_volume_find(m, "V1");
-	assert(v->nmounts == 0 && strcmp(v->user, "alice") == 0);
+	TF_TEST_CHECK(v->nmounts == 0 && strcmp(v->user, "alice") == 0);
 
 	msgpack_pack_map(pk, 1);
 	tf_pack_kv_str(pk, "tunnel", "T1");
@@ -1227,7 +1228,7 @@ tf_model_test(bool verbose)
 		printf(" * tf_model: ");
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	assert(tf_model_listen(m, model_test_cb, &count) == 0);
+	TF_TEST_CHECK(tf_model_listen(m, model_test_cb, &count) == 0);
 
 	/* An offer with two nodes, one container and an image. */
 	msgpack_pack_map(&pk, 3);
@@ -1255,17 +1256,17 @@ tf_model_test(bool verbose)
 	tf_pack_str(&pk, "busybox:latest");
 	tf_pack_str(&pk, "bb");
 	model_test_apply(m, "offer", &sb, 1);
-	assert(count.reset == 1 && count.added == 0);
-	assert(tf_model_count(m, TF_MODEL_NODE) == 2);
-	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
-	assert(strcmp(tf_model_best_node(m)->name, "beta") == 0);
-	assert(tf_model_image_lookup(m, "busybox") != NULL);
-	assert(tf_model_image_lookup(m, "bb") != NULL);
-	assert(tf_model_image_lookup(m, "nginx") == NULL);
+	TF_TEST_CHECK(count.reset == 1 && count.added == 0);
+	TF_TEST_CHECK(tf_model_count(m, TF_MODEL_NODE) == 2);
+	TF_TEST_CHECK(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
+	TF_TEST_CHECK(strcmp(tf_model_best_node(m)->name, "beta") == 0);
+	TF_TEST_CHECK(tf_model_image_lookup(m, "busybox") != NULL);
+	TF_TEST_CHECK(tf_model_image_lookup(m, "bb") != NULL);
+	TF_TEST_CHECK(tf_model_image_lookup(m, "nginx") == NULL);
 	c = tf_model_container_lookup(m, "web");
-	assert(c != NULL && c->state == TF_CTR_RUNNING);
-	assert(tf_model_container_lookup(m, "AAAAbbbb") == c);
-	assert(tf_model_container_lookup(m, "AAAAbbbbCCCCddddEEEEff:web") == c);
+	TF_TEST_CHECK(c != NULL && c->state == TF_CTR_RUNNING);
+	TF_TEST_CHECK(tf_model_container_lookup(m, "AAAAbbbb") == c);
+	TF_TEST_CHECK(tf_model_container_lookup(m, "AAAAbbbbCCCCddddEEEEff:web") == c);
 
 	/* A partial update keeps the other fields. */
 	msgpack_pack_map(&pk, 2);
@@ -1273,8 +1274,8 @@ tf_model_test(bool verbose)
 	tf_pack_kv_str(&pk, "state", "exited");
 	model_test_apply(m, "container", &sb, 1);
 	c = tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff");
-	assert(c->state == TF_CTR_EXITED && strcmp(c->tag, "web") == 0);
-	assert(count.changed == 1);
+	TF_TEST_CHECK(c->state == TF_CTR_EXITED && strcmp(c->tag, "web") == 0);
+	TF_TEST_CHECK(count.changed == 1);
 	model_test_owners(m, &pk, &sb);
 
 	/* Malformed: no id, wrong type; not a model event. */
@@ -1292,12 +1293,12 @@ tf_model_test(bool verbose)
 		model_test_pack_ctr(&pk, id, "t", "running");
 		model_test_apply(m, "container", &sb, 1);
 	}
-	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 5001);
+	TF_TEST_CHECK(tf_model_count(m, TF_MODEL_CONTAINER) == 5001);
 	memset(&p, 0, sizeof p);
 	snprintf(p.id, sizeof p.id, "p1");
 	snprintf(p.container, sizeof p.container, "c00007");
 	tf_model_proc_set(m, &p);
-	assert(tf_model_proc_find(m, "p1") != NULL);
+	TF_TEST_CHECK(tf_model_proc_find(m, "p1") != NULL);
 	for (i = 0; i < 5000; i++) {
 		snprintf(id, sizeof id, "c%05d", (i * 7919) % 5000);
 		msgpack_pack_map(&pk, 1);
@@ -1305,17 +1306,17 @@ tf_model_test(bool verbose)
 		model_test_apply(m, "container_gone", &sb, 1);
 		if (i % 500 == 0) {
 			snprintf(id, sizeof id, "c%05d", ((i + 1) * 7919) % 5000);
-			assert(tf_model_container_find(m, id) != NULL);
+			TF_TEST_CHECK(tf_model_container_find(m, id) != NULL);
 		}
 	}
-	assert(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
-	assert(tf_model_proc_find(m, "p1") == NULL);
-	assert(tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff") != NULL);
+	TF_TEST_CHECK(tf_model_count(m, TF_MODEL_CONTAINER) == 1);
+	TF_TEST_CHECK(tf_model_proc_find(m, "p1") == NULL);
+	TF_TEST_CHECK(tf_model_container_find(m, "AAAAbbbbCCCCddddEEEEff") != NULL);
 
 	tf_model_unlisten(m, model_test_cb, &count);
 	msgpack_sbuffer_destroy(&sb);
 	tf_model_destroy(&m);
-	assert(m == NULL);
+	TF_TEST_CHECK(m == NULL);
 	if (verbose)
 		printf("OK\n");
 }

@@ -18,6 +18,7 @@
 #include "tf_msg.h"
 #include "tf_msgpack_check.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 /* ---- receiving --------------------------------------------------------- */
 
@@ -706,8 +707,8 @@ msg_test_decode_bad(const void *data, size_t len)
 
 	memset(&m, 0, sizeof m);
 	m.params = &m.empty;
-	assert(tf_msg_decode(&m, data, len, &err) == -1);
-	assert(err.msg[0] != '\0');
+	TF_TEST_CHECK(tf_msg_decode(&m, data, len, &err) == -1);
+	TF_TEST_CHECK(err.msg[0] != '\0');
 	tf_msg_fini(&m);
 }
 
@@ -729,7 +730,7 @@ msg_test_header(const char *cmd, uint64_t id, size_t len)
 	tf_pack_str(&pk, "v");
 	/* The bin's own header is 5 bytes (bin 32) whatever the length. */
 	msgpack_pack_bin(&pk, len - head.size - 5);
-	assert(head.size < len);
+	TF_TEST_CHECK(head.size < len);
 	p = tf_malloc(len);
 	memcpy(p, head.data, head.size);
 	memset(p + head.size, 'x', len - head.size);
@@ -751,36 +752,36 @@ msg_test_salvage(void)
 		    TF_HEADER_MAX + 1);
 
 		memset(&m, 0, sizeof m);
-		assert(tf_msg_decode(&m, big, TF_HEADER_MAX + 1, &err) == -1);
-		assert(strstr(err.msg, "limit") != NULL);
-		assert(m.id == ids[i]);
+		TF_TEST_CHECK(tf_msg_decode(&m, big, TF_HEADER_MAX + 1, &err) == -1);
+		TF_TEST_CHECK(strstr(err.msg, "limit") != NULL);
+		TF_TEST_CHECK(m.id == ids[i]);
 		tf_msg_fini(&m);
 		free(big);
 		/* At the limit it is fine. */
 		big = msg_test_header("kv_set", ids[i], TF_HEADER_MAX);
 		memset(&m, 0, sizeof m);
-		assert(tf_msg_decode(&m, big, TF_HEADER_MAX, &err) == 0);
-		assert(m.id == ids[i] && strcmp(m.cmd, "kv_set") == 0);
+		TF_TEST_CHECK(tf_msg_decode(&m, big, TF_HEADER_MAX, &err) == 0);
+		TF_TEST_CHECK(m.id == ids[i] && strcmp(m.cmd, "kv_set") == 0);
 		tf_msg_fini(&m);
 		free(big);
 	}
 	/* Well-formed msgpack of the wrong shape: four items. */
 	memset(&m, 0, sizeof m);
-	assert(tf_msg_decode(&m, "\x94\xa1x\xcd\x12\x34\x80\xc0", 8,
+	TF_TEST_CHECK(tf_msg_decode(&m, "\x94\xa1x\xcd\x12\x34\x80\xc0", 8,
 	    &err) == -1);
-	assert(m.id == 0x1234);
+	TF_TEST_CHECK(m.id == 0x1234);
 	tf_msg_fini(&m);
 	/* A lying length after a readable id. */
 	memset(&m, 0, sizeof m);
-	assert(tf_msg_decode(&m, "\x93\xa1x\x2a\xdf\xff\xff\xff\xff", 9,
+	TF_TEST_CHECK(tf_msg_decode(&m, "\x93\xa1x\x2a\xdf\xff\xff\xff\xff", 9,
 	    &err) == -1);
-	assert(m.id == 42);
+	TF_TEST_CHECK(m.id == 42);
 	tf_msg_fini(&m);
 	/* No id to be had. */
 	memset(&m, 0, sizeof m);
 	m.id = 99;
-	assert(tf_msg_decode(&m, "\x93\xa1x\xa1y\x80", 6, &err) == -1);
-	assert(m.id == 0);
+	TF_TEST_CHECK(tf_msg_decode(&m, "\x93\xa1x\xa1y\x80", 6, &err) == -1);
+	TF_TEST_CHECK(m.id == 0);
 	tf_msg_fini(&m);
 }
 
@@ -807,7 +808,7 @@ msg_test_out_size(void)
 		tf_pack_str(&pk, "spawn");
 		msgpack_pack_uint64(&pk, ids[i]);
 		msgpack_pack_map(&pk, 20);
-		assert(tf_out_header_size(&o, ids[i]) ==
+		TF_TEST_CHECK(tf_out_header_size(&o, ids[i]) ==
 		    hdr.size + o.params.size);
 		msgpack_sbuffer_destroy(&hdr);
 		tf_out_fini(&o);
@@ -821,15 +822,15 @@ msg_test_out_size(void)
 	memset(pad, 'v', TF_HEADER_MAX);
 	tf_out_init(&o, "kv_set");
 	tf_out_strn(&o, "v", pad, TF_HEADER_MAX - head);
-	assert(tf_out_header_size(&o, 7) == TF_HEADER_MAX);
-	assert(tf_out_check_size(&o, 7, &err) == 0);
+	TF_TEST_CHECK(tf_out_header_size(&o, 7) == TF_HEADER_MAX);
+	TF_TEST_CHECK(tf_out_check_size(&o, 7, &err) == 0);
 	tf_out_fini(&o);
 	tf_out_init(&o, "kv_set");
 	tf_out_strn(&o, "v", pad, TF_HEADER_MAX - head + 1);
 	errno = 0;
-	assert(tf_out_check_size(&o, 7, &err) == -1 && errno == EMSGSIZE);
-	assert(strstr(err.msg, "kv_set") != NULL);
-	assert(tf_out_send(&o, NULL, NULL, 0, 7, NULL, 0) == -1 &&
+	TF_TEST_CHECK(tf_out_check_size(&o, 7, &err) == -1 && errno == EMSGSIZE);
+	TF_TEST_CHECK(strstr(err.msg, "kv_set") != NULL);
+	TF_TEST_CHECK(tf_out_send(&o, NULL, NULL, 0, 7, NULL, 0) == -1 &&
 	    errno == EMSGSIZE);
 	tf_out_fini(&o);
 	free(pad);
@@ -859,17 +860,17 @@ tf_msg_test(bool verbose)
 	tf_pack_kv_int(&pk, "n", -5);
 	tf_pack_kv_bool(&pk, "sleep", true);
 	memset(&m, 0, sizeof m);
-	assert(tf_msg_decode(&m, hdr.data, hdr.size, &err) == 0);
-	assert(strcmp(m.cmd, "spawn") == 0 && m.id == 42);
-	assert(tf_msg_str(&m, "image", buf, sizeof buf, true, &err) == 0);
-	assert(strcmp(buf, "busybox") == 0);
-	assert(tf_msg_str(&m, "image", buf, 4, true, &err) == -1);
-	assert(tf_msg_int(&m, "n", &v, -10, 10, true, &err) == 0 && v == -5);
-	assert(tf_msg_int(&m, "n", &v, 0, 10, true, &err) == -1);
-	assert(tf_msg_int(&m, "image", &v, 0, 10, true, &err) == -1);
-	assert(tf_msg_bool(&m, "sleep", &b, true, &err) == 0 && b);
-	assert(tf_msg_bool(&m, "missing", &b, false, &err) == 1);
-	assert(tf_msg_bool(&m, "missing", &b, true, &err) == -1);
+	TF_TEST_CHECK(tf_msg_decode(&m, hdr.data, hdr.size, &err) == 0);
+	TF_TEST_CHECK(strcmp(m.cmd, "spawn") == 0 && m.id == 42);
+	TF_TEST_CHECK(tf_msg_str(&m, "image", buf, sizeof buf, true, &err) == 0);
+	TF_TEST_CHECK(strcmp(buf, "busybox") == 0);
+	TF_TEST_CHECK(tf_msg_str(&m, "image", buf, 4, true, &err) == -1);
+	TF_TEST_CHECK(tf_msg_int(&m, "n", &v, -10, 10, true, &err) == 0 && v == -5);
+	TF_TEST_CHECK(tf_msg_int(&m, "n", &v, 0, 10, true, &err) == -1);
+	TF_TEST_CHECK(tf_msg_int(&m, "image", &v, 0, 10, true, &err) == -1);
+	TF_TEST_CHECK(tf_msg_bool(&m, "sleep", &b, true, &err) == 0 && b);
+	TF_TEST_CHECK(tf_msg_bool(&m, "missing", &b, false, &err) == 1);
+	TF_TEST_CHECK(tf_msg_bool(&m, "missing", &b, true, &err) == -1);
 	tf_msg_fini(&m);
 
 	/* Every truncation of it is refused, never a crash. */
@@ -896,7 +897,7 @@ tf_msg_test(bool verbose)
 		msgpack_object empty = { .type = MSGPACK_OBJECT_STR };
 
 		buf[0] = 'x';
-		assert(tf_obj_as_str(&empty, buf, sizeof buf) == 0 &&
+		TF_TEST_CHECK(tf_obj_as_str(&empty, buf, sizeof buf) == 0 &&
 		    buf[0] == '\0');
 		free(tf_strndup(NULL, 0));
 	}

@@ -6,13 +6,13 @@
  * in, and never reaches a match that would take it as a prefix of
  * everything.
  */
-#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tf_name.h"
 #include "tf_util.h"
+#include "tf_selftest.h"
 
 bool
 tf_utf8_valid(const char *s, size_t len)
@@ -228,44 +228,44 @@ tf_name_test(bool verbose)
 
 	TF_UNUSED(verbose);
 	for (size_t i = 0; bad_refs[i] != NULL; i++) {
-		assert(tf_name_container("container", bad_refs[i], &err) == -1);
-		assert(strstr(err.msg, "parameter container") == err.msg);
-		assert(tf_name_volume("volume", bad_refs[i], &err) == -1);
+		TF_TEST_CHECK(tf_name_container("container", bad_refs[i], &err) == -1);
+		TF_TEST_CHECK(strstr(err.msg, "parameter container") == err.msg);
+		TF_TEST_CHECK(tf_name_volume("volume", bad_refs[i], &err) == -1);
 	}
-	assert(tf_name_container("c", "web", &err) == 0);
-	assert(tf_name_container("c", "23456789ABCDEFGHJKLMNP", &err) == 0);
-	assert(tf_name_container("c", "23456789ABCDEFGHJKLMNP:web", &err) == 0);
+	TF_TEST_CHECK(tf_name_container("c", "web", &err) == 0);
+	TF_TEST_CHECK(tf_name_container("c", "23456789ABCDEFGHJKLMNP", &err) == 0);
+	TF_TEST_CHECK(tf_name_container("c", "23456789ABCDEFGHJKLMNP:web", &err) == 0);
 	memset(over, 'a', sizeof over - 1);
 	over[sizeof over - 1] = '\0';
-	assert(tf_name_container("c", over, &err) == -1 &&
+	TF_TEST_CHECK(tf_name_container("c", over, &err) == -1 &&
 	    strstr(err.msg, "at most") != NULL);
-	assert(tf_name_key("key", over, &err) == -1);
-	assert(tf_name_key("key", "", &err) == -1 &&
+	TF_TEST_CHECK(tf_name_key("key", over, &err) == -1);
+	TF_TEST_CHECK(tf_name_key("key", "", &err) == -1 &&
 	    strcmp(err.msg, "parameter key: the name is empty") == 0);
-	assert(tf_name_key("key", "a/b c:d", &err) == 0);
-	assert(tf_name_key("key", "caf\xc3\xa9", &err) == 0);
-	assert(tf_name_key("key", "caf\xc3", &err) == -1 &&
+	TF_TEST_CHECK(tf_name_key("key", "a/b c:d", &err) == 0);
+	TF_TEST_CHECK(tf_name_key("key", "caf\xc3\xa9", &err) == 0);
+	TF_TEST_CHECK(tf_name_key("key", "caf\xc3", &err) == -1 &&
 	    strstr(err.msg, "UTF-8") != NULL);
-	assert(tf_name_key("key", "\xc0\xaf", &err) == -1);	/* overlong */
-	assert(tf_name_key("key", "\xed\xa0\x80", &err) == -1);	/* surrogate */
-	assert(tf_name_key("key", "\xf4\x90\x80\x80", &err) == -1);
-	assert(tf_name_key("key", "\xf0\x9f\x98\x80", &err) == 0);
-	assert(tf_name_tag("tag", "web-1", &err) == 0);
-	assert(tf_name_tag("tag", "Web", &err) == -1);
-	assert(tf_name_uuid("tunnel", "23456789ABCDEFGHJKLMNP", &err) == 0);
-	assert(tf_name_uuid("tunnel", "x", &err) == -1);
-	assert(tf_name_node("node", "node-1.local", &err) == 0);
-	assert(tf_name_node("node", "12", &err) == 0);
-	assert(tf_name_node("node", ":", &err) == -1);
-	assert(tf_name_node("node", "", &err) == -1);
-	assert(tf_name_domain("domain", "www.example.com", &err) == 0);
-	assert(tf_name_domain("domain", "a", &err) == 0);
-	assert(tf_name_domain("domain", "a..b", &err) == -1);
-	assert(tf_name_domain("domain", "-a.b", &err) == -1);
-	assert(tf_name_domain("domain", "a-.b", &err) == -1);
-	assert(tf_name_domain("domain", "a.b.", &err) == -1);
-	assert(tf_name_domain("domain", "A.b", &err) == -1);
+	TF_TEST_CHECK(tf_name_key("key", "\xc0\xaf", &err) == -1);	/* overlong */
+	TF_TEST_CHECK(tf_name_key("key", "\xed\xa0\x80", &err) == -1);	/* surrogate */
+	TF_TEST_CHECK(tf_name_key("key", "\xf4\x90\x80\x80", &err) == -1);
+	TF_TEST_CHECK(tf_name_key("key", "\xf0\x9f\x98\x80", &err) == 0);
+	TF_TEST_CHECK(tf_name_tag("tag", "web-1", &err) == 0);
+	TF_TEST_CHECK(tf_name_tag("tag", "Web", &err) == -1);
+	TF_TEST_CHECK(tf_name_uuid("tunnel", "23456789ABCDEFGHJKLMNP", &err) == 0);
+	TF_TEST_CHECK(tf_name_uuid("tunnel", "x", &err) == -1);
+	TF_TEST_CHECK(tf_name_node("node", "node-1.local", &err) == 0);
+	TF_TEST_CHECK(tf_name_node("node", "12", &err) == 0);
+	TF_TEST_CHECK(tf_name_node("node", ":", &err) == -1);
+	TF_TEST_CHECK(tf_name_node("node", "", &err) == -1);
+	TF_TEST_CHECK(tf_name_domain("domain", "www.example.com", &err) == 0);
+	TF_TEST_CHECK(tf_name_domain("domain", "a", &err) == 0);
+	TF_TEST_CHECK(tf_name_domain("domain", "a..b", &err) == -1);
+	TF_TEST_CHECK(tf_name_domain("domain", "-a.b", &err) == -1);
+	TF_TEST_CHECK(tf_name_domain("domain", "a-.b", &err) == -1);
+	TF_TEST_CHECK(tf_name_domain("domain", "a.b.", &err) == -1);
+	TF_TEST_CHECK(tf_name_domain("domain", "A.b", &err) == -1);
 	/* Shown in errors without the raw bytes. */
-	assert(tf_name_container("container", "\x1b[2J", &err) == -1 &&
+	TF_TEST_CHECK(tf_name_container("container", "\x1b[2J", &err) == -1 &&
 	    strchr(err.msg, '\x1b') == NULL);
 }

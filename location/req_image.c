@@ -309,11 +309,15 @@ req_layer_get(struct location *loc, struct loc_session *s,
 	path = loc_layer_path(loc, sha);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		/* Still being checked: the node checks the tar itself. */
+		/* Still being checked: the node checks the tar itself.  The
+		 * check may rename it between the two opens: then the first
+		 * path holds it. */
 		char pending[4300];
 
 		snprintf(pending, sizeof pending, "%s.check", path);
 		fd = open(pending, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	free(path);
 	if (fd < 0 || fstat(fd, &st) != 0) {

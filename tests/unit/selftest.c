@@ -5,7 +5,6 @@
  */
 /* The checks are the test: never compiled out. */
 #undef NDEBUG
-#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "tf_image.h"
 #include "tf_model.h"
 #include "tf_registry.h"
+#include "tf_selftest.h"
 
 /* A kv_set whose one value makes the header len bytes with id 0, and more
  * with any other id. */
@@ -51,7 +51,7 @@ recv_wait(tf_msg *m, void *sock, bool router, tf_err *err)
 {
 	zmq_pollitem_t pi = { .socket = sock, .events = ZMQ_POLLIN };
 
-	assert(zmq_poll(&pi, 1, 2000) == 1);
+	TF_TEST_CHECK(zmq_poll(&pi, 1, 2000) == 1);
 	return tf_msg_recv(m, sock, router, err);
 }
 
@@ -74,8 +74,8 @@ msg_wire_test(bool verbose)
 
 	if (verbose)
 		tf_info("msg_wire_test");
-	assert(zmq_bind(router, "inproc://selftest-wire") == 0);
-	assert(zmq_connect(dealer, "inproc://selftest-wire") == 0);
+	TF_TEST_CHECK(zmq_bind(router, "inproc://selftest-wire") == 0);
+	TF_TEST_CHECK(zmq_connect(dealer, "inproc://selftest-wire") == 0);
 
 	/* A header one byte over the limit, as an older SDK sent it. */
 	oversize_out(&o, TF_HEADER_MAX + 9);
@@ -90,30 +90,30 @@ msg_wire_test(bool verbose)
 		msgpack_pack_uint64(&pk, 0x4242);
 		msgpack_pack_map(&pk, o.n);
 		msgpack_sbuffer_write(&hdr, o.params.data, o.params.size);
-		assert(hdr.size > TF_HEADER_MAX);
+		TF_TEST_CHECK(hdr.size > TF_HEADER_MAX);
 		zmq_msg_init_size(&frame, hdr.size);
 		memcpy(zmq_msg_data(&frame), hdr.data, hdr.size);
-		assert(zmq_msg_send(&frame, dealer, 0) >= 0);
+		TF_TEST_CHECK(zmq_msg_send(&frame, dealer, 0) >= 0);
 		msgpack_sbuffer_destroy(&hdr);
 	}
-	assert(recv_wait(&m, router, true, &err) == -1);
-	assert(strstr(err.msg, "limit") != NULL);
-	assert(m.id == 0x4242 && m.rid_len > 0);
-	assert(tf_send_error(router, m.rid, m.rid_len, m.id,
+	TF_TEST_CHECK(recv_wait(&m, router, true, &err) == -1);
+	TF_TEST_CHECK(strstr(err.msg, "limit") != NULL);
+	TF_TEST_CHECK(m.id == 0x4242 && m.rid_len > 0);
+	TF_TEST_CHECK(tf_send_error(router, m.rid, m.rid_len, m.id,
 	    "malformed message: %s", err.msg) == 0);
 	tf_msg_fini(&m);
-	assert(recv_wait(&m, dealer, false, &err) == 1);
-	assert(tf_msg_is_error(&m) && m.id == 0x4242);
-	assert(tf_msg_str(&m, "error", text, sizeof text, true, &err) == 0);
-	assert(strstr(text, "limit") != NULL);
+	TF_TEST_CHECK(recv_wait(&m, dealer, false, &err) == 1);
+	TF_TEST_CHECK(tf_msg_is_error(&m) && m.id == 0x4242);
+	TF_TEST_CHECK(tf_msg_str(&m, "error", text, sizeof text, true, &err) == 0);
+	TF_TEST_CHECK(strstr(text, "limit") != NULL);
 	tf_msg_fini(&m);
 
 	/* tf_out_send refuses it, and nothing arrives. */
 	errno = 0;
-	assert(tf_out_send(&o, dealer, NULL, 0, 0x4243, NULL, 0) == -1 &&
+	TF_TEST_CHECK(tf_out_send(&o, dealer, NULL, 0, 0x4243, NULL, 0) == -1 &&
 	    errno == EMSGSIZE);
 	tf_out_fini(&o);
-	assert(tf_msg_recv(&m, router, true, &err) == 0);
+	TF_TEST_CHECK(tf_msg_recv(&m, router, true, &err) == 0);
 	tf_msg_fini(&m);
 
 	zmq_close(dealer);
@@ -163,19 +163,19 @@ conn_oversize_test(bool verbose)
 	memcpy(cfg.server_pk, server.pk, TF_KEY_LEN);
 	cfg.endpoint = "inproc://selftest-nobody";
 	c = tf_conn_new(loop, &cfg, &err);
-	assert(c != NULL);
+	TF_TEST_CHECK(c != NULL);
 
 	oversize_out(&o, TF_HEADER_MAX + 1);
 	id = tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &a);
-	assert(id != 0 && a.calls == 0);
+	TF_TEST_CHECK(id != 0 && a.calls == 0);
 	tf_out_init(&o, "kv_get");
 	tf_out_str(&o, "key", "k");
-	assert(tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &small) != 0);
+	TF_TEST_CHECK(tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &small) != 0);
 	tf_loop_run_once(loop, 100);
-	assert(a.calls == 1 && a.error);
-	assert(strstr(a.text, "kv_set") != NULL &&
+	TF_TEST_CHECK(a.calls == 1 && a.error);
+	TF_TEST_CHECK(strstr(a.text, "kv_set") != NULL &&
 	    strstr(a.text, "limit") != NULL);
-	assert(small.calls == 0);	/* queued, not refused */
+	TF_TEST_CHECK(small.calls == 0);	/* queued, not refused */
 
 	/* A forgotten refusal is not answered. */
 	a.calls = 0;
@@ -183,31 +183,31 @@ conn_oversize_test(bool verbose)
 	id = tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &a);
 	tf_conn_forget(c, id);
 	tf_loop_run_once(loop, 100);
-	assert(a.calls == 0);
+	TF_TEST_CHECK(a.calls == 0);
 
 	/* Blocking: the error at once, not after the timeout. */
 	t0 = tf_now_ms();
 	oversize_out(&o, TF_HEADER_MAX + 1);
-	assert(tf_conn_call(c, &o, NULL, 0, 20000, NULL, &err) == -1);
-	assert(strstr(err.msg, "limit") != NULL);
-	assert(tf_now_ms() - t0 < 2000);
+	TF_TEST_CHECK(tf_conn_call(c, &o, NULL, 0, 20000, NULL, &err) == -1);
+	TF_TEST_CHECK(strstr(err.msg, "limit") != NULL);
+	TF_TEST_CHECK(tf_now_ms() - t0 < 2000);
 
 	/* Without a callback, or with no answer wanted: refused, said. */
 	oversize_out(&o, TF_HEADER_MAX + 1);
 	errno = 0;
-	assert(tf_conn_request(c, &o, NULL, 0, NULL, NULL) == 0 &&
+	TF_TEST_CHECK(tf_conn_request(c, &o, NULL, 0, NULL, NULL) == 0 &&
 	    errno == EMSGSIZE);
 	oversize_out(&o, TF_HEADER_MAX + 1);
 	errno = 0;
-	assert(tf_conn_send(c, &o, NULL, 0) == -1 && errno == EMSGSIZE);
+	TF_TEST_CHECK(tf_conn_send(c, &o, NULL, 0) == -1 && errno == EMSGSIZE);
 
 	/* A refusal still pending when the connection closes says why. */
 	a.calls = 0;
 	oversize_out(&o, TF_HEADER_MAX + 1);
-	assert(tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &a) != 0);
+	TF_TEST_CHECK(tf_conn_request(c, &o, NULL, 0, conn_answer_cb, &a) != 0);
 	tf_conn_destroy(&c);
-	assert(a.calls == 1 && strstr(a.text, "limit") != NULL);
-	assert(small.calls == 1 && small.error &&
+	TF_TEST_CHECK(a.calls == 1 && strstr(a.text, "limit") != NULL);
+	TF_TEST_CHECK(small.calls == 1 && small.error &&
 	    strstr(small.text, "closed") != NULL);
 	tf_loop_destroy(&loop);
 	tf_keypair_wipe(&server);
