@@ -29,6 +29,7 @@ CG=
 TMUX_SOCK=tf-scale-$$
 scale_cleanup() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	rm -f "/tmp/tmux-$(id -u)/$TMUX_SOCK"
 	if [ -n "${NODE_PID:-}" ] && [ -f "$TFT/node1/node.key" ]; then
 		kill -9 "$NODE_PID" 2>/dev/null || true
 		wait "$NODE_PID" 2>/dev/null || true
@@ -136,10 +137,16 @@ echo "# one more spawn beside them: $(value many extra_spawn_ms) ms"
 
 # The location restarts: the node reports all of them again and they are
 # all still running.
+resumed0=$(grep -c 'session .*(scale_many.*) resumed' "$TFT/loc.log" || true)
 tf_stop_location
 t0=$(date +%s)
 tf_start_location --node-prefix 22 --timeout 10
 wait_for_count "$TFT/loc.log" "node node1 is up" 2 120 || true
+# scale_many is back in its session before the node dies: otherwise it
+# could learn of the loss only from the offer, without the events it
+# waits for.
+wait_for_count "$TFT/loc.log" "session .*(scale_many.*) resumed" $((resumed0 + 1)) 120 ||
+	not_ok "scale_many's session resumed after the location restart"
 i=0
 while [ $i -lt 600 ]; do
 	listed=$("$BUILD/cli/tfresources" --compact 2>/dev/null |
