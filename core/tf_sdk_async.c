@@ -556,6 +556,14 @@ sdk_stream_proc_send(tf_stream *s, const char *cmd, tf_proc_msg *pm,
 	pm->process = s->process;
 	tf_out_init(&o, cmd);
 	tf_proc_pack(pm, &o);
+	if (strcmp(cmd, "proc_stdin") == 0) {
+		if (s->ended) {
+			tf_out_fini(&o);
+			return -1;
+		}
+		return sdk_send_stdin(s->loc, s->container, s->process, &o,
+		    bulk, len);
+	}
 	return sdk_stream_send(s, &o, bulk, len);
 }
 

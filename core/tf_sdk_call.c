@@ -190,6 +190,47 @@ sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len)
 	return tf_conn_send(loc->conn, o, bulk, len);
 }
 
+/* A process's input goes as a request, not a bare message, so that the
+ * node's refusal is heard: it takes at most 1 MiB that the process has
+ * not read yet, and none once the input is closed.  What it refuses is
+ * reported (a warning naming the process), never lost in silence. */
+struct sdk_stdin_req {
+	char container[TF_MODEL_ID];
+	char process[TF_MODEL_ID];
+	size_t len;
+};
+
+static void
+sdk_stdin_cb(tf_conn *conn, const tf_msg *m, void *arg)
+{
+	struct sdk_stdin_req *r = arg;
+	char error[TF_ERR_LEN] = "refused";
+
+	(void)conn;
+	if (!tf_msg_is_reply(m) && r->len > 0) {
+		sdk_msg_error(m, error, sizeof error);
+		tf_warn("process %s in %s: %zu bytes of its input were not "
+		    "taken: %s", r->process, r->container, r->len, error);
+	}
+	free(r);
+}
+
+int
+sdk_send_stdin(tf_location *loc, const char *container, const char *process,
+	       tf_out *o, const void *bulk, size_t len)
+{
+	struct sdk_stdin_req *r = tf_calloc(1, sizeof *r);
+
+	snprintf(r->container, sizeof r->container, "%s", container);
+	snprintf(r->process, sizeof r->process, "%s", process);
+	r->len = len;
+	if (sdk_request(loc, o, bulk, len, sdk_stdin_cb, r) == 0) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
 /* sdk_send with the bulk frame handed over (a zmq_msg_t, taken). */
 int
 sdk_send_frame(tf_location *loc, tf_out *o, void *frame)

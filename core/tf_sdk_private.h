@@ -256,6 +256,10 @@ int sdk_send(tf_location *loc, tf_out *o, const void *bulk, size_t len);
 int sdk_send_frame(tf_location *loc, tf_out *o, void *frame);
 void sdk_ack(tf_location *loc, uint64_t ref, size_t bytes, int64_t conn);
 bool sdk_msg_error(const tf_msg *m, char *buf, size_t size);
+/* Sends a proc_stdin o (consumed) with its bytes; a refusal is logged. */
+int sdk_send_stdin(tf_location *loc, const char *container,
+		   const char *process, tf_out *o, const void *bulk,
+		   size_t len);
 
 /* tf_sdk_location.c */
 tf_node *sdk_node_get(tf_location *loc, const char *name);

@@ -253,7 +253,8 @@ sdk_stdin(tf_process *p, const void *data, size_t len, bool close,
 		return -1;
 	tf_out_init(&o, "proc_stdin");
 	tf_proc_pack(&pm, &o);
-	if (sdk_send(p->loc, &o, len > 0 ? data : "", len) != 0)
+	if (sdk_send_stdin(p->loc, p->ctr->id, p->id, &o, len > 0 ? data : "",
+	    len) != 0)
 		return tf_err_set(err, "not connected to %s", p->loc->name);
 	return 0;
 }

@@ -1161,6 +1161,10 @@ demo_events(struct con_demo *d, struct demo_req *req)
 	demo_later(d, 10, DEMO_REPLY, req, TF_REPLY, &p);
 }
 
+static int demo_send_cmd(void *bp, const char *cmd,
+			 const msgpack_object *params, const void *bulk,
+			 size_t bulk_len);
+
 static uint64_t
 demo_request(void *bp, const char *cmd, const msgpack_object *params,
 	     const void *bulk, size_t bulk_len, tf_conn_reply_fn fn,
@@ -1170,14 +1174,17 @@ demo_request(void *bp, const char *cmd, const msgpack_object *params,
 	struct demo_req *req = tf_calloc(1, sizeof *req);
 	uint64_t id = ++d->rand + 1000;
 
-	TF_UNUSED(bulk);
-	TF_UNUSED(bulk_len);
 	req->id = id;
 	req->fn = fn;
 	req->arg = fn_arg;
 	req->next = d->reqs;
 	d->reqs = req;
-	if (strcmp(cmd, "spawn") == 0)
+	/* A process's input comes as a request (the SDK hears a refusal):
+	 * taken as the plain message it was, and answered. */
+	if (strcmp(cmd, "proc_stdin") == 0) {
+		demo_send_cmd(d, cmd, params, bulk, bulk_len);
+		demo_ok(d, req, 1);
+	} else if (strcmp(cmd, "spawn") == 0)
 		demo_spawn(d, params, req);
 	else if (strcmp(cmd, "destroy") == 0 || strcmp(cmd, "reboot") == 0 ||
 	    strcmp(cmd, "wake") == 0)
