@@ -161,7 +161,9 @@ loc_quota_check(struct location *loc, int64_t user, enum loc_quota_kind k,
 {
 	int64_t used;
 
-	if (loc->opt.quota[k] == 0)
+	/* The bound also tells the compiler k indexes the tables (a
+	 * release build's -O3 checks it). */
+	if (k >= LOC_QUOTA_LAST || loc->opt.quota[k] == 0)
 		return 0;
 	used = loc_quota_used(loc, user, k);
 	if (used + adding <= loc->opt.quota[k])

@@ -62,8 +62,11 @@ tmux_ paste-buffer -p -b tfpn -t t
 keys Enter
 wait_for '\^\[\[200~pasted-text\^\[\[201~' 10
 keys C-c
-type_text "stty sane; printf '\\033[?2004l'; clear"
+# A prompt on the screen is not enough: until clear has run, what is
+# typed next is echoed and then wiped.  The marker comes after it.
+type_text "stty sane; printf '\\033[?2004l'; clear; echo pane-cleared"
 keys Enter
+wait_for "^pane-cleared" 10
 wait_for "^/ # ?$" 10
 
 # --- copy mode ------------------------------------------------------------
