@@ -54,10 +54,24 @@ def port_free(port):
         s.close()
 
 
-def http_get(url, timeout=10):
+def http_get(url, timeout=30):
+    """The page at url.  A server in a container may still be starting
+    when its tunnel is ready (the tunnel then resets the connection), so
+    a reset or refused connection is tried again until it answers."""
+    import urllib.error
     import urllib.request
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode('utf-8', 'replace')
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.read().decode('utf-8', 'replace')
+        except (ConnectionError, urllib.error.URLError) as e:
+            reason = getattr(e, 'reason', e)
+            if isinstance(e, urllib.error.HTTPError) or \
+                    not isinstance(reason, ConnectionError) or \
+                    time.time() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 class Program:
