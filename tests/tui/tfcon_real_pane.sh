@@ -123,14 +123,16 @@ type_text "$(printf '\033[M#++')"
 keys Enter
 wait_for '\^\[\[<0;11;[0-9]+M\^\[\[<0;11;[0-9]+m' 10
 keys C-c
-type_text "stty sane; printf '\\033[?1000l\\033[?1006l'; clear"
+type_text "stty sane; printf '\\033[?1000l\\033[?1006l'; clear; echo mouse-off"
 keys Enter
+wait_for "^mouse-off" 10
 wait_for "^/ # ?$" 10
 
 # --- vim: a click moves its cursor -------------------------------------------
 if [ -n "$files" ]; then
-	type_text "until [ -e /tmp/vim-ready ]; do sleep 0.2; done; chmod +x /usr/bin/vim /lib64/*; seq 1 30 | sed 's/^/vimline-/' > /tmp/v.txt; clear"
+	type_text "until [ -e /tmp/vim-ready ]; do sleep 0.2; done; chmod +x /usr/bin/vim /lib64/*; seq 1 30 | sed 's/^/vimline-/' > /tmp/v.txt; clear; echo vim-prepared"
 	keys Enter
+	wait_for "^vim-prepared" 30
 	wait_for "^/ # ?$" 10
 	type_text "TERM=xterm vim -u NONE -N -i NONE -c 'set mouse=a ttymouse=sgr ruler' /tmp/v.txt"
 	keys Enter
